@@ -1,0 +1,1 @@
+"""PartnerBot's conversation core and its chat-platform adapters."""

@@ -1,0 +1,119 @@
+"""Settings: exactly the DESIGN.md variables, read once by app.py from env and `.env`."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./partnerbot.db"
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+_PLACEHOLDERS = {"changeme", "change-me", "xoxb-your-token", "your-secret", "todo"}
+
+
+class ConfigError(ValueError):
+    """Bad configuration; the message is one line naming the variable."""
+
+
+class Settings(BaseSettings):
+    """PartnerBot configuration. Tests build it with `Settings(_env_file=None, ...)`."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
+
+    database_url: str = DEFAULT_DATABASE_URL
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_api_url: str = DEFAULT_SLACK_API_URL
+    microsoft_app_id: str = ""
+    microsoft_app_password: SecretStr | None = None
+    microsoft_app_tenant_id: str = ""
+    microsoft_app_type: Literal["MultiTenant", "SingleTenant", "UserAssignedMSI"] = "MultiTenant"
+    openai_api_key: SecretStr | None = None
+    openai_base_url: str | None = None
+    openai_model: str = "gpt-4o-mini"
+    host: str = "127.0.0.1"
+    port: int = 3978
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+
+    @field_validator(
+        "slack_bot_token",
+        "slack_signing_secret",
+        "slack_app_token",
+        "microsoft_app_password",
+        "openai_api_key",
+        mode="before",
+    )
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _trailing_slash(cls, value: str) -> str:
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Settings:
+        for name in ("slack_bot_token", "slack_signing_secret", "slack_app_token"):
+            secret = getattr(self, name)
+            if secret is not None and secret.get_secret_value().lower() in _PLACEHOLDERS:
+                raise ConfigError(f"{name.upper()} is a placeholder; set the real value")
+        token = self.slack_bot_token
+        if token is not None and not token.get_secret_value().startswith("xox"):
+            raise ConfigError("SLACK_BOT_TOKEN must be a bot token starting with xoxb-")
+        if token is not None and self.slack_signing_secret is None and not self.slack_app_token:
+            raise ConfigError(
+                "SLACK_SIGNING_SECRET is required when SLACK_BOT_TOKEN is set "
+                "(or set SLACK_APP_TOKEN for Socket Mode)"
+            )
+        if self.slack_app_token is not None and token is None:
+            raise ConfigError("SLACK_APP_TOKEN (Socket Mode) needs SLACK_BOT_TOKEN as well")
+        if (
+            self.microsoft_app_id
+            and self.microsoft_app_password is None
+            and self.microsoft_app_type != "UserAssignedMSI"
+        ):
+            raise ConfigError("MICROSOFT_APP_PASSWORD is required when MICROSOFT_APP_ID is set")
+        if self.microsoft_app_type == "SingleTenant" and not self.microsoft_app_tenant_id:
+            raise ConfigError(
+                "MICROSOFT_APP_TENANT_ID is required when MICROSOFT_APP_TYPE=SingleTenant"
+            )
+        if not (
+            self.database_url.startswith("sqlite") or self.database_url.startswith("postgresql")
+        ):
+            raise ConfigError(
+                "DATABASE_URL must be a sqlite+aiosqlite:// or postgresql+asyncpg:// URL"
+            )
+        return self
+
+    @property
+    def slack_enabled(self) -> bool:
+        return self.slack_bot_token is not None
+
+    @property
+    def teams_local_mode(self) -> bool:
+        """True when no Microsoft credentials are set: auth is off (local testing only)."""
+        return not self.microsoft_app_id
+
+    @property
+    def llm_enabled(self) -> bool:
+        return self.openai_api_key is not None
+
+    @property
+    def async_database_url(self) -> str:
+        """DATABASE_URL with an async driver (plain `postgresql://` gets asyncpg)."""
+        url = self.database_url
+        if url.startswith("postgresql://") or url.startswith("postgres://"):
+            return "postgresql+asyncpg://" + url.split("://", 1)[1]
+        if url.startswith("sqlite://"):
+            return "sqlite+aiosqlite://" + url.split("://", 1)[1]
+        return url

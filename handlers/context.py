@@ -1,0 +1,91 @@
+"""Who is asking, loaded once per request: the person, their role, and the partner."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.core import Request
+from storage import partners as partner_store
+from storage import people as people_store
+from storage.engine import SessionFactory
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The asker as the database knows them.
+
+    Attributes:
+        person_id: row id in `people`.
+        role: partner_rep, partner_admin, manager or admin.
+        partner_id / partner_name: the partner the person belongs to, if any.
+        channel_partner_id / channel_partner_name: the partner linked to the channel
+            the request came from, if any.
+    """
+
+    person_id: int
+    role: str
+    name: str
+    is_external: bool
+    partner_id: int | None = None
+    partner_name: str | None = None
+    channel_partner_id: int | None = None
+    channel_partner_name: str | None = None
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in people_store.STAFF_ROLES and not self.is_external
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin" and not self.is_external
+
+    @property
+    def acting_partner_id(self) -> int | None:
+        """The partner a partner-side request acts for: the person's own partner,
+        or the channel's partner for a rep the bot has not placed yet."""
+        return self.partner_id if self.partner_id is not None else self.channel_partner_id
+
+
+def is_staff_role(role: str) -> bool:
+    return role in people_store.STAFF_ROLES
+
+
+async def load_caller(sessions: SessionFactory, request: Request) -> Caller:
+    """Load (and, the first time, record) the person behind `request`.
+
+    A non-staff person who speaks in a channel linked to a partner becomes a member of
+    that partner if they belong to none yet. Writes only when something changed.
+    """
+    actor, place = request.actor, request.place
+    async with sessions() as session, session.begin():
+        person = await people_store.upsert_person(
+            session,
+            actor.platform,
+            actor.user_id,
+            name=actor.name or None,
+            is_external=actor.is_external,
+            dm_channel_id=place.channel_id if place.kind == "dm" else None,
+        )
+        channel = None
+        if place.kind != "dm":
+            channel = await partner_store.get_channel(session, place.platform, place.channel_id)
+        if channel is not None and person.partner_id is None and not person.is_staff:
+            person.partner_id = channel.partner_id
+            await session.flush()
+        partner_name = None
+        if person.partner_id is not None:
+            if channel is not None and channel.partner_id == person.partner_id:
+                partner_name = channel.partner.name
+            else:
+                partner = await partner_store.get_partner(session, person.partner_id)
+                partner_name = partner.name if partner else None
+        return Caller(
+            person_id=person.id,
+            role=person.role,
+            name=person.name or actor.name or actor.user_id,
+            is_external=person.is_external,
+            partner_id=person.partner_id,
+            partner_name=partner_name,
+            channel_partner_id=channel.partner_id if channel else None,
+            channel_partner_name=channel.partner.name if channel else None,
+        )

@@ -1,0 +1,40 @@
+"""The collaborators every use case receives, built once by app.py."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from bot.core.delivery import Sender
+from bot.core.settings import Settings
+from storage.engine import SessionFactory
+
+if TYPE_CHECKING:
+    from openai import AsyncOpenAI
+
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Deps:
+    """Everything a use case may need, injected (no module-level clients).
+
+    Attributes:
+        settings: the one Settings object.
+        sessions: the async session factory; callers own transactions.
+        clock: returns "now" as an aware UTC datetime (tests pass a fixed one).
+        llm: an `openai.AsyncOpenAI` client when OPENAI_API_KEY is set, else None.
+        senders: platform -> Sender, filled in by each adapter's `register`.
+    """
+
+    settings: Settings
+    sessions: SessionFactory
+    clock: Clock = system_clock
+    llm: AsyncOpenAI | None = None
+    senders: dict[str, Sender] = field(default_factory=dict)

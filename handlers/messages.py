@@ -1,0 +1,15 @@
+"""User-facing strings that more than one use case says."""
+
+from __future__ import annotations
+
+STAFF_ONLY = "Sorry, only channel managers can do that. Your channel manager can help."
+ADMIN_ONLY = "Sorry, only PartnerBot admins can do that."
+APOLOGY = "Sorry, something went wrong on my side. Please try again in a moment."
+NOT_A_PARTNER_CHANNEL = (
+    "This conversation isn't linked to a partner yet. "
+    "A channel manager can link it with `partnerbot link <partner name>`."
+)
+
+
+def unknown_partner(name: str) -> str:
+    return f"I don't know a partner called *{name}*. `partnerbot partners` lists them."

@@ -1,0 +1,200 @@
+"""The outbox: every proactive message, queued until a sender delivers it exactly once.
+
+Rows are claimed with a lease (`claimed_by`/`claimed_until`): PostgreSQL selects due
+rows `FOR UPDATE SKIP LOCKED`; both backends then mark them with a conditional UPDATE,
+so two replicas never send the same row.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import JSON, Index, String, Text, and_, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.base import Base, UTCDateTime, utcnow
+
+PENDING, SENT, FAILED = "pending", "sent", "failed"
+
+
+class OutboxMessage(Base):
+    """One message to deliver.
+
+    Destination: `platform` + `channel_id` (+ `thread_id`), or `user_id` for a direct
+    message. `thread_key` names a thread (e.g. "deal:42"): the first message with a key
+    starts the thread and records it in `threads`; later ones post into it.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    channel_id: Mapped[str | None] = mapped_column(String(512))
+    thread_id: Mapped[str | None] = mapped_column(String(255))
+    user_id: Mapped[str | None] = mapped_column(String(255))
+    thread_key: Mapped[str | None] = mapped_column(String(255))
+    payload: Mapped[dict[str, object]] = mapped_column(JSON)
+    dedupe_key: Mapped[str | None] = mapped_column(String(255), unique=True)
+    status: Mapped[str] = mapped_column(String(16), default=PENDING)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(Text)
+    message_id: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Thread(Base):
+    """Where a named thread lives on one platform (e.g. a deal's thread in its channel)."""
+
+    __tablename__ = "threads"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
+    channel_id: Mapped[str] = mapped_column(String(512))
+    thread_id: Mapped[str] = mapped_column(String(255), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+async def enqueue(
+    session: AsyncSession,
+    *,
+    platform: str,
+    payload: dict[str, object],
+    channel_id: str | None = None,
+    thread_id: str | None = None,
+    user_id: str | None = None,
+    thread_key: str | None = None,
+    dedupe_key: str | None = None,
+    not_before: datetime | None = None,
+) -> OutboxMessage | None:
+    """Queue a message. Returns None when `dedupe_key` was already queued."""
+    if channel_id is None and user_id is None:
+        raise ValueError("an outbox message needs a channel_id or a user_id")
+    if dedupe_key is not None:
+        existing = await session.scalar(
+            select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)
+        )
+        if existing is not None:
+            return None
+    message = OutboxMessage(
+        platform=platform,
+        channel_id=channel_id,
+        thread_id=thread_id,
+        user_id=user_id,
+        thread_key=thread_key,
+        payload=payload,
+        dedupe_key=dedupe_key,
+        next_attempt_at=not_before or utcnow(),
+    )
+    session.add(message)
+    await session.flush()
+    return message
+
+
+async def claim_due(
+    session: AsyncSession, *, now: datetime, worker: str, lease: timedelta, limit: int = 50
+) -> list[OutboxMessage]:
+    """Claim up to `limit` due messages for `worker` until `now + lease`."""
+    due = and_(
+        OutboxMessage.status == PENDING,
+        OutboxMessage.next_attempt_at <= now,
+        or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+    )
+    candidates = select(OutboxMessage.id).where(due).order_by(OutboxMessage.id).limit(limit)
+    bind = session.bind
+    if bind is not None and bind.dialect.name == "postgresql":
+        candidates = candidates.with_for_update(skip_locked=True)
+    ids = list((await session.scalars(candidates)).all())
+    if not ids:
+        return []
+    claimed = await session.scalars(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(ids), due)
+        .values(claimed_by=worker, claimed_until=now + lease)
+        .returning(OutboxMessage)
+        .execution_options(synchronize_session=False)
+    )
+    return sorted(claimed.all(), key=lambda m: m.id)
+
+
+async def get_thread(session: AsyncSession, key: str, platform: str) -> Thread | None:
+    return await session.get(Thread, (key, platform))
+
+
+async def get_thread_by_id(
+    session: AsyncSession, platform: str, channel_id: str, thread_id: str
+) -> Thread | None:
+    stmt = select(Thread).where(
+        Thread.platform == platform, Thread.channel_id == channel_id, Thread.thread_id == thread_id
+    )
+    return (await session.scalars(stmt)).first()
+
+
+async def save_thread(
+    session: AsyncSession, key: str, *, platform: str, channel_id: str, thread_id: str
+) -> Thread:
+    thread = await get_thread(session, key, platform)
+    if thread is None:
+        thread = Thread(key=key, platform=platform, channel_id=channel_id, thread_id=thread_id)
+        session.add(thread)
+        await session.flush()
+    return thread
+
+
+async def mark_sent(
+    session: AsyncSession, message_id: int, *, worker: str, now: datetime, delivered_id: str
+) -> None:
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.claimed_by == worker)
+        .values(
+            status=SENT,
+            sent_at=now,
+            message_id=delivered_id,
+            claimed_by=None,
+            claimed_until=None,
+            attempts=OutboxMessage.attempts + 1,
+        )
+    )
+
+
+async def mark_retry(
+    session: AsyncSession, message_id: int, *, worker: str, next_attempt_at: datetime, error: str
+) -> None:
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.claimed_by == worker)
+        .values(
+            next_attempt_at=next_attempt_at,
+            last_error=error[:2000],
+            claimed_by=None,
+            claimed_until=None,
+            attempts=OutboxMessage.attempts + 1,
+        )
+    )
+
+
+async def mark_failed(session: AsyncSession, message_id: int, *, worker: str, error: str) -> None:
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.claimed_by == worker)
+        .values(
+            status=FAILED,
+            last_error=error[:2000],
+            claimed_by=None,
+            claimed_until=None,
+            attempts=OutboxMessage.attempts + 1,
+        )
+    )
+
+
+async def list_outbox(session: AsyncSession, *, status: str | None = None) -> list[OutboxMessage]:
+    stmt = select(OutboxMessage).order_by(OutboxMessage.id)
+    if status is not None:
+        stmt = stmt.where(OutboxMessage.status == status)
+    return list((await session.scalars(stmt)).all())

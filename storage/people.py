@@ -1,0 +1,89 @@
+"""People the bot knows: platform user -> partner or vendor staff, with a role."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.base import Base, UTCDateTime, utcnow
+
+ROLES = ("partner_rep", "partner_admin", "manager", "admin")
+STAFF_ROLES = ("manager", "admin")
+
+
+class Person(Base):
+    __tablename__ = "people"
+    __table_args__ = (UniqueConstraint("platform", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    user_id: Mapped[str] = mapped_column(String(255))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    role: Mapped[str] = mapped_column(String(20), default="partner_rep")
+    partner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("partners.id", ondelete="SET NULL", use_alter=True), index=True
+    )
+    is_external: Mapped[bool] = mapped_column(default=False)
+    dm_channel_id: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES and not self.is_external
+
+
+async def get_person(session: AsyncSession, platform: str, user_id: str) -> Person | None:
+    stmt = select(Person).where(Person.platform == platform, Person.user_id == user_id)
+    return (await session.scalars(stmt)).one_or_none()
+
+
+async def get_person_by_id(session: AsyncSession, person_id: int) -> Person | None:
+    return await session.get(Person, person_id)
+
+
+async def upsert_person(
+    session: AsyncSession,
+    platform: str,
+    user_id: str,
+    *,
+    name: str | None = None,
+    is_external: bool | None = None,
+    role: str | None = None,
+    partner_id: int | None = None,
+    dm_channel_id: str | None = None,
+) -> Person:
+    """Create or update a person; only the given attributes change.
+
+    An external person never keeps a staff role: it is demoted to partner_rep.
+    """
+    person = await get_person(session, platform, user_id)
+    if person is None:
+        person = Person(platform=platform, user_id=user_id, name=name or "", role="partner_rep")
+        session.add(person)
+    if name:
+        person.name = name
+    if is_external is not None:
+        person.is_external = is_external
+    if role is not None:
+        if role not in ROLES:
+            raise ValueError(f"unknown role {role!r}")
+        person.role = role
+    if partner_id is not None:
+        person.partner_id = partner_id
+    if dm_channel_id:
+        person.dm_channel_id = dm_channel_id
+    if person.is_external and person.role in STAFF_ROLES:
+        person.role = "partner_rep"
+    await session.flush()
+    return person
+
+
+async def list_people(session: AsyncSession, *, role: str | None = None) -> list[Person]:
+    stmt = select(Person).order_by(Person.id)
+    if role is not None:
+        stmt = stmt.where(Person.role == role)
+    return list((await session.scalars(stmt)).all())
