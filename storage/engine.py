@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -38,3 +38,8 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
 
 def create_session_factory(engine: AsyncEngine) -> SessionFactory:
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+async def ping(session: AsyncSession) -> None:
+    """Round-trip to the database; raises when it is unreachable."""
+    await session.execute(text("select 1"))
