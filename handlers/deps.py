@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -31,6 +32,8 @@ class Deps:
         clock: returns "now" as an aware UTC datetime (tests pass a fixed one).
         llm: an `openai.AsyncOpenAI` client when OPENAI_API_KEY is set, else None.
         senders: platform -> Sender, filled in by each adapter's `register`.
+        outbox_wakeup: set when a message is queued, so the outbox loop delivers it
+            now rather than at its next tick.
     """
 
     settings: Settings
@@ -38,3 +41,4 @@ class Deps:
     clock: Clock = system_clock
     llm: AsyncOpenAI | None = None
     senders: dict[str, Sender] = field(default_factory=dict)
+    outbox_wakeup: asyncio.Event = field(default_factory=asyncio.Event)

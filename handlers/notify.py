@@ -1,0 +1,86 @@
+"""Queue proactive messages (notifications, reminders, digests) through the outbox."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core import Reply
+from bot.core.codec import reply_to_json
+from bot.core.delivery import Destination
+from handlers.deps import Deps
+from storage import outbox
+from storage import partners as partner_store
+from storage.people import Person
+
+
+async def queue_reply(
+    session: AsyncSession,
+    deps: Deps,
+    *,
+    destination: Destination,
+    reply: Reply,
+    thread_key: str | None = None,
+    dedupe_key: str | None = None,
+    not_before: datetime | None = None,
+) -> bool:
+    """Queue `reply` for `destination`; delivered by the outbox after the caller commits.
+
+    Args:
+        thread_key: names a thread (e.g. "deal:42"). The first message queued with a key
+            starts the thread; later ones post into it.
+        dedupe_key: a message with the same key is queued once, ever.
+
+    Returns:
+        False when `dedupe_key` had already been queued.
+    """
+    queued = await outbox.enqueue(
+        session,
+        platform=destination.platform,
+        channel_id=destination.channel_id,
+        thread_id=destination.thread_id,
+        user_id=destination.user_id,
+        thread_key=thread_key,
+        dedupe_key=dedupe_key,
+        payload=reply_to_json(reply),
+        not_before=not_before or deps.clock(),
+    )
+    deps.outbox_wakeup.set()
+    return queued is not None
+
+
+async def partner_destinations(session: AsyncSession, partner_id: int) -> list[Destination]:
+    """Every channel linked to a partner (one per platform and channel)."""
+    partner = await partner_store.get_partner(session, partner_id)
+    if partner is None:
+        return []
+    return [
+        Destination(platform=channel.platform, channel_id=channel.channel_id)  # type: ignore[arg-type]
+        for channel in partner.channels
+    ]
+
+
+def person_destination(person: Person) -> Destination:
+    """A direct message to `person` on their platform."""
+    return Destination(platform=person.platform, user_id=person.user_id)  # type: ignore[arg-type]
+
+
+async def thread_of(session: AsyncSession, key: str, platform: str) -> Destination | None:
+    """Where the thread named `key` lives on `platform`, once its first message is out."""
+    thread = await outbox.get_thread(session, key, platform)
+    if thread is None:
+        return None
+    return Destination(
+        platform=platform,  # type: ignore[arg-type]
+        channel_id=thread.channel_id,
+        thread_id=thread.thread_id,
+    )
+
+
+async def thread_key_at(
+    session: AsyncSession, *, platform: str, channel_id: str, thread_id: str
+) -> str | None:
+    """The key of the named thread at this place (e.g. "deal:42"), if the bot started one."""
+    thread = await outbox.get_thread_by_id(session, platform, channel_id, thread_id)
+    return thread.key if thread is not None else None

@@ -1,0 +1,1 @@
+"""When work happens: APScheduler set-up, due-work jobs, and outbox delivery."""

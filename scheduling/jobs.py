@@ -1,0 +1,43 @@
+"""Scheduled jobs: module-level coroutines that call the same `run_due` the CLI runs."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from handlers.deps import Deps
+from scheduling.outbox import DeliveryReport, deliver_due
+
+logger = logging.getLogger(__name__)
+
+#: Due-work steps run by `run_due` before the outbox is delivered, in order. Each
+#: capability that schedules work (reminders, expiries, digests) appends one:
+#: `async (deps, now) -> int` returning how many items it queued.
+DueStep = Callable[[Deps, datetime], Awaitable[int]]
+DUE_STEPS: list[tuple[str, DueStep]] = []
+
+
+@dataclass(frozen=True)
+class RunDueReport:
+    queued: dict[str, int] = field(default_factory=dict)
+    delivery: DeliveryReport = field(default_factory=DeliveryReport)
+
+
+async def run_due(deps: Deps, *, now: datetime) -> RunDueReport:
+    """Run every due-work step as of `now`, then deliver the outbox once."""
+    queued: dict[str, int] = {}
+    for name, step in DUE_STEPS:
+        try:
+            queued[name] = await step(deps, now)
+        except Exception:  # boundary: one failing step must not stop the others
+            logger.exception("due-work step %s failed", name)
+            queued[name] = -1
+    delivery = await deliver_due(deps, now=now)
+    return RunDueReport(queued=queued, delivery=delivery)
+
+
+async def run_due_job(deps: Deps) -> None:
+    """APScheduler job: due work as of the clock's now."""
+    await run_due(deps, now=deps.clock())

@@ -1,0 +1,61 @@
+"""APScheduler set-up for the server: it only decides *when* to look for due work."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from handlers.deps import Deps
+from scheduling.jobs import run_due_job
+from scheduling.outbox import deliver_due
+
+logger = logging.getLogger(__name__)
+
+RUN_DUE_MINUTES = 1
+#: Longest wait before queued messages are looked at when nobody signals.
+OUTBOX_IDLE_SECONDS = 5.0
+
+
+class Runner:
+    """The scheduler plus the outbox loop; `start()` and `stop()` from cleanup_ctx."""
+
+    def __init__(self, deps: Deps) -> None:
+        self._deps = deps
+        self._scheduler = AsyncIOScheduler(timezone="UTC")
+        self._outbox_task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._scheduler.add_job(
+            run_due_job,
+            "interval",
+            minutes=RUN_DUE_MINUTES,
+            args=[self._deps],
+            id="run-due",
+            replace_existing=True,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=60,
+        )
+        self._scheduler.start()
+        self._outbox_task = asyncio.create_task(self._outbox_loop(), name="outbox")
+
+    async def stop(self) -> None:
+        self._scheduler.shutdown(wait=False)
+        if self._outbox_task is not None:
+            self._outbox_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._outbox_task
+
+    async def _outbox_loop(self) -> None:
+        wakeup = self._deps.outbox_wakeup
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(wakeup.wait(), timeout=OUTBOX_IDLE_SECONDS)
+            wakeup.clear()
+            try:
+                await deliver_due(self._deps)
+            except Exception:  # boundary: keep the loop alive through a DB outage
+                logger.exception("outbox delivery failed; will try again")
