@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.core import Fact, Reply, Request
 from bot.core.errors import InvalidInput, NotAllowed, NotFound
 from handlers import messages
@@ -105,24 +107,44 @@ async def link_channel(request: Request, caller: Caller, deps: Deps) -> list[Rep
             partner.region = spec.region or partner.region
             partner.timezone = spec.timezone or partner.timezone
             partner.manager_id = partner.manager_id or caller.person_id
-        await partner_store.link_channel(
+        await link_in_session(
             session,
             partner,
             platform=request.place.platform,
             channel_id=request.place.channel_id,
             team_id=request.place.team_id,
-        )
-        await audit.add_audit(
-            session,
             actor=_actor_key(request),
-            action="partner.link",
-            subject=f"partner:{partner.id}",
-            detail={"channel": request.place.channel_id, "created": created},
-            at=deps.clock(),
+            created=created,
+            deps=deps,
         )
         facts = _partner_facts(partner)
     verb = "Created partner and linked" if created else "Linked"
     return [Reply(text=f"{verb} this channel to *{partner.name}*.", facts=facts)]
+
+
+async def link_in_session(
+    session: AsyncSession,
+    partner: partner_store.Partner,
+    *,
+    platform: str,
+    channel_id: str,
+    team_id: str | None,
+    actor: str,
+    created: bool,
+    deps: Deps,
+) -> None:
+    """Link a channel to `partner` and audit it (chat `link` and `partners link`)."""
+    await partner_store.link_channel(
+        session, partner, platform=platform, channel_id=channel_id, team_id=team_id
+    )
+    await audit.add_audit(
+        session,
+        actor=actor,
+        action="partner.link",
+        subject=f"partner:{partner.id}",
+        detail={"platform": platform, "channel": channel_id, "created": created},
+        at=deps.clock(),
+    )
 
 
 def _partner_facts(partner: partner_store.Partner) -> tuple[Fact, ...]:
@@ -174,7 +196,7 @@ async def managers(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
 
 
 async def add_manager(
-    session: partner_store.AsyncSession,
+    session: AsyncSession,
     platform: str,
     user_id: str,
     *,
@@ -202,9 +224,7 @@ async def add_manager(
     return person
 
 
-async def get_partner_or_fail(
-    session: partner_store.AsyncSession, name: str
-) -> partner_store.Partner:
+async def get_partner_or_fail(session: AsyncSession, name: str) -> partner_store.Partner:
     partner = await partner_store.get_partner_by_name(session, name)
     if partner is None:
         raise NotFound("partner", name)

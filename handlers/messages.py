@@ -5,6 +5,7 @@ from __future__ import annotations
 STAFF_ONLY = "Sorry, only channel managers can do that. Your channel manager can help."
 ADMIN_ONLY = "Sorry, only PartnerBot admins can do that."
 APOLOGY = "Sorry, something went wrong on my side. Please try again in a moment."
+SENT_PRIVATELY = "I've sent you my answer in our 1:1 chat."
 NOT_A_PARTNER_CHANNEL = (
     "This conversation isn't linked to a partner yet. "
     "A channel manager can link it with `partnerbot link <partner name>`."

@@ -1,0 +1,78 @@
+"""`partnerbot partners add | link | list`: partners and their channels."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from bot.cli._output import print_json, print_table, say
+from handlers import operators
+from handlers.deps import Deps
+
+NAME = "partners"
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser(NAME, help="partners and their channels")
+    actions = parser.add_subparsers(dest="partners_action", metavar="ACTION", required=True)
+
+    add = actions.add_parser("add", help="add a partner (or update an existing one)")
+    add.add_argument("name", metavar="NAME")
+    add.add_argument("--tier")
+    add.add_argument("--region")
+    add.add_argument("--timezone", help="IANA time zone, e.g. Europe/Berlin (default UTC)")
+    add.add_argument("--manager", metavar="PLATFORM:USER_ID", help="owning channel manager")
+    add.add_argument("--json", action="store_true", help="print machine-readable output")
+
+    link = actions.add_parser("link", help="link a Slack channel or Teams conversation")
+    link.add_argument("name", metavar="NAME")
+    link.add_argument("--platform", required=True, choices=("slack", "teams"))
+    link.add_argument("--channel", required=True, metavar="ID", help="channel/conversation id")
+    link.add_argument("--json", action="store_true", help="print machine-readable output")
+
+    listing = actions.add_parser("list", help="every partner with tier, manager and channels")
+    listing.add_argument("--json", action="store_true", help="print machine-readable output")
+
+
+async def run(args: argparse.Namespace, deps: Deps) -> int:
+    if args.partners_action == "add":
+        summary, created = await operators.add_partner(
+            deps,
+            args.name,
+            tier=args.tier,
+            region=args.region,
+            timezone=args.timezone,
+            manager=args.manager,
+        )
+        if args.json:
+            print_json({**summary.to_json(), "created": created})
+        else:
+            say(f"{'Added' if created else 'Updated'} partner {summary.name}.")
+        return 0
+    if args.partners_action == "link":
+        summary = await operators.link_partner_channel(
+            deps, args.name, platform=args.platform, channel_id=args.channel
+        )
+        if args.json:
+            print_json(summary.to_json())
+        else:
+            say(f"Linked {args.platform}:{args.channel} to partner {summary.name}.")
+        return 0
+    summaries = await operators.list_partner_summaries(deps)
+    if args.json:
+        print_json([s.to_json() for s in summaries])
+        return 0
+    if not summaries:
+        say("No partners yet: partnerbot partners add NAME")
+        return 0
+    rows = [
+        (s.name, s.tier or "—", s.region or "—", s.timezone, s.manager or "—",
+         ", ".join(s.channels) or "—")
+        for s in summaries
+    ]  # fmt: skip
+    print_table(
+        f"Partners ({len(rows)})",
+        ("Name", "Tier", "Region", "Time zone", "Manager", "Channels"),
+        rows,
+    )
+    return 0

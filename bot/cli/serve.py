@@ -1,0 +1,81 @@
+"""`partnerbot serve` (the default): the HTTP server, plus Socket Mode when configured."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+from typing import Any
+
+from aiohttp import web
+
+from bot.cli._database import safe_url
+from bot.core.settings import Settings
+from handlers.deps import Deps
+
+logger = logging.getLogger("partnerbot")
+
+NAME = "serve"
+
+
+def add_parser(subparsers: Any) -> None:
+    subparsers.add_parser(
+        NAME, help="run the HTTP server (the default); Socket Mode when SLACK_APP_TOKEN is set"
+    )
+
+
+def describe(settings: Settings) -> list[str]:
+    """What is configured, one line each, for the start-up banner (no secrets)."""
+    http = settings.slack_enabled and settings.slack_signing_secret is not None
+    if settings.slack_app_token is not None:
+        slack = "Socket Mode (SLACK_APP_TOKEN)" + (", and HTTP at POST /slack/events" * http)
+    elif http:
+        slack = "HTTP at POST /slack/events"
+    else:
+        slack = "off (no SLACK_BOT_TOKEN)"
+    teams = (
+        "LOCAL MODE at POST /api/messages (no MICROSOFT_APP_ID: requests are not authenticated)"
+        if settings.teams_local_mode
+        else f"authenticated at POST /api/messages (app {settings.microsoft_app_id})"
+    )
+    llm = f"on ({settings.openai_model})" if settings.llm_enabled else "off (no OPENAI_API_KEY)"
+    return [
+        f"Slack: {slack}",
+        f"Teams: {teams}",
+        f"LLM: {llm}",
+        f"Database: {safe_url(settings.async_database_url)}",
+    ]
+
+
+def _bound_port(runner: web.AppRunner, default: int) -> int:
+    for address in runner.addresses:
+        if isinstance(address, tuple) and len(address) >= 2:
+            return int(address[1])
+    return default
+
+
+async def run(args: argparse.Namespace, deps: Deps) -> int:
+    settings = deps.settings
+    web_app = args.build_web_app(deps, serving=True)
+    runner = web.AppRunner(web_app, handle_signals=False, access_log=None)
+    await runner.setup()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        site = web.TCPSite(runner, settings.host, settings.port)
+        await site.start()
+        port = _bound_port(runner, settings.port)
+        logger.info("PartnerBot listening on http://%s:%d", settings.host, port)
+        for line in describe(settings):
+            logger.info("  %s", line)
+        await stop.wait()
+        logger.info("shutting down")
+    finally:
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(signum)
+        await runner.cleanup()
+    logger.info("stopped")
+    return 0
