@@ -59,3 +59,11 @@ async def get_conversation_reference(
         else:
             raise ValueError("give conversation_id or user_id")
         return dict(found.reference) if found is not None else None
+
+
+async def get_latest_conversation_reference(deps: Deps, platform: str) -> dict[str, object] | None:
+    """The reference of the conversation the bot heard from last on `platform`; its
+    service URL, bot and tenant let an adapter open a new 1:1 chat with someone."""
+    async with deps.sessions() as session:
+        found = await conversations.get_latest_conversation(session, platform)
+        return dict(found.reference) if found is not None else None

@@ -75,9 +75,9 @@ ensure_node_packages() {
     fi
     echo "==> installing node packages"
     if [ -f package-lock.json ]; then
-        npm ci --no-audit --no-fund --loglevel=error
+        npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
     else
-        npm install --no-audit --no-fund --loglevel=error
+        npm install --ignore-scripts --no-audit --no-fund --loglevel=error
     fi
     touch node_modules
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import JSON, String, UniqueConstraint, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -54,6 +55,17 @@ async def get_personal_conversation(
     return (await session.scalars(stmt)).first()
 
 
+async def get_latest_conversation(session: AsyncSession, platform: str) -> Conversation | None:
+    """The conversation on `platform` the bot heard from most recently."""
+    stmt = (
+        select(Conversation)
+        .where(Conversation.platform == platform)
+        .order_by(Conversation.updated_at.desc(), Conversation.id.desc())
+        .limit(1)
+    )
+    return (await session.scalars(stmt)).first()
+
+
 async def save_conversation(
     session: AsyncSession,
     platform: str,
@@ -64,11 +76,25 @@ async def save_conversation(
     team_id: str | None = None,
     user_id: str | None = None,
 ) -> Conversation:
-    """Insert or refresh a conversation reference."""
+    """Insert or refresh a conversation reference.
+
+    Two deliveries for the same new conversation can arrive at once (Teams sends
+    installationUpdate and conversationUpdate together): the insert runs in a savepoint,
+    and when the other one won the race its row is updated instead.
+    """
     conversation = await get_conversation(session, platform, conversation_id)
     if conversation is None:
-        conversation = Conversation(platform=platform, conversation_id=conversation_id)
-        session.add(conversation)
+        try:
+            async with session.begin_nested():
+                conversation = Conversation(
+                    platform=platform, conversation_id=conversation_id, kind=kind, reference={}
+                )
+                session.add(conversation)
+                await session.flush()
+        except IntegrityError:
+            conversation = await get_conversation(session, platform, conversation_id)
+            if conversation is None:
+                raise
     conversation.kind = kind
     conversation.reference = reference
     conversation.team_id = team_id or conversation.team_id
