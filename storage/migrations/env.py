@@ -9,6 +9,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from storage.engine import create_engine
+from storage.kb import include_object
 from storage.schema import metadata
 
 config = context.config
@@ -23,6 +24,7 @@ def _configure(connection: Connection | None = None, url: str | None = None) -> 
         target_metadata=metadata,
         compare_type=True,
         render_as_batch=True,
+        include_object=include_object,
         literal_binds=connection is None,
     )
 

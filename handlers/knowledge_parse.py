@@ -1,0 +1,279 @@
+"""Turn one knowledge-base file (Markdown/MDX, HTML, plain text) into titled passages.
+
+Pure functions over text: no files, no database. Markdown front matter (YAML) gives
+the title and an optional `audience` (a tier or list of tiers, or "all"); MDX imports,
+exports and JSX component tags are dropped (their inner text kept); documents are split
+at headings, and long sections at paragraph boundaries.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+import yaml
+
+logger = logging.getLogger(__name__)
+
+#: Passages longer than this are split at paragraph boundaries.
+MAX_PASSAGE_CHARS = 1200
+#: Shorter bodies are folded into the next passage of the same section.
+MIN_PASSAGE_CHARS = 40
+
+#: YAML front matter at the very top of a Markdown file.
+FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)", re.DOTALL)
+#: MDX `import ... from "..."` / `export ...` lines (module code, not prose).
+MDX_IMPORT = re.compile(r"^(?:import|export)\s.*$", re.MULTILINE)
+#: JSX/HTML tags (opening, closing, self-closing); inner text is kept.
+TAG = re.compile(r"</?[A-Za-z][\w.:-]*(?:\s+[^<>]*?)?/?>", re.DOTALL)
+#: HTML and MDX comments.
+COMMENT = re.compile(r"<!--.*?-->|\{/\*.*?\*/\}", re.DOTALL)
+#: ATX headings: `## Section`.
+HEADING = re.compile(r"^(#{1,4})\s+(.+?)\s*#*\s*$")
+#: Markdown links and images: keep the label.
+LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+#: Code fences (```lang ... ```): their marker lines.
+FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+@dataclass(frozen=True)
+class Section:
+    """A passage before storage: its section heading path and text."""
+
+    section: str
+    body: str
+
+
+@dataclass(frozen=True)
+class ParsedDocument:
+    title: str
+    audience: tuple[str, ...] | None
+    sections: tuple[Section, ...]
+    url: str | None = None
+
+
+def _audience(value: object) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    items = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    tiers = tuple(str(item).strip() for item in items if str(item).strip())
+    if not tiers or any(t.lower() in ("all", "everyone", "partners", "*") for t in tiers):
+        return None
+    return tiers
+
+
+def split_front_matter(text: str) -> tuple[dict[str, object], str]:
+    """YAML front matter (a dict, empty when absent or unreadable) and the rest."""
+    match = FRONT_MATTER.match(text)
+    if match is None:
+        return {}, text
+    try:
+        meta = yaml.safe_load(match.group(1))
+    except yaml.YAMLError:
+        logger.warning("unreadable front matter; treating it as text")
+        return {}, text
+    return (meta if isinstance(meta, dict) else {}), text[match.end() :]
+
+
+def clean_mdx(text: str) -> str:
+    """Drop MDX module lines, comments and component tags; keep the prose inside."""
+    text = COMMENT.sub("", text)
+    text = MDX_IMPORT.sub("", text)
+    text = TAG.sub("", text)
+    return text
+
+
+def _clean_line(line: str) -> str:
+    line = LINK.sub(r"\1", line)
+    return line.replace("**", "").replace("`", "").rstrip()
+
+
+def _chunk(body: str) -> list[str]:
+    """Split a long body at blank lines into pieces of at most MAX_PASSAGE_CHARS."""
+    if len(body) <= MAX_PASSAGE_CHARS:
+        return [body]
+    pieces: list[str] = []
+    current = ""
+    for paragraph in re.split(r"\n\s*\n", body):
+        paragraph = paragraph.strip()
+        if not paragraph:
+            continue
+        while len(paragraph) > MAX_PASSAGE_CHARS:
+            if current:
+                pieces.append(current)
+                current = ""
+            cut = paragraph.rfind(" ", 0, MAX_PASSAGE_CHARS)
+            cut = cut if cut > 0 else MAX_PASSAGE_CHARS
+            pieces.append(paragraph[:cut])
+            paragraph = paragraph[cut:].strip()
+        if current and len(current) + len(paragraph) + 2 > MAX_PASSAGE_CHARS:
+            pieces.append(current)
+            current = paragraph
+        else:
+            current = f"{current}\n\n{paragraph}" if current else paragraph
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def _sections_from_lines(lines: list[tuple[int, str] | str]) -> tuple[str | None, list[Section]]:
+    """Lines are text or (level, heading). Returns the first H1 (if any) and sections."""
+    first_h1: str | None = None
+    path: list[tuple[int, str]] = []
+    buffer: list[str] = []
+    out: list[Section] = []
+
+    def flush() -> None:
+        body = "\n".join(buffer).strip()
+        buffer.clear()
+        if not body:
+            return
+        name = " › ".join(title for _, title in path)
+        for piece in _chunk(body):
+            out.append(Section(name, piece))
+
+    for line in lines:
+        if isinstance(line, tuple):
+            level, title = line
+            if level == 1 and first_h1 is None and not out and not "".join(buffer).strip():
+                first_h1 = title
+                continue
+            flush()
+            path = [(lvl, t) for lvl, t in path if lvl < level] + [(level, title)]
+        else:
+            buffer.append(line)
+    flush()
+    return first_h1, _merge_small(out)
+
+
+def _merge_small(sections: list[Section]) -> list[Section]:
+    merged: list[Section] = []
+    for section in sections:
+        if (
+            merged
+            and len(merged[-1].body) < MIN_PASSAGE_CHARS
+            and (merged[-1].section == section.section)
+        ):
+            previous = merged.pop()
+            section = Section(section.section, f"{previous.body}\n\n{section.body}")
+        merged.append(section)
+    return merged
+
+
+def parse_markdown(text: str, *, fallback_title: str) -> ParsedDocument:
+    """Markdown or MDX: front matter, cleaned prose, split at headings."""
+    meta, body = split_front_matter(text)
+    body = clean_mdx(body)
+    lines: list[tuple[int, str] | str] = []
+    in_code = False
+    for raw in body.splitlines():
+        if FENCE.match(raw):
+            in_code = not in_code
+            continue
+        heading = None if in_code else HEADING.match(raw)
+        if heading:
+            lines.append((len(heading.group(1)), _clean_line(heading.group(2))))
+        else:
+            lines.append(raw.rstrip() if in_code else _clean_line(raw))
+    first_h1, sections = _sections_from_lines(lines)
+    title = str(meta.get("title") or first_h1 or fallback_title).strip()
+    description = str(meta.get("description") or "").strip()
+    if description:
+        sections = [Section("", description), *sections]
+    url = meta.get("url")
+    return ParsedDocument(
+        title=title,
+        audience=_audience(meta.get("audience")),
+        sections=tuple(sections),
+        url=str(url) if url else None,
+    )
+
+
+def parse_text(text: str, *, fallback_title: str) -> ParsedDocument:
+    """Plain text: the first line is the title when it is short, paragraphs chunked."""
+    stripped = text.strip()
+    first, _, rest = stripped.partition("\n")
+    title = first.strip() if first and len(first) <= 120 and rest.strip() else fallback_title
+    body = rest if title != fallback_title else stripped
+    sections = tuple(Section("", piece) for piece in _chunk(body.strip()) if piece.strip())
+    return ParsedDocument(title=title, audience=None, sections=sections)
+
+
+class _HTMLText(HTMLParser):
+    _SKIP = frozenset({"script", "style", "nav", "footer", "head", "noscript", "svg"})
+    _BLOCK = frozenset({"p", "div", "li", "tr", "br", "section", "article", "pre", "table"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.lines: list[tuple[int, str] | str] = []
+        self.title = ""
+        self._skip = 0
+        self._heading: int | None = None
+        self._text: list[str] = []
+        self._in_title = False
+
+    def _flush(self) -> None:
+        chunk = " ".join("".join(self._text).split())
+        self._text.clear()
+        if chunk:
+            self.lines.append(chunk)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self._SKIP:
+            self._skip += 1
+        elif tag == "title":
+            self._in_title = True
+        elif re.fullmatch(r"h[1-4]", tag):
+            self._flush()
+            self._heading = int(tag[1])
+        elif tag in self._BLOCK:
+            self._flush()
+            self.lines.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._SKIP:
+            self._skip = max(0, self._skip - 1)
+        elif tag == "title":
+            self._in_title = False
+        elif self._heading is not None and tag == f"h{self._heading}":
+            heading = " ".join("".join(self._text).split())
+            self._text.clear()
+            if heading:
+                self.lines.append((self._heading, heading))
+            self._heading = None
+        elif tag in self._BLOCK:
+            self._flush()
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title += data
+        elif not self._skip:
+            self._text.append(data)
+
+
+def parse_html(text: str, *, fallback_title: str) -> ParsedDocument:
+    """HTML: visible text (no scripts, styles, navigation), split at h1-h4."""
+    parser = _HTMLText()
+    parser.feed(text)
+    parser.close()
+    parser._flush()
+    first_h1, sections = _sections_from_lines(parser.lines)
+    title = " ".join(parser.title.split()) or first_h1 or fallback_title
+    return ParsedDocument(title=title, audience=None, sections=tuple(sections))
+
+
+PARSERS = {
+    ".md": parse_markdown,
+    ".mdx": parse_markdown,
+    ".markdown": parse_markdown,
+    ".txt": parse_text,
+    ".html": parse_html,
+    ".htm": parse_html,
+}
+
+
+def parse_document(text: str, *, suffix: str, fallback_title: str) -> ParsedDocument:
+    """Parse by file suffix (see PARSERS); raises KeyError for an unknown suffix."""
+    return PARSERS[suffix.lower()](text, fallback_title=fallback_title)

@@ -1,0 +1,91 @@
+"""`partnerbot kb ingest` and `kb ask [--json]`, in-process on SQLite."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import app
+from bot.cli import run_cli
+from tests.handlers.kb_world import SAMPLE
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """An empty folder as cwd and a fresh SQLite file; logging restored afterwards."""
+    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "OPENAI_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setenv("LOG_LEVEL", "WARNING")
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield tmp_path
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
+def cli(*argv: str) -> int:
+    return run_cli(list(argv), build_deps=app.build_deps, build_web_app=app.build_web_app)
+
+
+def test_ingest_reports_and_is_incremental(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    docs = workdir / "docs"
+    shutil.copytree(SAMPLE, docs)
+    (docs / "broken.md").write_bytes(b"\x00\x01binary")
+    assert cli("kb", "ingest", str(docs)) == 0
+    out, err = capsys.readouterr()
+    assert "6 added, 0 updated, 0 unchanged, 0 removed" in out
+    assert "skipped broken.md: binary content" in err
+    (docs / "troubleshooting.txt").unlink()
+    assert cli("kb", "ingest", str(docs), "--json") == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["unchanged"] == 5 and report["removed"] == 1
+    assert report["problems"] == [{"path": "broken.md", "reason": "binary content"}]
+
+
+def test_ask_json_has_the_documented_shape(
+    workdir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert cli("kb", "ingest", str(SAMPLE), "--json") == 0
+    capsys.readouterr()
+    questions = "is lumora soc 2 certified?\n\ncan i pay in bitcoin?\n"
+    monkeypatch.setattr("sys.stdin", io.StringIO(questions))
+    assert cli("kb", "ask", "-", "--json") == 0
+    lines = capsys.readouterr().out.splitlines()
+    first, second = (json.loads(line) for line in lines)
+    assert first["grounded"] is True
+    assert "SOC 2" in first["answer"]
+    assert first["citations"][0]["path"] == "security.md"
+    assert first["citations"][0]["title"] == "Security and Compliance"
+    retrieved = first["retrieved"]
+    assert retrieved[0]["path"] == "security.md"
+    assert all({"path", "score"} <= set(item) for item in retrieved)
+    assert [r["score"] for r in retrieved] == sorted((r["score"] for r in retrieved), reverse=True)
+    assert second["grounded"] is False and second["citations"] == []
+
+    assert cli("kb", "ask", "what", "discount", "do", "gold", "partners", "get", "--json") == 0
+    staff = json.loads(capsys.readouterr().out)
+    assert "partner-pricing.md" in [c["path"] for c in staff["citations"]]
+    assert cli("kb", "ask", "what discount do gold partners get", "--tier", "silver", "--json") == 0
+    silver = json.loads(capsys.readouterr().out)
+    assert "partner-pricing.md" not in [r["path"] for r in silver["retrieved"]]
+
+
+def test_ask_prints_answer_and_sources_for_people(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli("kb", "ingest", str(SAMPLE), "--json") == 0
+    capsys.readouterr()
+    assert cli("kb", "ask", "which", "regions", "store", "data?") == 0
+    out = capsys.readouterr().out
+    assert "Frankfurt" in out
+    assert "[1] Lumora Overview" in out and "overview.md" in out

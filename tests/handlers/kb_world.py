@@ -1,0 +1,58 @@
+"""A small world for knowledge-base tests: the sample KB, a gold and a silver partner
+linked to Slack channels, their channel manager, and helpers to talk to the bot."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.core import Actor, ButtonClick, Place, Reply, Request
+from handlers.admin import add_manager
+from handlers.deps import Deps
+from handlers.knowledge_ingest import ingest
+from handlers.router import dispatch
+from storage import partners as partner_store
+from storage import people as people_store
+
+SAMPLE = Path(__file__).resolve().parents[2] / "kb" / "sample"
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "kb-corpus"
+
+MANAGER = Actor(platform="slack", user_id="U-MGR", name="Maya Manager")
+GOLD_REP = Actor(platform="slack", user_id="U-GOLD", name="Gina Gold", is_external=True)
+GOLD_REP2 = Actor(platform="slack", user_id="U-GOLD2", name="Gus Gold", is_external=True)
+SILVER_REP = Actor(platform="slack", user_id="U-SILVER", name="Sam Silver", is_external=True)
+GOLD_CHANNEL = Place(platform="slack", channel_id="C-GOLD", team_id="T1", message_id="100.1")
+SILVER_CHANNEL = Place(platform="slack", channel_id="C-SILVER", team_id="T1", message_id="200.1")
+MANAGER_DM = Place(platform="slack", channel_id="D-MGR", kind="dm")
+
+
+async def build_world(deps: Deps, *, kb: Path = SAMPLE) -> None:
+    """Ingest `kb`; create the manager and two partners (gold, silver) with channels."""
+    await ingest(deps, [kb])
+    async with deps.sessions() as session, session.begin():
+        manager = await add_manager(session, "slack", MANAGER.user_id, actor="test", deps=deps)
+        for name, tier, place in (
+            ("Goldco", "gold", GOLD_CHANNEL),
+            ("Silverco", "silver", SILVER_CHANNEL),
+        ):
+            partner = await partner_store.add_partner(
+                session, name, tier=tier, manager_id=manager.id
+            )
+            await partner_store.link_channel(
+                session, partner, platform="slack", channel_id=place.channel_id
+            )
+        await people_store.upsert_person(session, "slack", MANAGER.user_id, name=MANAGER.name)
+
+
+async def ask(deps: Deps, who: Actor, text: str, place: Place = GOLD_CHANNEL) -> list[Reply]:
+    """An @mention with a question."""
+    return await dispatch(Request(actor=who, place=place, text=text, mentioned=True), deps)
+
+
+async def click(deps: Deps, who: Actor, action_id: str, value: str, place: Place) -> list[Reply]:
+    request = Request(actor=who, place=place, click=ButtonClick(action_id=action_id, value=value))
+    return await dispatch(request, deps)
+
+
+async def say_in_thread(deps: Deps, who: Actor, text: str, place: Place) -> list[Reply]:
+    """A thread message that does not mention the bot."""
+    return await dispatch(Request(actor=who, place=place, text=text), deps)
