@@ -16,7 +16,7 @@ from types import ModuleType
 
 from bot.core import Command, Reply, Request
 from bot.core.errors import NotAllowed, NotFound
-from handlers import admin, help
+from handlers import admin, deals, help, knowledge
 from handlers.context import Caller, load_caller
 from handlers.deps import Deps
 
@@ -26,7 +26,7 @@ Handler = Callable[[Request, Caller, Deps], Awaitable[list[Reply]]]
 
 # Capability modules, in the order their tables are merged (later ones may not
 # redefine an earlier key: a clash fails at import).
-_MODULES: tuple[ModuleType, ...] = (help, admin)
+_MODULES: tuple[ModuleType, ...] = (help, admin, knowledge, deals)
 
 #: Top-level commands: the Slack slash commands, and the same words as text.
 TOP_LEVEL = ("register-deal", "deals", "ask", "help", "partnerbot")
@@ -131,14 +131,17 @@ async def _run_command(
 async def _free_text(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
     """Text that is not a command. Put to the bot (a DM, a mention), the knowledge base
     answers it; in a thread, the capability that owns the thread may; otherwise the
-    bot stays quiet (it does not answer every message in a channel)."""
-    if not (request.mentioned or request.place.kind == "dm"):
-        if request.place.thread_id is None:
-            return []
+    bot stays quiet (it does not answer every message in a channel).
+
+    The thread's owner is asked first even when the bot is mentioned: in Teams channels
+    the bot only receives messages that @mention it, so an answer in a registration's
+    thread always carries a mention."""
+    if request.place.thread_id is not None:
         for handler in THREAD_REPLIES:
             replies = await handler(request, caller, deps)
             if replies:
                 return replies
+    if not (request.mentioned or request.place.kind == "dm"):
         return []
     fallback = COMMANDS.get("ask")
     if fallback is not None:

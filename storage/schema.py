@@ -2,9 +2,32 @@
 
 from __future__ import annotations
 
-from storage import audit, conversations, events, outbox, partners, people
+from storage import (
+    audit,
+    conversations,
+    deals,
+    events,
+    house_accounts,
+    kb,
+    kb_questions,
+    outbox,
+    partners,
+    people,
+)
 from storage.base import Base
 
 metadata = Base.metadata
 
-__all__ = ["audit", "conversations", "events", "metadata", "outbox", "partners", "people"]
+__all__ = [
+    "audit",
+    "conversations",
+    "deals",
+    "events",
+    "house_accounts",
+    "kb",
+    "kb_questions",
+    "metadata",
+    "outbox",
+    "partners",
+    "people",
+]

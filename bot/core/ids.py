@@ -10,3 +10,27 @@ MENU_ASK = "menu-ask"
 
 # Forms
 FORM_ASK = "form-ask"
+
+# Deal registration: forms
+FORM_DEAL_REGISTER = "deal-register"
+FORM_DEAL_REJECT = "deal-reject-reason"
+FORM_DEAL_INFO = "deal-info-question"
+FORM_DEAL_STAGE = "deal-stage-form"
+FORM_DEAL_WON = "deal-won-form"
+FORM_DEAL_LOST = "deal-lost-form"
+
+# Deal registration: buttons (a per-deal suffix `:<id>` keeps them unique in a message)
+DEAL_APPROVE = "deal-approve"
+DEAL_REJECT = "deal-reject"
+DEAL_ASK_INFO = "deal-ask-info"
+DEAL_UPDATE_STAGE = "deal-update-stage"
+DEAL_MARK_WON = "deal-mark-won"
+DEAL_MARK_LOST = "deal-mark-lost"
+DEAL_REQUEST_EXTENSION = "deal-request-extension"
+DEAL_APPROVE_EXTENSION = "deal-approve-extension"
+DEAL_DECLINE_EXTENSION = "deal-decline-extension"
+
+# Knowledge base: buttons on an answer (the value is the question id)
+KB_HELPFUL = "kb-helpful"
+KB_NOT_HELPFUL = "kb-not-helpful"
+KB_ASK_MANAGER = "kb-ask-manager"

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./partnerbot.db"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+DEFAULT_DEAL_PRODUCTS = ("Platform", "Analytics", "Integrations", "Support plan", "Training")
 _PLACEHOLDERS = {"changeme", "change-me", "xoxb-your-token", "your-secret", "todo"}
 
 
@@ -36,6 +37,17 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 3978
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+
+    # Deal registration (optional; the defaults work with no configuration).
+    # Dicts and lists are JSON in the environment, e.g. DEAL_AUTO_APPROVE='{"gold": 25000}'.
+    deal_protection_days: int = Field(default=90, ge=1, le=3650)
+    deal_protection_days_by_tier: dict[str, int] = Field(default_factory=dict)
+    deal_extension_days: int = Field(default=30, ge=1, le=3650)
+    #: tier -> largest estimated value (in DEAL_AUTO_APPROVE_CURRENCY) approved without a
+    #: manager when there is no conflict; empty = a manager decides every registration.
+    deal_auto_approve: dict[str, float] = Field(default_factory=dict)
+    deal_auto_approve_currency: str = "USD"
+    deal_products: list[str] = Field(default_factory=lambda: list(DEFAULT_DEAL_PRODUCTS))
 
     @field_validator(
         "slack_bot_token",

@@ -110,3 +110,40 @@ async def test_register_in_a_channel_fix_errors_confirm_and_approve(
     await teams.personal("deals", user=GUEST)
     [answer] = await teams.wait_for(1)
     assert "No deal registrations" in answer.shown and "DR-000001" not in answer.shown
+
+
+async def test_the_partner_answers_an_info_request_in_the_channel_thread(
+    teams: TeamsDriver, deps: Deps, world: None
+) -> None:
+    teams.mark()
+    await teams.channel("register-deal Acme Corp acme.com 50k USD close 2027-03-31", user=BOB)
+    form = _form_card(await teams.wait_for(1))
+    await teams.submit(
+        {**_data(form), **VALUES}, reply_to=form.id, conversation=form.conversation_id, user=BOB
+    )
+    teams.mark()
+    await deliver_due(deps, per_channel_interval=0)
+    card = next(s for s in teams.since() if "Ask for info" in str(s.buttons))
+    teams.mark()
+    await teams.click(card, "Ask for info", user=ALICE)
+    [question_form] = [s for s in await teams.wait_for(1) if s.card]
+    await teams.submit(
+        {**_data(question_form), "reason": "Who signs the contract?"},
+        reply_to=question_form.id,
+        conversation=question_form.conversation_id,
+        user=ALICE,
+    )
+    teams.mark()
+    await deliver_due(deps, per_channel_interval=0)
+    asked = next(s for s in teams.since() if "Who signs the contract?" in s.shown)
+    assert (asked.conversation_id or "").startswith(f"{CHANNEL_ID};messageid=")
+    root = (asked.conversation_id or "").split(";messageid=", 1)[1]
+
+    teams.mark()
+    await teams.channel("Our CFO, Jane Roe.", thread=root, user=BOB)
+    await teams.wait_for(1)
+    await deliver_due(deps, per_channel_interval=0)
+    assert any("Jane Roe" in s.shown for s in teams.since())
+    async with deps.sessions() as session:
+        deal = await deal_store.get_deal(session, 1)
+    assert deal is not None and deal.status == "pending"

@@ -1,0 +1,336 @@
+"""Deal registrations and their audit trail (deal_events).
+
+A registration belongs to one partner. `domain` is the customer's registrable domain
+(already normalised by the caller) and `company_prefix` the first characters of the
+normalised company key: both are indexed together with `status`, so the conflict
+check reads a handful of rows by index and never scans the table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    func,
+    insert,
+    literal,
+    select,
+    text,
+    union_all,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship, selectinload
+from sqlalchemy.sql import ClauseElement, CompoundSelect
+
+from storage.base import Base, UTCDateTime, utcnow
+from storage.house_accounts import HouseAccount
+from storage.partners import Partner
+from storage.people import Person
+
+PENDING = "pending"
+INFO_REQUESTED = "info_requested"
+APPROVED = "approved"
+REJECTED = "rejected"
+WON = "won"
+LOST = "lost"
+EXPIRED = "expired"
+STATUSES = (PENDING, INFO_REQUESTED, APPROVED, REJECTED, WON, LOST, EXPIRED)
+#: Registrations that still claim their customer (conflict checks look only at these).
+ACTIVE_STATUSES = (PENDING, INFO_REQUESTED, APPROVED)
+#: Awaiting a manager's decision.
+UNDECIDED_STATUSES = (PENDING, INFO_REQUESTED)
+
+EXTENSION_REQUESTED = "requested"
+EXTENSION_APPROVED = "approved"
+EXTENSION_DECLINED = "declined"
+
+#: How many characters of the company key the fuzzy-match candidate index uses.
+COMPANY_PREFIX_CHARS = 4
+
+
+def deal_ref(deal_id: int) -> str:
+    """The human-readable id: 123 -> "DR-000123"."""
+    return f"DR-{deal_id:06d}"
+
+
+def parse_deal_ref(text: str) -> int | None:
+    """ "DR-000123", "dr-123" or "123" into 123; None when it is not a deal id."""
+    raw = text.strip().upper().removeprefix("DR-")
+    return int(raw) if raw.isdigit() else None
+
+
+class Deal(Base):
+    """One deal registration.
+
+    Money is stored in hundredths of the currency unit (`*_cents`), whatever the
+    currency, so both backends store exact integers.
+    """
+
+    __tablename__ = "deals"
+    __table_args__ = (
+        Index("ix_deals_domain_status", "domain", "status"),
+        Index("ix_deals_company_prefix_status", "company_prefix", "status"),
+        Index("ix_deals_partner_status", "partner_id", "status"),
+        Index("ix_deals_status_protected_until", "status", "protected_until"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id", ondelete="CASCADE"))
+    submitted_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL")
+    )
+    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
+    company: Mapped[str] = mapped_column(String(200))
+    company_key: Mapped[str] = mapped_column(String(200))
+    company_prefix: Mapped[str] = mapped_column(String(COMPANY_PREFIX_CHARS))
+    domain: Mapped[str] = mapped_column(String(253))
+    value_cents: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    close_date: Mapped[date] = mapped_column(Date)
+    products: Mapped[list[str]] = mapped_column(JSON, default=list)
+    stage: Mapped[str] = mapped_column(String(32))
+    contact: Mapped[str | None] = mapped_column(String(254))
+    notes: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default=PENDING)
+    conflict_kind: Mapped[str | None] = mapped_column(String(32))
+    conflict_with: Mapped[list[int]] = mapped_column(JSON, default=list)
+    origin_platform: Mapped[str | None] = mapped_column(String(16))
+    origin_channel_id: Mapped[str | None] = mapped_column(String(512))
+    origin_thread_id: Mapped[str | None] = mapped_column(String(255))
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    decided_by_name: Mapped[str | None] = mapped_column(String(200))
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    info_question: Mapped[str | None] = mapped_column(Text)
+    protected_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    extension_status: Mapped[str | None] = mapped_column(String(16))
+    extension_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    extensions_granted: Mapped[int] = mapped_column(default=0)
+    expiry_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    won_amount_cents: Mapped[int | None] = mapped_column(BigInteger)
+    lost_reason: Mapped[str | None] = mapped_column(Text)
+
+    partner: Mapped[Partner] = relationship(lazy="raise")
+
+    @property
+    def ref(self) -> str:
+        return deal_ref(self.id)
+
+
+_WITH_CHANNELS = selectinload(Deal.partner).selectinload(Partner.channels)
+
+
+class DealEvent(Base):
+    """One state change of a registration: who, when, from -> to, why."""
+
+    __tablename__ = "deal_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    actor_name: Mapped[str] = mapped_column(String(200), default="")
+    kind: Mapped[str] = mapped_column(String(32))
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str | None] = mapped_column(String(20))
+    reason: Mapped[str | None] = mapped_column(Text)
+    detail: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+
+
+async def get_partner_and_manager(
+    session: AsyncSession, partner_id: int
+) -> tuple[Partner, Person | None] | None:
+    """A partner with its channels and its owning manager, in one query."""
+    stmt = (
+        select(Partner, Person)
+        .outerjoin(Person, Person.id == Partner.manager_id)
+        .where(Partner.id == partner_id)
+        .options(joinedload(Partner.channels))
+    )
+    row = (await session.execute(stmt)).unique().one_or_none()
+    return (row[0], row[1]) if row is not None else None
+
+
+async def add_deal(session: AsyncSession, deal: Deal) -> Deal:
+    """Insert `deal` (flush). A repeated `idempotency_key` raises IntegrityError."""
+    session.add(deal)
+    await session.flush()
+    return deal
+
+
+async def get_deal(session: AsyncSession, deal_id: int, *, for_update: bool = False) -> Deal | None:
+    """A registration with its partner and the partner's channels loaded."""
+    stmt = select(Deal).where(Deal.id == deal_id).options(_WITH_CHANNELS)
+    if for_update:
+        stmt = stmt.with_for_update()
+    return (await session.scalars(stmt)).one_or_none()
+
+
+async def get_deal_by_key(session: AsyncSession, idempotency_key: str) -> Deal | None:
+    stmt = select(Deal).where(Deal.idempotency_key == idempotency_key).options(_WITH_CHANNELS)
+    return (await session.scalars(stmt)).one_or_none()
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """The columns the conflict check compares (no ORM object, no relationship load)."""
+
+    id: int
+    partner_id: int
+    domain: str
+    company: str
+    company_key: str
+    status: str
+
+
+#: Marks the house-account row in the candidates query (never a deal status).
+_HOUSE = "~house"
+
+
+@dataclass(frozen=True)
+class ConflictLookup:
+    """What the conflict check needs, read in one round trip."""
+
+    candidates: tuple[Candidate, ...]
+    house_account: str | None
+
+
+def _candidates_stmt(*, domain: str, prefix: str, limit: int) -> CompoundSelect[Any]:
+    """Three index lookups in one statement: active deals of `domain`
+    (ix_deals_domain_status), up to `limit` active deals whose company key starts with
+    `prefix` (ix_deals_company_prefix_status), and the house account of `domain`
+    (its unique index), marked with status `_HOUSE`."""
+    columns = (Deal.id, Deal.partner_id, Deal.domain, Deal.company, Deal.company_key, Deal.status)
+    active = Deal.status.in_(ACTIVE_STATUSES)
+    by_domain = select(*columns).where(Deal.domain == domain, active)
+    by_prefix = select(*columns).where(Deal.company_prefix == prefix, active).limit(limit)
+    house = select(
+        HouseAccount.id,
+        literal(0),
+        HouseAccount.domain,
+        HouseAccount.company,
+        literal(""),
+        literal(_HOUSE),
+    ).where(HouseAccount.domain == domain)
+    return union_all(by_domain, by_prefix.subquery().select(), house)
+
+
+async def lookup_conflicts(
+    session: AsyncSession, *, domain: str, prefix: str, limit: int = 200
+) -> ConflictLookup:
+    """Active registrations of `domain`, up to `limit` whose company key starts with
+    `prefix`, and the house account of `domain`: index lookups, one round trip."""
+    rows = (
+        await session.execute(_candidates_stmt(domain=domain, prefix=prefix, limit=limit))
+    ).all()
+    house = next((row for row in rows if row[5] == _HOUSE), None)
+    unique = {row[0]: Candidate(*row) for row in rows if row[5] != _HOUSE}
+    return ConflictLookup(
+        candidates=tuple(unique[key] for key in sorted(unique)),
+        house_account=(house[3] or house[2]) if house is not None else None,
+    )
+
+
+async def list_deals(
+    session: AsyncSession,
+    *,
+    partner_ids: Sequence[int] | None = None,
+    statuses: Sequence[str] | None = None,
+    limit: int | None = None,
+) -> list[Deal]:
+    """Registrations, newest first; `partner_ids=None` means every partner."""
+    stmt = select(Deal).options(selectinload(Deal.partner)).order_by(Deal.id.desc())
+    if partner_ids is not None:
+        stmt = stmt.where(Deal.partner_id.in_(list(partner_ids)))
+    if statuses:
+        stmt = stmt.where(Deal.status.in_(list(statuses)))
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return list((await session.scalars(stmt)).all())
+
+
+async def get_deals(session: AsyncSession, deal_ids: Sequence[int]) -> list[Deal]:
+    if not deal_ids:
+        return []
+    stmt = (
+        select(Deal)
+        .where(Deal.id.in_(list(deal_ids)))
+        .options(selectinload(Deal.partner))
+        .order_by(Deal.id)
+    )
+    return list((await session.scalars(stmt)).all())
+
+
+async def add_event(
+    session: AsyncSession,
+    deal: Deal,
+    *,
+    kind: str,
+    at: datetime,
+    actor_id: int | None,
+    actor_name: str,
+    from_status: str | None,
+    to_status: str | None,
+    reason: str | None = None,
+    detail: dict[str, object] | None = None,
+) -> DealEvent:
+    event = DealEvent(
+        deal_id=deal.id,
+        at=at,
+        actor_id=actor_id,
+        actor_name=actor_name,
+        kind=kind,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason,
+        detail=detail or {},
+    )
+    session.add(event)
+    await session.flush()
+    return event
+
+
+async def list_events(session: AsyncSession, deal_id: int) -> list[DealEvent]:
+    stmt = select(DealEvent).where(DealEvent.deal_id == deal_id).order_by(DealEvent.id)
+    return list((await session.scalars(stmt)).all())
+
+
+async def count_deals(session: AsyncSession) -> int:
+    return int(await session.scalar(select(func.count()).select_from(Deal)) or 0)
+
+
+async def add_deals_bulk(session: AsyncSession, rows: Sequence[dict[str, object]]) -> None:
+    """Insert many registrations at once (seeding, benchmarks); no events, no checks."""
+    if rows:
+        await session.execute(insert(Deal), list(rows))
+
+
+async def explain_conflict_queries(
+    session: AsyncSession, *, domain: str, prefix: str
+) -> dict[str, list[str]]:
+    """The database's plan for the conflict check's lookups (proves they use the
+    indexes). SQLite: EXPLAIN QUERY PLAN; PostgreSQL: EXPLAIN."""
+    bind = session.get_bind()
+    sqlite = bind.dialect.name == "sqlite"
+    queries: dict[str, ClauseElement] = {
+        "conflict lookup": _candidates_stmt(domain=domain, prefix=prefix, limit=200),
+    }
+    plans: dict[str, list[str]] = {}
+    for name, stmt in queries.items():
+        compiled = stmt.compile(bind, compile_kwargs={"literal_binds": True})
+        verb = "EXPLAIN QUERY PLAN" if sqlite else "EXPLAIN"
+        rows = (await session.execute(text(f"{verb} {compiled}"))).all()
+        plans[name] = [str(row[-1]) for row in rows]
+    return plans
