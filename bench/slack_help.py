@@ -1,0 +1,291 @@
+"""Load test: signed `/partnerbot help` slash commands against the real PartnerBot
+server, side by side with a bare slack-bolt app that only acks, in the same run.
+
+Both servers run as their own processes on 127.0.0.1 (free ports), with the Web API
+pointed at an in-process fake (bench/_slack_fake.py). Requests come from
+/work/shared/tools/slackload.py (bounded counts, loopback only).
+
+PartnerBot answers a slash command in its ack (the ephemeral help message is the HTTP
+response body), so for it an acknowledged request is a completed one; a probe request
+checks that before the load, and the server's error log lines are counted after it.
+slackload's command text is random ("Acme-12 $40,000 stage=..."), which PartnerBot
+answers with help like `/partnerbot help`.
+
+Run from the repository root:  python bench/slack_help.py [--requests 2000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import hmac
+import json
+import os
+import re
+import socket
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode
+
+import aiohttp
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _slack_fake import HOME_TEAM, BenchSlackApi
+
+ROOT = Path(__file__).resolve().parents[1]
+SLACKLOAD = Path(os.environ.get("SLACKLOAD", "/work/shared/tools/slackload.py"))
+SECRET = "bench-signing-secret"
+#: The last line of a traceback: `package.module.SomeError: message`.
+EXCEPTION_LINE = re.compile(r"^[\w.]+(Error|Exception|Locked)\b.*:")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def rss_mb(pid: int) -> tuple[float, float]:
+    """(current RSS, peak RSS) of a process in MB, from /proc."""
+    fields = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        fields[key] = value.strip()
+    return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
+
+
+@dataclass
+class Server:
+    name: str
+    proc: asyncio.subprocess.Process
+    url: str
+    startup_s: float
+    rss_mb: float
+    log_errors: list[str] = field(default_factory=list)
+
+
+async def start_server(name: str, cmd: list[str], *, port: int, env: dict[str, str]) -> Server:
+    """Spawn a server and wait for GET /healthz -> 200 (that wait is the start-up time)."""
+    started = time.monotonic()
+    proc = await asyncio.create_subprocess_exec(
+        *cmd, cwd=ROOT, env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE
+    )
+    async with aiohttp.ClientSession() as session:
+        for _ in range(1500):
+            if proc.returncode is not None:
+                err = (await proc.stderr.read()).decode() if proc.stderr else ""
+                raise RuntimeError(f"{name} exited at start-up:\n{err[-2000:]}")
+            try:
+                async with session.get(f"http://127.0.0.1:{port}/healthz") as resp:
+                    if resp.status == 200:
+                        break
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.02)
+        else:
+            raise RuntimeError(f"{name} did not answer /healthz")
+    startup = time.monotonic() - started
+    server = Server(
+        name, proc, f"http://127.0.0.1:{port}/slack/events", startup, rss_mb(proc.pid)[0]
+    )
+    asyncio.get_running_loop().create_task(_collect_errors(server))
+    return server
+
+
+async def _collect_errors(server: Server) -> None:
+    stream = server.proc.stderr
+    while stream is not None and (line := await stream.readline()):
+        text = line.decode(errors="replace")
+        if " ERROR " in text:
+            server.log_errors.append(text.strip())
+        elif EXCEPTION_LINE.match(text) and server.log_errors:
+            server.log_errors[-1] += f" <- {text.strip()[:200]}"
+
+
+async def probe(url: str) -> str:
+    """One signed `/partnerbot help`; returns the ack body."""
+    body = urlencode(
+        {
+            "command": "/partnerbot",
+            "text": "help",
+            "user_id": "U0PROBE",
+            "channel_id": "C0PROBE",
+            "team_id": HOME_TEAM,
+            "trigger_id": "t.probe",
+            "response_url": "http://127.0.0.1:9/x",
+        }
+    )
+    ts = str(int(time.time()))
+    digest = hmac.new(SECRET.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Slack-Request-Timestamp": ts,
+        "X-Slack-Signature": f"v0={digest}",
+    }
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(url, data=body, headers=headers) as r,
+    ):
+        return await r.text()
+
+
+async def slackload(url: str, *, requests: int, concurrency: int) -> dict[str, object]:
+    cmd = [
+        sys.executable, str(SLACKLOAD), "--kind", "slash", "--command", "/partnerbot",
+        "--url", url, "--secret", SECRET, "--requests", str(requests),
+        "--concurrency", str(concurrency), "--duration-cap", "60", "--users", "200",
+        "--teams", "1",
+    ]  # fmt: skip
+    proc = await asyncio.create_subprocess_exec(
+        *cmd, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+    )
+    out, err = await proc.communicate()
+    if proc.returncode != 0:
+        raise RuntimeError(f"slackload failed: {err.decode()[-2000:]}")
+    result: dict[str, object] = json.loads(out)
+    return result
+
+
+@dataclass
+class Row:
+    target: str
+    concurrency: int
+    result: dict[str, object]
+
+    def latency(self, key: str) -> float:
+        latency = self.result["latency_ms"]
+        assert isinstance(latency, dict)
+        return float(latency[key])
+
+    @property
+    def rps(self) -> float:
+        return float(self.result["throughput_rps"])  # type: ignore[arg-type]
+
+
+async def run(args: argparse.Namespace) -> list[str]:
+    api = BenchSlackApi()
+    await api.start()
+    servers: list[Server] = []
+    tmp = tempfile.TemporaryDirectory(prefix="pb-bench-")
+    try:
+        pb_port, bare_port = free_port(), free_port()
+        env = {
+            **os.environ,
+            "DATABASE_URL": args.database_url or f"sqlite+aiosqlite:///{tmp.name}/bench.db",
+            "SLACK_BOT_TOKEN": "xoxb-bench",
+            "SLACK_SIGNING_SECRET": SECRET,
+            "SLACK_API_URL": api.url,
+            "HOST": "127.0.0.1",
+            "PORT": str(pb_port),
+            "LOG_LEVEL": "WARNING",
+        }
+        for key in ("SLACK_APP_TOKEN", "MICROSOFT_APP_ID", "OPENAI_API_KEY"):
+            env.pop(key, None)
+        pb_cmd = args.server_cmd.split() if args.server_cmd else [sys.executable, "app.py", "serve"]
+        partnerbot = await start_server("partnerbot", pb_cmd, port=pb_port, env=env)
+        servers.append(partnerbot)
+        bare_cmd = [sys.executable, "bench/_slack_bare.py", "--port", str(bare_port),
+                    "--api-url", api.url, "--secret", SECRET]  # fmt: skip
+        bare = await start_server("bare", bare_cmd, port=bare_port, env=dict(os.environ))
+        servers.append(bare)
+        default = None
+        if args.with_default_mode:
+            port = free_port()
+            cmd = [*bare_cmd, "--default-mode"]
+            cmd[cmd.index("--port") + 1] = str(port)
+            default = await start_server("bare-default", cmd, port=port, env=dict(os.environ))
+            servers.append(default)
+
+        answer = await probe(partnerbot.url)
+        if "What I can do for you" not in answer:
+            raise RuntimeError(f"PartnerBot's ack does not carry the help answer: {answer[:300]}")
+        # Warm-up: the first requests pay for auth.test, lazy imports and first DB writes.
+        for server in servers:
+            await slackload(server.url, requests=200, concurrency=8)
+        api.reset()
+
+        rows: list[Row] = []
+        for concurrency in args.concurrency:
+            n = args.requests if concurrency > 1 else max(args.requests // 4, 100)
+            result = await slackload(bare.url, requests=n, concurrency=concurrency)
+            rows.append(Row("bare bolt, ack only", concurrency, result))
+            result = await slackload(partnerbot.url, requests=n, concurrency=concurrency)
+            rows.append(Row("partnerbot /partnerbot help", concurrency, result))
+            if default is not None:
+                result = await slackload(default.url, requests=n, concurrency=concurrency)
+                rows.append(Row("bare bolt, default mode", concurrency, result))
+        rss_now, rss_peak = rss_mb(partnerbot.proc.pid)
+        lines = table(rows)
+        lines += [
+            "",
+            f"start-up (spawn -> /healthz 200, migrations applied): partnerbot "
+            f"{partnerbot.startup_s:.2f} s, bare bolt {bare.startup_s:.2f} s",
+            f"RSS after start-up: partnerbot {partnerbot.rss_mb:.0f} MB (target <= 200), bare bolt "
+            f"{bare.rss_mb:.0f} MB; partnerbot after the load {rss_now:.0f} MB "
+            f"(peak {rss_peak:.0f} MB)",
+            f"partnerbot: every 200 carries the help answer (probe checked); Web API calls during "
+            f"the load: {dict(api.counts) or 'none'}; error lines logged: "
+            f"{len(partnerbot.log_errors)}",
+            *[f"  {line}" for line in partnerbot.log_errors[:3]],
+        ]
+        return lines
+    finally:
+        for server in servers:
+            if server.proc.returncode is None:
+                server.proc.terminate()
+                await server.proc.wait()
+        await api.close()
+        tmp.cleanup()
+
+
+def table(rows: list[Row]) -> list[str]:
+    lines = [
+        f"{'target':<28} {'conc':>4} {'reqs':>5} {'errors':>6} {'req/s':>7} {'p50 ms':>7}"
+        f" {'p99 ms':>7} {'vs bare':>7}"
+    ]
+    bare = {r.concurrency: r.rps for r in rows if r.target == "bare bolt, ack only"}
+    for row in rows:
+        lines.append(
+            f"{row.target:<28} {row.concurrency:>4} {row.result['count']!s:>5}"
+            f" {row.result['errors']!s:>6} {row.rps:>7.0f} {row.latency('p50'):>7.2f}"
+            f" {row.latency('p99'):>7.2f} {row.rps / bare[row.concurrency]:>7.2f}"
+        )
+    for row in rows:
+        if row.concurrency == 16 and row.target.startswith("partnerbot"):
+            p99, ratio = row.latency("p99"), row.rps / bare[16]
+            lines.append(
+                f"targets @16: p99 {p99:.1f} ms < 50 ms: {'met' if p99 < 50 else 'NOT met'}; "
+                f"{ratio:.2f}x bare >= 0.7x: {'met' if ratio >= 0.7 else 'NOT met'}"
+            )
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=2000, help="per run at concurrency > 1")
+    parser.add_argument(
+        "--concurrency", type=lambda s: [int(x) for x in s.split(",")], default=[1, 16, 64]
+    )
+    parser.add_argument(
+        "--with-default-mode",
+        action="store_true",
+        help="also measure a bare app in bolt's default mode (process_before_response=False)",
+    )
+    parser.add_argument(
+        "--database-url",
+        help="e.g. a scratch PostgreSQL database on 127.0.0.1 (default: a fresh SQLite file)",
+    )
+    parser.add_argument(
+        "--server-cmd", help="command that runs PartnerBot (default: python app.py serve)"
+    )
+    args = parser.parse_args()
+    for line in asyncio.run(run(args)):
+        print(line)
+
+
+if __name__ == "__main__":
+    main()

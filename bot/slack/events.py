@@ -1,0 +1,57 @@
+"""Events API: @mentions, DMs and thread replies -> neutral Requests."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.slack.flow import answer, home_of
+from bot.slack.inbound import from_message
+from bot.slack.tasks import Tasks
+from handlers.deps import Deps
+
+logger = logging.getLogger(__name__)
+
+#: Any event type; registered last so events we do not handle are still acknowledged
+#: (an unacknowledged event is retried by Slack, and too many failures disable them).
+ANY_EVENT = re.compile(r".+")
+
+
+def register(bolt_app: AsyncApp, deps: Deps, *, tasks: Tasks) -> None:
+    """Listen for app_mention and message events; acknowledge every other event."""
+
+    async def on_event_app_mention(
+        body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+    ) -> None:
+        if str(body["event"].get("channel", "")).startswith("D"):
+            return  # a mention inside a DM also arrives as message.im
+        inbound = from_message(body, home_of(context), mentioned=True)
+        if inbound is not None:
+            tasks.spawn(answer(deps, client, inbound), name="slack-mention")
+
+    async def on_event_message(
+        body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+    ) -> None:
+        home = home_of(context)
+        inbound = from_message(body, home, mentioned=False)
+        if inbound is None:
+            return
+        place = inbound.request.place
+        if place.kind != "dm":
+            if home.bot_user_id and f"<@{home.bot_user_id}" in str(body["event"].get("text", "")):
+                return  # the app_mention event for this message answers it
+            if place.thread_id is None:
+                return  # channel chatter is not for the bot
+        tasks.spawn(answer(deps, client, inbound), name="slack-message")
+
+    async def on_event_other(body: dict[str, Any]) -> None:
+        logger.debug("ignoring Slack event %s", body.get("event", {}).get("type"))
+
+    bolt_app.event("app_mention")(on_event_app_mention)
+    bolt_app.event("message")(on_event_message)
+    bolt_app.event(ANY_EVENT)(on_event_other)

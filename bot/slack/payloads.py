@@ -1,0 +1,162 @@
+"""Pydantic models of the Slack payloads the adapter reads, and body validation.
+
+Only the fields PartnerBot uses are declared (extra fields are ignored), so a
+payload Slack extends keeps working and one missing what we need fails loudly.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, TypeVar
+from urllib.parse import parse_qs
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from bot.core.model import PlaceKind
+
+logger = logging.getLogger(__name__)
+
+
+class MalformedPayload(ValueError):
+    """A signed request whose body is not a Slack payload we can read (-> HTTP 400)."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class SlashCommand(_Model):
+    command: str
+    text: str = ""
+    user_id: str
+    user_name: str = ""
+    channel_id: str
+    channel_name: str = ""
+    team_id: str | None = None
+    enterprise_id: str | None = None
+    trigger_id: str | None = None
+    response_url: str | None = None
+
+
+class MessageEvent(_Model):
+    type: str
+    channel: str
+    user: str | None = None
+    text: str = ""
+    ts: str
+    thread_ts: str | None = None
+    channel_type: str | None = None
+    subtype: str | None = None
+    bot_id: str | None = None
+    user_team: str | None = None
+    team: str | None = None
+
+
+class EventEnvelope(_Model):
+    type: str
+    event_id: str | None = None
+    team_id: str | None = None
+    is_ext_shared_channel: bool = False
+    event: dict[str, Any] | None = None
+
+
+class _User(_Model):
+    id: str
+    team_id: str | None = None
+    name: str = ""
+    username: str = ""
+
+
+class _Id(_Model):
+    id: str
+
+
+class _Container(_Model):
+    message_ts: str | None = None
+    channel_id: str | None = None
+    thread_ts: str | None = None
+    is_ephemeral: bool = False
+
+
+class _Action(_Model):
+    action_id: str
+    value: str | None = None
+    selected_option: dict[str, Any] | None = None
+
+
+class BlockActions(_Model):
+    type: str
+    user: _User
+    team: _Id | None = None
+    channel: _Id | None = None
+    container: _Container = _Container()
+    message: dict[str, Any] | None = None
+    actions: list[_Action] = Field(min_length=1)
+    trigger_id: str | None = None
+    response_url: str | None = None
+    is_enterprise_install: bool = False
+
+
+class _View(_Model):
+    callback_id: str = ""
+    private_metadata: str = ""
+    state: dict[str, Any] = {}
+    app_installed_team_id: str | None = None
+
+
+class ViewSubmission(_Model):
+    type: str
+    user: _User
+    team: _Id | None = None
+    view: _View
+    trigger_id: str | None = None
+
+
+class FormOrigin(_Model):
+    """What a modal's private_metadata carries: the form's own metadata and where the
+    form was opened, so the submission's replies go back there."""
+
+    m: str = ""
+    c: str | None = None
+    t: str | None = None
+    mi: str | None = None
+    k: PlaceKind = "channel"
+    tm: str | None = None
+
+
+_M = TypeVar("_M", bound=_Model)
+
+
+def parse(model: type[_M], data: object) -> _M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise MalformedPayload(f"not a Slack {model.__name__} payload") from exc
+
+
+def read_body(content_type: str, raw: str) -> dict[str, Any]:
+    """Parse a signed Slack body the way bolt will, or raise MalformedPayload."""
+    try:
+        if content_type.startswith("application/json"):
+            body = json.loads(raw)
+        else:
+            form = {k: v[0] for k, v in parse_qs(raw, strict_parsing=bool(raw)).items()}
+            body = json.loads(form["payload"]) if "payload" in form else form
+    except (ValueError, KeyError) as exc:
+        raise MalformedPayload("unreadable body") from exc
+    if not isinstance(body, dict) or not body:
+        raise MalformedPayload("body is not an object")
+    if "command" in body:
+        parse(SlashCommand, body)
+    elif body.get("type") == "event_callback":
+        envelope = parse(EventEnvelope, body)
+        if not isinstance(envelope.event, dict) or "type" not in envelope.event:
+            raise MalformedPayload("event_callback without an event")
+    elif body.get("type") == "block_actions":
+        parse(BlockActions, body)
+    elif body.get("type") == "view_submission":
+        parse(ViewSubmission, body)
+    elif not isinstance(body.get("type"), str) and body.get("ssl_check") is None:
+        raise MalformedPayload("no payload type")
+    return body

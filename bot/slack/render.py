@@ -1,0 +1,304 @@
+"""Reply -> Block Kit message, Form -> modal view; built with slack_sdk.models.
+
+`render_reply` composes private `_build_*` helpers in a fixed order: title, body,
+facts, warning, sources, small print, buttons. Every limit Slack enforces is applied
+here, so a reply is cut to fit rather than rejected (numbers from PLATFORM.md S7).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    DatePickerElement,
+    EmailInputElement,
+    HeaderBlock,
+    InputBlock,
+    InputInteractiveElement,
+    MarkdownTextObject,
+    NumberInputElement,
+    Option,
+    PlainTextInputElement,
+    PlainTextObject,
+    SectionBlock,
+    StaticMultiSelectElement,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.core.model import Button, Citation, Field, Form, Reply
+from bot.slack import ids
+from bot.slack.mrkdwn import defang, split, to_mrkdwn, to_plain_text, truncate
+
+logger = logging.getLogger(__name__)
+
+MAX_MESSAGE_BLOCKS = 50
+MAX_MODAL_BLOCKS = 100
+SECTION_TEXT_CHARS = 3000
+#: Slack rejects messages whose blocks hold too much text in total (`msg_blocks_too_long`,
+#: undocumented, about 12k characters); the body is cut well below that.
+MAX_BODY_CHARS = 10000
+FALLBACK_TEXT_CHARS = 3000
+HEADER_CHARS = 150
+FIELD_CHARS = 2000
+MAX_FIELDS_PER_SECTION = 10
+CONTEXT_ELEMENTS = 10
+CONTEXT_TEXT_CHARS = 2000
+#: "Sources" label + MAX_CITATIONS items + one "+n more" element = a full context block.
+MAX_CITATIONS = 8
+CITATION_TITLE_CHARS = 80
+ACTIONS_ELEMENTS = 25
+BUTTON_TEXT_CHARS = 75
+VIEW_TITLE_CHARS = 24
+LABEL_CHARS = 2000
+PLACEHOLDER_CHARS = 150
+OPTION_TEXT_CHARS = 75
+OPTION_VALUE_CHARS = 150
+MAX_OPTIONS = 100
+INPUT_MAX_LENGTH = 3000
+SHORTENED = "_(shortened: the full text was too long for Slack)_"
+
+
+@dataclass(frozen=True)
+class RenderedMessage:
+    """A chat message: the notification/fallback `text` and its `blocks` (dicts)."""
+
+    text: str
+    blocks: list[dict[str, Any]]
+
+
+def render_reply(reply: Reply) -> RenderedMessage:
+    """Render a Reply as a Block Kit message that Slack will accept."""
+    tail: list[Block] = [
+        *_build_facts(reply),
+        *_build_warning(reply),
+        *_build_sources(reply.citations),
+        *_build_context(reply),
+        *_build_actions(reply.buttons),
+    ]
+    head = _build_title(reply)
+    budget = MAX_MESSAGE_BLOCKS - len(head) - len(tail)
+    body = _build_body(reply.text, max_blocks=max(budget, 1))
+    blocks = [*head, *body, *tail][:MAX_MESSAGE_BLOCKS]
+    return RenderedMessage(text=fallback_text(reply), blocks=[b.to_dict() for b in blocks])
+
+
+def fallback_text(reply: Reply) -> str:
+    """The top-level `text`: what notifications and screen readers show."""
+    text = to_mrkdwn(reply.text)
+    if reply.title:
+        text = f"{defang(reply.title)}: {text}"
+    return truncate(text, FALLBACK_TEXT_CHARS)
+
+
+def _build_title(reply: Reply) -> list[Block]:
+    if not reply.title:
+        return []
+    title = truncate(to_plain_text(reply.title), HEADER_CHARS)
+    return [HeaderBlock(block_id=ids.BLOCK_TITLE, text=PlainTextObject(text=title, emoji=True))]
+
+
+def _build_body(text: str, *, max_blocks: int) -> list[Block]:
+    converted = to_mrkdwn(text)
+    shortened = len(converted) > MAX_BODY_CHARS
+    pieces = split(truncate(converted, MAX_BODY_CHARS), SECTION_TEXT_CHARS) or [" "]
+    if len(pieces) > max_blocks:
+        pieces = pieces[:max_blocks]
+        shortened = True
+    if shortened:
+        last = pieces[-1]
+        room = SECTION_TEXT_CHARS - len(SHORTENED) - 1
+        pieces[-1] = f"{truncate(last, room)}\n{SHORTENED}"
+    return [
+        SectionBlock(
+            block_id=ids.BLOCK_BODY if i == 0 else f"{ids.BLOCK_BODY}-{i}",
+            text=MarkdownTextObject(text=piece),
+        )
+        for i, piece in enumerate(pieces)
+    ]
+
+
+def _build_facts(reply: Reply) -> list[Block]:
+    fields = [
+        MarkdownTextObject(
+            text=truncate(f"*{defang(fact.label)}*\n{defang(fact.value)}", FIELD_CHARS)
+        )
+        for fact in reply.facts
+    ]
+    return [
+        SectionBlock(
+            block_id=ids.BLOCK_FACTS if i == 0 else f"{ids.BLOCK_FACTS}-{i}",
+            fields=fields[i : i + MAX_FIELDS_PER_SECTION],
+        )
+        for i in range(0, len(fields), MAX_FIELDS_PER_SECTION)
+    ]
+
+
+def _build_warning(reply: Reply) -> list[Block]:
+    if not reply.warning:
+        return []
+    text = truncate(f":warning: {defang(reply.warning)}", CONTEXT_TEXT_CHARS)
+    return [ContextBlock(block_id=ids.BLOCK_WARNING, elements=[MarkdownTextObject(text=text)])]
+
+
+def citation_items(citations: tuple[Citation, ...]) -> list[str]:
+    """`[n] title` items (links when the source has a URL), one per source id, in the
+    order cited, at most MAX_CITATIONS plus a `+k more` item."""
+    seen: set[str] = set()
+    unique = []
+    for citation in citations:
+        if citation.source_id not in seen:
+            seen.add(citation.source_id)
+            unique.append(citation)
+    items = []
+    for citation in unique[:MAX_CITATIONS]:
+        title = defang(truncate(citation.title or citation.source_id, CITATION_TITLE_CHARS))
+        safe_url = citation.url and not any(c in citation.url for c in "<>| \n")
+        if safe_url and citation.url and citation.url.startswith(("https://", "http://")):
+            title = f"<{citation.url.replace('&', '&amp;')}|{title.replace('|', '¦')}>"
+        items.append(f"[{citation.n}] {title}")
+    if len(unique) > MAX_CITATIONS:
+        items.append(f"+{len(unique) - MAX_CITATIONS} more")
+    return items
+
+
+def _build_sources(citations: tuple[Citation, ...]) -> list[Block]:
+    if not citations:
+        return []
+    elements = [MarkdownTextObject(text="*Sources*", verbatim=True)]
+    elements += [MarkdownTextObject(text=item, verbatim=True) for item in citation_items(citations)]
+    return [ContextBlock(block_id=ids.BLOCK_SOURCES, elements=elements[:CONTEXT_ELEMENTS])]
+
+
+def _build_context(reply: Reply) -> list[Block]:
+    if not reply.context:
+        return []
+    elements = [
+        MarkdownTextObject(text=truncate(to_mrkdwn(line), CONTEXT_TEXT_CHARS))
+        for line in reply.context[:CONTEXT_ELEMENTS]
+    ]
+    return [ContextBlock(block_id=ids.BLOCK_CONTEXT, elements=elements)]
+
+
+def _button(button: Button) -> ButtonElement:
+    text = PlainTextObject(text=truncate(button.label, BUTTON_TEXT_CHARS), emoji=True)
+    return ButtonElement(
+        text=text,
+        action_id=button.action_id,
+        value=button.value or None,
+        style=button.style,
+        url=button.url,
+    )
+
+
+def _build_actions(buttons: tuple[Button, ...]) -> list[Block]:
+    return [
+        ActionsBlock(
+            block_id=ids.BLOCK_ACTIONS if i == 0 else f"{ids.BLOCK_ACTIONS}-{i}",
+            elements=[_button(b) for b in buttons[i : i + ACTIONS_ELEMENTS]],
+        )
+        for i in range(0, len(buttons), ACTIONS_ELEMENTS)
+    ]
+
+
+def render_form(form: Form, *, private_metadata: str) -> dict[str, Any]:
+    """Render a Form as a modal view. Each input's block_id and action_id is the
+    field's name, so `response_action: errors` can point at it."""
+    blocks: list[Block] = []
+    if form.intro:
+        blocks.append(
+            SectionBlock(
+                block_id=ids.BLOCK_INTRO,
+                text=MarkdownTextObject(text=truncate(to_mrkdwn(form.intro), SECTION_TEXT_CHARS)),
+            )
+        )
+    for field in form.fields:
+        blocks.append(_input(field))
+        error = form.errors.get(field.name)
+        if error:
+            text = truncate(f":warning: {defang(error)}", CONTEXT_TEXT_CHARS)
+            blocks.append(
+                ContextBlock(
+                    block_id=f"{field.name}-error", elements=[MarkdownTextObject(text=text)]
+                )
+            )
+    view = View(
+        type="modal",
+        callback_id=form.form_id,
+        title=PlainTextObject(text=truncate(form.title, VIEW_TITLE_CHARS)),
+        submit=PlainTextObject(text=truncate(form.submit_label, VIEW_TITLE_CHARS)),
+        close=PlainTextObject(text="Cancel"),
+        blocks=blocks[:MAX_MODAL_BLOCKS],
+        private_metadata=private_metadata,
+    )
+    rendered: dict[str, Any] = view.to_dict()
+    return rendered
+
+
+def _option(value: str, label: str) -> Option:
+    return Option(
+        value=value[:OPTION_VALUE_CHARS],
+        text=PlainTextObject(text=truncate(label, OPTION_TEXT_CHARS)),
+    )
+
+
+def _element(field: Field) -> InputInteractiveElement:
+    placeholder = truncate(field.placeholder, PLACEHOLDER_CHARS) if field.placeholder else None
+    initial = field.initial
+    single = initial if isinstance(initial, str) else None
+    if field.kind in ("select", "multiselect"):
+        options = [_option(o.value, o.label) for o in field.options[:MAX_OPTIONS]]
+        wanted = {initial} if isinstance(initial, str) else set(initial or ())
+        chosen = [o for o in options if o.value in wanted]
+        if field.kind == "select":
+            return StaticSelectElement(
+                action_id=field.name,
+                options=options,
+                placeholder=placeholder,
+                initial_option=chosen[0] if chosen else None,
+            )
+        return StaticMultiSelectElement(
+            action_id=field.name,
+            options=options,
+            placeholder=placeholder,
+            initial_options=chosen or None,
+        )
+    if field.kind == "number":
+        return NumberInputElement(
+            action_id=field.name,
+            is_decimal_allowed=True,
+            initial_value=single or None,
+            placeholder=placeholder,
+        )
+    if field.kind == "date":
+        return DatePickerElement(
+            action_id=field.name, initial_date=single or None, placeholder=placeholder
+        )
+    if field.kind == "email":
+        return EmailInputElement(
+            action_id=field.name, initial_value=single or None, placeholder=placeholder
+        )
+    max_length = min(field.max_length or INPUT_MAX_LENGTH, INPUT_MAX_LENGTH)
+    return PlainTextInputElement(
+        action_id=field.name,
+        multiline=field.kind == "multiline",
+        initial_value=single[:max_length] if single else None,
+        placeholder=placeholder,
+        max_length=max_length,
+    )
+
+
+def _input(field: Field) -> InputBlock:
+    return InputBlock(
+        block_id=field.name,
+        label=PlainTextObject(text=truncate(field.label, LABEL_CHARS)),
+        element=_element(field),
+        hint=PlainTextObject(text=truncate(field.hint, LABEL_CHARS)) if field.hint else None,
+        optional=not field.required,
+    )

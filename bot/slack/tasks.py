@@ -1,0 +1,63 @@
+"""Tracked background work: what runs after Slack has been acknowledged."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Coroutine
+from typing import Any, TypeVar
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+class Tasks:
+    """Runs coroutines after the ack and keeps a reference to each until it ends,
+    so none is garbage-collected mid-flight and shutdown can wait for them.
+
+    The coroutines passed in are their own error boundary (they catch and log);
+    anything that still escapes is logged here with its traceback.
+    """
+
+    def __init__(self) -> None:
+        self._running: set[asyncio.Task[Any]] = set()
+
+    def spawn(
+        self, coro: Coroutine[Any, Any, T], *, name: str | None = None, awaited: bool = False
+    ) -> asyncio.Task[T]:
+        """Start `coro` now. `awaited=True` when the caller awaits the task itself
+        (and so sees its exception): it is then not logged here as well."""
+        task = asyncio.get_running_loop().create_task(coro, name=name)
+        self._running.add(task)
+        task.add_done_callback(self._running.discard if awaited else self._finished)
+        return task
+
+    def _finished(self, task: asyncio.Task[Any]) -> None:
+        self._running.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            logger.error("background Slack work failed", exc_info=task.exception())
+
+    @property
+    def pending(self) -> int:
+        return len(self._running)
+
+    async def idle(self, *, within: float = 10.0) -> None:
+        """Wait until no work is running (work may start more work).
+
+        Raises:
+            TimeoutError: still busy after `within` seconds.
+        """
+        async with asyncio.timeout(within):
+            while self._running:
+                await asyncio.wait(set(self._running))
+
+    async def close(self, *, grace: float = 5.0) -> None:
+        """On shutdown: let running work finish for `grace` seconds, then cancel it."""
+        try:
+            await self.idle(within=grace)
+        except TimeoutError:
+            logger.warning("cancelling %d unfinished Slack task(s) at shutdown", len(self._running))
+            for task in list(self._running):
+                task.cancel()
+            await asyncio.gather(*self._running, return_exceptions=True)
