@@ -6,7 +6,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import DateTime, MetaData
+from sqlalchemy.dialects.postgresql import Insert as PgInsert
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
@@ -46,3 +51,12 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def insert_or_ignore(session: AsyncSession, model: type[Base]) -> PgInsert | SqliteInsert:
+    """An INSERT for `model` in the session's dialect, with `.on_conflict_do_nothing()`
+    available: the race-free way to create a row that another request may create too."""
+    bind = session.bind
+    if bind is not None and bind.dialect.name == "postgresql":
+        return pg_insert(model)
+    return sqlite_insert(model)

@@ -5,12 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import String, delete
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.base import Base, UTCDateTime, utcnow
+from storage.base import Base, UTCDateTime, insert_or_ignore, utcnow
 
 
 class ProcessedEvent(Base):
@@ -27,10 +25,8 @@ async def claim_event(session: AsyncSession, platform: str, event_id: str) -> bo
     Uses INSERT ... ON CONFLICT DO NOTHING so two replicas racing on the same
     retry cannot both win.
     """
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
     stmt = (
-        insert(ProcessedEvent)
+        insert_or_ignore(session, ProcessedEvent)
         .values(platform=platform, event_id=event_id, received_at=utcnow())
         .on_conflict_do_nothing()
     )

@@ -8,7 +8,7 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.base import Base, UTCDateTime, utcnow
+from storage.base import Base, UTCDateTime, insert_or_ignore, utcnow
 
 ROLES = ("partner_rep", "partner_admin", "manager", "admin")
 STAFF_ROLES = ("manager", "admin")
@@ -62,8 +62,23 @@ async def upsert_person(
     """
     person = await get_person(session, platform, user_id)
     if person is None:
-        person = Person(platform=platform, user_id=user_id, name=name or "", role="partner_rep")
-        session.add(person)
+        # Two first requests from one person can race here: insert-or-ignore, then read.
+        now = utcnow()
+        await session.execute(
+            insert_or_ignore(session, Person)
+            .values(
+                platform=platform,
+                user_id=user_id,
+                name=name or "",
+                role="partner_rep",
+                is_external=bool(is_external),
+                created_at=now,
+                updated_at=now,
+            )
+            .on_conflict_do_nothing()
+        )
+        person = await get_person(session, platform, user_id)
+        assert person is not None
     if name:
         person.name = name
     if is_external is not None:
