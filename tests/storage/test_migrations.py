@@ -14,7 +14,8 @@ from storage.schema import metadata
 async def test_head_matches_models(engine: AsyncEngine) -> None:
     def diff(connection: object) -> list[object]:
         context = MigrationContext.configure(
-            connection, opts={
+            connection,
+            opts={
                 "compare_type": True,
                 "render_as_batch": True,
                 "include_object": include_object,
