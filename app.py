@@ -11,6 +11,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.core.settings import Settings
+from handlers.context import CallerCache
 from handlers.deps import Deps, system_clock
 from storage.engine import create_engine, create_session_factory
 
@@ -34,7 +35,11 @@ def build_deps(settings: Settings, *, engine: Any = None) -> Deps:
             base_url=settings.openai_base_url,
         )
     return Deps(
-        settings=settings, sessions=create_session_factory(engine), clock=system_clock, llm=llm
+        settings=settings,
+        sessions=create_session_factory(engine),
+        clock=system_clock,
+        llm=llm,
+        callers=CallerCache(),
     )
 
 

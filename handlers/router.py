@@ -70,7 +70,7 @@ def parse_command(text: str) -> Command | None:
 async def dispatch(request: Request, deps: Deps) -> list[Reply]:
     """Answer one request. Raises `InvalidInput` for form errors (adapters show them
     next to the fields); every other expected error becomes a reply to the actor."""
-    caller = await load_caller(deps.sessions, request)
+    caller = await load_caller(deps.sessions, request, cache=deps.callers)
     try:
         return await _route(request, caller, deps)
     except NotAllowed as exc:

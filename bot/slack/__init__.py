@@ -75,15 +75,16 @@ def build_client(deps: Deps, *, session: aiohttp.ClientSession | None = None) ->
     )
 
 
-def build_runtime(deps: Deps, *, socket_mode: bool = False) -> SlackRuntime:
+def build_runtime(deps: Deps) -> SlackRuntime:
     """Build the bolt app with every surface registered, and the outbox Sender."""
     client = build_client(deps)
     secret = deps.settings.slack_signing_secret
     bolt = AsyncApp(
         client=client,
         signing_secret=secret.get_secret_value() if secret else "",
-        # Socket Mode payloads are not signed (bolt skips the check for them anyway).
-        request_verification_enabled=not socket_mode,
+        # HTTP requests are verified by `slack_events` before bolt sees them (so an
+        # unsigned body is never parsed); Socket Mode payloads are not signed at all.
+        request_verification_enabled=False,
         process_before_response=True,  # see the module docstring
         logger=logging.getLogger("slack_bolt"),
     )
@@ -170,7 +171,7 @@ async def run_socket_mode(deps: Deps) -> None:
     app_token = deps.settings.slack_app_token
     if app_token is None:
         raise ValueError("SLACK_APP_TOKEN is not set")
-    runtime = build_runtime(deps, socket_mode=True)
+    runtime = build_runtime(deps)
     async with aiohttp.ClientSession() as session:
         runtime.client.session = session
         handler = AsyncSocketModeHandler(

@@ -7,6 +7,7 @@ here, so a reply is cut to fit rather than rejected (numbers from PLATFORM.md S7
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -74,7 +75,24 @@ class RenderedMessage:
 
 
 def render_reply(reply: Reply) -> RenderedMessage:
-    """Render a Reply as a Block Kit message that Slack will accept."""
+    """Render a Reply as a Block Kit message that Slack will accept.
+
+    The same reply (help, menus) renders once and is then served from a small cache;
+    treat the result as read-only.
+    """
+    try:
+        hash(reply)
+    except TypeError:  # a reply holding a form with field errors (a dict): not cacheable
+        return _render(reply)
+    return _render_cached(reply)
+
+
+@functools.lru_cache(maxsize=256)
+def _render_cached(reply: Reply) -> RenderedMessage:
+    return _render(reply)
+
+
+def _render(reply: Reply) -> RenderedMessage:
     tail: list[Block] = [
         *_build_facts(reply),
         *_build_warning(reply),

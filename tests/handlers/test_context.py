@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
 from bot.core import Actor, Place, Request
-from handlers.context import load_caller
+from handlers.admin import add_manager
+from handlers.context import Caller, CallerCache, load_caller
 from handlers.deps import Deps
 from storage import people
 
@@ -31,3 +33,89 @@ async def test_an_external_person_is_recorded_as_external_and_never_staff(deps: 
     )
     caller = await load_caller(deps.sessions, request)
     assert (caller.is_external, caller.is_staff) == (True, False)
+
+
+def _request(user_id: str, channel_id: str = "C1", text: str = "help") -> Request:
+    return Request(
+        actor=Actor(platform="slack", user_id=user_id),
+        place=Place(platform="slack", channel_id=channel_id),
+        text=text,
+    )
+
+
+def test_cached_callers_expire_after_their_ttl() -> None:
+    now = [0.0]
+    cache = CallerCache(ttl=30, clock=lambda: now[0])
+    caller = Caller(person_id=1, role="partner_rep", name="Nia", is_external=False)
+    cache.remember(_request("U1"), caller)
+    now[0] = 29.0
+    assert cache.lookup(_request("U1")) == caller
+    now[0] = 31.0
+    assert cache.lookup(_request("U1")) is None
+
+
+def test_people_and_channels_are_cached_apart() -> None:
+    cache = CallerCache()
+    rep = Caller(
+        person_id=1,
+        role="partner_rep",
+        name="Nia",
+        is_external=False,
+        partner_id=7,
+        partner_name="Acme",
+        channel_partner_id=7,
+        channel_partner_name="Acme",
+    )
+    other = Caller(person_id=2, role="manager", name="Max", is_external=False)
+    cache.remember(_request("U1", "C-acme"), rep)
+    cache.remember(_request("U2", "C-general"), other)
+
+    seen = cache.lookup(_request("U2", "C-acme"))
+    assert seen is not None and (seen.person_id, seen.channel_partner_name) == (2, "Acme")
+    assert cache.lookup(_request("U1", "C-unknown")) is None
+
+
+def test_a_rep_to_be_placed_in_the_channels_partner_is_not_served_from_cache() -> None:
+    cache = CallerCache()
+    acme = Caller(
+        person_id=9,
+        role="manager",
+        name="Max",
+        is_external=False,
+        channel_partner_id=7,
+        channel_partner_name="Acme",
+    )
+    newcomer = Caller(person_id=1, role="partner_rep", name="Nia", is_external=False)
+    cache.remember(_request("U9", "C-acme"), acme)
+    cache.remember(_request("U1", "C-general"), newcomer)
+    assert cache.lookup(_request("U1", "C-acme")) is None
+
+
+def test_the_cache_keeps_at_most_maxsize_people() -> None:
+    cache = CallerCache(maxsize=2)
+    caller = Caller(person_id=1, role="partner_rep", name="Nia", is_external=False)
+    for n in range(3):
+        cache.remember(_request(f"U{n}"), caller)
+    assert [cache.lookup(_request(f"U{n}")) is not None for n in range(3)] == [
+        False,
+        True,
+        True,
+    ]
+
+
+async def test_a_cached_caller_is_reused_until_this_process_changes_roles(deps: Deps) -> None:
+    cached = replace(deps, callers=CallerCache())
+    rep = await load_caller(cached.sessions, _request("U-rep"), cache=cached.callers)
+    async with deps.sessions() as session, session.begin():
+        await people.upsert_person(session, "slack", "U-rep", role="manager")
+    # Changed behind the process's back (another replica): still the cached rep ...
+    assert (await dispatch_caller(cached, "U-rep")).role == "partner_rep"
+    # ... until a change made through this process forgets the cached callers.
+    async with cached.sessions() as session, session.begin():
+        await add_manager(session, "slack", "U-other", actor="cli", deps=cached)
+    assert rep.role == "partner_rep"
+    assert (await dispatch_caller(cached, "U-rep")).role == "manager"
+
+
+async def dispatch_caller(deps: Deps, user_id: str) -> Caller:
+    return await load_caller(deps.sessions, _request(user_id), cache=deps.callers)
