@@ -30,7 +30,11 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     SQLite gets WAL, foreign keys and a busy timeout on every connection.
     """
     if url.startswith("sqlite"):
-        engine = create_async_engine(url, echo=echo)
+        # SQLite runs one writer at a time. Several pooled connections would contend
+        # for its lock through the busy handler (sleep and retry: seconds of tail
+        # latency under load); one connection queues transactions in order instead.
+        # WAL still lets other processes (the CLI) read while the server writes.
+        engine = create_async_engine(url, echo=echo, pool_size=1, max_overflow=0)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     return create_async_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=10)
