@@ -4,46 +4,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
-import app
 import bot.cli
-from bot.cli import parse_args, run_cli, serve
+from bot.cli import parse_args, serve
 from handlers.deps import Deps
-
-SETTINGS_VARIABLES = (
-    "SLACK_BOT_TOKEN",
-    "SLACK_SIGNING_SECRET",
-    "SLACK_APP_TOKEN",
-    "MICROSOFT_APP_ID",
-    "MICROSOFT_APP_PASSWORD",
-    "OPENAI_API_KEY",
-)
-
-
-@pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """An empty folder as cwd, a fresh SQLite file, and logging restored afterwards."""
-    for name in SETTINGS_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}")
-    monkeypatch.setenv("LOG_LEVEL", "WARNING")
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    yield tmp_path
-    root.handlers[:] = handlers
-    root.setLevel(level)
-
-
-def cli(*argv: str) -> int:
-    return run_cli(list(argv), build_deps=app.build_deps, build_web_app=app.build_web_app)
+from tests.bot.cli.conftest import cli
 
 
 def output_json(capsys: pytest.CaptureFixture[str]) -> object:

@@ -6,36 +6,15 @@ import asyncio
 import csv
 import io
 import json
-import logging
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 import app
-from bot.cli import run_cli
 from bot.core.settings import Settings
 from storage.engine import create_engine
+from tests.bot.cli.conftest import cli
 from tests.handlers.deal_world import CHANNEL_B, REP_B, build_world, register
-
-
-@pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """An empty folder as cwd and a fresh SQLite file; logging restored afterwards."""
-    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "OPENAI_API_KEY"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}")
-    monkeypatch.setenv("LOG_LEVEL", "WARNING")
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    yield tmp_path
-    root.handlers[:] = handlers
-    root.setLevel(level)
-
-
-def cli(*argv: str) -> int:
-    return run_cli(list(argv), build_deps=app.build_deps, build_web_app=app.build_web_app)
 
 
 def _seed() -> None:

@@ -16,7 +16,7 @@ from handlers.deps import Deps
 from handlers.notify import queue_reply
 from storage import outbox
 from storage.engine import create_engine, create_session_factory
-from tests.bot.cli.test_cli import cli, workdir  # noqa: F401  (fixture)
+from tests.bot.cli.conftest import cli
 
 
 def _queue_for(path: Path, not_before: datetime) -> None:
@@ -48,7 +48,7 @@ def _attempts(path: Path) -> int:
 
 
 def test_run_due_only_touches_messages_due_at_the_given_time(
-    workdir: Path,  # noqa: F811
+    workdir: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     assert cli("db", "upgrade") == 0
@@ -75,7 +75,7 @@ def test_run_due_only_touches_messages_due_at_the_given_time(
 
 
 def test_run_due_rejects_a_time_that_is_not_iso(
-    workdir: Path,  # noqa: F811
+    workdir: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     with pytest.raises(SystemExit) as exited:

@@ -4,35 +4,13 @@ from __future__ import annotations
 
 import io
 import json
-import logging
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-import app
-from bot.cli import run_cli
+from tests.bot.cli.conftest import cli
 from tests.handlers.kb_world import SAMPLE
-
-
-@pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """An empty folder as cwd and a fresh SQLite file; logging restored afterwards."""
-    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "OPENAI_API_KEY"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}")
-    monkeypatch.setenv("LOG_LEVEL", "WARNING")
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    yield tmp_path
-    root.handlers[:] = handlers
-    root.setLevel(level)
-
-
-def cli(*argv: str) -> int:
-    return run_cli(list(argv), build_deps=app.build_deps, build_web_app=app.build_web_app)
 
 
 def test_ingest_reports_and_is_incremental(
