@@ -3,7 +3,7 @@ server, side by side with a bare slack-bolt app that only acks, in the same run.
 
 Both servers run as their own processes on 127.0.0.1 (free ports), with the Web API
 pointed at an in-process fake (bench/_slack_fake.py). Requests come from
-/work/shared/tools/slackload.py (bounded counts, loopback only).
+../shared/tools/slackload.py (bounded counts, loopback only).
 
 PartnerBot answers a slash command in its ack (the ephemeral help message is the HTTP
 response body), so for it an acknowledged request is a completed one; a probe request
@@ -37,7 +37,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _slack_fake import HOME_TEAM, BenchSlackApi
 
 ROOT = Path(__file__).resolve().parents[1]
-SLACKLOAD = Path(os.environ.get("SLACKLOAD", "/work/shared/tools/slackload.py"))
+SLACKLOAD = Path(
+    os.environ.get(
+        "SLACKLOAD", Path(__file__).resolve().parents[2] / "shared" / "tools" / "slackload.py"
+    )
+)
 SECRET = "bench-signing-secret"
 #: The last line of a traceback: `package.module.SomeError: message`.
 EXCEPTION_LINE = re.compile(r"^[\w.]+(Error|Exception|Locked)\b.*:")
