@@ -1,4 +1,5 @@
-"""Settings: exactly the DESIGN.md variables, read once by app.py from env and `.env`."""
+"""Settings: the DESIGN.md variables plus deal-registration options (DEAL_*), read once
+by app.py from the environment and `.env`."""
 
 from __future__ import annotations
 
