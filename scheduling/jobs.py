@@ -25,8 +25,9 @@ class RunDueReport:
     delivery: DeliveryReport = field(default_factory=DeliveryReport)
 
 
-async def run_due(deps: Deps, *, now: datetime) -> RunDueReport:
-    """Run every due-work step as of `now`, then deliver the outbox once."""
+async def run_due(deps: Deps, *, now: datetime, deliver: bool = True) -> RunDueReport:
+    """Run every due-work step as of `now`, then deliver the outbox once (unless
+    `deliver` is False: in the server the outbox loop delivers)."""
     queued: dict[str, int] = {}
     for name, step in DUE_STEPS:
         try:
@@ -34,10 +35,12 @@ async def run_due(deps: Deps, *, now: datetime) -> RunDueReport:
         except Exception:  # boundary: one failing step must not stop the others
             logger.exception("due-work step %s failed", name)
             queued[name] = -1
-    delivery = await deliver_due(deps, now=now)
+    delivery = await deliver_due(deps, now=now) if deliver else DeliveryReport()
     return RunDueReport(queued=queued, delivery=delivery)
 
 
 async def run_due_job(deps: Deps) -> None:
-    """APScheduler job: due work as of the clock's now."""
-    await run_due(deps, now=deps.clock())
+    """APScheduler job: due work as of the clock's now; the outbox loop sends what it
+    queued (so stopping the scheduler never cuts a send in half)."""
+    await run_due(deps, now=deps.clock(), deliver=False)
+    deps.outbox_wakeup.set()

@@ -15,6 +15,7 @@ import logging
 import os
 import socket
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -69,14 +70,23 @@ async def deliver_due(
     now: datetime | None = None,
     limit: int = 50,
     per_channel_interval: float = PER_CHANNEL_INTERVAL,
+    should_stop: Callable[[], bool] = lambda: False,
 ) -> DeliveryReport:
-    """Deliver every due message (up to `limit`) once; safe to run on many replicas."""
+    """Deliver every due message (up to `limit`) once; safe to run on many replicas.
+
+    `should_stop` is asked before each message: a shutting-down server finishes the
+    send in flight (so it is recorded as sent, never sent twice) and leaves the rest of
+    its claim to be picked up when the lease ends.
+    """
     now = now or deps.clock()
     async with deps.sessions() as session, session.begin():
         claimed = await outbox.claim_due(session, now=now, worker=WORKER, lease=LEASE, limit=limit)
     pacer = _Pacer(per_channel_interval)
     sent = retried = failed = 0
     for message in claimed:
+        if should_stop():
+            logger.info("outbox: stopping; %d claimed message(s) left for later", len(claimed))
+            break
         outcome = await _deliver_one(deps, message, now=now, pacer=pacer)
         sent += outcome == "sent"
         retried += outcome == "retried"

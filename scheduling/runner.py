@@ -17,6 +17,8 @@ logger = logging.getLogger(__name__)
 RUN_DUE_MINUTES = 1
 #: Longest wait before queued messages are looked at when nobody signals.
 OUTBOX_IDLE_SECONDS = 5.0
+#: How long shutdown waits for a send in flight.
+STOP_GRACE_SECONDS = 10.0
 
 
 class Runner:
@@ -26,6 +28,7 @@ class Runner:
         self._deps = deps
         self._scheduler = AsyncIOScheduler(timezone="UTC")
         self._outbox_task: asyncio.Task[None] | None = None
+        self._stopping = False
 
     def start(self) -> None:
         self._scheduler.add_job(
@@ -43,19 +46,26 @@ class Runner:
         self._outbox_task = asyncio.create_task(self._outbox_loop(), name="outbox")
 
     async def stop(self) -> None:
+        """Stop looking for work; let a send in flight finish (bounded), so it is
+        recorded as sent rather than sent again after its lease ends."""
         self._scheduler.shutdown(wait=False)
+        self._stopping = True
+        self._deps.outbox_wakeup.set()
         if self._outbox_task is not None:
-            self._outbox_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._outbox_task
+            try:
+                await asyncio.wait_for(self._outbox_task, timeout=STOP_GRACE_SECONDS)
+            except TimeoutError:
+                logger.warning("outbox: a send did not finish within %ss", STOP_GRACE_SECONDS)
 
     async def _outbox_loop(self) -> None:
         wakeup = self._deps.outbox_wakeup
-        while True:
+        while not self._stopping:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(wakeup.wait(), timeout=OUTBOX_IDLE_SECONDS)
             wakeup.clear()
+            if self._stopping:
+                return
             try:
-                await deliver_due(self._deps)
+                await deliver_due(self._deps, should_stop=lambda: self._stopping)
             except Exception:  # boundary: keep the loop alive through a DB outage
                 logger.exception("outbox delivery failed; will try again")
