@@ -17,6 +17,8 @@ logger = logging.getLogger(__name__)
 RUN_DUE_MINUTES = 1
 #: Longest wait before queued messages are looked at when nobody signals.
 OUTBOX_IDLE_SECONDS = 5.0
+#: After a wake-up, how long to let more messages gather before claiming.
+OUTBOX_GATHER_SECONDS = 0.05
 #: How long shutdown waits for a send in flight.
 STOP_GRACE_SECONDS = 10.0
 
@@ -62,9 +64,11 @@ class Runner:
         while not self._stopping:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(wakeup.wait(), timeout=OUTBOX_IDLE_SECONDS)
-            wakeup.clear()
             if self._stopping:
                 return
+            # Let a burst of queued messages gather: one claim then serves all of them.
+            await asyncio.sleep(OUTBOX_GATHER_SECONDS)
+            wakeup.clear()
             try:
                 await deliver_due(self._deps, should_stop=lambda: self._stopping)
             except Exception:  # boundary: keep the loop alive through a DB outage
