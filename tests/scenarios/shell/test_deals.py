@@ -6,7 +6,7 @@ from pathlib import Path
 
 from handlers.deps import Deps
 from storage import deals as deal_store
-from tests.scenarios.shell.test_shell import _run, chat
+from tests.scenarios.shell.driver import chat, run_partnerbot
 
 REGISTER = "register-deal Acme Corp acme.com 50k USD close 2027-03-31"
 #: Answers to the 8 prompts: keep the prefilled company, domain, value and date; product 1;
@@ -63,10 +63,10 @@ async def test_another_partner_sees_none_of_it(deps: Deps) -> None:
 def test_register_through_piped_stdin_then_export(tmp_path: Path) -> None:
     """`partnerbot shell` reading stdin, then `partnerbot deals export`: same database."""
     lines = "\n".join((REGISTER, *ACCEPT, "deals", "exit")) + "\n"
-    shell = _run(tmp_path, "shell", "--as", "partner", "--partner", "Acme", stdin=lines)
+    shell = run_partnerbot(tmp_path, "shell", "--as", "partner", "--partner", "Acme", stdin=lines)
     assert shell.returncode == 0, shell.stderr
     assert "DR-000001" in shell.stdout and "Traceback" not in shell.stderr
-    export = _run(tmp_path, "deals", "export", "--format", "csv")
+    export = run_partnerbot(tmp_path, "deals", "export", "--format", "csv")
     assert export.returncode == 0, export.stderr
     [header, row] = export.stdout.strip().splitlines()
     assert header.startswith("id,partner,company,domain")

@@ -3,40 +3,14 @@ answers with numbered sources; feedback is a numbered choice; "I don't know" say
 
 from __future__ import annotations
 
-import io
-import os
 import subprocess
-import sys
 from pathlib import Path
 
-from rich.console import Console
-
-from bot.shell import run_shell
 from handlers.deps import Deps
 from handlers.knowledge_ingest import ingest
 from storage import kb_questions as question_store
 from tests.handlers.kb_world import SAMPLE
-
-ROOT = Path(__file__).resolve().parents[3]
-
-
-class Typist:
-    """Types the given lines, then ends input (like piped stdin)."""
-
-    def __init__(self, *lines: str) -> None:
-        self.lines = list(lines)
-
-    async def __call__(self, prompt: str) -> str | None:
-        return self.lines.pop(0) if self.lines else None
-
-
-async def chat(deps: Deps, *lines: str, **options: str) -> str:
-    out = Console(file=io.StringIO(), width=200, color_system=None)
-    code = await run_shell(deps, console=out, ask=Typist(*lines), **options)  # type: ignore[arg-type]
-    assert code == 0
-    file = out.file
-    assert isinstance(file, io.StringIO)
-    return file.getvalue()
+from tests.scenarios.shell.driver import chat, run_partnerbot
 
 
 async def test_ask_answers_with_sources_and_takes_feedback(deps: Deps) -> None:
@@ -61,21 +35,8 @@ async def test_an_unanswerable_question_says_so(deps: Deps) -> None:
 
 
 def test_partnerbot_shell_reads_questions_from_stdin(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "MICROSOFT_"))}
-    env.update(DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'kb.db'}", LOG_LEVEL="WARNING")
-    env.pop("OPENAI_API_KEY", None)
-
     def run(*argv: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, str(ROOT / "app.py"), *argv],
-            input=stdin,
-            cwd=tmp_path,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+        return run_partnerbot(tmp_path, *argv, stdin=stdin, database="kb.db")
 
     ingested = run("kb", "ingest", str(SAMPLE))
     assert ingested.returncode == 0, ingested.stderr

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from rich.console import Console
@@ -17,27 +14,7 @@ from bot.shell import run_shell
 from handlers import messages
 from handlers.deps import Deps
 from handlers.operators import list_partner_summaries
-
-ROOT = Path(__file__).resolve().parents[3]
-
-
-class Typist:
-    """Types the given lines, then ends input (like piped stdin)."""
-
-    def __init__(self, *lines: str) -> None:
-        self.lines = list(lines)
-
-    async def __call__(self, prompt: str) -> str | None:
-        return self.lines.pop(0) if self.lines else None
-
-
-async def chat(deps: Deps, *lines: str, **options: str) -> str:
-    out = Console(file=io.StringIO(), width=200, color_system=None)
-    code = await run_shell(deps, console=out, ask=Typist(*lines), **options)  # type: ignore[arg-type]
-    assert code == 0
-    file = out.file
-    assert isinstance(file, io.StringIO)
-    return file.getvalue()
+from tests.scenarios.shell.driver import Typist, chat, run_partnerbot
 
 
 async def test_a_manager_links_the_channel_and_lists_partners(deps: Deps) -> None:
@@ -97,34 +74,23 @@ async def test_proactive_messages_are_printed_by_the_shell_sender(deps: Deps) ->
     assert "Weekly check-in" in file.getvalue()
 
 
-def _run(tmp_path: Path, *argv: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "MICROSOFT_"))}
-    env.update(DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'shell.db'}", LOG_LEVEL="WARNING")
-    return subprocess.run(
-        [sys.executable, str(ROOT / "app.py"), *argv],
-        input=stdin,
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
 def test_the_shell_command_reads_piped_stdin_and_shares_the_database(tmp_path: Path) -> None:
-    result = _run(tmp_path, "shell", "--as", "manager", stdin="link Initech tier=silver\nmenu\n4\n")
+    result = run_partnerbot(
+        tmp_path, "shell", "--as", "manager", stdin="link Initech tier=silver\nmenu\n4\n"
+    )
     assert result.returncode == 0, result.stderr
     assert "Created partner and linked this channel to Initech." in result.stdout
     assert "4) Help" in result.stdout
     assert "What I can do for you" in result.stdout
     assert "Traceback" not in result.stderr
 
-    rep = _run(tmp_path, "shell", "--as", "partner", "--partner", "Initech", stdin="help\nquit\n")
+    rep = run_partnerbot(
+        tmp_path, "shell", "--as", "partner", "--partner", "Initech", stdin="help\nquit\n"
+    )
     assert rep.returncode == 0, rep.stderr
     assert "/register-deal" in rep.stdout
 
-    listed = _run(tmp_path, "partners", "list", "--json")
+    listed = run_partnerbot(tmp_path, "partners", "list", "--json")
     partners = json.loads(listed.stdout)
     assert [p["name"] for p in partners] == ["Initech"]
     assert sorted(partners[0]["channels"]) == ["shell:shell-general", "shell:shell-initech"]
