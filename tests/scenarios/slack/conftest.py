@@ -26,6 +26,7 @@ from aiohttp.test_utils import TestServer
 import app
 from bot.core.settings import Settings
 from bot.slack import SLACK_KEY
+from handlers.context import CallerCache
 from handlers.deps import Deps
 from storage import people as people_store
 from storage.engine import SessionFactory
@@ -54,7 +55,9 @@ def slack_settings(database: TestDatabase, fake_slack: FakeSlackApi) -> Settings
 
 @pytest.fixture
 def slack_deps(slack_settings: Settings, sessions: SessionFactory) -> Deps:
-    return Deps(settings=slack_settings, sessions=sessions, clock=lambda: FIXED_NOW)
+    return Deps(
+        settings=slack_settings, sessions=sessions, clock=lambda: FIXED_NOW, callers=CallerCache()
+    )
 
 
 @pytest.fixture
