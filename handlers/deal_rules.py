@@ -57,6 +57,9 @@ STAGES = ("prospecting", "qualified", "proposal", "negotiation")
 MAX_VALUE_CENTS = 1_000_000_000 * 100  # one billion in any currency
 MAX_COMPANY, MAX_CONTACT, MAX_NOTES, MAX_REASON = 200, 254, 2000, 1000
 FUZZY_THRESHOLD = 90
+#: A possible duplicate names at most this many registrations, the closest first: the
+#: manager's card shows them side by side, and a common name must not pull in hundreds.
+MAX_FUZZY_MATCHES = 5
 COMPANY_PREFIX_CHARS = 4
 
 #: A domain-looking word: labels separated by dots, optionally with scheme/path/e-mail.
@@ -364,7 +367,8 @@ def detect_conflict(
     Order: a duplicate of the partner's own registration (refused) wins; then a house
     account (channel conflict); then another partner's registration of the same domain
     (horizontal); then a company name fuzzy-matching (token_sort_ratio >= 90) an active
-    registration under another domain (possible duplicate).
+    registration under another domain (possible duplicate, naming the
+    `MAX_FUZZY_MATCHES` closest).
     """
     same_domain = [e for e in existing if e.domain == domain]
     own = [e for e in same_domain if e.partner_id == partner_id]
@@ -375,13 +379,16 @@ def detect_conflict(
         return ConflictResult("channel", others, house_account=house_account)
     if others:
         return ConflictResult("horizontal", others)
-    fuzzy = tuple(
-        e
+    scored = [
+        (score, e)
         for e in existing
-        if e.domain != domain and token_sort_ratio(key, e.company_key) >= FUZZY_THRESHOLD
-    )
-    if fuzzy:
-        return ConflictResult("possible_duplicate", fuzzy)
+        if e.domain != domain
+        and (score := token_sort_ratio(key, e.company_key, score_cutoff=FUZZY_THRESHOLD))
+    ]
+    if scored:
+        scored.sort(key=lambda pair: (-pair[0], pair[1].id))
+        closest = tuple(e for _, e in scored[:MAX_FUZZY_MATCHES])
+        return ConflictResult("possible_duplicate", closest)
     return ConflictResult("none")
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from bot.core.errors import InvalidInput
 from handlers.deal_rules import (
+    MAX_FUZZY_MATCHES,
     ExistingRegistration,
     ParsedText,
     auto_approve,
@@ -225,6 +226,20 @@ def test_fuzzy_names_below_the_threshold_do_not_match() -> None:
         partner_id=1, domain="acme.com", key=company_key("Acme"), existing=[other]
     )
     assert result.kind == "none"
+
+
+def test_a_possible_duplicate_names_only_the_closest_registrations() -> None:
+    exact = _existing(1, 2, "northwind.co.uk", "Northwind Traders Ltd")
+    near = [_existing(10 + n, 2, f"nw{n}.com", f"Northwind Traders {n}") for n in range(8)]
+    result = detect_conflict(
+        partner_id=1,
+        domain="northwind.com",
+        key=company_key("Northwind Traders"),
+        existing=[*near, exact],
+    )
+    assert result.kind == "possible_duplicate"
+    assert len(result.matches) == MAX_FUZZY_MATCHES
+    assert result.matches[0] == exact
 
 
 def test_auto_approval_by_tier_value_and_currency() -> None:
