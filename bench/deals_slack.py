@@ -100,6 +100,146 @@ class FakeSlack:
         return web.json_response(answer)
 
 
+_FIRST = [
+    "Acme",
+    "Apex",
+    "Aurora",
+    "Beacon",
+    "Birch",
+    "Blue",
+    "Bright",
+    "Cedar",
+    "Cobalt",
+    "Coral",
+    "Crest",
+    "Delta",
+    "Ember",
+    "Falcon",
+    "Granite",
+    "Harbor",
+    "Helix",
+    "Indigo",
+    "Iron",
+    "Juniper",
+    "Kestrel",
+    "Lumen",
+    "Maple",
+    "Meridian",
+    "Nimbus",
+    "Northwind",
+    "Oak",
+    "Onyx",
+    "Orbit",
+    "Pioneer",
+    "Quartz",
+    "Redwood",
+    "Sable",
+    "Summit",
+    "Tidal",
+    "Umber",
+    "Vertex",
+    "Willow",
+    "Zephyr",
+]
+_SECOND = [
+    "Analytics",
+    "Bank",
+    "Biotech",
+    "Brands",
+    "Capital",
+    "Clinics",
+    "Cloud",
+    "Dental",
+    "Devices",
+    "Energy",
+    "Engineering",
+    "Foods",
+    "Freight",
+    "Games",
+    "Health",
+    "Hotels",
+    "Insurance",
+    "Labs",
+    "Logistics",
+    "Media",
+    "Metals",
+    "Motors",
+    "Networks",
+    "Optics",
+    "Pharma",
+    "Plastics",
+    "Power",
+    "Realty",
+    "Retail",
+    "Robotics",
+    "Security",
+    "Software",
+    "Solar",
+    "Studios",
+    "Systems",
+    "Telecom",
+    "Textiles",
+    "Travel",
+    "Ventures",
+    "Wireless",
+]
+_PLACE = [
+    "Austin",
+    "Berlin",
+    "Boston",
+    "Cairo",
+    "Chicago",
+    "Dallas",
+    "Denver",
+    "Dublin",
+    "Geneva",
+    "Hamburg",
+    "Lagos",
+    "Leeds",
+    "Lima",
+    "Lisbon",
+    "London",
+    "Lyon",
+    "Madrid",
+    "Miami",
+    "Milan",
+    "Munich",
+    "Nairobi",
+    "Oslo",
+    "Paris",
+    "Perth",
+    "Porto",
+    "Prague",
+    "Quebec",
+    "Riga",
+    "Rome",
+    "Seattle",
+    "Seoul",
+    "Sofia",
+    "Sydney",
+    "Tokyo",
+    "Toronto",
+    "Turin",
+    "Utrecht",
+    "Vienna",
+    "Warsaw",
+    "Zurich",
+]
+#: --similar-names: every company "Company <id>", each a fuzzy match of the earlier ones
+#: (the conflict-heavy worst case; realistic traffic has diverse names).
+SIMILAR_NAMES = False
+
+
+def company_name(n: str) -> str:
+    """A plausible, diverse company name for request `n` (stable for the same `n`)."""
+    if SIMILAR_NAMES:
+        return f"Company {n}"
+    h = int(hashlib.sha256(n.encode()).hexdigest(), 16)
+    first, h = _FIRST[h % len(_FIRST)], h // len(_FIRST)
+    second, h = _SECOND[h % len(_SECOND)], h // len(_SECOND)
+    return f"{first} {second} {_PLACE[h % len(_PLACE)]}"
+
+
 def _signed(body: str) -> dict[str, str]:
     ts = str(int(time.time()))
     digest = hmac.new(SECRET.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
@@ -114,7 +254,7 @@ def slash_body(n: str, user: str) -> str:
     return urlencode(
         {
             "command": "/register-deal",
-            "text": f"Company {n} c{n}.com 50k USD close 2027-03-31",
+            "text": f"{company_name(n)} c{n}.com 50k USD close 2027-03-31",
             "team_id": TEAM,
             "channel_id": CHANNEL,
             "user_id": user,
@@ -128,7 +268,7 @@ def slash_body(n: str, user: str) -> str:
 
 def submit_body(n: str, user: str, nonce: str) -> str:
     values = {
-        "company": f"Company {n}",
+        "company": company_name(n),
         "domain": f"c{n}.com",
         "value": "50k USD",
         "close_date": "2027-03-31",
@@ -293,7 +433,9 @@ async def count_rows(url: str) -> int:
     engine = create_engine(url)
     async with create_session_factory(engine)() as session:
         stored = await deal_store.count_deals(session)
+        held = sum(d.conflict_kind is not None for d in await deal_store.list_deals(session))
     await engine.dispose()
+    print(f"registrations held for a conflict (possible duplicates etc.): {held} of {stored}")
     return stored
 
 
@@ -406,9 +548,16 @@ def cli() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", help="default: a temporary SQLite file")
     parser.add_argument("--requests", type=int, default=300, help="per kind and level")
+    parser.add_argument(
+        "--similar-names",
+        action="store_true",
+        help='every company "Company <id>": each one a possible duplicate (worst case)',
+    )
     parser.add_argument("--serve-bare", type=int, metavar="PORT", help=argparse.SUPPRESS)
     parser.add_argument("--api-url", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    global SIMILAR_NAMES
+    SIMILAR_NAMES = args.similar_names
     if args.serve_bare:
         serve_bare(args.serve_bare, args.api_url)
         return 0

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import event, make_url, text
+from sqlalchemy.dialects.sqlite.aiosqlite import dialect as aiosqlite_dialect
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
+
+from storage import _sqlite
 
 SessionFactory = async_sessionmaker[AsyncSession]
 
@@ -24,6 +27,14 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _sqlite_creator(url: str) -> Any:
+    """Connect as SQLAlchemy's aiosqlite dialect would (same sqlite3 arguments), with
+    the one-hop-per-statement cursor of `storage._sqlite`."""
+    dialect = aiosqlite_dialect()
+    args, kwargs = dialect.create_connect_args(make_url(url))
+    return _sqlite.connector(*args, **kwargs)
+
+
 def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     """Create the async engine for `url` (an async driver URL).
 
@@ -34,7 +45,9 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         # for its lock through the busy handler (sleep and retry: seconds of tail
         # latency under load); one connection queues transactions in order instead.
         # WAL still lets other processes (the CLI) read while the server writes.
-        engine = create_async_engine(url, echo=echo, pool_size=1, max_overflow=0)
+        engine = create_async_engine(
+            url, echo=echo, pool_size=1, max_overflow=0, async_creator=_sqlite_creator(url)
+        )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     return create_async_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=10)
