@@ -81,13 +81,17 @@ async def deliver_due(
     now = now or deps.clock()
     async with deps.sessions() as session, session.begin():
         claimed = await outbox.claim_due(session, now=now, worker=WORKER, lease=LEASE, limit=limit)
+        threads = await outbox.get_threads(
+            session, ((m.thread_key, m.platform) for m in claimed if m.thread_key is not None)
+        )
+    known = {key: (t.channel_id, t.thread_id) for key, t in threads.items()}
     pacer = _Pacer(per_channel_interval)
     sent = retried = failed = 0
     for message in claimed:
         if should_stop():
             logger.info("outbox: stopping; %d claimed message(s) left for later", len(claimed))
             break
-        outcome = await _deliver_one(deps, message, now=now, pacer=pacer)
+        outcome = await _deliver_one(deps, message, now=now, pacer=pacer, threads=known)
         sent += outcome == "sent"
         retried += outcome == "retried"
         failed += outcome == "failed"
@@ -96,14 +100,17 @@ async def deliver_due(
     return DeliveryReport(sent=sent, retried=retried, failed=failed)
 
 
-async def _destination(deps: Deps, message: outbox.OutboxMessage) -> Destination:
+#: (thread key, platform) -> (channel id, thread id) of the threads known so far.
+Threads = dict[tuple[str, str], tuple[str, str]]
+
+
+def _destination(message: outbox.OutboxMessage, threads: Threads) -> Destination:
     thread_id = message.thread_id
     channel_id = message.channel_id
     if message.thread_key is not None and thread_id is None:
-        async with deps.sessions() as session:
-            thread = await outbox.get_thread(session, message.thread_key, message.platform)
-        if thread is not None:
-            channel_id, thread_id = thread.channel_id, thread.thread_id
+        known = threads.get((message.thread_key, message.platform))
+        if known is not None:
+            channel_id, thread_id = known
     return Destination(
         platform=message.platform,  # type: ignore[arg-type]
         channel_id=channel_id,
@@ -113,7 +120,7 @@ async def _destination(deps: Deps, message: outbox.OutboxMessage) -> Destination
 
 
 async def _deliver_one(
-    deps: Deps, message: outbox.OutboxMessage, *, now: datetime, pacer: _Pacer
+    deps: Deps, message: outbox.OutboxMessage, *, now: datetime, pacer: _Pacer, threads: Threads
 ) -> str:
     sender = deps.senders.get(message.platform)
     if sender is None:
@@ -126,7 +133,7 @@ async def _deliver_one(
                 error=f"no sender for platform {message.platform!r} in this process",
             )
         return "retried"
-    destination = await _destination(deps, message)
+    destination = _destination(message, threads)
     await pacer.wait((message.platform, destination.channel_id or destination.user_id or ""))
     try:
         delivered = await sender.send(destination, reply_from_json(message.payload))
@@ -138,24 +145,34 @@ async def _deliver_one(
         )
         error = DeliveryError(f"{type(exc).__name__}: {exc}", transient=True)
         return await _record_failure(deps, message, now=now, error=error)
-    await _record_sent(deps, message, now=now, delivered=delivered)
+    started = None
+    if message.thread_key is not None and destination.thread_id is None:
+        # This message starts its thread: later ones, in this run too, post into it.
+        started = (delivered.channel_id, delivered.thread_id or delivered.message_id)
+        threads[(message.thread_key, message.platform)] = started
+    await _record_sent(deps, message, now=now, delivered=delivered, started=started)
     return "sent"
 
 
 async def _record_sent(
-    deps: Deps, message: outbox.OutboxMessage, *, now: datetime, delivered: Delivered
+    deps: Deps,
+    message: outbox.OutboxMessage,
+    *,
+    now: datetime,
+    delivered: Delivered,
+    started: tuple[str, str] | None,
 ) -> None:
     async with deps.sessions() as session, session.begin():
         await outbox.mark_sent(
             session, message.id, worker=WORKER, now=now, delivered_id=delivered.message_id
         )
-        if message.thread_key is not None:
+        if message.thread_key is not None and started is not None:
             await outbox.save_thread(
                 session,
                 message.thread_key,
                 platform=message.platform,
-                channel_id=delivered.channel_id,
-                thread_id=delivered.thread_id or delivered.message_id,
+                channel_id=started[0],
+                thread_id=started[1],
             )
 
 

@@ -7,13 +7,14 @@ so two replicas never send the same row.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from sqlalchemy import JSON, Index, String, Text, and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.base import Base, UTCDateTime, utcnow
+from storage.base import Base, UTCDateTime, insert_or_ignore, utcnow
 
 PENDING, SENT, FAILED = "pending", "sent", "failed"
 
@@ -135,15 +136,33 @@ async def get_thread_by_id(
     return (await session.scalars(stmt)).first()
 
 
+async def get_threads(
+    session: AsyncSession, keys: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], Thread]:
+    """The known threads among `(key, platform)` pairs, in one query."""
+    wanted = set(keys)
+    if not wanted:
+        return {}
+    stmt = select(Thread).where(Thread.key.in_({key for key, _ in wanted}))
+    found = (await session.scalars(stmt)).all()
+    return {(t.key, t.platform): t for t in found if (t.key, t.platform) in wanted}
+
+
 async def save_thread(
     session: AsyncSession, key: str, *, platform: str, channel_id: str, thread_id: str
-) -> Thread:
-    thread = await get_thread(session, key, platform)
-    if thread is None:
-        thread = Thread(key=key, platform=platform, channel_id=channel_id, thread_id=thread_id)
-        session.add(thread)
-        await session.flush()
-    return thread
+) -> None:
+    """Record where thread `key` lives; the first record of a key wins."""
+    await session.execute(
+        insert_or_ignore(session, Thread)
+        .values(
+            key=key,
+            platform=platform,
+            channel_id=channel_id,
+            thread_id=thread_id,
+            created_at=utcnow(),
+        )
+        .on_conflict_do_nothing()
+    )
 
 
 async def mark_sent(

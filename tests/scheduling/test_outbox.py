@@ -55,6 +55,22 @@ async def test_delivers_once_and_threads_follow_the_first_message(deps: Deps) ->
         )
 
 
+async def test_a_follow_up_delivered_in_the_same_run_joins_the_new_thread(deps: Deps) -> None:
+    sender = RecordingSender()
+    deps.senders["slack"] = sender
+    dest = Destination(platform="slack", channel_id="C1")
+    await _queue(deps, "root", destination=dest, thread_key="deal:7")
+    await _queue(deps, "follow-up", destination=dest, thread_key="deal:7")
+    report = await deliver_due(deps, per_channel_interval=0)
+
+    assert report.sent == 2
+    assert [(d.thread_id, r.text) for d, r in sender.sent] == [(None, "root"), ("m1", "follow-up")]
+    async with deps.sessions() as session:
+        assert await thread_of(session, "deal:7", "slack") == Destination(
+            platform="slack", channel_id="C1", thread_id="m1"
+        )
+
+
 async def test_dedupe_key_queues_once(deps: Deps) -> None:
     dest = Destination(platform="slack", channel_id="C1")
     async with deps.sessions() as session, session.begin():
