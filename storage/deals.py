@@ -298,7 +298,6 @@ async def add_event(
         detail=detail or {},
     )
     session.add(event)
-    await session.flush()
     return event
 
 

@@ -92,8 +92,9 @@ async def enqueue(
         dedupe_key=dedupe_key,
         next_attempt_at=not_before or utcnow(),
     )
+    # Written with the session's next flush (its next query, or the commit), so the
+    # messages of one use case go out in one INSERT.
     session.add(message)
-    await session.flush()
     return message
 
 
