@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import partial
 
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -82,14 +83,15 @@ async def submit_registration(request: Request, caller: Caller, deps: Deps) -> l
     assert request.submit is not None
     values = request.submit.values
     meta = load(RegisterMeta, request.submit.metadata)
-    form = registration_form(products=deps.settings.deal_products, nonce=meta.nonce)
+    # The form comes back only when something needs fixing: built then, not per submit.
+    form = partial(registration_form, products=deps.settings.deal_products, nonce=meta.nonce)
     partner_id = acting_partner(caller)
     try:
         draft = validate_form(
             values, today=deps.clock().date(), products=deps.settings.deal_products
         )
     except InvalidInput as exc:
-        raise InvalidInput(exc.field_errors, with_values(form, values, exc.field_errors)) from exc
+        raise InvalidInput(exc.field_errors, with_values(form(), values, exc.field_errors)) from exc
     try:
         async with deps.sessions() as session, session.begin():
             outcome = await _register(session, request, caller, deps, partner_id, draft, meta.nonce)
@@ -100,14 +102,14 @@ async def submit_registration(request: Request, caller: Caller, deps: Deps) -> l
         if existing is None:
             logger.exception("registration insert failed")
             errors = {"company": SAVE_FAILED}
-            raise InvalidInput(errors, with_values(form, values, errors)) from None
+            raise InvalidInput(errors, with_values(form(), values, errors)) from None
         if existing.partner_id != partner_id:
             raise NotAllowed(_FORM_USED) from None
         outcome = _Outcome(existing, ConflictResult("none"), repeated=True)
     except SQLAlchemyError:
         logger.exception("registration could not be saved")
         errors = {"company": SAVE_FAILED}
-        raise InvalidInput(errors, with_values(form, values, errors)) from None
+        raise InvalidInput(errors, with_values(form(), values, errors)) from None
     return [outcome.reply()]
 
 
@@ -151,15 +153,18 @@ async def _register(
     draft: DealDraft,
     nonce: str,
 ) -> _Outcome:
-    existing = await deal_store.get_deal_by_key(session, nonce)
-    if existing is not None:
+    found = await deal_store.get_submit_context(session, partner_id, idempotency_key=nonce)
+    if found is None:
+        if await deal_store.get_deal_by_key(session, nonce) is not None:
+            raise NotAllowed(_FORM_USED)  # never show another partner's registration
+        raise NotAllowed(messages.NOT_A_PARTNER_CHANNEL)
+    if found.existing_deal_id is not None:
+        existing = await deal_store.get_deal_by_key(session, nonce)
+        assert existing is not None
         if existing.partner_id != partner_id:  # never show another partner's registration
             raise NotAllowed(_FORM_USED)
         return _Outcome(existing, ConflictResult("none"), repeated=True)
-    found = await deal_store.get_partner_and_manager(session, partner_id)
-    if found is None:
-        raise NotAllowed(messages.NOT_A_PARTNER_CHANNEL)
-    partner, manager = found
+    partner, manager = found.partner, found.manager
     key = company_key(draft.company)
     conflict = await check_conflict(session, partner_id=partner_id, domain=draft.domain, key=key)
     if conflict.refused:

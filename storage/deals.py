@@ -149,18 +149,29 @@ class DealEvent(Base):
     detail: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
 
 
-async def get_partner_and_manager(
-    session: AsyncSession, partner_id: int
-) -> tuple[Partner, Person | None] | None:
-    """A partner with its channels and its owning manager, in one query."""
+@dataclass(frozen=True)
+class SubmitContext:
+    """What a submission needs before the conflict check, read in one query."""
+
+    partner: Partner
+    manager: Person | None
+    existing_deal_id: int | None
+
+
+async def get_submit_context(
+    session: AsyncSession, partner_id: int, *, idempotency_key: str
+) -> SubmitContext | None:
+    """The partner with its channels, its owning manager, and the id of the registration
+    already stored under `idempotency_key` (a re-submitted form), in one query."""
+    existing = select(Deal.id).where(Deal.idempotency_key == idempotency_key).scalar_subquery()
     stmt = (
-        select(Partner, Person)
+        select(Partner, Person, existing)
         .outerjoin(Person, Person.id == Partner.manager_id)
         .where(Partner.id == partner_id)
         .options(joinedload(Partner.channels))
     )
     row = (await session.execute(stmt)).unique().one_or_none()
-    return (row[0], row[1]) if row is not None else None
+    return SubmitContext(row[0], row[1], row[2]) if row is not None else None
 
 
 async def add_deal(session: AsyncSession, deal: Deal) -> Deal:
