@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 import signal
 from typing import Any
@@ -55,6 +56,15 @@ def _bound_port(runner: web.AppRunner, default: int) -> int:
     return default
 
 
+def _freeze_start_up_objects() -> None:
+    """Move everything built at start-up (modules, models, SDK clients) out of the
+    garbage collector's sight. Otherwise every full collection walks it all again:
+    about 100 ms with the event loop stopped, felt as a latency spike by every request
+    in flight (measured under load)."""
+    gc.collect()
+    gc.freeze()
+
+
 async def run(args: argparse.Namespace, deps: Deps) -> int:
     settings = deps.settings
     web_app = args.build_web_app(deps, serving=True)
@@ -71,6 +81,7 @@ async def run(args: argparse.Namespace, deps: Deps) -> int:
         logger.info("PartnerBot listening on http://%s:%d", settings.host, port)
         for line in describe(settings):
             logger.info("  %s", line)
+        _freeze_start_up_objects()
         await stop.wait()
         logger.info("shutting down")
     finally:
