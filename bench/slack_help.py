@@ -154,11 +154,28 @@ async def slackload(url: str, *, requests: int, concurrency: int) -> dict[str, o
     return result
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def measured(
+    server: Server, *, requests: int, concurrency: int
+) -> tuple[dict[str, object], float]:
+    """One slackload run against `server`, and the server's CPU ms per request in it."""
+    before = cpu_seconds(server.proc.pid)
+    result = await slackload(server.url, requests=requests, concurrency=concurrency)
+    used = cpu_seconds(server.proc.pid) - before
+    return result, used * 1000 / max(int(result["count"]), 1)  # type: ignore[call-overload]
+
+
 @dataclass
 class Row:
     target: str
     concurrency: int
     result: dict[str, object]
+    cpu_ms: float = 0.0
 
     def latency(self, key: str) -> float:
         latency = self.result["latency_ms"]
@@ -215,10 +232,10 @@ async def run(args: argparse.Namespace) -> list[str]:
         rows: list[Row] = []
         for concurrency in args.concurrency:
             n = args.requests if concurrency > 1 else max(args.requests // 4, 100)
-            result = await slackload(bare.url, requests=n, concurrency=concurrency)
-            rows.append(Row("bare bolt, ack only", concurrency, result))
-            result = await slackload(partnerbot.url, requests=n, concurrency=concurrency)
-            rows.append(Row("partnerbot /partnerbot help", concurrency, result))
+            result, cpu = await measured(bare, requests=n, concurrency=concurrency)
+            rows.append(Row("bare bolt, ack only", concurrency, result, cpu))
+            result, cpu = await measured(partnerbot, requests=n, concurrency=concurrency)
+            rows.append(Row("partnerbot /partnerbot help", concurrency, result, cpu))
             if default is not None:
                 result = await slackload(default.url, requests=n, concurrency=concurrency)
                 rows.append(Row("bare bolt, default mode", concurrency, result))
@@ -249,7 +266,7 @@ async def run(args: argparse.Namespace) -> list[str]:
 def table(rows: list[Row]) -> list[str]:
     lines = [
         f"{'target':<28} {'conc':>4} {'reqs':>5} {'errors':>6} {'req/s':>7} {'p50 ms':>7}"
-        f" {'p99 ms':>7} {'vs bare':>7}"
+        f" {'p99 ms':>7} {'vs bare':>7} {'cpu ms/req':>10}"
     ]
     bare = {r.concurrency: r.rps for r in rows if r.target == "bare bolt, ack only"}
     for row in rows:
@@ -257,6 +274,7 @@ def table(rows: list[Row]) -> list[str]:
             f"{row.target:<28} {row.concurrency:>4} {row.result['count']!s:>5}"
             f" {row.result['errors']!s:>6} {row.rps:>7.0f} {row.latency('p50'):>7.2f}"
             f" {row.latency('p99'):>7.2f} {row.rps / bare[row.concurrency]:>7.2f}"
+            f" {row.cpu_ms:>10.3f}"
         )
     for row in rows:
         if row.concurrency == 16 and row.target.startswith("partnerbot"):
