@@ -176,6 +176,8 @@ class Row:
     concurrency: int
     result: dict[str, object]
     cpu_ms: float = 0.0
+    #: PartnerBot's throughput over the bare app's in each round, sorted.
+    round_ratios: list[float] = field(default_factory=list)
 
     def latency(self, key: str) -> float:
         latency = self.result["latency_ms"]
@@ -224,21 +226,38 @@ async def run(args: argparse.Namespace) -> list[str]:
         answer = await probe(partnerbot.url)
         if "What I can do for you" not in answer:
             raise RuntimeError(f"PartnerBot's ack does not carry the help answer: {answer[:300]}")
-        # Warm-up: the first requests pay for auth.test, lazy imports and first DB writes.
+        # Warm-up: the first requests pay for auth.test, lazy imports and each person's
+        # first contact (PartnerBot records them). slackload draws from the same seeded
+        # 200 users and 32 channels every run, so 2,000 requests reach nearly all of
+        # them and the runs below measure the steady state.
         for server in servers:
-            await slackload(server.url, requests=200, concurrency=8)
+            await slackload(server.url, requests=args.warm_up, concurrency=8)
         api.reset()
 
         rows: list[Row] = []
         for concurrency in args.concurrency:
             n = args.requests if concurrency > 1 else max(args.requests // 4, 100)
-            result, cpu = await measured(bare, requests=n, concurrency=concurrency)
-            rows.append(Row("bare bolt, ack only", concurrency, result, cpu))
-            result, cpu = await measured(partnerbot, requests=n, concurrency=concurrency)
-            rows.append(Row("partnerbot /partnerbot help", concurrency, result, cpu))
-            if default is not None:
-                result = await slackload(default.url, requests=n, concurrency=concurrency)
-                rows.append(Row("bare bolt, default mode", concurrency, result))
+            # The machine is shared: alternate the two servers for a few rounds and
+            # report the median round, so a noisy second hits both alike.
+            runs: dict[str, list[Row]] = {}
+            for _ in range(args.rounds):
+                for target, server in (
+                    ("bare bolt, ack only", bare),
+                    ("partnerbot /partnerbot help", partnerbot),
+                    *((("bare bolt, default mode", default),) if default else ()),
+                ):
+                    result, cpu = await measured(server, requests=n, concurrency=concurrency)
+                    runs.setdefault(target, []).append(Row(target, concurrency, result, cpu))
+            ratios = sorted(
+                pb.rps / b.rps
+                for pb, b in zip(
+                    runs["partnerbot /partnerbot help"], runs["bare bolt, ack only"], strict=True
+                )
+            )
+            for target, done in runs.items():
+                row = sorted(done, key=lambda r: r.rps)[len(done) // 2]
+                row.round_ratios = ratios if target.startswith("partnerbot") else []
+                rows.append(row)
         rss_now, rss_peak = rss_mb(partnerbot.proc.pid)
         lines = table(rows)
         lines += [
@@ -277,11 +296,18 @@ def table(rows: list[Row]) -> list[str]:
             f" {row.cpu_ms:>10.3f}"
         )
     for row in rows:
+        if row.round_ratios:
+            lines.append(
+                f"  partnerbot/bare per round @{row.concurrency}: "
+                + ", ".join(f"{r:.2f}" for r in row.round_ratios)
+            )
+    for row in rows:
         if row.concurrency == 16 and row.target.startswith("partnerbot"):
-            p99, ratio = row.latency("p99"), row.rps / bare[16]
+            p99 = row.latency("p99")
+            ratio = row.round_ratios[len(row.round_ratios) // 2]
             lines.append(
                 f"targets @16: p99 {p99:.1f} ms < 50 ms: {'met' if p99 < 50 else 'NOT met'}; "
-                f"{ratio:.2f}x bare >= 0.7x: {'met' if ratio >= 0.7 else 'NOT met'}"
+                f"median round {ratio:.2f}x bare >= 0.7x: {'met' if ratio >= 0.7 else 'NOT met'}"
             )
     return lines
 
@@ -292,6 +318,8 @@ def main() -> None:
     parser.add_argument(
         "--concurrency", type=lambda s: [int(x) for x in s.split(",")], default=[1, 16, 64]
     )
+    parser.add_argument("--rounds", type=int, default=3, help="alternating runs per concurrency")
+    parser.add_argument("--warm-up", type=int, default=2000, help="requests per server first")
     parser.add_argument(
         "--with-default-mode",
         action="store_true",

@@ -42,6 +42,11 @@ def _where(caller: Caller, request: Request) -> str:
 
 async def show_help(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
     """What the caller may do here. Slash commands also work as text, with an @mention."""
+    return help_now(request, caller)
+
+
+def help_now(request: Request, caller: Caller) -> list[Reply]:
+    """`show_help` without the wait: it needs nothing but the caller."""
     lines = help_lines(caller, in_dm=request.place.kind == "dm")
     body = "\n".join(f"- {line}" for line in lines)
     tip = "Each command also works as a message: `@PartnerBot deals`, or in a DM."
@@ -72,4 +77,6 @@ async def _on_help_click(request: Request, caller: Caller, deps: Deps) -> list[R
 
 
 COMMANDS = {"help": show_help}
+#: Commands answered from the caller alone, with no I/O (see router.answer_now).
+INSTANT_COMMANDS = {"help": help_now}
 ACTIONS = {ids.MENU_HELP: _on_help_click}

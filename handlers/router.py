@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from types import ModuleType
+from typing import Any
 
 from bot.core import Command, Reply, Request
 from bot.core.errors import NotAllowed, NotFound
@@ -23,6 +24,8 @@ from handlers.deps import Deps
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[Request, Caller, Deps], Awaitable[list[Reply]]]
+#: A command answered from the caller alone: no database, no network.
+InstantHandler = Callable[[Request, Caller], list[Reply]]
 
 # Capability modules, in the order their tables are merged (later ones may not
 # redefine an earlier key: a clash fails at import).
@@ -32,10 +35,10 @@ _MODULES: tuple[ModuleType, ...] = (help, admin, knowledge, deals)
 TOP_LEVEL = ("register-deal", "deals", "ask", "help", "partnerbot")
 
 
-def _merge(table: str) -> dict[str, Handler]:
-    merged: dict[str, Handler] = {}
+def _merge(table: str) -> dict[str, Any]:
+    merged: dict[str, Any] = {}
     for module in _MODULES:
-        entries: Mapping[str, Handler] = getattr(module, table, {})
+        entries: Mapping[str, Any] = getattr(module, table, {})
         for key, handler in entries.items():
             if key in merged:
                 raise RuntimeError(f"{table} key {key!r} is defined twice ({module.__name__})")
@@ -43,9 +46,10 @@ def _merge(table: str) -> dict[str, Handler]:
     return merged
 
 
-COMMANDS = _merge("COMMANDS")
-ACTIONS = _merge("ACTIONS")
-FORMS = _merge("FORMS")
+COMMANDS: dict[str, Handler] = _merge("COMMANDS")
+ACTIONS: dict[str, Handler] = _merge("ACTIONS")
+FORMS: dict[str, Handler] = _merge("FORMS")
+INSTANT_COMMANDS: dict[str, InstantHandler] = _merge("INSTANT_COMMANDS")
 THREAD_REPLIES: tuple[Handler, ...] = tuple(
     handler for module in _MODULES for handler in getattr(module, "THREAD_REPLIES", ())
 )
@@ -65,6 +69,27 @@ def parse_command(text: str) -> Command | None:
     if word in COMMANDS or word in TOP_LEVEL:
         return Command(name=word, text=rest)
     return None
+
+
+def answer_now(request: Request, deps: Deps) -> list[Reply] | None:
+    """The answer to `request` when it needs no waiting, else None (then `dispatch`).
+
+    That is a command in INSTANT_COMMANDS (help, and what falls back to help) from a
+    caller seen recently (deps.callers). An adapter that must answer within an HTTP
+    response tries this first: the commonest answer then skips the background task
+    and time budget that work which may wait on I/O needs.
+    """
+    command = request.command or parse_command(request.text)
+    if command is None or request.click is not None or request.submit is not None:
+        return None
+    command = _effective(command)
+    handler = INSTANT_COMMANDS.get(command.name)
+    if handler is None:
+        return None
+    caller = deps.callers.lookup(request) if deps.callers is not None else None
+    if caller is None:
+        return None
+    return handler(_scoped(request, command), caller)
 
 
 async def dispatch(request: Request, deps: Deps) -> list[Reply]:
@@ -107,25 +132,34 @@ def _prefix_match(action_id: str) -> Handler | None:
     return ACTIONS.get(base)
 
 
-async def _run_command(
-    request: Request, command: Command, caller: Caller, deps: Deps
-) -> list[Reply]:
+def _effective(command: Command) -> Command:
+    """The command that answers: `partnerbot <sub>` is `<sub>`, and anything we do not
+    know (or a bare `partnerbot`) is `help`."""
     if command.name == "partnerbot":
         inner = parse_command(command.text)
-        if inner is None or inner.name == "partnerbot":
-            return await help.show_help(request, caller, deps)
-        command = inner
-    handler = COMMANDS.get(command.name)
-    if handler is None:
-        return await help.show_help(request, caller, deps)
-    scoped = Request(
+        command = inner if inner is not None else Command(name="help", text=command.text)
+        if command.name == "partnerbot":
+            command = Command(name="help", text=command.text)
+    if command.name not in COMMANDS:
+        return Command(name="help", text=command.text)
+    return command
+
+
+def _scoped(request: Request, command: Command) -> Request:
+    return Request(
         actor=request.actor,
         place=request.place,
         text=command.text,
         command=command,
         mentioned=request.mentioned,
     )
-    return await handler(scoped, caller, deps)
+
+
+async def _run_command(
+    request: Request, command: Command, caller: Caller, deps: Deps
+) -> list[Reply]:
+    command = _effective(command)
+    return await COMMANDS[command.name](_scoped(request, command), caller, deps)
 
 
 async def _free_text(request: Request, caller: Caller, deps: Deps) -> list[Reply]:

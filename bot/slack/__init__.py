@@ -22,7 +22,7 @@ from typing import Any
 
 import aiohttp
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.response import BoltResponse
 from slack_sdk.http_retry.builtin_async_handlers import (
@@ -34,7 +34,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack import actions, commands, events, views
 from bot.slack.outbound import apologize, apology_target
-from bot.slack.payloads import MalformedPayload, read_body
+from bot.slack.payloads import MalformedPayload, bolt_request
 from bot.slack.sender import SlackSender
 from bot.slack.tasks import Tasks
 from handlers.deps import Deps
@@ -127,8 +127,8 @@ def register(web_app: web.Application, deps: Deps) -> None:
 
     async def slack_events(request: web.Request) -> web.StreamResponse:
         raw = await request.text()
-        # Verified here as well as in bolt, so that an unsigned body is never parsed
-        # and a signed but malformed one is a 400, not bolt's 500.
+        # Verified here, not by bolt, so that an unsigned body is never parsed; bolt
+        # parses a signed one once, and a malformed one is a 400, not bolt's 500.
         timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
         signature = request.headers.get("X-Slack-Signature")
         if not (
@@ -138,11 +138,11 @@ def register(web_app: web.Application, deps: Deps) -> None:
         ):
             return _json_error(401, "invalid request")
         try:
-            read_body(request.content_type, raw)
+            parsed = bolt_request(raw, query=request.query_string, headers=request.headers)
         except MalformedPayload as exc:
             logger.info("rejecting a malformed Slack request: %s", exc)
             return _json_error(400, "malformed request")
-        response = await runtime.bolt.async_dispatch(await to_bolt_request(request))
+        response = await runtime.bolt.async_dispatch(parsed)
         return await to_aiohttp_response(response)
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:

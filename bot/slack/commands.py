@@ -6,7 +6,8 @@ and it works in shared channels the bot was never added to. So the command is
 dispatched before the ack, within a budget well inside Slack's 3 s: the first
 "only you" reply goes back in the ack and the rest (forms, channel messages) are sent
 right after it. Work that overruns the budget (an LLM answer, say) is acked empty
-and delivered when it is done.
+and delivered when it is done. An answer that needs no waiting (help for a caller
+seen recently: `router.answer_now`) skips the task and the budget altogether.
 """
 
 from __future__ import annotations
@@ -18,13 +19,15 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.errors import InvalidInput
 from bot.core.model import Reply
 from bot.slack.flow import deliver_or_fail, home_of, input_error_reply
 from bot.slack.inbound import Inbound, from_command
-from bot.slack.render import render_reply
+from bot.slack.payloads import SLASH_COMMAND_KEY
+from bot.slack.render import ephemeral_response
 from bot.slack.tasks import Tasks
 from handlers import messages, router
 from handlers.deps import Deps
@@ -78,22 +81,24 @@ def register(bolt_app: AsyncApp, deps: Deps, *, tasks: Tasks) -> None:
 
     async def on_command_any(
         ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
-    ) -> None:
-        inbound = from_command(body, home_of(context))
-        work = tasks.spawn(replies_for(deps, inbound), name="slack-command", awaited=True)
-        try:
-            replies = await asyncio.wait_for(asyncio.shield(work), ACK_BUDGET_SECONDS)
-        except TimeoutError:
-            await ack()
-            tasks.spawn(_late(work, client, inbound), name="slack-command-late")
-            return
+    ) -> BoltResponse | None:
+        inbound = from_command(context.get(SLASH_COMMAND_KEY) or body, home_of(context))
+        replies = router.answer_now(inbound.request, deps)
+        if replies is None:
+            work = tasks.spawn(replies_for(deps, inbound), name="slack-command", awaited=True)
+            try:
+                replies = await asyncio.wait_for(asyncio.shield(work), ACK_BUDGET_SECONDS)
+            except TimeoutError:
+                await ack()
+                tasks.spawn(_late(work, client, inbound), name="slack-command-late")
+                return None
         inline, rest = split_inline(replies)
-        if inline is None:
-            await ack()
-        else:
-            rendered = render_reply(inline)
-            await ack(text=rendered.text, blocks=rendered.blocks, response_type="ephemeral")
         if rest:
             tasks.spawn(deliver_or_fail(client, inbound, rest), name="slack-command-replies")
+        if inline is None:
+            await ack()
+            return None
+        # The answer is the ack's body (bolt sends a returned BoltResponse as it is).
+        return BoltResponse(status=200, body=ephemeral_response(inline))
 
     bolt_app.command(_ANY_OF_OUR_COMMANDS)(on_command_any)

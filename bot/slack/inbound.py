@@ -96,9 +96,10 @@ def _actor(
     )
 
 
-def from_command(body: dict[str, Any], home: Home) -> Inbound:
-    """A slash command -> Request(command=Command(name without '/', text))."""
-    cmd = parse(SlashCommand, body)
+def from_command(body: dict[str, Any] | SlashCommand, home: Home) -> Inbound:
+    """A slash command (its body, or the body already validated) ->
+    Request(command=Command(name without '/', text))."""
+    cmd = body if isinstance(body, SlashCommand) else parse(SlashCommand, body)
     place = Place(
         platform="slack",
         channel_id=cmd.channel_id,

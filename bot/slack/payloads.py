@@ -6,12 +6,12 @@ payload Slack extends keeps working and one missing what we need fails loudly.
 
 from __future__ import annotations
 
-import json
 import logging
+from collections.abc import Mapping
 from typing import Any, TypeVar
-from urllib.parse import parse_qs
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from slack_bolt.request.async_request import AsyncBoltRequest
 
 from bot.core.model import PlaceKind
 
@@ -135,21 +135,33 @@ def parse(model: type[_M], data: object) -> _M:
         raise MalformedPayload(f"not a Slack {model.__name__} payload") from exc
 
 
-def read_body(content_type: str, raw: str) -> dict[str, Any]:
-    """Parse a signed Slack body the way bolt will, or raise MalformedPayload."""
+#: bolt context key of the slash command `bolt_request` validated, so the listener
+#: does not validate it again.
+SLASH_COMMAND_KEY = "partnerbot_slash_command"
+
+
+def bolt_request(raw: str, *, query: str = "", headers: Mapping[str, str]) -> AsyncBoltRequest:
+    """The bolt request for a signed Slack body (bolt parses it, once), or raise
+    MalformedPayload when the body is not a Slack payload we can read."""
     try:
-        if content_type.startswith("application/json"):
-            body = json.loads(raw)
-        else:
-            form = {k: v[0] for k, v in parse_qs(raw, strict_parsing=bool(raw)).items()}
-            body = json.loads(form["payload"]) if "payload" in form else form
-    except (ValueError, KeyError) as exc:
+        request = AsyncBoltRequest(body=raw, query=query, headers=headers)  # type: ignore[arg-type]
+    except (ValueError, TypeError, AttributeError, KeyError) as exc:
+        # bolt's parser: bad JSON (ValueError), or a JSON value that is not an object
         raise MalformedPayload("unreadable body") from exc
+    command = check_body(request.body)
+    if command is not None:
+        request.context[SLASH_COMMAND_KEY] = command
+    return request
+
+
+def check_body(body: object) -> SlashCommand | None:
+    """Raise MalformedPayload unless `body` has the shape of a payload we handle;
+    a slash command comes back validated."""
     if not isinstance(body, dict) or not body:
         raise MalformedPayload("body is not an object")
     if "command" in body:
-        parse(SlashCommand, body)
-    elif body.get("type") == "event_callback":
+        return parse(SlashCommand, body)
+    if body.get("type") == "event_callback":
         envelope = parse(EventEnvelope, body)
         if not isinstance(envelope.event, dict) or "type" not in envelope.event:
             raise MalformedPayload("event_callback without an event")
@@ -159,4 +171,4 @@ def read_body(content_type: str, raw: str) -> dict[str, Any]:
         parse(ViewSubmission, body)
     elif not isinstance(body.get("type"), str) and body.get("ssl_check") is None:
         raise MalformedPayload("no payload type")
-    return body
+    return None

@@ -8,6 +8,7 @@ here, so a reply is cut to fit rather than rejected (numbers from PLATFORM.md S7
 from __future__ import annotations
 
 import functools
+import json
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -90,6 +91,28 @@ def render_reply(reply: Reply) -> RenderedMessage:
 @functools.lru_cache(maxsize=256)
 def _render_cached(reply: Reply) -> RenderedMessage:
     return _render(reply)
+
+
+def ephemeral_response(reply: Reply) -> str:
+    """The JSON body of an HTTP response that answers a slash command with `reply`,
+    shown only to the person who typed it. Like `render_reply`, a repeated reply is
+    serialised once."""
+    try:
+        hash(reply)
+    except TypeError:
+        return _ephemeral_response(reply)
+    return _ephemeral_response_cached(reply)
+
+
+@functools.lru_cache(maxsize=256)
+def _ephemeral_response_cached(reply: Reply) -> str:
+    return _ephemeral_response(reply)
+
+
+def _ephemeral_response(reply: Reply) -> str:
+    rendered = render_reply(reply)
+    body = {"response_type": "ephemeral", "text": rendered.text, "blocks": rendered.blocks}
+    return json.dumps(body, ensure_ascii=False)
 
 
 def _render(reply: Reply) -> RenderedMessage:

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from bot.slack.payloads import MalformedPayload, read_body
+from bot.slack.payloads import MalformedPayload, bolt_request
 
 
 @pytest.mark.parametrize(
@@ -18,11 +18,13 @@ from bot.slack.payloads import MalformedPayload, read_body
         ("application/x-www-form-urlencoded", "command=%2Fdeals"),
     ],
 )
-def test_read_body_rejects_malformed(content_type: str, raw: str) -> None:
+def test_bolt_request_rejects_malformed(content_type: str, raw: str) -> None:
     with pytest.raises(MalformedPayload):
-        read_body(content_type, raw)
+        bolt_request(raw, headers={"Content-Type": content_type})
 
 
-def test_read_body_accepts_slack_shapes() -> None:
-    assert read_body("application/json", json.dumps({"type": "url_verification", "challenge": "c"}))
-    assert read_body("application/x-www-form-urlencoded", "ssl_check=1&token=x")
+def test_bolt_request_accepts_slack_shapes() -> None:
+    challenge = json.dumps({"type": "url_verification", "challenge": "c"})
+    assert bolt_request(challenge, headers={"Content-Type": "application/json"}).body["challenge"]
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    assert bolt_request("ssl_check=1&token=x", headers=form).body["ssl_check"] == "1"

@@ -241,6 +241,7 @@ class Sent:
 
     status: int
     body: str
+    content_type: str = ""
 
     def json(self) -> Any:
         return json.loads(self.body) if self.body else None
@@ -302,7 +303,7 @@ class SlackDriver:
             sent_headers["X-Slack-Request-Timestamp"] = ts
             sent_headers["X-Slack-Signature"] = signature or sign(self.secret, body, ts)
         async with self._session.post(self.url, data=body.encode(), headers=sent_headers) as resp:
-            return Sent(resp.status, await resp.text())
+            return Sent(resp.status, await resp.text(), resp.content_type)
 
     async def command(
         self,

@@ -29,10 +29,12 @@ async def test_url_verification_echoes_the_challenge(slack: SlackDriver) -> None
 
 async def test_partnerbot_help_answers_only_the_asker_in_the_ack(slack: SlackDriver) -> None:
     sent = await slack.command("/partnerbot", "help", user="U0REP")
-    assert sent.status == 200
+    assert (sent.status, sent.content_type) == (200, "application/json")
     assert sent.message()["response_type"] == "ephemeral"
     assert "What I can do for you" in sent.block_text()
     assert "/register-deal" in sent.message()["text"]
+    again = await slack.command("/partnerbot", "help", user="U0REP")  # from the caller cache
+    assert again.message() == sent.message()
     await slack.settle()
     assert slack.api.api_calls() == []  # answered without a Web API call
 
