@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -54,10 +55,21 @@ class Caller:
 
 
 class _TtlMap(Generic[K, V]):
-    """A bounded map whose entries expire `ttl` seconds after they were put."""
+    """A bounded map whose entries expire at most `ttl` seconds after they were put:
+    each one after a random part of `jitter` is taken off `ttl`, so entries put in
+    one busy moment do not all expire, and go back to the database, in another."""
 
-    def __init__(self, *, ttl: float, maxsize: int, clock: Callable[[], float]) -> None:
-        self._ttl, self._maxsize, self._clock = ttl, maxsize, clock
+    def __init__(
+        self,
+        *,
+        ttl: float,
+        jitter: float,
+        maxsize: int,
+        clock: Callable[[], float],
+        rng: Callable[[], float],
+    ) -> None:
+        self._ttl, self._jitter, self._maxsize = ttl, jitter, maxsize
+        self._clock, self._rng = clock, rng
         self._entries: OrderedDict[K, tuple[float, V]] = OrderedDict()
 
     def get(self, key: K) -> V | None:
@@ -70,7 +82,8 @@ class _TtlMap(Generic[K, V]):
         return entry[1]
 
     def put(self, key: K, value: V) -> None:
-        self._entries[key] = (self._clock() + self._ttl, value)
+        lifetime = self._ttl * (1.0 - self._jitter * self._rng())
+        self._entries[key] = (self._clock() + lifetime, value)
         self._entries.move_to_end(key)
         while len(self._entries) > self._maxsize:
             self._entries.popitem(last=False)
@@ -101,14 +114,16 @@ class CallerCache:
         self,
         *,
         ttl: float = 30.0,
+        jitter: float = 0.5,
         maxsize: int = 10_000,
         clock: Callable[[], float] = time.monotonic,
+        rng: Callable[[], float] = random.random,
     ) -> None:
         self._people: _TtlMap[tuple[object, ...], Caller] = _TtlMap(
-            ttl=ttl, maxsize=maxsize, clock=clock
+            ttl=ttl, jitter=jitter, maxsize=maxsize, clock=clock, rng=rng
         )
         self._channels: _TtlMap[tuple[str, str], _ChannelPartner] = _TtlMap(
-            ttl=ttl, maxsize=maxsize, clock=clock
+            ttl=ttl, jitter=jitter, maxsize=maxsize, clock=clock, rng=rng
         )
 
     @staticmethod

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from bot.core import Button, Reply, Request, ids
 from handlers.context import Caller
 from handlers.deps import Deps
@@ -19,23 +21,23 @@ _STAFF_LINES = (
 _ADMIN_LINES = ("`/partnerbot managers add <@user>`: make someone a channel manager",)
 
 
-def help_lines(caller: Caller, *, in_dm: bool) -> list[str]:
-    """The commands `caller` may use, most useful first."""
+def help_lines(*, is_staff: bool, is_admin: bool) -> list[str]:
+    """The commands someone may use, most useful first."""
     lines = list(_PARTNER_LINES)
-    if caller.is_staff:
+    if is_staff:
         lines = [*_PARTNER_LINES[2:], *_STAFF_LINES]
-    if caller.is_admin:
+    if is_admin:
         lines.extend(_ADMIN_LINES)
     lines.append("`/partnerbot help`: this list")
     return lines
 
 
-def _where(caller: Caller, request: Request) -> str:
-    if request.place.kind == "dm":
+def _where(in_dm: bool, is_staff: bool, partner_name: str | None) -> str:
+    if in_dm:
         return "You're in a direct message with me."
-    if caller.channel_partner_name:
-        return f"This channel belongs to partner *{caller.channel_partner_name}*."
-    if caller.is_staff:
+    if partner_name:
+        return f"This channel belongs to partner *{partner_name}*."
+    if is_staff:
         return "This channel isn't linked to a partner yet: `/partnerbot link <partner name>`."
     return "This channel isn't linked to a partner yet; your channel manager can link it."
 
@@ -47,17 +49,22 @@ async def show_help(request: Request, caller: Caller, deps: Deps) -> list[Reply]
 
 def help_now(request: Request, caller: Caller) -> list[Reply]:
     """`show_help` without the wait: it needs nothing but the caller."""
-    lines = help_lines(caller, in_dm=request.place.kind == "dm")
+    in_dm = request.place.kind == "dm"
+    return [_help_reply(in_dm, caller.is_staff, caller.is_admin, caller.channel_partner_name)]
+
+
+@functools.lru_cache(maxsize=1024)
+def _help_reply(in_dm: bool, is_staff: bool, is_admin: bool, partner_name: str | None) -> Reply:
+    """Help depends on these four things only, so each variant is built once."""
+    lines = help_lines(is_staff=is_staff, is_admin=is_admin)
     body = "\n".join(f"- {line}" for line in lines)
     tip = "Each command also works as a message: `@PartnerBot deals`, or in a DM."
-    return [
-        Reply(
-            title="What I can do for you",
-            text=f"{_where(caller, request)}\n{body}",
-            context=(tip,),
-            visibility="only_actor",
-        )
-    ]
+    return Reply(
+        title="What I can do for you",
+        text=f"{_where(in_dm, is_staff, partner_name)}\n{body}",
+        context=(tip,),
+        visibility="only_actor",
+    )
 
 
 async def menu(request: Request, caller: Caller, deps: Deps) -> list[Reply]:

@@ -112,7 +112,7 @@ def _ephemeral_response_cached(reply: Reply) -> str:
 def _ephemeral_response(reply: Reply) -> str:
     rendered = render_reply(reply)
     body = {"response_type": "ephemeral", "text": rendered.text, "blocks": rendered.blocks}
-    return json.dumps(body, ensure_ascii=False)
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
 
 
 def _render(reply: Reply) -> RenderedMessage:

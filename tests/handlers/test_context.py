@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import random
 from dataclasses import replace
 
 from bot.core import Actor, Place, Request
@@ -45,13 +46,32 @@ def _request(user_id: str, channel_id: str = "C1", text: str = "help") -> Reques
 
 def test_cached_callers_expire_after_their_ttl() -> None:
     now = [0.0]
-    cache = CallerCache(ttl=30, clock=lambda: now[0])
+    cache = CallerCache(ttl=30, jitter=0, clock=lambda: now[0])
     caller = Caller(person_id=1, role="partner_rep", name="Nia", is_external=False)
     cache.remember(_request("U1"), caller)
     now[0] = 29.0
     assert cache.lookup(_request("U1")) == caller
     now[0] = 31.0
     assert cache.lookup(_request("U1")) is None
+
+
+def test_callers_cached_together_expire_spread_out() -> None:
+    """People first seen in one busy minute do not all go back to the database in
+    one later second."""
+    now = [0.0]
+    cache = CallerCache(ttl=30, jitter=0.5, clock=lambda: now[0], rng=random.Random(7).random)
+    caller = Caller(person_id=1, role="partner_rep", name="Nia", is_external=False)
+    people = [_request(f"U{i}", "C1") for i in range(200)]
+    for request in people:
+        cache.remember(request, caller)
+
+    def still_cached(at: float) -> int:
+        now[0] = at
+        return sum(cache.lookup(request) is not None for request in people)
+
+    assert still_cached(14.9) == 200
+    assert 40 < still_cached(22.5) < 160
+    assert still_cached(30.1) == 0
 
 
 def test_people_and_channels_are_cached_apart() -> None:
