@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import random
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from bot.core import Request
 from storage import partners as partner_store
 from storage import people as people_store
 from storage.engine import SessionFactory
+
+logger = logging.getLogger(__name__)
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -55,35 +59,42 @@ class Caller:
 
 
 class _TtlMap(Generic[K, V]):
-    """A bounded map whose entries expire at most `ttl` seconds after they were put:
-    each one after a random part of `jitter` is taken off `ttl`, so entries put in
-    one busy moment do not all expire, and go back to the database, in another."""
+    """A bounded map whose entries are fresh for at most `ttl` seconds after they
+    were put, then stale until `max_stale` seconds, then gone.
+
+    Each entry's freshness loses a random part (up to `jitter`) of `ttl`, so entries
+    put in one busy moment do not all turn stale together in another.
+    """
 
     def __init__(
         self,
         *,
         ttl: float,
         jitter: float,
+        max_stale: float,
         maxsize: int,
         clock: Callable[[], float],
         rng: Callable[[], float],
     ) -> None:
-        self._ttl, self._jitter, self._maxsize = ttl, jitter, maxsize
+        self._ttl, self._jitter, self._max_stale, self._maxsize = ttl, jitter, max_stale, maxsize
         self._clock, self._rng = clock, rng
-        self._entries: OrderedDict[K, tuple[float, V]] = OrderedDict()
+        self._entries: OrderedDict[K, tuple[float, float, V]] = OrderedDict()
 
-    def get(self, key: K) -> V | None:
+    def get(self, key: K) -> tuple[V, bool] | None:
+        """(value, still fresh), or None when there is none or it is too old."""
         entry = self._entries.get(key)
         if entry is None:
             return None
-        if entry[0] < self._clock():
+        now = self._clock()
+        if entry[1] < now:
             del self._entries[key]
             return None
-        return entry[1]
+        return entry[2], now <= entry[0]
 
     def put(self, key: K, value: V) -> None:
-        lifetime = self._ttl * (1.0 - self._jitter * self._rng())
-        self._entries[key] = (self._clock() + lifetime, value)
+        now = self._clock()
+        fresh = self._ttl * (1.0 - self._jitter * self._rng())
+        self._entries[key] = (now + fresh, now + self._max_stale, value)
         self._entries.move_to_end(key)
         while len(self._entries) > self._maxsize:
             self._entries.popitem(last=False)
@@ -99,15 +110,21 @@ class _ChannelPartner:
 
 
 class CallerCache:
-    """People and channels loaded in the last `ttl` seconds, so repeated requests
-    answer without a database round trip.
+    """People and channels loaded recently, so repeated requests answer without a
+    database round trip.
 
-    People and channels are cached apart (a person speaks in many channels). A request
-    that would change the database (a first contact; a rep the bot must place in the
-    channel's partner) always goes to the database. Anything that changes roles,
-    partners or channel links through this process calls `clear()` (see
-    `Deps.forget_callers`); such a change made by another replica or the CLI shows
-    here within `ttl` seconds.
+    People and channels are cached apart (a person speaks in many channels). An
+    entry is fresh for `ttl` seconds; after that it is still used, but the first
+    request that finds it stale reloads it in the background (one reload per person
+    and place at a time), so under load nobody waits for a reload. An entry not
+    reloaded within `max_stale` seconds is dropped and loaded while the request waits.
+
+    A request that would change the database (a first contact; a rep the bot must
+    place in the channel's partner) always goes to the database. Anything that
+    changes roles, partners or channel links through this process calls `clear()`
+    (see `Deps.forget_callers`); a reload started before that is then not kept.
+    Such a change made by another replica or the CLI shows here within about `ttl`
+    seconds.
     """
 
     def __init__(
@@ -115,16 +132,16 @@ class CallerCache:
         *,
         ttl: float = 30.0,
         jitter: float = 0.5,
+        max_stale: float = 300.0,
         maxsize: int = 10_000,
         clock: Callable[[], float] = time.monotonic,
         rng: Callable[[], float] = random.random,
     ) -> None:
-        self._people: _TtlMap[tuple[object, ...], Caller] = _TtlMap(
-            ttl=ttl, jitter=jitter, maxsize=maxsize, clock=clock, rng=rng
-        )
-        self._channels: _TtlMap[tuple[str, str], _ChannelPartner] = _TtlMap(
-            ttl=ttl, jitter=jitter, maxsize=maxsize, clock=clock, rng=rng
-        )
+        options = _TtlOptions(ttl, jitter, max_stale, maxsize, clock, rng)
+        self._people: _TtlMap[tuple[object, ...], Caller] = options.new_map()
+        self._channels: _TtlMap[tuple[str, str], _ChannelPartner] = options.new_map()
+        self._reloading: dict[tuple[object, ...], asyncio.Task[None]] = {}
+        self._generation = 0
 
     @staticmethod
     def _person_key(request: Request) -> tuple[object, ...]:
@@ -132,25 +149,28 @@ class CallerCache:
         dm_channel = place.channel_id if place.kind == "dm" else ""
         return (actor.platform, actor.user_id, actor.name, actor.is_external, dm_channel)
 
-    def lookup(self, request: Request) -> Caller | None:
-        """The caller behind `request` from the cache, or None to load it."""
-        person = self._people.get(self._person_key(request))
-        if person is None:
+    def lookup(self, request: Request) -> tuple[Caller, bool] | None:
+        """(the caller behind `request`, still fresh) from the cache, or None to load it."""
+        found = self._people.get(self._person_key(request))
+        if found is None:
             return None
+        person, fresh = found
         place = request.place
         channel = _ChannelPartner(None, None)
         if place.kind != "dm":
             cached = self._channels.get((place.platform, place.channel_id))
             if cached is None:
                 return None
-            channel = cached
+            channel, channel_fresh = cached
+            fresh = fresh and channel_fresh
         if person.partner_id is None and channel.partner_id is not None and not person.is_staff:
             return None  # the bot places this rep in the channel's partner: a write
-        return replace(
+        caller = replace(
             person,
             channel_partner_id=channel.partner_id,
             channel_partner_name=channel.partner_name,
         )
+        return caller, fresh
 
     def remember(self, request: Request, caller: Caller) -> None:
         person = replace(caller, channel_partner_id=None, channel_partner_name=None)
@@ -160,9 +180,56 @@ class CallerCache:
             channel = _ChannelPartner(caller.channel_partner_id, caller.channel_partner_name)
             self._channels.put((place.platform, place.channel_id), channel)
 
+    def reload_later(self, request: Request, load: Callable[[], Awaitable[Caller]]) -> None:
+        """Reload the caller behind `request` in the background, unless that is
+        already under way."""
+        key = (*self._person_key(request), request.place.channel_id)
+        if key in self._reloading:
+            return
+        reload = self._reload(request, load, self._generation)
+        task = asyncio.get_running_loop().create_task(reload)
+        self._reloading[key] = task
+        task.add_done_callback(lambda _: self._reloading.pop(key, None))
+
+    async def _reload(
+        self, request: Request, load: Callable[[], Awaitable[Caller]], generation: int
+    ) -> None:
+        try:
+            caller = await load()
+        except Exception:  # boundary: the stale entry stays until max_stale
+            logger.warning("reloading a cached caller failed", exc_info=True)
+            return
+        if generation == self._generation:  # nothing was changed meanwhile
+            self.remember(request, caller)
+
+    async def idle(self) -> None:
+        """Wait for background reloads (at shutdown, before the engine closes)."""
+        await asyncio.gather(*self._reloading.values(), return_exceptions=True)
+
     def clear(self) -> None:
+        self._generation += 1
         self._people.clear()
         self._channels.clear()
+
+
+@dataclass(frozen=True)
+class _TtlOptions:
+    ttl: float
+    jitter: float
+    max_stale: float
+    maxsize: int
+    clock: Callable[[], float]
+    rng: Callable[[], float]
+
+    def new_map(self) -> _TtlMap[Any, Any]:
+        return _TtlMap(
+            ttl=self.ttl,
+            jitter=self.jitter,
+            max_stale=self.max_stale,
+            maxsize=self.maxsize,
+            clock=self.clock,
+            rng=self.rng,
+        )
 
 
 def is_staff_role(role: str) -> bool:
@@ -178,11 +245,23 @@ async def load_caller(
     that partner if they belong to none yet. Writes only when something changed.
     With `cache`, a caller loaded recently for the same person and place is reused.
     """
-    caller = cache.lookup(request) if cache is not None else None
+    caller = cached_caller(sessions, request, cache) if cache is not None else None
     if caller is None:
         caller = await _load_caller(sessions, request)
         if cache is not None:
             cache.remember(request, caller)
+    return caller
+
+
+def cached_caller(sessions: SessionFactory, request: Request, cache: CallerCache) -> Caller | None:
+    """The caller behind `request` from `cache`, without waiting (None: not cached).
+    A stale entry is returned too, and reloaded in the background."""
+    found = cache.lookup(request)
+    if found is None:
+        return None
+    caller, fresh = found
+    if not fresh:
+        cache.reload_later(request, lambda: _load_caller(sessions, request))
     return caller
 
 

@@ -18,7 +18,7 @@ from typing import Any
 from bot.core import Command, Reply, Request
 from bot.core.errors import NotAllowed, NotFound
 from handlers import admin, deals, help, knowledge
-from handlers.context import Caller, load_caller
+from handlers.context import Caller, cached_caller, load_caller
 from handlers.deps import Deps
 
 logger = logging.getLogger(__name__)
@@ -86,7 +86,8 @@ def answer_now(request: Request, deps: Deps) -> list[Reply] | None:
     handler = INSTANT_COMMANDS.get(command.name)
     if handler is None:
         return None
-    caller = deps.callers.lookup(request) if deps.callers is not None else None
+    cache = deps.callers
+    caller = cached_caller(deps.sessions, request, cache) if cache is not None else None
     if caller is None:
         return None
     return handler(_scoped(request, command), caller)

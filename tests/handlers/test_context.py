@@ -1,4 +1,5 @@
-"""Loading the caller: first contact records the person once, even when requests race."""
+"""Loading the caller: first contact records the person once, even when requests race;
+recently loaded callers are served from a cache that reloads them in the background."""
 
 from __future__ import annotations
 
@@ -50,8 +51,10 @@ def test_cached_callers_expire_after_their_ttl() -> None:
     caller = Caller(person_id=1, role="partner_rep", name="Nia", is_external=False)
     cache.remember(_request("U1"), caller)
     now[0] = 29.0
-    assert cache.lookup(_request("U1")) == caller
+    assert cache.lookup(_request("U1")) == (caller, True)
     now[0] = 31.0
+    assert cache.lookup(_request("U1")) == (caller, False)  # stale: served while it reloads
+    now[0] = 301.0
     assert cache.lookup(_request("U1")) is None
 
 
@@ -67,7 +70,7 @@ def test_callers_cached_together_expire_spread_out() -> None:
 
     def still_cached(at: float) -> int:
         now[0] = at
-        return sum(cache.lookup(request) is not None for request in people)
+        return sum((cache.lookup(request) or (None, False))[1] for request in people)
 
     assert still_cached(14.9) == 200
     assert 40 < still_cached(22.5) < 160
@@ -90,7 +93,7 @@ def test_people_and_channels_are_cached_apart() -> None:
     cache.remember(_request("U1", "C-acme"), rep)
     cache.remember(_request("U2", "C-general"), other)
 
-    seen = cache.lookup(_request("U2", "C-acme"))
+    [seen, _fresh] = cache.lookup(_request("U2", "C-acme")) or (None, False)
     assert seen is not None and (seen.person_id, seen.channel_partner_name) == (2, "Acme")
     assert cache.lookup(_request("U1", "C-unknown")) is None
 
@@ -139,3 +142,58 @@ async def test_a_cached_caller_is_reused_until_this_process_changes_roles(deps: 
 
 async def dispatch_caller(deps: Deps, user_id: str) -> Caller:
     return await load_caller(deps.sessions, _request(user_id), cache=deps.callers)
+
+
+async def test_a_stale_caller_is_served_at_once_and_reloaded_in_the_background(
+    deps: Deps,
+) -> None:
+    now = [0.0]
+    cache = CallerCache(ttl=30, jitter=0, max_stale=300, clock=lambda: now[0])
+    request = _request("U-rep")
+    await load_caller(deps.sessions, request, cache=cache)
+    async with deps.sessions() as session, session.begin():  # another replica's change
+        await people.upsert_person(session, "slack", "U-rep", role="manager")
+
+    now[0] = 31.0
+    stale = await load_caller(deps.sessions, request, cache=cache)
+    assert stale.role == "partner_rep"  # no waiting for the database ...
+    await load_caller(deps.sessions, request, cache=cache)  # (one reload at a time)
+    await cache.idle()
+    fresh = await load_caller(deps.sessions, request, cache=cache)
+    assert fresh.role == "manager"  # ... and the next request sees the change
+    assert cache.lookup(request) == (fresh, True)
+
+
+async def test_a_reload_that_overlaps_a_change_made_here_is_not_kept(deps: Deps) -> None:
+    now = [0.0]
+    cache = CallerCache(ttl=30, jitter=0, clock=lambda: now[0])
+    request = _request("U-rep")
+    await load_caller(deps.sessions, request, cache=cache)
+    release = asyncio.Event()
+    rep = Caller(person_id=1, role="partner_rep", name="Nia", is_external=False)
+
+    async def slow_load() -> Caller:
+        await release.wait()
+        return rep  # read before the change below
+
+    now[0] = 31.0
+    cache.reload_later(request, slow_load)
+    cache.clear()  # e.g. a role change made through this process
+    release.set()
+    await cache.idle()
+    assert cache.lookup(request) is None
+
+
+async def test_a_failed_reload_keeps_the_stale_caller(deps: Deps) -> None:
+    now = [0.0]
+    cache = CallerCache(ttl=30, jitter=0, clock=lambda: now[0])
+    request = _request("U-rep")
+    caller = await load_caller(deps.sessions, request, cache=cache)
+
+    async def failing_load() -> Caller:
+        raise ConnectionError("database is down")
+
+    now[0] = 31.0
+    cache.reload_later(request, failing_load)
+    await cache.idle()
+    assert cache.lookup(request) == (caller, False)
