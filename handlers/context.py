@@ -266,6 +266,44 @@ def cached_caller(sessions: SessionFactory, request: Request, cache: CallerCache
 
 
 async def _load_caller(sessions: SessionFactory, request: Request) -> Caller:
+    """One read when the person is known and nothing about them changes (the common
+    case); otherwise the person is recorded or updated."""
+    actor, place = request.actor, request.place
+    channel_id = place.channel_id if place.kind != "dm" else None
+    async with sessions() as session:
+        known = await people_store.read_person_in_place(
+            session, actor.platform, actor.user_id, channel_id=channel_id
+        )
+    if known is None or _must_record(known, request):
+        return await _record_caller(sessions, request)
+    return Caller(
+        person_id=known.id,
+        role=known.role,
+        name=known.name or actor.name or actor.user_id,
+        is_external=known.is_external,
+        partner_id=known.partner_id,
+        partner_name=known.partner_name if known.partner_id is not None else None,
+        channel_partner_id=known.channel_partner_id,
+        channel_partner_name=known.channel_partner_name,
+    )
+
+
+def _must_record(known: people_store.PersonInPlace, request: Request) -> bool:
+    """Whether `_record_caller` would change the person's row."""
+    actor, place = request.actor, request.place
+    return (
+        (bool(actor.name) and actor.name != known.name)
+        or actor.is_external != known.is_external
+        or (place.kind == "dm" and known.dm_channel_id != place.channel_id)
+        or (known.is_external and known.role in people_store.STAFF_ROLES)
+        # a rep speaking in a partner's channel joins that partner
+        or (
+            known.partner_id is None and known.channel_partner_id is not None and not known.is_staff
+        )
+    )
+
+
+async def _record_caller(sessions: SessionFactory, request: Request) -> Caller:
     actor, place = request.actor, request.place
     async with sessions() as session, session.begin():
         person = await people_store.upsert_person(

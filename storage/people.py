@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint, select
+from sqlalchemy import ForeignKey, String, UniqueConstraint, and_, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, aliased, mapped_column
 
 from storage.base import Base, UTCDateTime, insert_or_ignore, utcnow
+from storage.partners import Partner, PartnerChannel
 
 ROLES = ("partner_rep", "partner_admin", "manager", "admin")
 STAFF_ROLES = ("manager", "admin")
@@ -39,6 +41,63 @@ class Person(Base):
 async def get_person(session: AsyncSession, platform: str, user_id: str) -> Person | None:
     stmt = select(Person).where(Person.platform == platform, Person.user_id == user_id)
     return (await session.scalars(stmt)).one_or_none()
+
+
+@dataclass(frozen=True)
+class PersonInPlace:
+    """A person as one query reads them: with their partner's name and the partner
+    linked to the channel they speak in (None outside a linked channel)."""
+
+    id: int
+    role: str
+    name: str
+    is_external: bool
+    partner_id: int | None
+    dm_channel_id: str | None
+    partner_name: str | None
+    channel_partner_id: int | None
+    channel_partner_name: str | None
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES and not self.is_external
+
+
+_OWN_PARTNER = aliased(Partner, name="own_partner")
+_LINKED_PARTNER = aliased(Partner, name="linked_partner")
+#: Built once: building a statement with aliases costs more than running it.
+_PERSON_IN_PLACE = (
+    select(
+        Person.id,
+        Person.role,
+        Person.name,
+        Person.is_external,
+        Person.partner_id,
+        Person.dm_channel_id,
+        _OWN_PARTNER.name,
+        PartnerChannel.partner_id,
+        _LINKED_PARTNER.name,
+    )
+    .outerjoin(_OWN_PARTNER, _OWN_PARTNER.id == Person.partner_id)
+    .outerjoin(
+        PartnerChannel,
+        and_(
+            PartnerChannel.platform == bindparam("platform"),
+            PartnerChannel.channel_id == bindparam("channel_id"),
+        ),
+    )
+    .outerjoin(_LINKED_PARTNER, _LINKED_PARTNER.id == PartnerChannel.partner_id)
+    .where(Person.platform == bindparam("platform"), Person.user_id == bindparam("user_id"))
+)
+
+
+async def read_person_in_place(
+    session: AsyncSession, platform: str, user_id: str, *, channel_id: str | None
+) -> PersonInPlace | None:
+    """The person and their place in one round trip, or None for someone new."""
+    params = {"platform": platform, "user_id": user_id, "channel_id": channel_id}
+    row = (await session.execute(_PERSON_IN_PLACE, params)).one_or_none()
+    return PersonInPlace(*row) if row is not None else None
 
 
 async def get_person_by_id(session: AsyncSession, person_id: int) -> Person | None:

@@ -11,7 +11,7 @@ from bot.core import Actor, Place, Request
 from handlers.admin import add_manager
 from handlers.context import Caller, CallerCache, load_caller
 from handlers.deps import Deps
-from storage import people
+from storage import partners, people
 
 
 async def test_simultaneous_first_requests_record_one_person(deps: Deps) -> None:
@@ -197,3 +197,24 @@ async def test_a_failed_reload_keeps_the_stale_caller(deps: Deps) -> None:
     cache.reload_later(request, failing_load)
     await cache.idle()
     assert cache.lookup(request) == (caller, False)
+
+
+async def test_a_known_person_is_read_and_changes_are_still_recorded(deps: Deps) -> None:
+    async with deps.sessions() as session, session.begin():
+        acme = await partners.add_partner(session, "Acme")
+        await partners.link_channel(session, acme, platform="slack", channel_id="C-acme")
+    first = await load_caller(deps.sessions, _request("U-nia", "C-general"))
+    assert (first.partner_id, first.channel_partner_id) == (None, None)
+
+    renamed = Request(
+        actor=Actor(platform="slack", user_id="U-nia", name="Nia Obi"),
+        place=Place(platform="slack", channel_id="C-general"),
+    )
+    assert (await load_caller(deps.sessions, renamed)).name == "Nia Obi"
+    in_acme = await load_caller(deps.sessions, _request("U-nia", "C-acme"))
+    assert (in_acme.partner_name, in_acme.channel_partner_name) == ("Acme", "Acme")
+    again = await load_caller(deps.sessions, _request("U-nia", "C-general"))
+    assert (again.name, again.partner_name, again.channel_partner_id) == ("Nia Obi", "Acme", None)
+    async with deps.sessions() as session:
+        [row] = await people.list_people(session)
+    assert (row.name, row.partner_id) == ("Nia Obi", acme.id)
