@@ -137,11 +137,8 @@ def _effective(command: Command) -> Command:
     """The command that answers: `partnerbot <sub>` is `<sub>`, and anything we do not
     know (or a bare `partnerbot`) is `help`."""
     if command.name == "partnerbot":
-        inner = parse_command(command.text)
-        command = inner if inner is not None else Command(name="help", text=command.text)
-        if command.name == "partnerbot":
-            command = Command(name="help", text=command.text)
-    if command.name not in COMMANDS:
+        command = parse_command(command.text) or Command(name="help", text=command.text)
+    if command.name not in COMMANDS:  # also `partnerbot partnerbot`
         return Command(name="help", text=command.text)
     return command
 
