@@ -91,6 +91,10 @@ class _TtlMap(Generic[K, V]):
             return None
         return entry[2], now <= entry[0]
 
+    def is_stale(self, key: K) -> bool:
+        found = self.get(key)
+        return found is not None and not found[1]
+
     def put(self, key: K, value: V) -> None:
         now = self._clock()
         fresh = self._ttl * (1.0 - self._jitter * self._rng())
@@ -140,7 +144,8 @@ class CallerCache:
         options = _TtlOptions(ttl, jitter, max_stale, maxsize, clock, rng)
         self._people: _TtlMap[tuple[object, ...], Caller] = options.new_map()
         self._channels: _TtlMap[tuple[str, str], _ChannelPartner] = options.new_map()
-        self._reloading: dict[tuple[object, ...], asyncio.Task[None]] = {}
+        #: ("person" | "channel", key) being reloaded -> the reload
+        self._reloading: dict[tuple[str, tuple[object, ...]], asyncio.Task[None]] = {}
         self._generation = 0
 
     @staticmethod
@@ -181,15 +186,24 @@ class CallerCache:
             self._channels.put((place.platform, place.channel_id), channel)
 
     def reload_later(self, request: Request, load: Callable[[], Awaitable[Caller]]) -> None:
-        """Reload the caller behind `request` in the background, unless that is
-        already under way."""
-        key = (*self._person_key(request), request.place.channel_id)
-        if key in self._reloading:
+        """Reload the caller behind `request` in the background: the person, the
+        channel or both, whichever is stale and not being reloaded already (many
+        people speak in one channel, and one person in many channels)."""
+        place = request.place
+        person_key = self._person_key(request)
+        parts: list[tuple[str, tuple[object, ...]]] = []
+        if self._people.is_stale(person_key):
+            parts.append(("person", person_key))
+        if place.kind != "dm" and self._channels.is_stale((place.platform, place.channel_id)):
+            parts.append(("channel", (place.platform, place.channel_id)))
+        parts = [part for part in parts if part not in self._reloading]
+        if not parts:
             return
         reload = self._reload(request, load, self._generation)
         task = asyncio.get_running_loop().create_task(reload)
-        self._reloading[key] = task
-        task.add_done_callback(lambda _: self._reloading.pop(key, None))
+        for part in parts:
+            self._reloading[part] = task
+        task.add_done_callback(lambda _: [self._reloading.pop(part, None) for part in parts])
 
     async def _reload(
         self, request: Request, load: Callable[[], Awaitable[Caller]], generation: int
@@ -204,7 +218,7 @@ class CallerCache:
 
     async def idle(self) -> None:
         """Wait for background reloads (at shutdown, before the engine closes)."""
-        await asyncio.gather(*self._reloading.values(), return_exceptions=True)
+        await asyncio.gather(*set(self._reloading.values()), return_exceptions=True)
 
     def clear(self) -> None:
         self._generation += 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 from bot.core import Actor, Place, Request
@@ -218,3 +219,31 @@ async def test_a_known_person_is_read_and_changes_are_still_recorded(deps: Deps)
     async with deps.sessions() as session:
         [row] = await people.list_people(session)
     assert (row.name, row.partner_id) == ("Nia Obi", acme.id)
+
+
+async def test_a_stale_channel_is_reloaded_once_for_everyone_speaking_in_it() -> None:
+    now = [0.0]
+    cache = CallerCache(ttl=30, jitter=0, clock=lambda: now[0])
+    caller = Caller(person_id=1, role="partner_rep", name="Nia", is_external=False)
+    cache.remember(_request("U1", "C-busy"), caller)
+    now[0] = 20.0
+    for user in ("U2", "U3", "U4"):
+        cache.remember(_request(user, "C-other"), caller)  # fresh people
+    loads: list[str] = []
+    release = asyncio.Event()
+
+    def load_for(user: str) -> Callable[[], Awaitable[Caller]]:
+        async def load() -> Caller:
+            loads.append(user)
+            await release.wait()
+            return caller
+
+        return load
+
+    now[0] = 31.0  # C-busy (and U1) are stale, U2..U4 are not
+    for user in ("U1", "U2", "U3", "U4", "U1"):
+        cache.reload_later(_request(user, "C-busy"), load_for(user))
+    release.set()
+    await cache.idle()
+    assert loads == ["U1"]
+    assert cache.lookup(_request("U3", "C-busy")) == (caller, True)
