@@ -17,7 +17,7 @@ The machine is shared and noisy, so each concurrency is run in rounds that alter
 the servers; the table shows the median round of each, and the ratio to the bare app
 is the median of the per-round ratios (all of which are printed).
 
-Run from the repository root:  python bench/slack_help.py [--requests 2000] [--rounds 5]
+Run from the repository root:  python bench/slack_help.py [--requests 6000] [--rounds 5]
 """
 
 from __future__ import annotations
@@ -331,7 +331,7 @@ def table(rows: list[Row]) -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=2000, help="per run at concurrency > 1")
+    parser.add_argument("--requests", type=int, default=6000, help="per run at concurrency > 1")
     parser.add_argument(
         "--concurrency", type=lambda s: [int(x) for x in s.split(",")], default=[1, 16, 64]
     )
