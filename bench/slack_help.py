@@ -14,8 +14,8 @@ slackload's command text is random ("Acme-12 $40,000 stage=..."), which PartnerB
 answers with help like `/partnerbot help`.
 
 The machine is shared and noisy, so each concurrency is run in rounds that alternate
-the servers; the table shows the median round of each, and the ratio to the bare app
-is the median of the per-round ratios (all of which are printed).
+the servers. The table shows each app's median round; its "vs bare" is the median of
+its per-round ratios to the bare app (PartnerBot's are all printed).
 
 Run from the repository root:  python bench/slack_help.py [--requests 6000] [--rounds 5]
 """
@@ -182,8 +182,13 @@ class Row:
     concurrency: int
     result: dict[str, object]
     cpu_ms: float = 0.0
-    #: PartnerBot's throughput over the bare app's in each round, sorted.
+    #: This target's throughput over the bare app's in each round, sorted.
     round_ratios: list[float] = field(default_factory=list)
+
+    @property
+    def vs_bare(self) -> float:
+        """The median round's ratio to the bare app."""
+        return self.round_ratios[len(self.round_ratios) // 2]
 
     def latency(self, key: str) -> float:
         latency = self.result["latency_ms"]
@@ -265,15 +270,10 @@ async def run(args: argparse.Namespace) -> list[str]:
                 ):
                     result, cpu = await measured(server, requests=n, concurrency=concurrency)
                     runs.setdefault(target, []).append(Row(target, concurrency, result, cpu))
-            ratios = sorted(
-                pb.rps / b.rps
-                for pb, b in zip(
-                    runs["partnerbot /partnerbot help"], runs["bare bolt, ack only"], strict=True
-                )
-            )
-            for target, done in runs.items():
+            for done in runs.values():
                 row = sorted(done, key=lambda r: r.rps)[len(done) // 2]
-                row.round_ratios = ratios if target.startswith("partnerbot") else []
+                pairs = zip(done, runs["bare bolt, ack only"], strict=True)
+                row.round_ratios = sorted(mine.rps / bare_run.rps for mine, bare_run in pairs)
                 rows.append(row)
         rss_now, rss_peak = rss_mb(partnerbot.proc.pid)
         lines = table(rows)
@@ -304,16 +304,15 @@ def table(rows: list[Row]) -> list[str]:
         f"{'target':<28} {'conc':>4} {'reqs':>5} {'errors':>6} {'req/s':>7} {'p50 ms':>7}"
         f" {'p99 ms':>7} {'vs bare':>7} {'cpu ms/req':>10}"
     ]
-    bare = {r.concurrency: r.rps for r in rows if r.target == "bare bolt, ack only"}
     for row in rows:
         lines.append(
             f"{row.target:<28} {row.concurrency:>4} {row.result['count']!s:>5}"
             f" {row.result['errors']!s:>6} {row.rps:>7.0f} {row.latency('p50'):>7.2f}"
-            f" {row.latency('p99'):>7.2f} {row.rps / bare[row.concurrency]:>7.2f}"
+            f" {row.latency('p99'):>7.2f} {row.vs_bare:>7.2f}"
             f" {row.cpu_ms:>10.3f}"
         )
     for row in rows:
-        if row.round_ratios:
+        if row.target.startswith("partnerbot"):
             lines.append(
                 f"  partnerbot/bare per round @{row.concurrency}: "
                 + ", ".join(f"{r:.2f}" for r in row.round_ratios)
@@ -321,7 +320,7 @@ def table(rows: list[Row]) -> list[str]:
     for row in rows:
         if row.concurrency == 16 and row.target.startswith("partnerbot"):
             p99 = row.latency("p99")
-            ratio = row.round_ratios[len(row.round_ratios) // 2]
+            ratio = row.vs_bare
             lines.append(
                 f"targets @16: p99 {p99:.1f} ms < 50 ms: {'met' if p99 < 50 else 'NOT met'}; "
                 f"median round {ratio:.2f}x bare >= 0.7x: {'met' if ratio >= 0.7 else 'NOT met'}"
