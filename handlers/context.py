@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import random
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from bot.core import Request
 from storage import partners as partner_store
@@ -119,16 +120,16 @@ class CallerCache:
 
     People and channels are cached apart (a person speaks in many channels). An
     entry is fresh for `ttl` seconds; after that it is still used, but the first
-    request that finds it stale reloads it in the background (one reload per person
-    and place at a time), so under load nobody waits for a reload. An entry not
+    request that finds it stale reloads it in the background (one reload at a time
+    for a stale person or channel), so under load nobody waits for a reload. An entry not
     reloaded within `max_stale` seconds is dropped and loaded while the request waits.
 
     A request that would change the database (a first contact; a rep the bot must
     place in the channel's partner) always goes to the database. Anything that
     changes roles, partners or channel links through this process calls `clear()`
     (see `Deps.forget_callers`); a reload started before that is then not kept.
-    Such a change made by another replica or the CLI shows here within about `ttl`
-    seconds.
+    Such a change made by another replica or the CLI shows here after at most about
+    `ttl` seconds.
     """
 
     def __init__(
@@ -141,9 +142,17 @@ class CallerCache:
         clock: Callable[[], float] = time.monotonic,
         rng: Callable[[], float] = random.random,
     ) -> None:
-        options = _TtlOptions(ttl, jitter, max_stale, maxsize, clock, rng)
-        self._people: _TtlMap[tuple[object, ...], Caller] = options.new_map()
-        self._channels: _TtlMap[tuple[str, str], _ChannelPartner] = options.new_map()
+        new_map = functools.partial(
+            _TtlMap,
+            ttl=ttl,
+            jitter=jitter,
+            max_stale=max_stale,
+            maxsize=maxsize,
+            clock=clock,
+            rng=rng,
+        )
+        self._people: _TtlMap[tuple[object, ...], Caller] = new_map()
+        self._channels: _TtlMap[tuple[str, str], _ChannelPartner] = new_map()
         #: ("person" | "channel", key) being reloaded -> the reload
         self._reloading: dict[tuple[str, tuple[object, ...]], asyncio.Task[None]] = {}
         self._generation = 0
@@ -203,7 +212,11 @@ class CallerCache:
         task = asyncio.get_running_loop().create_task(reload)
         for part in parts:
             self._reloading[part] = task
-        task.add_done_callback(lambda _: [self._reloading.pop(part, None) for part in parts])
+        task.add_done_callback(lambda _: self._forget_reloads(parts))
+
+    def _forget_reloads(self, parts: list[tuple[str, tuple[object, ...]]]) -> None:
+        for part in parts:
+            self._reloading.pop(part, None)
 
     async def _reload(
         self, request: Request, load: Callable[[], Awaitable[Caller]], generation: int
@@ -224,26 +237,6 @@ class CallerCache:
         self._generation += 1
         self._people.clear()
         self._channels.clear()
-
-
-@dataclass(frozen=True)
-class _TtlOptions:
-    ttl: float
-    jitter: float
-    max_stale: float
-    maxsize: int
-    clock: Callable[[], float]
-    rng: Callable[[], float]
-
-    def new_map(self) -> _TtlMap[Any, Any]:
-        return _TtlMap(
-            ttl=self.ttl,
-            jitter=self.jitter,
-            max_stale=self.max_stale,
-            maxsize=self.maxsize,
-            clock=self.clock,
-            rng=self.rng,
-        )
 
 
 def is_staff_role(role: str) -> bool:
