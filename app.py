@@ -11,7 +11,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.core.settings import Settings
-from handlers.context import CallerCache
+from handlers.caller_cache import CallerCache
 from handlers.deps import Deps, system_clock
 from storage.engine import create_engine, create_session_factory
 

@@ -15,7 +15,7 @@ from storage.engine import SessionFactory
 if TYPE_CHECKING:
     from openai import AsyncOpenAI
 
-    from handlers.context import CallerCache
+    from handlers.caller_cache import CallerCache
 
 Clock = Callable[[], datetime]
 

@@ -156,6 +156,23 @@ async def upsert_person(
     return person
 
 
+def upsert_would_change(
+    known: PersonInPlace,
+    *,
+    name: str | None = None,
+    is_external: bool | None = None,
+    dm_channel_id: str | None = None,
+) -> bool:
+    """Whether `upsert_person` with these arguments would change `known`'s row (keep
+    the two in step: callers skip the write when this says no)."""
+    return (
+        (bool(name) and name != known.name)
+        or (is_external is not None and is_external != known.is_external)
+        or (bool(dm_channel_id) and dm_channel_id != known.dm_channel_id)
+        or (known.is_external and known.role in STAFF_ROLES)
+    )
+
+
 async def list_people(session: AsyncSession, *, role: str | None = None) -> list[Person]:
     stmt = select(Person).order_by(Person.id)
     if role is not None:

@@ -24,7 +24,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.core.settings import Settings
-from handlers.context import CallerCache
+from handlers.caller_cache import CallerCache
 from handlers.deps import Deps
 from storage.engine import SessionFactory, create_engine, create_session_factory
 from storage.migrate import upgrade

@@ -10,7 +10,8 @@ from dataclasses import replace
 
 from bot.core import Actor, Place, Request
 from handlers.admin import add_manager
-from handlers.context import Caller, CallerCache, load_caller
+from handlers.caller_cache import CallerCache
+from handlers.context import Caller, load_caller
 from handlers.deps import Deps
 from storage import partners, people
 

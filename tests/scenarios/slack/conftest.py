@@ -26,7 +26,7 @@ from aiohttp.test_utils import TestServer
 import app
 from bot.core.settings import Settings
 from bot.slack import SLACK_KEY
-from handlers.context import CallerCache
+from handlers.caller_cache import CallerCache
 from handlers.deps import Deps
 from storage import people as people_store
 from storage.engine import SessionFactory
