@@ -25,8 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from handlers.deal_rules import company_key, company_prefix
-from handlers.deals import check_conflict
+from handlers.deals.registration import check_conflict
+from handlers.deals.rules import company_key, company_prefix
 from storage import deals as deal_store
 from storage import partners as partner_store
 from storage.engine import create_engine, create_session_factory

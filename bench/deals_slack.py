@@ -44,7 +44,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.core import Place
 from bot.slack.inbound import wrap_metadata
-from handlers.deal_forms import RegisterMeta
+from handlers.deals.forms import RegisterMeta
 from storage import deals as deal_store
 from storage import partners as partner_store
 from storage import people as people_store

@@ -29,8 +29,8 @@ from sqlalchemy import text  # noqa: E402
 from bot.core.settings import Settings  # noqa: E402
 from handlers import knowledge_embed  # noqa: E402
 from handlers.deps import Deps  # noqa: E402
-from handlers.knowledge import answer_question  # noqa: E402
-from handlers.knowledge_ingest import ingest  # noqa: E402
+from handlers.knowledge.ask import answer_question  # noqa: E402
+from handlers.knowledge.ingest import ingest  # noqa: E402
 from storage.engine import create_engine, create_session_factory  # noqa: E402
 from storage.kb_search import Access  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 from bot.core import Request
 
 if TYPE_CHECKING:
-    from handlers.context import Caller
+    from handlers.caller import Caller
 
 logger = logging.getLogger(__name__)
 

@@ -17,9 +17,12 @@ from typing import Any
 
 from bot.core import Command, Reply, Request
 from bot.core.errors import NotAllowed, NotFound
-from handlers import admin, deals, help, knowledge
-from handlers.context import Caller, cached_caller, load_caller
+from handlers.admin import chat as admin
+from handlers.caller import Caller, cached_caller, load_caller
+from handlers.deals import registration as deals
 from handlers.deps import Deps
+from handlers.help import menu as help
+from handlers.knowledge import ask as knowledge
 
 logger = logging.getLogger(__name__)
 

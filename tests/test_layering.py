@@ -85,8 +85,8 @@ def test_every_module_respects_the_layers() -> None:
 @pytest.mark.parametrize(
     ("module", "imported"),
     [
-        ("handlers.deals", {"bot.slack.render"}),
-        ("handlers.deals", {"slack_sdk.models"}),
+        ("handlers.deals.registration", {"bot.slack.render"}),
+        ("handlers.deals.registration", {"slack_sdk.models"}),
         ("storage.deals", {"handlers.deps"}),
         ("storage.deals", {"bot.core.model"}),
         ("bot.slack.render", {"botbuilder.core"}),
@@ -101,7 +101,7 @@ def test_the_checker_catches_each_kind_of_violation(module: str, imported: set[s
 def test_allowed_imports_pass() -> None:
     assert violations("bot.slack.app", {"slack_bolt.async_app", "handlers.router"}) == []
     assert violations("bot.teams.bot", {"botbuilder.core", "bot.core"}) == []
-    assert violations("handlers.admin", {"bot.core", "storage.partners", "prompts"}) == []
+    assert violations("handlers.admin.chat", {"bot.core", "storage.partners", "prompts"}) == []
 
 
 def test_relative_imports_are_resolved() -> None:

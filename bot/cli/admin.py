@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from bot.cli._output import print_json, say
-from handlers import operators
+from handlers.admin import operators
 from handlers.deps import Deps
 
 NAME = "admin"

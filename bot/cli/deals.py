@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.cli._errors import CliError
 from bot.cli._output import print_json, say
-from handlers import deal_export
+from handlers.deals import export as deal_export
 from handlers.deps import Deps
 from storage import deals as deal_store
 

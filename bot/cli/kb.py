@@ -11,8 +11,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from bot.cli._output import print_json, say
 from handlers.deps import Deps
-from handlers.knowledge import answer_question
-from handlers.knowledge_ingest import IngestReport, ingest
+from handlers.knowledge.ask import answer_question
+from handlers.knowledge.ingest import IngestReport, ingest
 from storage.kb_search import Access
 
 NAME = "kb"

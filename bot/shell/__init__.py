@@ -21,7 +21,7 @@ from bot.shell.forms import complete_form
 from bot.shell.io import Ask, StdinReader
 from bot.shell.render import print_replies
 from bot.shell.sender import ShellSender
-from handlers import operators
+from handlers.admin import operators
 from handlers.deps import Deps
 from handlers.router import dispatch
 

@@ -16,7 +16,7 @@ from bot.core.errors import InvalidInput
 from bot.core.model import Reply
 from bot.slack.inbound import Home, Inbound
 from bot.slack.outbound import apologize, deliver
-from handlers import inbound as inbound_handlers
+from handlers import deliveries as inbound_handlers
 from handlers import router
 from handlers.deps import Deps
 

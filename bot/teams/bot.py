@@ -13,7 +13,7 @@ from botbuilder.schema.teams import TeamInfo
 from bot.core import Command, Request, logcontext
 from bot.core.errors import InvalidInput
 from bot.teams import inbound, render
-from handlers import inbound as inbound_handlers
+from handlers import deliveries as inbound_handlers
 from handlers import router
 from handlers.deps import Deps
 

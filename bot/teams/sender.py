@@ -1,7 +1,7 @@
 """Proactive Teams messages: the `Sender` the outbox uses for platform "teams".
 
 A message reaches a conversation through the ConversationReference stored when the bot
-met it (`handlers.inbound.get_conversation_reference`), with
+met it (`handlers.deliveries.get_conversation_reference`), with
 `CloudAdapter.continue_conversation`. A destination with a `thread_id` goes to that
 reply chain (`<channel>;messageid=<root>`); one with only a `user_id` to the stored 1:1
 chat with that person. When the bot has never chatted 1:1 with them, `send` opens the
@@ -30,7 +30,7 @@ from msrest.exceptions import ClientRequestError, HttpOperationError
 from bot.core import Reply
 from bot.core.delivery import Delivered, DeliveryError, Destination
 from bot.teams import inbound, render
-from handlers import inbound as inbound_handlers
+from handlers import deliveries as inbound_handlers
 from handlers.deps import Deps
 
 logger = logging.getLogger(__name__)

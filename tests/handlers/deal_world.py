@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.core import Actor, ButtonClick, Command, FormSubmit, Place, Reply, Request
 from bot.core.delivery import Delivered, Destination
-from handlers.admin import add_manager
+from handlers.admin.chat import add_manager
 from handlers.deps import Deps
 from handlers.router import dispatch
 from scheduling.outbox import deliver_due

@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.core import Actor, ButtonClick, Place, Reply, Request
-from handlers.admin import add_manager
+from handlers.admin.chat import add_manager
 from handlers.deps import Deps
-from handlers.knowledge_ingest import ingest
+from handlers.knowledge.ingest import ingest
 from handlers.router import dispatch
 from storage import partners as partner_store
 from storage import people as people_store

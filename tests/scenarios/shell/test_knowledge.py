@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 from handlers.deps import Deps
-from handlers.knowledge_ingest import ingest
+from handlers.knowledge.ingest import ingest
 from storage import kb_questions as question_store
 from tests.handlers.kb_world import SAMPLE
 from tests.scenarios.shell.driver import chat, run_partnerbot

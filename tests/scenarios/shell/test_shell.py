@@ -12,8 +12,8 @@ from bot.core import Reply
 from bot.core.delivery import Destination
 from bot.shell import run_shell
 from handlers import messages
+from handlers.admin.operators import list_partner_summaries
 from handlers.deps import Deps
-from handlers.operators import list_partner_summaries
 from tests.scenarios.shell.driver import Typist, chat, run_partnerbot
 
 

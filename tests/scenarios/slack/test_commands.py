@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from bot.core import Reply, Request
 from bot.slack import commands
 from handlers import router
-from handlers.context import Caller
+from handlers.caller import Caller
 from handlers.deps import Deps
 from storage import audit
 from storage import partners as partner_store

@@ -10,7 +10,7 @@ import app
 from bot.core import Reply, Request
 from bot.slack import SLACK_KEY
 from handlers import router
-from handlers.context import Caller
+from handlers.caller import Caller
 from handlers.deps import Deps
 from storage import people as people_store
 from storage.engine import SessionFactory

@@ -9,7 +9,7 @@ import pytest
 from bot.core import Button, Field, Form, Reply, Request
 from bot.core.errors import InvalidInput
 from handlers import router
-from handlers.context import Caller
+from handlers.caller import Caller
 from handlers.deps import Deps
 from tests.scenarios.slack.fakes import OTHER_TEAM, SlackDriver
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from handlers.deps import Deps
-from handlers.knowledge_ingest import ingest
+from handlers.knowledge.ingest import ingest
 from handlers.notify import thread_of
 from scheduling.outbox import deliver_due
 from storage import kb_questions as question_store

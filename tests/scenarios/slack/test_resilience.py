@@ -10,7 +10,7 @@ import pytest
 from bot.core import Button, Citation, Fact, Reply, Request
 from bot.slack import flow
 from handlers import messages, router
-from handlers.context import Caller
+from handlers.caller import Caller
 from handlers.deps import Deps
 from tests.scenarios.slack.fakes import SlackDriver
 

@@ -11,7 +11,7 @@ import pytest
 from bot.core import Button, Field, Form, Option, Reply, Request
 from bot.core.errors import InvalidInput
 from handlers import router
-from handlers.context import Caller
+from handlers.caller import Caller
 from handlers.deps import Deps
 from tests.scenarios.teams.fakes import CHANNEL_ID, TeamsDriver
 

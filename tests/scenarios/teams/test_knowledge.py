@@ -5,7 +5,7 @@ feedback once and thanks the clicker; a restricted document stays hidden."""
 from __future__ import annotations
 
 from handlers.deps import Deps
-from handlers.knowledge_ingest import ingest
+from handlers.knowledge.ingest import ingest
 from storage import kb_questions as question_store
 from storage import partners as partner_store
 from storage import people as people_store

@@ -1,0 +1,1 @@
+"""Program administration: partners, channel links and roles, in chat and for operators."""

@@ -1,0 +1,1 @@
+"""Deal registration: the form, conflicts, approvals, protection, /deals and export."""

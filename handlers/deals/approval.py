@@ -1,0 +1,347 @@
+"""The manager side of deal registration: approve, reject (reason), ask for info
+(question), and answer extension requests. Decisions post into the registration's thread.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core import Reply, Request, ids
+from bot.core.errors import InvalidInput, NotAllowed, NotFound
+from handlers.caller import Caller
+from handlers.deals.forms import DealRef, load, reason_form, with_values
+from handlers.deals.notices import (
+    deal_facts,
+    decided_line,
+    extension_buttons,
+    manager_card,
+    post_to_manager,
+    post_to_partner,
+    when,
+)
+from handlers.deals.rules import MAX_REASON, protection_days
+from handlers.deps import Deps
+from storage import deals as deal_store
+from storage.deals import Deal
+
+logger = logging.getLogger(__name__)
+
+
+def may_decide(caller: Caller, deal: Deal) -> bool:
+    """Only the partner's owning manager, or an admin, decides on its registrations."""
+    return caller.is_admin or (caller.is_staff and caller.person_id == deal.partner.manager_id)
+
+
+async def load_for_decision(session: AsyncSession, caller: Caller, deal_id: int) -> Deal:
+    """The registration, locked, once the caller may decide on it.
+
+    Raises:
+        NotFound: no such registration, or the caller is not staff (nothing leaks).
+        NotAllowed: staff who do not own the partner.
+    """
+    deal = await deal_store.get_deal(session, deal_id, for_update=True)
+    if deal is None or not caller.is_staff:
+        raise NotFound("registration", deal_id)
+    if not may_decide(caller, deal):
+        raise NotAllowed(
+            f"Only {deal.partner.name}'s channel manager or an admin can decide on {deal.ref}."
+        )
+    return deal
+
+
+async def _transition(
+    session: AsyncSession,
+    deps: Deps,
+    deal: Deal,
+    *,
+    to: str,
+    kind: str,
+    actor_id: int | None,
+    actor_name: str,
+    reason: str | None = None,
+) -> None:
+    now = deps.clock()
+    before = deal.status
+    deal.status = to
+    deal.updated_at = now
+    await deal_store.add_event(
+        session,
+        deal,
+        kind=kind,
+        at=now,
+        actor_id=actor_id,
+        actor_name=actor_name,
+        from_status=before,
+        to_status=to,
+        reason=reason,
+    )
+
+
+async def approve(
+    session: AsyncSession, deps: Deps, deal: Deal, *, actor_id: int | None, actor_name: str
+) -> None:
+    """Approve and protect for the tier's period; tell the partner's thread."""
+    now = deps.clock()
+    settings = deps.settings
+    days = protection_days(
+        deal.partner.tier,
+        default=settings.deal_protection_days,
+        by_tier=settings.deal_protection_days_by_tier,
+    )
+    deal.decided_at, deal.decided_by_id, deal.decided_by_name = now, actor_id, actor_name
+    deal.protected_until = now + timedelta(days=days)
+    kind = "approved" if actor_id is not None else "auto_approved"
+    await _transition(
+        session,
+        deps,
+        deal,
+        to=deal_store.APPROVED,
+        kind=kind,
+        actor_id=actor_id,
+        actor_name=actor_name,
+    )
+    until = deal.protected_until.date().isoformat()
+    how = "approved automatically" if actor_id is None else "approved by your channel manager"
+    await post_to_partner(
+        session,
+        deps,
+        deal,
+        Reply(
+            text=f"*{deal.ref}* ({deal.company}) was {how}. It is protected until {until}.",
+            facts=deal_facts(deal),
+        ),
+    )
+
+
+def _decided(deal: Deal) -> list[Reply] | None:
+    if deal.status in deal_store.UNDECIDED_STATUSES:
+        return None
+    return [Reply(text=decided_line(deal), visibility="only_actor")]
+
+
+def _ref(request: Request) -> int:
+    raw = (
+        request.click.value if request.click else request.submit.metadata if request.submit else ""
+    )
+    return load(DealRef, raw).deal_id
+
+
+async def on_approve(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
+    async with deps.sessions() as session, session.begin():
+        deal = await load_for_decision(session, caller, _ref(request))
+        if (done := _decided(deal)) is not None:
+            return done
+        await approve(session, deps, deal, actor_id=caller.person_id, actor_name=caller.name)
+        until = when(deal.protected_until)
+    return [
+        Reply(
+            text=f"You approved *{deal.ref}* ({deal.company}); protected until {until}.",
+            replace_original=True,
+        )
+    ]
+
+
+async def on_reject(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
+    return await _ask_reason(request, caller, deps, ids.FORM_DEAL_REJECT)
+
+
+async def on_ask_info(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
+    return await _ask_reason(request, caller, deps, ids.FORM_DEAL_INFO)
+
+
+async def _ask_reason(request: Request, caller: Caller, deps: Deps, form_id: str) -> list[Reply]:
+    async with deps.sessions() as session:
+        deal = await load_for_decision(session, caller, _ref(request))
+    if (done := _decided(deal)) is not None:
+        return done
+    if form_id == ids.FORM_DEAL_REJECT:
+        form = reason_form(
+            form_id,
+            deal_id=deal.id,
+            title=f"Reject {deal.ref}",
+            label="Reason (shown to the partner)",
+            submit="Reject",
+        )
+    else:
+        form = reason_form(
+            form_id,
+            deal_id=deal.id,
+            title=f"Question on {deal.ref}",
+            label="Your question (posted in the partner's thread)",
+            submit="Ask",
+        )
+    return [Reply(text=form.title, form=form, visibility="only_actor")]
+
+
+def _reason(request: Request, form_id: str, title: str) -> str:
+    assert request.submit is not None
+    raw = request.submit.values.get("reason")
+    reason = raw.strip() if isinstance(raw, str) else ""
+    error = None
+    if not reason:
+        error = "Please write something the partner can act on."
+    elif len(reason) > MAX_REASON:
+        error = f"Keep it under {MAX_REASON} characters."
+    if error is not None:
+        deal_id = load(DealRef, request.submit.metadata).deal_id
+        form = reason_form(form_id, deal_id=deal_id, title=title, label="Reason", submit="Send")
+        raise InvalidInput(
+            {"reason": error}, with_values(form, request.submit.values, {"reason": error})
+        )
+    return reason
+
+
+async def submit_reject(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
+    reason = _reason(request, ids.FORM_DEAL_REJECT, "Reject")
+    async with deps.sessions() as session, session.begin():
+        deal = await load_for_decision(session, caller, _ref(request))
+        if (done := _decided(deal)) is not None:
+            return done
+        deal.decided_at, deal.decided_by_id = deps.clock(), caller.person_id
+        deal.decided_by_name, deal.decision_reason = caller.name, reason
+        await _transition(
+            session,
+            deps,
+            deal,
+            to=deal_store.REJECTED,
+            kind="rejected",
+            actor_id=caller.person_id,
+            actor_name=caller.name,
+            reason=reason,
+        )
+        await post_to_partner(
+            session,
+            deps,
+            deal,
+            Reply(text=f"*{deal.ref}* ({deal.company}) was not approved. Reason: {reason}"),
+        )
+    return [Reply(text=f"You rejected *{deal.ref}*. I've told the partner why.")]
+
+
+async def submit_info_request(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
+    question = _reason(request, ids.FORM_DEAL_INFO, "Question")
+    async with deps.sessions() as session, session.begin():
+        deal = await load_for_decision(session, caller, _ref(request))
+        if (done := _decided(deal)) is not None:
+            return done
+        deal.info_question = question
+        await _transition(
+            session,
+            deps,
+            deal,
+            to=deal_store.INFO_REQUESTED,
+            kind="info_requested",
+            actor_id=caller.person_id,
+            actor_name=caller.name,
+            reason=question,
+        )
+        await post_to_partner(
+            session,
+            deps,
+            deal,
+            Reply(
+                text=f"Your channel manager has a question about *{deal.ref}* ({deal.company}):\n"
+                f"> {question}\nPlease answer in this thread.",
+            ),
+        )
+    return [Reply(text=f"I've asked the partner in {deal.ref}'s thread; their answer comes here.")]
+
+
+async def record_answer(
+    session: AsyncSession, deps: Deps, deal: Deal, caller: Caller, answer: str
+) -> None:
+    """The partner answered the info request: back to pending, the manager sees it."""
+    await _transition(
+        session,
+        deps,
+        deal,
+        to=deal_store.PENDING,
+        kind="info_answered",
+        actor_id=caller.person_id,
+        actor_name=caller.name,
+        reason=answer[:MAX_REASON],
+    )
+    note = (
+        f"*{deal.partner.name}* answered your question on {deal.ref}:\n"
+        f"> {deal.info_question or ''}\n{caller.name}: {answer[:MAX_REASON]}"
+    )
+    card = manager_card(deal, partner_name=deal.partner.name, submitted_by=caller.name, note=note)
+    await post_to_manager(session, deps, deal, card)
+
+
+async def _answer_extension(
+    request: Request, caller: Caller, deps: Deps, *, grant: bool
+) -> list[Reply]:
+    async with deps.sessions() as session, session.begin():
+        deal = await load_for_decision(session, caller, _ref(request))
+        if deal.extension_status != deal_store.EXTENSION_REQUESTED:
+            events = await deal_store.list_events(session, deal.id)
+            last = next((e for e in reversed(events) if e.kind.startswith("extension_")), None)
+            said = f" by {last.actor_name} on {when(last.at)}" if last is not None else ""
+            return [
+                Reply(
+                    text=f"The extension of {deal.ref} was already answered{said}.",
+                    visibility="only_actor",
+                )
+            ]
+        now = deps.clock()
+        if grant:
+            start = max(deal.protected_until or now, now)
+            deal.protected_until = start + timedelta(days=deps.settings.deal_extension_days)
+            deal.extensions_granted += 1
+            deal.expiry_reminded_at = None
+        deal.extension_status = (
+            deal_store.EXTENSION_APPROVED if grant else deal_store.EXTENSION_DECLINED
+        )
+        deal.updated_at = now
+        await deal_store.add_event(
+            session,
+            deal,
+            kind="extension_approved" if grant else "extension_declined",
+            at=now,
+            actor_id=caller.person_id,
+            actor_name=caller.name,
+            from_status=deal.status,
+            to_status=deal.status,
+            detail={"protected_until": when(deal.protected_until)},
+        )
+        until = when(deal.protected_until)
+        text = (
+            f"The extension of *{deal.ref}* was approved: protected until {until}."
+            if grant
+            else f"The extension of *{deal.ref}* was declined; protection ends {until}."
+        )
+        await post_to_partner(session, deps, deal, Reply(text=text))
+    verb = "approved" if grant else "declined"
+    return [Reply(text=f"You {verb} the extension of *{deal.ref}*.", replace_original=True)]
+
+
+async def on_approve_extension(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
+    return await _answer_extension(request, caller, deps, grant=True)
+
+
+async def on_decline_extension(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
+    return await _answer_extension(request, caller, deps, grant=False)
+
+
+def extension_card(deal: Deal, *, requested_by: str) -> Reply:
+    return Reply(
+        title=f"Extension requested: {deal.ref}",
+        text=f"*{deal.partner.name}* ({requested_by}) asks to extend the protection of "
+        f"{deal.ref}, which ends {when(deal.protected_until)}.",
+        facts=deal_facts(deal, partner_name=deal.partner.name),
+        buttons=extension_buttons(deal),
+    )
+
+
+ACTIONS = {
+    ids.DEAL_APPROVE: on_approve,
+    ids.DEAL_REJECT: on_reject,
+    ids.DEAL_ASK_INFO: on_ask_info,
+    ids.DEAL_APPROVE_EXTENSION: on_approve_extension,
+    ids.DEAL_DECLINE_EXTENSION: on_decline_extension,
+}
+FORMS = {ids.FORM_DEAL_REJECT: submit_reject, ids.FORM_DEAL_INFO: submit_info_request}

@@ -1,0 +1,1 @@
+"""Help and the menu a bare mention gets."""

@@ -1,0 +1,237 @@
+"""Fill the knowledge base from files: incremental by content hash, one transaction a file.
+
+`ingest(deps, paths)` walks each path (a folder or a file), skips files whose content
+hash is unchanged, replaces changed ones, removes documents whose file is gone from an
+ingested folder, and reports (without stopping) files that are unreadable, binary,
+too large or empty. Each file is stored in its own transaction together with its
+full-text index entries, so an interruption never leaves a half-indexed document.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from handlers.deps import Deps
+from handlers.knowledge.embed import Embedder, load_embedder, to_blob
+from handlers.knowledge.parse import PARSERS, ParsedDocument, parse_document
+from storage import kb as kb_store
+
+logger = logging.getLogger(__name__)
+
+#: Files larger than this are skipped (a knowledge-base page is far smaller).
+MAX_FILE_BYTES = 2_000_000
+#: Folders never walked.
+_SKIP_DIRS = frozenset({".git", "node_modules", "__pycache__", ".venv"})
+
+
+@dataclass
+class IngestReport:
+    """What an ingest did; `problems` lists (path, reason) of skipped bad files."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    passages: int = 0
+    problems: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def files(self) -> int:
+        return self.added + self.updated + self.unchanged + len(self.problems)
+
+
+#: Progress callback: (event, detail) with event "files" (total), "file" (path, passages).
+Progress = Callable[[str, str, int], None]
+
+
+def _noop(event: str, detail: str, count: int) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    root: Path
+    path: Path
+
+    @property
+    def source(self) -> str:
+        return (
+            self.path.name
+            if self.root == self.path
+            else self.path.relative_to(self.root).as_posix()
+        )
+
+    @property
+    def root_key(self) -> str:
+        return str((self.root if self.root.is_dir() else self.root.parent).resolve())
+
+
+def collect(paths: Sequence[Path]) -> list[_Candidate]:
+    """Every supported file under `paths` (folders walked, sorted)."""
+    found: list[_Candidate] = []
+    for path in paths:
+        if path.is_dir():
+            for file in sorted(path.rglob("*")):
+                if (
+                    file.is_file()
+                    and file.suffix.lower() in PARSERS
+                    and not (_SKIP_DIRS & set(file.relative_to(path).parts))
+                ):
+                    found.append(_Candidate(path, file))
+        elif path.exists():
+            found.append(_Candidate(path, path))
+    return found
+
+
+def read_text(path: Path) -> tuple[str | None, str, str]:
+    """(text, sha256, problem): text is None when the file is bad, problem says why."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, "", f"unreadable: {exc.strerror or exc}"
+    if len(raw) > MAX_FILE_BYTES:
+        return None, "", f"too large ({len(raw)} bytes, limit {MAX_FILE_BYTES})"
+    if b"\x00" in raw[:8192]:
+        return None, "", "binary content"
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None, "", "not UTF-8 text"
+    return text, hashlib.sha256(raw).hexdigest(), ""
+
+
+def passage_text(title: str, section: str, body: str) -> str:
+    """What the embedding model sees for a passage."""
+    heading = f"{title}: {section}" if section else title
+    return f"{heading}\n{body}"[:1500]
+
+
+def _passages(parsed: ParsedDocument, embedder: Embedder | None) -> list[kb_store.PassageIn]:
+    sections = [s for s in parsed.sections if s.body.strip()]
+    vectors = (
+        embedder.embed([passage_text(parsed.title, s.section, s.body) for s in sections])
+        if embedder is not None and sections
+        else None
+    )
+    return [
+        kb_store.PassageIn(
+            title=parsed.title,
+            section=s.section,
+            body=s.body,
+            embedding=to_blob(vectors[i]) if vectors is not None else None,
+        )
+        for i, s in enumerate(sections)
+    ]
+
+
+async def ingest(
+    deps: Deps,
+    paths: Sequence[Path],
+    *,
+    progress: Progress = _noop,
+    embedder: Embedder | bool | None = True,
+) -> IngestReport:
+    """Ingest files and folders into the knowledge base.
+
+    Args:
+        paths: folders (walked recursively) or single files. A document's source is its
+            path relative to the folder it was found in (a single file: its name).
+        progress: called with ("files", "", total) once, then ("file", source, passages)
+            after each file.
+        embedder: True loads the packaged model when installed; None/False for none.
+
+    Returns:
+        An IngestReport; bad files are listed in `problems`, never raised.
+    """
+    model = load_embedder() if embedder is True else (embedder or None)
+    report = IngestReport()
+    candidates = collect(paths)
+    for path in paths:
+        if not path.exists():
+            report.problems.append((str(path), "no such file or folder"))
+    progress("files", "", len(candidates))
+    seen: dict[str, set[str]] = {}
+    known: dict[str, dict[str, str]] = {}
+    for candidate in candidates:
+        root = candidate.root_key
+        if root not in known:
+            async with deps.sessions() as session:
+                known[root] = await kb_store.list_document_hashes(session, root)
+        seen.setdefault(root, set()).add(candidate.source)
+        count = await _ingest_one(deps, candidate, known[root], model, report)
+        progress("file", candidate.source, count)
+    for root, sources in seen.items():
+        gone = sorted(set(known[root]) - sources)
+        if gone:
+            async with deps.sessions() as session, session.begin():
+                report.removed += await kb_store.delete_documents(session, root, gone)
+    for path in paths:
+        key = str(path.resolve())
+        if path.is_dir() and key not in seen:
+            # An emptied folder: everything that came from it is gone.
+            async with deps.sessions() as session, session.begin():
+                stale = list(await kb_store.list_document_hashes(session, key))
+                report.removed += await kb_store.delete_documents(session, key, stale)
+    logger.info(
+        "ingest: %d added, %d updated, %d unchanged, %d removed, %d problems",
+        report.added, report.updated, report.unchanged, report.removed, len(report.problems),
+    )  # fmt: skip
+    return report
+
+
+async def _ingest_one(
+    deps: Deps,
+    candidate: _Candidate,
+    known: dict[str, str],
+    model: Embedder | None,
+    report: IngestReport,
+) -> int:
+    text, digest, problem = read_text(candidate.path)
+    source = candidate.source
+    if text is None:
+        report.problems.append((source, problem))
+        logger.warning("skipped %s: %s", source, problem)
+        return 0
+    if known.get(source) == digest:
+        report.unchanged += 1
+        return 0
+    try:
+        parsed = parse_document(text, suffix=candidate.path.suffix, fallback_title=_title(source))
+    except Exception as exc:  # boundary: one malformed file must not stop the ingest
+        logger.exception("could not parse %s", source)
+        report.problems.append((source, f"could not parse: {type(exc).__name__}"))
+        return 0
+    if not parsed.sections:
+        report.problems.append((source, "no text"))
+        return 0
+    passages = (
+        await asyncio.to_thread(_passages, parsed, model) if model else _passages(parsed, None)
+    )
+    async with deps.sessions() as session, session.begin():
+        await kb_store.replace_document(
+            session,
+            candidate.root_key,
+            source,
+            title=parsed.title,
+            content_hash=digest,
+            audience=parsed.audience,
+            passages=passages,
+            url=parsed.url,
+            now=deps.clock(),
+        )
+    if source in known:
+        report.updated += 1
+    else:
+        report.added += 1
+    report.passages += len(passages)
+    return len(passages)
+
+
+def _title(source: str) -> str:
+    stem = Path(source).stem.replace("-", " ").replace("_", " ")
+    return stem[:1].upper() + stem[1:]

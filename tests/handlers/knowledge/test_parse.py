@@ -1,0 +1,97 @@
+"""Parsing knowledge-base files into titled passages (pure functions)."""
+
+from __future__ import annotations
+
+from handlers.knowledge.parse import (
+    MAX_PASSAGE_CHARS,
+    parse_document,
+    parse_html,
+    parse_markdown,
+    parse_text,
+)
+
+MDX = """---
+title: Enterprise SSO
+description: Configure SSO with OpenID Connect.
+audience: [Gold, platinum]
+---
+
+import { CommercialFeature } from "/snippets/CommercialFeature.jsx";
+
+<CommercialFeature feature="sso" />
+
+SSO is available on **Cloud** via [OpenID Connect](https://openid.net).
+
+## Okta
+
+<Tabs>
+<Tab title="Setup">Create an app in Okta.</Tab>
+</Tabs>
+
+### Scopes
+
+Use `openid profile email`.
+
+```js
+// # not a heading
+const x = 1;
+```
+"""
+
+
+def test_mdx_front_matter_components_and_headings() -> None:
+    doc = parse_markdown(MDX, fallback_title="sso")
+    assert doc.title == "Enterprise SSO"
+    assert doc.audience == ("Gold", "platinum")
+    assert doc.sections[0].body == "Configure SSO with OpenID Connect."
+    sections = {s.section: s.body for s in doc.sections}
+    assert "SSO is available on Cloud via OpenID Connect." in "\n".join(sections.values())
+    assert "Create an app in Okta." in sections["Okta"]
+    assert "Use openid profile email." in sections["Okta › Scopes"]
+    assert "// # not a heading" in sections["Okta › Scopes"]
+    text = "\n".join(s.body for s in doc.sections)
+    assert "import" not in text and "<Tab" not in text and "CommercialFeature" not in text
+
+
+def test_audience_all_means_everyone_and_first_h1_is_the_title() -> None:
+    doc = parse_markdown("---\naudience: all\n---\n# Pricing\n\nList prices.\n", fallback_title="x")
+    assert doc.audience is None
+    assert doc.title == "Pricing"
+    assert [s.body for s in doc.sections] == ["List prices."]
+
+
+def test_long_sections_are_split_at_paragraphs() -> None:
+    paragraph = "word " * 150
+    doc = parse_markdown(f"## Big\n\n{paragraph}\n\n{paragraph}\n\n{paragraph}", fallback_title="b")
+    assert len(doc.sections) >= 2
+    assert all(len(s.body) <= MAX_PASSAGE_CHARS for s in doc.sections)
+    assert {s.section for s in doc.sections} == {"Big"}
+
+
+def test_html_keeps_visible_text_by_heading() -> None:
+    html = (
+        "<html><head><title>Start</title><script>var a;</script></head><body><nav>menu</nav>"
+        "<h2>Install</h2><p>Run the <b>installer</b>.</p><h2>Use</h2><p>Open it.</p></body></html>"
+    )
+    doc = parse_html(html, fallback_title="x")
+    assert doc.title == "Start"
+    assert [(s.section, s.body) for s in doc.sections] == [
+        ("Install", "Run the installer ."),
+        ("Use", "Open it."),
+    ] or [(s.section, " ".join(s.body.split())) for s in doc.sections] == [
+        ("Install", "Run the installer."),
+        ("Use", "Open it."),
+    ]
+
+
+def test_plain_text_title_is_its_first_line() -> None:
+    doc = parse_text("Troubleshooting\n\nCheck the log.\n", fallback_title="t")
+    assert doc.title == "Troubleshooting"
+    assert [s.body for s in doc.sections] == ["Check the log."]
+    assert parse_document("one line", suffix=".TXT", fallback_title="Notes").title == "Notes"
+
+
+def test_unreadable_front_matter_is_text_not_a_crash() -> None:
+    doc = parse_markdown("---\ntitle: [unclosed\n---\nBody here.\n", fallback_title="Fallback")
+    assert doc.title == "Fallback"
+    assert doc.sections
