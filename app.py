@@ -11,7 +11,6 @@ from typing import Any
 from aiohttp import web
 
 from bot.core.settings import Settings
-from handlers.caller_cache import CallerCache
 from handlers.deps import Deps, system_clock
 from storage.engine import create_engine, create_session_factory
 
@@ -39,7 +38,6 @@ def build_deps(settings: Settings, *, engine: Any = None) -> Deps:
         sessions=create_session_factory(engine),
         clock=system_clock,
         llm=llm,
-        callers=CallerCache(),
     )
 
 
@@ -90,8 +88,6 @@ async def _lifecycle(web_app: web.Application) -> AsyncIterator[None]:
             await close()
         if deps.llm is not None:
             await deps.llm.close()
-        if deps.callers is not None:
-            await deps.callers.idle()
         await deps.sessions.kw["bind"].dispose()
 
 

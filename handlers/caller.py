@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core import Request
-from handlers.caller_cache import CallerCache
 from storage import partners as partner_store
 from storage import people as people_store
 from storage.engine import SessionFactory
@@ -47,42 +46,15 @@ class Caller:
         return self.partner_id if self.partner_id is not None else self.channel_partner_id
 
 
-def is_staff_role(role: str) -> bool:
-    return role in people_store.STAFF_ROLES
-
-
-async def load_caller(
-    sessions: SessionFactory, request: Request, *, cache: CallerCache | None = None
-) -> Caller:
+async def load_caller(sessions: SessionFactory, request: Request) -> Caller:
     """Load (and, the first time, record) the person behind `request`.
 
-    A non-staff person who speaks in a channel linked to a partner becomes a member of
-    that partner if they belong to none yet. Writes only when something changed.
-    With `cache`, a caller loaded recently for the same person and place is reused.
+    Read fresh on every request (one query when the person is known and nothing about
+    them changes), so a role or link changed anywhere (CLI, another replica) applies
+    to the next request. A non-staff person who speaks in a channel linked to a
+    partner becomes a member of that partner if they belong to none yet. Writes only
+    when something changed.
     """
-    caller = cached_caller(sessions, request, cache) if cache is not None else None
-    if caller is None:
-        caller = await _load_caller(sessions, request)
-        if cache is not None:
-            cache.remember(request, caller)
-    return caller
-
-
-def cached_caller(sessions: SessionFactory, request: Request, cache: CallerCache) -> Caller | None:
-    """The caller behind `request` from `cache`, without waiting (None: not cached).
-    A stale entry is returned too, and reloaded in the background."""
-    found = cache.lookup(request)
-    if found is None:
-        return None
-    caller, fresh = found
-    if not fresh:
-        cache.reload_later(request, lambda: _load_caller(sessions, request))
-    return caller
-
-
-async def _load_caller(sessions: SessionFactory, request: Request) -> Caller:
-    """One read when the person is known and nothing about them changes (the common
-    case); otherwise the person is recorded or updated."""
     actor, place = request.actor, request.place
     channel_id = place.channel_id if place.kind != "dm" else None
     async with sessions() as session:

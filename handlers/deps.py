@@ -15,8 +15,6 @@ from storage.engine import SessionFactory
 if TYPE_CHECKING:
     from openai import AsyncOpenAI
 
-    from handlers.caller_cache import CallerCache
-
 Clock = Callable[[], datetime]
 
 
@@ -36,7 +34,6 @@ class Deps:
         senders: platform -> Sender, filled in by each adapter's `register`.
         outbox_wakeup: set when a message is queued, so the outbox loop delivers it
             now rather than at its next tick.
-        callers: recently loaded callers (the server sets one; None loads every time).
     """
 
     settings: Settings
@@ -45,9 +42,3 @@ class Deps:
     llm: AsyncOpenAI | None = None
     senders: dict[str, Sender] = field(default_factory=dict)
     outbox_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
-    callers: CallerCache | None = None
-
-    def forget_callers(self) -> None:
-        """Drop cached callers: call after changing roles, partners or channel links."""
-        if self.callers is not None:
-            self.callers.clear()

@@ -10,6 +10,7 @@ from bot.core import Reply
 from bot.core.codec import reply_to_json
 from bot.core.delivery import Destination
 from handlers.deps import Deps
+from handlers.routes import ThreadKey
 from storage import outbox
 from storage import partners as partner_store
 from storage.people import Person
@@ -78,9 +79,10 @@ async def thread_of(session: AsyncSession, key: str, platform: str) -> Destinati
     )
 
 
-async def thread_key_at(
+async def thread_keys_at(
     session: AsyncSession, *, platform: str, channel_id: str, thread_id: str
-) -> str | None:
-    """The key of the named thread at this place (e.g. "deal:42"), if the bot started one."""
-    thread = await outbox.get_thread_by_id(session, platform, channel_id, thread_id)
-    return thread.key if thread is not None else None
+) -> list[ThreadKey]:
+    """The names of the thread at this place (e.g. `deal:42`), oldest first: empty when
+    the bot neither started nor answered in it."""
+    keys = await outbox.list_thread_keys(session, platform, channel_id, thread_id)
+    return [ThreadKey.parse(key) for key in keys]

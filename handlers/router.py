@@ -1,61 +1,34 @@
 """Routes a neutral `Request` to the use case that owns it.
 
-Each capability module exposes up to three tables, merged here:
-`COMMANDS` (command word -> handler), `ACTIONS` (button action id -> handler) and
-`FORMS` (form id -> handler), and `THREAD_REPLIES`: handlers offered every message
-in a thread that did not mention the bot (a follow-up question, an answer to a
-manager's request for information); each returns [] when the thread is not its own.
-A handler is `async (request, caller, deps) -> [Reply]`.
+Each capability package exports one typed `ROUTES` (commands, actions, forms,
+thread owners); `ROUTES` here is their merge, which refuses a key defined twice.
+A message in a thread the bot knows is routed by the thread's key to the
+capability that owns it; the keys of a thread are read once, in one query.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Mapping
-from types import ModuleType
-from typing import Any
 
 from bot.core import Command, Reply, Request
+from bot.core.codec import action_base
 from bot.core.errors import NotAllowed, NotFound
-from handlers.admin import chat as admin
-from handlers.caller import Caller, cached_caller, load_caller
-from handlers.deals import registration as deals
+from handlers.admin.routes import ROUTES as ADMIN
+from handlers.caller import Caller, load_caller
+from handlers.deals.routes import ROUTES as DEALS
 from handlers.deps import Deps
-from handlers.help import menu as help
-from handlers.knowledge import ask as knowledge
+from handlers.help.menu import menu
+from handlers.help.routes import ROUTES as HELP
+from handlers.knowledge.routes import ROUTES as KNOWLEDGE
+from handlers.notify import thread_keys_at
+from handlers.routes import Routes, ThreadKey, merge_routes
 
 logger = logging.getLogger(__name__)
 
-Handler = Callable[[Request, Caller, Deps], Awaitable[list[Reply]]]
-#: A command answered from the caller alone: no database, no network.
-InstantHandler = Callable[[Request, Caller], list[Reply]]
-
-# Capability modules, in the order their tables are merged (later ones may not
-# redefine an earlier key: a clash fails at import).
-_MODULES: tuple[ModuleType, ...] = (help, admin, knowledge, deals)
+ROUTES: Routes = merge_routes(HELP, ADMIN, KNOWLEDGE, DEALS)
 
 #: Top-level commands: the Slack slash commands, and the same words as text.
 TOP_LEVEL = ("register-deal", "deals", "ask", "help", "partnerbot")
-
-
-def _merge(table: str) -> dict[str, Any]:
-    merged: dict[str, Any] = {}
-    for module in _MODULES:
-        entries: Mapping[str, Any] = getattr(module, table, {})
-        for key, handler in entries.items():
-            if key in merged:
-                raise RuntimeError(f"{table} key {key!r} is defined twice ({module.__name__})")
-            merged[key] = handler
-    return merged
-
-
-COMMANDS: dict[str, Handler] = _merge("COMMANDS")
-ACTIONS: dict[str, Handler] = _merge("ACTIONS")
-FORMS: dict[str, Handler] = _merge("FORMS")
-INSTANT_COMMANDS: dict[str, InstantHandler] = _merge("INSTANT_COMMANDS")
-THREAD_REPLIES: tuple[Handler, ...] = tuple(
-    handler for module in _MODULES for handler in getattr(module, "THREAD_REPLIES", ())
-)
 
 
 def parse_command(text: str) -> Command | None:
@@ -69,37 +42,18 @@ def parse_command(text: str) -> Command | None:
         return None
     word = words[0].lower().lstrip("/")
     rest = words[1].strip() if len(words) > 1 else ""
-    if word in COMMANDS or word in TOP_LEVEL:
+    if word in ROUTES.commands or word in TOP_LEVEL:
         return Command(name=word, text=rest)
     return None
 
 
-def answer_now(request: Request, deps: Deps) -> list[Reply] | None:
-    """The answer to `request` when it needs no waiting, else None (then `dispatch`).
-
-    That is a command in INSTANT_COMMANDS (help, and what falls back to help) from a
-    caller seen recently (deps.callers). An adapter that must answer within an HTTP
-    response tries this first: the commonest answer then skips the background task
-    and time budget that work which may wait on I/O needs.
-    """
-    command = request.command or parse_command(request.text)
-    if command is None or request.click is not None or request.submit is not None:
-        return None
-    command = _effective(command)
-    handler = INSTANT_COMMANDS.get(command.name)
-    if handler is None:
-        return None
-    cache = deps.callers
-    caller = cached_caller(deps.sessions, request, cache) if cache is not None else None
-    if caller is None:
-        return None
-    return handler(_scoped(request, command), caller)
-
-
 async def dispatch(request: Request, deps: Deps) -> list[Reply]:
     """Answer one request. Raises `InvalidInput` for form errors (adapters show them
-    next to the fields); every other expected error becomes a reply to the actor."""
-    caller = await load_caller(deps.sessions, request, cache=deps.callers)
+    next to the fields); every other expected error becomes a reply to the actor.
+
+    The caller (role, partner) is read from the database for every request, so a
+    role or link changed anywhere takes effect on the next one."""
+    caller = await load_caller(deps.sessions, request)
     try:
         return await _route(request, caller, deps)
     except NotAllowed as exc:
@@ -110,30 +64,25 @@ async def dispatch(request: Request, deps: Deps) -> list[Reply]:
 
 async def _route(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
     if request.click is not None:
-        handler = ACTIONS.get(request.click.action_id) or _prefix_match(request.click.action_id)
-        if handler is None:
-            logger.warning("no handler for action %s", request.click.action_id)
+        click = request.click
+        action = ROUTES.actions.get(action_base(click.action_id))
+        if action is None:
+            logger.warning("no handler for action %s", click.action_id)
             return [Reply(text="That button has expired.", visibility="only_actor")]
-        return await handler(request, caller, deps)
+        return await action(request, click, caller, deps)
     if request.submit is not None:
-        handler = FORMS.get(request.submit.form_id)
-        if handler is None:
-            logger.warning("no handler for form %s", request.submit.form_id)
+        submit = request.submit
+        form = ROUTES.forms.get(submit.form_id)
+        if form is None:
+            logger.warning("no handler for form %s", submit.form_id)
             return [Reply(text="That form has expired.", visibility="only_actor")]
-        return await handler(request, caller, deps)
+        return await form(request, submit, caller, deps)
     command = request.command or parse_command(request.text)
     if command is not None:
         return await _run_command(request, command, caller, deps)
     if not request.text.strip():
-        return await help.menu(request, caller, deps)
+        return await menu(request, caller, deps)
     return await _free_text(request, caller, deps)
-
-
-def _prefix_match(action_id: str) -> Handler | None:
-    """Slack needs unique action ids within a message, so a handler registered as
-    `deal-approve` also answers `deal-approve:42`."""
-    base = action_id.split(":", 1)[0]
-    return ACTIONS.get(base)
 
 
 def _effective(command: Command) -> Command:
@@ -141,12 +90,13 @@ def _effective(command: Command) -> Command:
     know (or a bare `partnerbot`) is `help`."""
     if command.name == "partnerbot":
         command = parse_command(command.text) or Command(name="help", text=command.text)
-    if command.name not in COMMANDS:  # also `partnerbot partnerbot`
+    if command.name not in ROUTES.commands:  # also `partnerbot partnerbot`
         return Command(name="help", text=command.text)
     return command
 
 
-def _scoped(request: Request, command: Command) -> Request:
+def scoped(request: Request, command: Command) -> Request:
+    """`request` as the given command (its text is the command's own text)."""
     return Request(
         actor=request.actor,
         place=request.place,
@@ -160,32 +110,37 @@ async def _run_command(
     request: Request, command: Command, caller: Caller, deps: Deps
 ) -> list[Reply]:
     command = _effective(command)
-    return await COMMANDS[command.name](_scoped(request, command), caller, deps)
+    return await ROUTES.commands[command.name](scoped(request, command), caller, deps)
 
 
 async def _free_text(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
-    """Text that is not a command. Put to the bot (a DM, a mention), the knowledge base
-    answers it; in a thread, the capability that owns the thread may; otherwise the
-    bot stays quiet (it does not answer every message in a channel).
+    """Text that is not a command. In a thread the bot knows, the capability that owns
+    the thread answers (or stays quiet); put to the bot (a DM, a mention), the
+    knowledge base answers it; otherwise the bot stays quiet (it does not answer every
+    message in a channel).
 
     The thread's owner is asked first even when the bot is mentioned: in Teams channels
     the bot only receives messages that @mention it, so an answer in a registration's
     thread always carries a mention."""
-    if request.place.thread_id is not None:
-        for handler in THREAD_REPLIES:
-            replies = await handler(request, caller, deps)
+    place = request.place
+    if place.thread_id is not None:
+        async with deps.sessions() as session:
+            keys = await thread_keys_at(
+                session,
+                platform=place.platform,
+                channel_id=place.channel_id,
+                thread_id=place.thread_id,
+            )
+        for key in keys:  # oldest first: the capability that started the thread
+            owner = ROUTES.threads.get(key.owner)
+            if owner is None:
+                continue
+            replies = await owner(request, key, caller, deps)
             if replies:
                 return replies
-    if not (request.mentioned or request.place.kind == "dm"):
+    if not (request.mentioned or place.kind == "dm"):
         return []
-    fallback = COMMANDS.get("ask")
-    if fallback is not None:
-        scoped = Request(
-            actor=request.actor,
-            place=request.place,
-            text=request.text,
-            command=Command(name="ask", text=request.text),
-            mentioned=request.mentioned,
-        )
-        return await fallback(scoped, caller, deps)
-    return await help.show_help(request, caller, deps)
+    return await _run_command(request, Command(name="ask", text=request.text), caller, deps)
+
+
+__all__ = ["ROUTES", "ThreadKey", "dispatch", "parse_command", "scoped"]

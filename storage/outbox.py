@@ -128,13 +128,20 @@ async def get_thread(session: AsyncSession, key: str, platform: str) -> Thread |
     return await session.get(Thread, (key, platform))
 
 
-async def get_thread_by_id(
+async def list_thread_keys(
     session: AsyncSession, platform: str, channel_id: str, thread_id: str
-) -> Thread | None:
-    stmt = select(Thread).where(
-        Thread.platform == platform, Thread.channel_id == channel_id, Thread.thread_id == thread_id
+) -> list[str]:
+    """The keys recorded for the thread at this place, oldest first."""
+    stmt = (
+        select(Thread.key)
+        .where(
+            Thread.platform == platform,
+            Thread.channel_id == channel_id,
+            Thread.thread_id == thread_id,
+        )
+        .order_by(Thread.created_at, Thread.key)
     )
-    return (await session.scalars(stmt)).first()
+    return list((await session.scalars(stmt)).all())
 
 
 async def get_threads(

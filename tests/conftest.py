@@ -24,7 +24,6 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.core.settings import Settings
-from handlers.caller_cache import CallerCache
 from handlers.deps import Deps
 from storage.engine import SessionFactory, create_engine, create_session_factory
 from storage.migrate import upgrade
@@ -179,6 +178,4 @@ def settings(database: TestDatabase) -> Settings:
 @pytest.fixture
 def deps(settings: Settings, sessions: SessionFactory) -> Deps:
     """Deps as the server builds them (with its caller cache), on a fixed clock."""
-    return Deps(
-        settings=settings, sessions=sessions, clock=lambda: FIXED_NOW, callers=CallerCache()
-    )
+    return Deps(settings=settings, sessions=sessions, clock=lambda: FIXED_NOW)

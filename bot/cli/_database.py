@@ -47,6 +47,4 @@ async def prepare_database(deps: Deps) -> None:
 
 
 async def dispose(deps: Deps) -> None:
-    if deps.callers is not None:
-        await deps.callers.idle()  # background reloads still use the engine
     await engine_of(deps).dispose()

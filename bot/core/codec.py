@@ -1,14 +1,20 @@
-"""Replies to and from JSON, for the outbox and for button/form metadata."""
+"""The one codec for what the bot carries through a platform and back: replies (the
+outbox), button values and form metadata (small pydantic models as JSON), and the
+`<base>:<id>` action ids that keep buttons unique within a message."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import TypeAdapter
+from pydantic import BaseModel, TypeAdapter
 
 from bot.core.model import Reply
 
 _REPLY = TypeAdapter(Reply)
+M = TypeVar("M", bound=BaseModel)
+
+#: Between an action's base id and the per-item suffix (`deal-approve:42`).
+SUFFIX = ":"
 
 
 def reply_to_json(reply: Reply) -> dict[str, Any]:
@@ -18,3 +24,23 @@ def reply_to_json(reply: Reply) -> dict[str, Any]:
 
 def reply_from_json(data: dict[str, Any]) -> Reply:
     return _REPLY.validate_python(data)
+
+
+def encode(model: BaseModel) -> str:
+    """A button value or form metadata string for `model`."""
+    return model.model_dump_json()
+
+
+def decode(model: type[M], raw: str) -> M:
+    """Parse what `encode` wrote; fails loudly (pydantic ValidationError) on anything else."""
+    return model.model_validate_json(raw)
+
+
+def action_id(base: str, item: object) -> str:
+    """`base` made unique per item (Slack wants unique action ids within a message)."""
+    return f"{base}{SUFFIX}{item}"
+
+
+def action_base(action: str) -> str:
+    """The registered id of `action`: `deal-approve:42` -> `deal-approve`."""
+    return action.split(SUFFIX, 1)[0]

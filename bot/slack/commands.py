@@ -6,8 +6,7 @@ and it works in shared channels the bot was never added to. So the command is
 dispatched before the ack, within a budget well inside Slack's 3 s: the first
 "only you" reply goes back in the ack and the rest (forms, channel messages) are sent
 right after it. Work that overruns the budget (an LLM answer, say) is acked empty
-and delivered when it is done. An answer that needs no waiting (help for a caller
-seen recently: `router.answer_now`) skips the task and the budget altogether.
+and delivered when it is done.
 """
 
 from __future__ import annotations
@@ -83,15 +82,13 @@ def register(bolt_app: AsyncApp, deps: Deps, *, tasks: Tasks) -> None:
         ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
     ) -> BoltResponse | None:
         inbound = from_command(context.get(SLASH_COMMAND_KEY) or body, home_of(context))
-        replies = router.answer_now(inbound.request, deps)
-        if replies is None:
-            work = tasks.spawn(replies_for(deps, inbound), name="slack-command", awaited=True)
-            try:
-                replies = await asyncio.wait_for(asyncio.shield(work), ACK_BUDGET_SECONDS)
-            except TimeoutError:
-                await ack()
-                tasks.spawn(_late(work, client, inbound), name="slack-command-late")
-                return None
+        work = tasks.spawn(replies_for(deps, inbound), name="slack-command", awaited=True)
+        try:
+            replies = await asyncio.wait_for(asyncio.shield(work), ACK_BUDGET_SECONDS)
+        except TimeoutError:
+            await ack()
+            tasks.spawn(_late(work, client, inbound), name="slack-command-late")
+            return None
         inline, rest = split_inline(replies)
         if rest:
             tasks.spawn(deliver_or_fail(client, inbound, rest), name="slack-command-replies")

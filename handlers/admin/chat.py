@@ -13,6 +13,7 @@ from bot.core.errors import InvalidInput, NotAllowed, NotFound
 from handlers import messages
 from handlers.caller import Caller
 from handlers.deps import Deps
+from handlers.routes import Routes
 from storage import audit
 from storage import partners as partner_store
 from storage import people as people_store
@@ -118,7 +119,6 @@ async def link_channel(request: Request, caller: Caller, deps: Deps) -> list[Rep
             deps=deps,
         )
         facts = _partner_facts(partner)
-    deps.forget_callers()  # again after commit: a request in between may have cached
     verb = "Created partner and linked" if created else "Linked"
     return [Reply(text=f"{verb} this channel to *{partner.name}*.", facts=facts)]
 
@@ -135,7 +135,6 @@ async def link_in_session(
     deps: Deps,
 ) -> None:
     """Link a channel to `partner` and audit it (chat `link` and `partners link`)."""
-    deps.forget_callers()
     await partner_store.link_channel(
         session, partner, platform=platform, channel_id=channel_id, team_id=team_id
     )
@@ -194,7 +193,6 @@ async def managers(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
                 session, request.actor.platform, user_id, actor=_actor_key(request), deps=deps
             )
             names.append(f"<@{person.user_id}>")
-    deps.forget_callers()
     return [Reply(text=f"{', '.join(names)} can now manage partners.")]
 
 
@@ -216,7 +214,6 @@ async def add_manager(
     person = await people_store.get_person(session, platform, user_id)
     if person is not None and person.is_external:
         raise NotAllowed("People from other organisations can't be channel managers.")
-    deps.forget_callers()
     person = await people_store.upsert_person(session, platform, user_id, name=name, role=role)
     await audit.add_audit(
         session,
@@ -235,4 +232,4 @@ async def get_partner_or_fail(session: AsyncSession, name: str) -> partner_store
     return partner
 
 
-COMMANDS = {"link": link_channel, "partners": list_partners, "managers": managers}
+ROUTES = Routes(commands={"link": link_channel, "partners": list_partners, "managers": managers})

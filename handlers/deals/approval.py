@@ -9,10 +9,11 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core import Reply, Request, ids
+from bot.core import ButtonClick, FormSubmit, Reply, Request, ids
+from bot.core.codec import decode
 from bot.core.errors import InvalidInput, NotAllowed, NotFound
 from handlers.caller import Caller
-from handlers.deals.forms import DealRef, load, reason_form, with_values
+from handlers.deals.forms import DealRef, reason_form, with_values
 from handlers.deals.notices import (
     deal_facts,
     decided_line,
@@ -24,6 +25,7 @@ from handlers.deals.notices import (
 )
 from handlers.deals.rules import MAX_REASON, protection_days
 from handlers.deps import Deps
+from handlers.routes import Routes
 from storage import deals as deal_store
 from storage.deals import Deal
 
@@ -122,16 +124,16 @@ def _decided(deal: Deal) -> list[Reply] | None:
     return [Reply(text=decided_line(deal), visibility="only_actor")]
 
 
-def _ref(request: Request) -> int:
-    raw = (
-        request.click.value if request.click else request.submit.metadata if request.submit else ""
-    )
-    return load(DealRef, raw).deal_id
+def _ref(raw: str) -> int:
+    """The registration a button value or form metadata names."""
+    return decode(DealRef, raw).deal_id
 
 
-async def on_approve(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
+async def on_approve(
+    request: Request, click: ButtonClick, caller: Caller, deps: Deps
+) -> list[Reply]:
     async with deps.sessions() as session, session.begin():
-        deal = await load_for_decision(session, caller, _ref(request))
+        deal = await load_for_decision(session, caller, _ref(click.value))
         if (done := _decided(deal)) is not None:
             return done
         await approve(session, deps, deal, actor_id=caller.person_id, actor_name=caller.name)
@@ -144,17 +146,21 @@ async def on_approve(request: Request, caller: Caller, deps: Deps) -> list[Reply
     ]
 
 
-async def on_reject(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
-    return await _ask_reason(request, caller, deps, ids.FORM_DEAL_REJECT)
+async def on_reject(
+    request: Request, click: ButtonClick, caller: Caller, deps: Deps
+) -> list[Reply]:
+    return await _ask_reason(click, caller, deps, ids.FORM_DEAL_REJECT)
 
 
-async def on_ask_info(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
-    return await _ask_reason(request, caller, deps, ids.FORM_DEAL_INFO)
+async def on_ask_info(
+    request: Request, click: ButtonClick, caller: Caller, deps: Deps
+) -> list[Reply]:
+    return await _ask_reason(click, caller, deps, ids.FORM_DEAL_INFO)
 
 
-async def _ask_reason(request: Request, caller: Caller, deps: Deps, form_id: str) -> list[Reply]:
+async def _ask_reason(click: ButtonClick, caller: Caller, deps: Deps, form_id: str) -> list[Reply]:
     async with deps.sessions() as session:
-        deal = await load_for_decision(session, caller, _ref(request))
+        deal = await load_for_decision(session, caller, _ref(click.value))
     if (done := _decided(deal)) is not None:
         return done
     if form_id == ids.FORM_DEAL_REJECT:
@@ -176,9 +182,8 @@ async def _ask_reason(request: Request, caller: Caller, deps: Deps, form_id: str
     return [Reply(text=form.title, form=form, visibility="only_actor")]
 
 
-def _reason(request: Request, form_id: str, title: str) -> str:
-    assert request.submit is not None
-    raw = request.submit.values.get("reason")
+def _reason(submit: FormSubmit, form_id: str, title: str) -> str:
+    raw = submit.values.get("reason")
     reason = raw.strip() if isinstance(raw, str) else ""
     error = None
     if not reason:
@@ -186,18 +191,18 @@ def _reason(request: Request, form_id: str, title: str) -> str:
     elif len(reason) > MAX_REASON:
         error = f"Keep it under {MAX_REASON} characters."
     if error is not None:
-        deal_id = load(DealRef, request.submit.metadata).deal_id
+        deal_id = _ref(submit.metadata)
         form = reason_form(form_id, deal_id=deal_id, title=title, label="Reason", submit="Send")
-        raise InvalidInput(
-            {"reason": error}, with_values(form, request.submit.values, {"reason": error})
-        )
+        raise InvalidInput({"reason": error}, with_values(form, submit.values, {"reason": error}))
     return reason
 
 
-async def submit_reject(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
-    reason = _reason(request, ids.FORM_DEAL_REJECT, "Reject")
+async def submit_reject(
+    request: Request, submit: FormSubmit, caller: Caller, deps: Deps
+) -> list[Reply]:
+    reason = _reason(submit, ids.FORM_DEAL_REJECT, "Reject")
     async with deps.sessions() as session, session.begin():
-        deal = await load_for_decision(session, caller, _ref(request))
+        deal = await load_for_decision(session, caller, _ref(submit.metadata))
         if (done := _decided(deal)) is not None:
             return done
         deal.decided_at, deal.decided_by_id = deps.clock(), caller.person_id
@@ -221,10 +226,12 @@ async def submit_reject(request: Request, caller: Caller, deps: Deps) -> list[Re
     return [Reply(text=f"You rejected *{deal.ref}*. I've told the partner why.")]
 
 
-async def submit_info_request(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
-    question = _reason(request, ids.FORM_DEAL_INFO, "Question")
+async def submit_info_request(
+    request: Request, submit: FormSubmit, caller: Caller, deps: Deps
+) -> list[Reply]:
+    question = _reason(submit, ids.FORM_DEAL_INFO, "Question")
     async with deps.sessions() as session, session.begin():
-        deal = await load_for_decision(session, caller, _ref(request))
+        deal = await load_for_decision(session, caller, _ref(submit.metadata))
         if (done := _decided(deal)) is not None:
             return done
         deal.info_question = question
@@ -273,10 +280,10 @@ async def record_answer(
 
 
 async def _answer_extension(
-    request: Request, caller: Caller, deps: Deps, *, grant: bool
+    click: ButtonClick, caller: Caller, deps: Deps, *, grant: bool
 ) -> list[Reply]:
     async with deps.sessions() as session, session.begin():
-        deal = await load_for_decision(session, caller, _ref(request))
+        deal = await load_for_decision(session, caller, _ref(click.value))
         if deal.extension_status != deal_store.EXTENSION_REQUESTED:
             events = await deal_store.list_events(session, deal.id)
             last = next((e for e in reversed(events) if e.kind.startswith("extension_")), None)
@@ -319,12 +326,16 @@ async def _answer_extension(
     return [Reply(text=f"You {verb} the extension of *{deal.ref}*.", replace_original=True)]
 
 
-async def on_approve_extension(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
-    return await _answer_extension(request, caller, deps, grant=True)
+async def on_approve_extension(
+    request: Request, click: ButtonClick, caller: Caller, deps: Deps
+) -> list[Reply]:
+    return await _answer_extension(click, caller, deps, grant=True)
 
 
-async def on_decline_extension(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
-    return await _answer_extension(request, caller, deps, grant=False)
+async def on_decline_extension(
+    request: Request, click: ButtonClick, caller: Caller, deps: Deps
+) -> list[Reply]:
+    return await _answer_extension(click, caller, deps, grant=False)
 
 
 def extension_card(deal: Deal, *, requested_by: str) -> Reply:
@@ -337,11 +348,13 @@ def extension_card(deal: Deal, *, requested_by: str) -> Reply:
     )
 
 
-ACTIONS = {
-    ids.DEAL_APPROVE: on_approve,
-    ids.DEAL_REJECT: on_reject,
-    ids.DEAL_ASK_INFO: on_ask_info,
-    ids.DEAL_APPROVE_EXTENSION: on_approve_extension,
-    ids.DEAL_DECLINE_EXTENSION: on_decline_extension,
-}
-FORMS = {ids.FORM_DEAL_REJECT: submit_reject, ids.FORM_DEAL_INFO: submit_info_request}
+ROUTES = Routes(
+    actions={
+        ids.DEAL_APPROVE: on_approve,
+        ids.DEAL_REJECT: on_reject,
+        ids.DEAL_ASK_INFO: on_ask_info,
+        ids.DEAL_APPROVE_EXTENSION: on_approve_extension,
+        ids.DEAL_DECLINE_EXTENSION: on_decline_extension,
+    },
+    forms={ids.FORM_DEAL_REJECT: submit_reject, ids.FORM_DEAL_INFO: submit_info_request},
+)

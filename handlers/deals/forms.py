@@ -10,6 +10,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ConfigDict
 
 from bot.core import Field, Form, Option, ids
+from bot.core.codec import encode
 from handlers.deals.rules import MAX_COMPANY, MAX_CONTACT, MAX_NOTES, MAX_REASON, STAGES, ParsedText
 
 M = TypeVar("M", bound=BaseModel)
@@ -27,16 +28,6 @@ class DealRef(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     deal_id: int
-
-
-def dump(model: BaseModel) -> str:
-    return model.model_dump_json()
-
-
-def load(model: type[M], raw: str) -> M:
-    """Parse a button value or form metadata; fails loudly (pydantic ValidationError)
-    when it is not what this code wrote."""
-    return model.model_validate_json(raw)
 
 
 def _stage_options() -> tuple[Option, ...]:
@@ -75,7 +66,7 @@ def registration_form(
         title="Register a deal",
         fields=fields,
         submit_label="Register",
-        metadata=dump(meta),
+        metadata=encode(meta),
     )
 
 
@@ -97,7 +88,7 @@ def reason_form(form_id: str, *, deal_id: int, title: str, label: str, submit: s
         title=title,
         fields=(Field("reason", label, kind="multiline", required=True, max_length=MAX_REASON),),
         submit_label=submit,
-        metadata=dump(DealRef(deal_id=deal_id)),
+        metadata=encode(DealRef(deal_id=deal_id)),
     )
 
 
@@ -116,7 +107,7 @@ def stage_form(*, deal_id: int, current: str) -> Form:
             ),
         ),
         submit_label="Update",
-        metadata=dump(DealRef(deal_id=deal_id)),
+        metadata=encode(DealRef(deal_id=deal_id)),
     )
 
 
@@ -135,5 +126,5 @@ def won_form(*, deal_id: int, initial: str | None) -> Form:
             ),
         ),
         submit_label="Mark won",
-        metadata=dump(DealRef(deal_id=deal_id)),
+        metadata=encode(DealRef(deal_id=deal_id)),
     )

@@ -9,12 +9,13 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core import Button, Reply, Request, ids
+from bot.core import Button, ButtonClick, FormSubmit, Reply, Request, ids
+from bot.core.codec import action_id, decode, encode
 from bot.core.errors import InvalidInput, NotAllowed, NotFound
 from handlers import messages
 from handlers.caller import Caller
 from handlers.deals.approval import extension_card, may_decide
-from handlers.deals.forms import DealRef, dump, load, reason_form, stage_form, with_values, won_form
+from handlers.deals.forms import DealRef, reason_form, stage_form, with_values, won_form
 from handlers.deals.notices import (
     deal_facts,
     decision_buttons,
@@ -25,6 +26,7 @@ from handlers.deals.notices import (
 )
 from handlers.deals.rules import MAX_REASON, STAGES, format_money, parse_amount, sentence
 from handlers.deps import Deps
+from handlers.routes import Routes
 from storage import deals as deal_store
 from storage import partners as partner_store
 from storage.deals import Deal
@@ -125,7 +127,7 @@ async def list_deals(request: Request, caller: Caller, deps: Deps) -> list[Reply
 def _deal_reply(deal: Deal, caller: Caller) -> Reply:
     staff = caller.is_staff
     buttons: list[Button] = []
-    value = dump(DealRef(deal_id=deal.id))
+    value = encode(DealRef(deal_id=deal.id))
     if staff and may_decide(caller, deal):
         if deal.status in deal_store.UNDECIDED_STATUSES:
             buttons.extend(decision_buttons(deal))
@@ -133,15 +135,15 @@ def _deal_reply(deal: Deal, caller: Caller) -> Reply:
             buttons.extend(extension_buttons(deal))
     elif not staff:
         if deal.status in deal_store.ACTIVE_STATUSES:
-            buttons.append(Button("Update stage", f"{ids.DEAL_UPDATE_STAGE}:{deal.id}", value))
-            buttons.append(Button("Won", f"{ids.DEAL_MARK_WON}:{deal.id}", value, "primary"))
-            buttons.append(Button("Lost", f"{ids.DEAL_MARK_LOST}:{deal.id}", value))
+            buttons.append(Button("Update stage", action_id(ids.DEAL_UPDATE_STAGE, deal.id), value))
+            buttons.append(Button("Won", action_id(ids.DEAL_MARK_WON, deal.id), value, "primary"))
+            buttons.append(Button("Lost", action_id(ids.DEAL_MARK_LOST, deal.id), value))
         if (
             deal.status == deal_store.APPROVED
             and deal.extension_status != deal_store.EXTENSION_REQUESTED
         ):
             label = "Request extension"
-            buttons.append(Button(label, f"{ids.DEAL_REQUEST_EXTENSION}:{deal.id}", value))
+            buttons.append(Button(label, action_id(ids.DEAL_REQUEST_EXTENSION, deal.id), value))
     context: tuple[str, ...] = ()
     if deal.extension_status == deal_store.EXTENSION_REQUESTED:
         context = (f"Extension requested {when(deal.extension_requested_at)}",)
@@ -155,7 +157,9 @@ def _deal_reply(deal: Deal, caller: Caller) -> Reply:
     )
 
 
-async def _on_menu_my_deals(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
+async def _on_menu_my_deals(
+    request: Request, click: ButtonClick, caller: Caller, deps: Deps
+) -> list[Reply]:
     scoped = Request(actor=request.actor, place=request.place, text="")
     return await list_deals(scoped, caller, deps)
 
@@ -172,11 +176,9 @@ async def _load_own(session: AsyncSession, caller: Caller, deal_id: int) -> Deal
     return deal
 
 
-def _deal_id(request: Request) -> int:
-    if request.click is not None:
-        return load(DealRef, request.click.value).deal_id
-    assert request.submit is not None
-    return load(DealRef, request.submit.metadata).deal_id
+def _deal_id(raw: str) -> int:
+    """The registration a button value or form metadata names."""
+    return decode(DealRef, raw).deal_id
 
 
 def _require_active(deal: Deal) -> None:
@@ -184,25 +186,31 @@ def _require_active(deal: Deal) -> None:
         raise NotAllowed(f"{deal.ref} is {deal.status}; it can't be changed any more.")
 
 
-async def on_update_stage(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
+async def on_update_stage(
+    request: Request, click: ButtonClick, caller: Caller, deps: Deps
+) -> list[Reply]:
     async with deps.sessions() as session:
-        deal = await _load_own(session, caller, _deal_id(request))
+        deal = await _load_own(session, caller, _deal_id(click.value))
     _require_active(deal)
     form = stage_form(deal_id=deal.id, current=deal.stage)
     return [Reply(text=f"Update {deal.ref}", form=form, visibility="only_actor")]
 
 
-async def on_mark_won(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
+async def on_mark_won(
+    request: Request, click: ButtonClick, caller: Caller, deps: Deps
+) -> list[Reply]:
     async with deps.sessions() as session:
-        deal = await _load_own(session, caller, _deal_id(request))
+        deal = await _load_own(session, caller, _deal_id(click.value))
     _require_active(deal)
     form = won_form(deal_id=deal.id, initial=format_money(deal.value_cents, deal.currency))
     return [Reply(text=f"{deal.ref} won", form=form, visibility="only_actor")]
 
 
-async def on_mark_lost(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
+async def on_mark_lost(
+    request: Request, click: ButtonClick, caller: Caller, deps: Deps
+) -> list[Reply]:
     async with deps.sessions() as session:
-        deal = await _load_own(session, caller, _deal_id(request))
+        deal = await _load_own(session, caller, _deal_id(click.value))
     _require_active(deal)
     form = reason_form(
         ids.FORM_DEAL_LOST,
@@ -243,15 +251,16 @@ async def _change(
     )
 
 
-async def submit_stage(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
-    assert request.submit is not None
-    stage = str(request.submit.values.get("stage") or "").lower()
+async def submit_stage(
+    request: Request, submit: FormSubmit, caller: Caller, deps: Deps
+) -> list[Reply]:
+    stage = str(submit.values.get("stage") or "").lower()
     if stage not in STAGES:
-        form = stage_form(deal_id=_deal_id(request), current="")
+        form = stage_form(deal_id=_deal_id(submit.metadata), current="")
         errors = {"stage": f"Pick a stage: {', '.join(STAGES)}."}
-        raise InvalidInput(errors, with_values(form, request.submit.values, errors))
+        raise InvalidInput(errors, with_values(form, submit.values, errors))
     async with deps.sessions() as session, session.begin():
-        deal = await _load_own(session, caller, _deal_id(request))
+        deal = await _load_own(session, caller, _deal_id(submit.metadata))
         _require_active(deal)
         before, deal.stage = deal.stage, stage
         await _change(
@@ -273,11 +282,12 @@ async def submit_stage(request: Request, caller: Caller, deps: Deps) -> list[Rep
     ]
 
 
-async def submit_won(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
-    assert request.submit is not None
-    raw = request.submit.values.get("amount")
+async def submit_won(
+    request: Request, submit: FormSubmit, caller: Caller, deps: Deps
+) -> list[Reply]:
+    raw = submit.values.get("amount")
     async with deps.sessions() as session, session.begin():
-        deal = await _load_own(session, caller, _deal_id(request))
+        deal = await _load_own(session, caller, _deal_id(submit.metadata))
         _require_active(deal)
         try:
             cents, currency = parse_amount(raw if isinstance(raw, str) else "")
@@ -286,7 +296,7 @@ async def submit_won(request: Request, caller: Caller, deps: Deps) -> list[Reply
         except ValueError as exc:
             form = won_form(deal_id=deal.id, initial=None)
             errors = {"amount": sentence(str(exc))}
-            raise InvalidInput(errors, with_values(form, request.submit.values, errors)) from exc
+            raise InvalidInput(errors, with_values(form, submit.values, errors)) from exc
         deal.won_amount_cents = cents
         await _change(
             session,
@@ -303,22 +313,23 @@ async def submit_won(request: Request, caller: Caller, deps: Deps) -> list[Reply
     return [Reply(text=f"Marked {deal.ref} as won. Congratulations!", visibility="only_actor")]
 
 
-async def submit_lost(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
-    assert request.submit is not None
-    raw = request.submit.values.get("reason")
+async def submit_lost(
+    request: Request, submit: FormSubmit, caller: Caller, deps: Deps
+) -> list[Reply]:
+    raw = submit.values.get("reason")
     reason = raw.strip() if isinstance(raw, str) else ""
     if not reason or len(reason) > MAX_REASON:
         form = reason_form(
             ids.FORM_DEAL_LOST,
-            deal_id=_deal_id(request),
+            deal_id=_deal_id(submit.metadata),
             title="Lost",
             label="Why was it lost?",
             submit="Mark lost",
         )
         errors = {"reason": f"Give a short reason (at most {MAX_REASON} characters)."}
-        raise InvalidInput(errors, with_values(form, request.submit.values, errors))
+        raise InvalidInput(errors, with_values(form, submit.values, errors))
     async with deps.sessions() as session, session.begin():
-        deal = await _load_own(session, caller, _deal_id(request))
+        deal = await _load_own(session, caller, _deal_id(submit.metadata))
         _require_active(deal)
         deal.lost_reason = reason
         await _change(session, deps, deal, caller, kind="lost", to=deal_store.LOST, reason=reason)
@@ -328,10 +339,12 @@ async def submit_lost(request: Request, caller: Caller, deps: Deps) -> list[Repl
     return [Reply(text=f"Marked {deal.ref} as lost.", visibility="only_actor")]
 
 
-async def on_request_extension(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
+async def on_request_extension(
+    request: Request, click: ButtonClick, caller: Caller, deps: Deps
+) -> list[Reply]:
     """One open extension request at a time; the manager approves or declines it."""
     async with deps.sessions() as session, session.begin():
-        deal = await _load_own(session, caller, _deal_id(request))
+        deal = await _load_own(session, caller, _deal_id(click.value))
         if deal.status != deal_store.APPROVED:
             raise NotAllowed(
                 f"Only an approved registration can be extended; {deal.ref} is {deal.status}."
@@ -367,16 +380,18 @@ async def on_request_extension(request: Request, caller: Caller, deps: Deps) -> 
     ]
 
 
-COMMANDS = {"deals": list_deals}
-ACTIONS = {
-    ids.MENU_MY_DEALS: _on_menu_my_deals,
-    ids.DEAL_UPDATE_STAGE: on_update_stage,
-    ids.DEAL_MARK_WON: on_mark_won,
-    ids.DEAL_MARK_LOST: on_mark_lost,
-    ids.DEAL_REQUEST_EXTENSION: on_request_extension,
-}
-FORMS = {
-    ids.FORM_DEAL_STAGE: submit_stage,
-    ids.FORM_DEAL_WON: submit_won,
-    ids.FORM_DEAL_LOST: submit_lost,
-}
+ROUTES = Routes(
+    commands={"deals": list_deals},
+    actions={
+        ids.MENU_MY_DEALS: _on_menu_my_deals,
+        ids.DEAL_UPDATE_STAGE: on_update_stage,
+        ids.DEAL_MARK_WON: on_mark_won,
+        ids.DEAL_MARK_LOST: on_mark_lost,
+        ids.DEAL_REQUEST_EXTENSION: on_request_extension,
+    },
+    forms={
+        ids.FORM_DEAL_STAGE: submit_stage,
+        ids.FORM_DEAL_WON: submit_won,
+        ids.FORM_DEAL_LOST: submit_lost,
+    },
+)

@@ -13,8 +13,9 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import Button, Fact, Reply, ids
+from bot.core.codec import action_id, encode
 from bot.core.delivery import Destination
-from handlers.deals.forms import DealRef, dump
+from handlers.deals.forms import DealRef
 from handlers.deals.rules import format_money
 from handlers.deps import Deps
 from handlers.notify import person_destination, queue_reply
@@ -41,8 +42,12 @@ STATUS_LABELS = {
 SAVE_FAILED = "I couldn't save your registration just now. Nothing is lost: submit the form again."
 
 
+#: The owner part of a registration's thread key (`deal:42`).
+DEAL_THREAD = "deal"
+
+
 def thread_key(deal: Deal) -> str:
-    return f"deal:{deal.id}"
+    return f"{DEAL_THREAD}:{deal.id}"
 
 
 def when(moment: datetime | None) -> str:
@@ -79,19 +84,23 @@ def decided_line(deal: Deal) -> str:
 
 
 def decision_buttons(deal: Deal) -> tuple[Button, ...]:
-    value = dump(DealRef(deal_id=deal.id))
+    value = encode(DealRef(deal_id=deal.id))
     return (
-        Button("Approve", f"{ids.DEAL_APPROVE}:{deal.id}", value, style="primary"),
-        Button("Reject", f"{ids.DEAL_REJECT}:{deal.id}", value, style="danger"),
-        Button("Ask for info", f"{ids.DEAL_ASK_INFO}:{deal.id}", value),
+        Button("Approve", action_id(ids.DEAL_APPROVE, deal.id), value, style="primary"),
+        Button("Reject", action_id(ids.DEAL_REJECT, deal.id), value, style="danger"),
+        Button("Ask for info", action_id(ids.DEAL_ASK_INFO, deal.id), value),
     )
 
 
 def extension_buttons(deal: Deal) -> tuple[Button, ...]:
-    value = dump(DealRef(deal_id=deal.id))
+    value = encode(DealRef(deal_id=deal.id))
     return (
-        Button("Approve extension", f"{ids.DEAL_APPROVE_EXTENSION}:{deal.id}", value, "primary"),
-        Button("Decline extension", f"{ids.DEAL_DECLINE_EXTENSION}:{deal.id}", value, "danger"),
+        Button(
+            "Approve extension", action_id(ids.DEAL_APPROVE_EXTENSION, deal.id), value, "primary"
+        ),
+        Button(
+            "Decline extension", action_id(ids.DEAL_DECLINE_EXTENSION, deal.id), value, "danger"
+        ),
     )
 
 

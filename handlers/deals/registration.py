@@ -1,8 +1,4 @@
-"""Deal registration: `/register-deal`, the form's submission, and info answers in threads.
-
-Also the one module the router knows: it merges the tables of the manager side
-(`deal_approval`) and of `/deals` (`deal_listing`) into its own.
-"""
+"""Deal registration: `/register-deal`, the form's submission, and info answers in threads."""
 
 from __future__ import annotations
 
@@ -13,14 +9,15 @@ from functools import partial
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core import Reply, Request, ids
+from bot.core import ButtonClick, FormSubmit, Reply, Request, ids
+from bot.core.codec import decode
 from bot.core.errors import InvalidInput, NotAllowed
 from handlers import messages
 from handlers.caller import Caller
 from handlers.deals import approval as deal_approval
-from handlers.deals import listing as deal_listing
-from handlers.deals.forms import RegisterMeta, load, registration_form, with_values
+from handlers.deals.forms import RegisterMeta, registration_form, with_values
 from handlers.deals.notices import (
+    DEAL_THREAD,
     SAVE_FAILED,
     STATUS_LABELS,
     deal_facts,
@@ -40,7 +37,7 @@ from handlers.deals.rules import (
     validate_form,
 )
 from handlers.deps import Deps
-from handlers.notify import thread_key_at
+from handlers.routes import Routes, ThreadKey
 from storage import deals as deal_store
 from storage.deals import Deal
 from storage.people import Person
@@ -71,20 +68,23 @@ async def register_deal(request: Request, caller: Caller, deps: Deps) -> list[Re
     return [Reply(text="Register a deal", form=form, visibility="only_actor")]
 
 
-async def _on_menu_register(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
+async def _on_menu_register(
+    request: Request, click: ButtonClick, caller: Caller, deps: Deps
+) -> list[Reply]:
     return await register_deal(request, caller, deps)
 
 
-async def submit_registration(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
+async def submit_registration(
+    request: Request, submit: FormSubmit, caller: Caller, deps: Deps
+) -> list[Reply]:
     """The submitted form: validate, check conflicts, store once, confirm, route.
 
     Raises:
         InvalidInput: a field needs fixing, or the database failed (the form comes back
             with the user's values, so nothing typed is lost).
     """
-    assert request.submit is not None
-    values = request.submit.values
-    meta = load(RegisterMeta, request.submit.metadata)
+    values = submit.values
+    meta = decode(RegisterMeta, submit.metadata)
     # The form comes back only when something needs fixing: built then, not per submit.
     form = partial(registration_form, products=deps.settings.deal_products, nonce=meta.nonce)
     partner_id = acting_partner(caller)
@@ -293,29 +293,23 @@ async def _announce(
     await post_to_manager(session, deps, deal, card, manager=manager)
 
 
-async def answer_in_thread(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
+async def answer_in_thread(
+    request: Request, thread: ThreadKey, caller: Caller, deps: Deps
+) -> list[Reply]:
     """A partner's reply in a registration's thread answers the manager's question."""
-    place = request.place
-    if place.thread_id is None or not request.text.strip():
+    text = request.text.strip()
+    deal_id = deal_store.parse_deal_ref(thread.ident)
+    if not text or deal_id is None or caller.is_staff:
         return []
     async with deps.sessions() as session, session.begin():
-        key = await thread_key_at(
-            session, platform=place.platform, channel_id=place.channel_id, thread_id=place.thread_id
-        )
-        if key is None or not key.startswith("deal:"):
-            return []
-        deal_id = deal_store.parse_deal_ref(key.removeprefix("deal:"))
-        if deal_id is None:
-            return []
         deal = await deal_store.get_deal(session, deal_id, for_update=True)
         if (
             deal is None
             or deal.status != deal_store.INFO_REQUESTED
             or caller.acting_partner_id != deal.partner_id
-            or caller.is_staff
         ):
             return []
-        await deal_approval.record_answer(session, deps, deal, caller, request.text.strip())
+        await deal_approval.record_answer(session, deps, deal, caller, text)
     return [
         Reply(
             text="Thanks, I've passed your answer to your channel manager.",
@@ -324,11 +318,9 @@ async def answer_in_thread(request: Request, caller: Caller, deps: Deps) -> list
     ]
 
 
-COMMANDS = {"register-deal": register_deal, **deal_listing.COMMANDS}
-ACTIONS = {
-    ids.MENU_REGISTER_DEAL: _on_menu_register,
-    **deal_approval.ACTIONS,
-    **deal_listing.ACTIONS,
-}
-FORMS = {ids.FORM_DEAL_REGISTER: submit_registration, **deal_approval.FORMS, **deal_listing.FORMS}
-THREAD_REPLIES = (answer_in_thread,)
+ROUTES = Routes(
+    commands={"register-deal": register_deal},
+    actions={ids.MENU_REGISTER_DEAL: _on_menu_register},
+    forms={ids.FORM_DEAL_REGISTER: submit_registration},
+    threads={DEAL_THREAD: answer_in_thread},
+)

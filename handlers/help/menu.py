@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import functools
 
-from bot.core import Button, Reply, Request, ids
+from bot.core import Button, ButtonClick, Reply, Request, ids
 from handlers.caller import Caller
 from handlers.deps import Deps
+from handlers.routes import Routes
 
 _PARTNER_LINES = (
     "`/register-deal [company, domain, value, close date]`: register a deal",
@@ -44,11 +45,6 @@ def _where(in_dm: bool, is_staff: bool, partner_name: str | None) -> str:
 
 async def show_help(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
     """What the caller may do here. Slash commands also work as text, with an @mention."""
-    return help_now(request, caller)
-
-
-def help_now(request: Request, caller: Caller) -> list[Reply]:
-    """`show_help` without the wait: it needs nothing but the caller."""
     in_dm = request.place.kind == "dm"
     return [_help_reply(in_dm, caller.is_staff, caller.is_admin, caller.channel_partner_name)]
 
@@ -79,11 +75,10 @@ async def menu(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
     return [Reply(text=greeting, buttons=tuple(buttons), visibility="only_actor")]
 
 
-async def _on_help_click(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
+async def _on_help_click(
+    request: Request, click: ButtonClick, caller: Caller, deps: Deps
+) -> list[Reply]:
     return await show_help(request, caller, deps)
 
 
-COMMANDS = {"help": show_help}
-#: Commands answered from the caller alone, with no I/O (see router.answer_now).
-INSTANT_COMMANDS = {"help": help_now}
-ACTIONS = {ids.MENU_HELP: _on_help_click}
+ROUTES = Routes(commands={"help": show_help}, actions={ids.MENU_HELP: _on_help_click})

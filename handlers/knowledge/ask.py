@@ -14,19 +14,24 @@ from dataclasses import asdict
 
 import openai
 
-from bot.core import Button, Citation, Field, Form, Reply, Request, ids
+from bot.core import Button, ButtonClick, Citation, Field, Form, FormSubmit, Reply, Request, ids
+from bot.core.codec import action_base, action_id, encode
 from bot.core.errors import InvalidInput
 from handlers.caller import Caller
 from handlers.deps import Deps
 from handlers.knowledge.answer import Answer, compose_extractive, compose_llm
 from handlers.knowledge.handoff import (
+    QUESTION_THREAD,
+    QuestionRef,
     answer_from_manager,
     ask_manager,
     question_id_of,
     thread_of_answer,
 )
 from handlers.knowledge.search import Retrieval, retrieve
+from handlers.routes import Routes, ThreadKey
 from storage import kb_questions as question_store
+from storage import outbox as outbox_store
 from storage import partners as partner_store
 from storage.kb_search import Access
 
@@ -69,10 +74,10 @@ async def access_for(deps: Deps, caller: Caller) -> Access:
 
 
 def feedback_buttons(question_id: int) -> tuple[Button, ...]:
-    value = str(question_id)
+    value = encode(QuestionRef(question_id=question_id))
     return (
-        Button("Helpful", f"{ids.KB_HELPFUL}:{value}", value=value),
-        Button("Not helpful", f"{ids.KB_NOT_HELPFUL}:{value}", value=value),
+        Button("Helpful", action_id(ids.KB_HELPFUL, question_id), value=value),
+        Button("Not helpful", action_id(ids.KB_NOT_HELPFUL, question_id), value=value),
     )
 
 
@@ -83,8 +88,8 @@ def render_answer(
     if not answer.grounded:
         manager = Button(
             "Ask my channel manager",
-            f"{ids.KB_ASK_MANAGER}:{question_id}",
-            value=str(question_id),
+            action_id(ids.KB_ASK_MANAGER, question_id),
+            value=encode(QuestionRef(question_id=question_id)),
             style="primary",
         )
         return Reply(
@@ -104,10 +109,6 @@ def render_answer(
 async def ask(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
     """`/ask <question>` (also a mention or DM that is not a command)."""
     question = request.text.strip()
-    if request.place.thread_id is not None:
-        relayed = await answer_from_manager(request, caller, deps)
-        if relayed:
-            return relayed
     if not question:
         return [Reply(text=EMPTY_QUESTION, visibility="only_actor")]
     return await _answer_and_record(request, caller, deps, question)
@@ -135,38 +136,44 @@ async def _answer_and_record(
             thread_id=thread if in_thread else None,
             now=deps.clock(),
         )
+        if in_thread and thread is not None:
+            # Follow-ups in the answer's thread come back here (see on_follow_up).
+            await outbox_store.save_thread(
+                session,
+                f"{ANSWER_THREAD}:{record.id}",
+                platform=place.platform,
+                channel_id=place.channel_id,
+                thread_id=thread,
+            )
     if not answer.grounded:
         logger.info("knowledge gap recorded: question %d", record.id)
     return [render_answer(answer, record.id, in_thread=in_thread)]
 
 
-async def on_thread_reply(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
-    """A message in a thread without a mention: a manager's answer to an escalated
-    question, or the asker's follow-up question under one of the bot's answers;
-    else [] (others talking in that thread are left alone)."""
-    relayed = await answer_from_manager(request, caller, deps)
-    if relayed:
-        return relayed
-    place = request.place
-    if place.thread_id is None or not request.text.strip():
+async def on_follow_up(
+    request: Request, thread: ThreadKey, caller: Caller, deps: Deps
+) -> list[Reply]:
+    """A message in the thread of one of the bot's answers: the asker's follow-up
+    question is answered there; others talking in that thread are left alone."""
+    text = request.text.strip()
+    if not text or not thread.ident.isdigit():
         return []
     async with deps.sessions() as session:
-        earlier = await question_store.find_thread_question(
-            session, platform=place.platform, channel_id=place.channel_id, thread_id=place.thread_id
-        )
+        earlier = await question_store.get_question(session, int(thread.ident))
     if earlier is None or earlier.person_id != caller.person_id:
-        return []  # not a knowledge thread, or people talking to each other in it
-    return await _answer_and_record(request, caller, deps, request.text.strip())
+        return []
+    return await _answer_and_record(request, caller, deps, text)
 
 
-async def on_feedback(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
+async def on_feedback(
+    request: Request, click: ButtonClick, caller: Caller, deps: Deps
+) -> list[Reply]:
     """Helpful / Not helpful: one row per person per question; the answer's buttons
     give way to a thank-you line, confirmed only to the clicker."""
-    assert request.click is not None
-    question_id = question_id_of(request)
-    helpful = request.click.action_id.startswith(ids.KB_HELPFUL)
+    question_id = question_id_of(click)
+    helpful = action_base(click.action_id) == ids.KB_HELPFUL
     async with deps.sessions() as session, session.begin():
-        question = await question_store.get_question(session, question_id) if question_id else None
+        question = await question_store.get_question(session, question_id)
         if question is None:
             return [Reply(text="That answer is no longer on record.", visibility="only_actor")]
         recorded = await question_store.add_feedback(
@@ -183,7 +190,9 @@ async def on_feedback(request: Request, caller: Caller, deps: Deps) -> list[Repl
     ]
 
 
-async def on_menu_ask(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
+async def on_menu_ask(
+    request: Request, click: ButtonClick, caller: Caller, deps: Deps
+) -> list[Reply]:
     """The menu's "Ask a question" button: a one-field form."""
     form = Form(
         form_id=ids.FORM_ASK,
@@ -196,22 +205,28 @@ async def on_menu_ask(request: Request, caller: Caller, deps: Deps) -> list[Repl
     return [Reply(text="Ask me about the product.", form=form, visibility="only_actor")]
 
 
-async def on_ask_form(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
+async def on_ask_form(
+    request: Request, submit: FormSubmit, caller: Caller, deps: Deps
+) -> list[Reply]:
     """The submitted ask form: answered like `/ask`."""
-    assert request.submit is not None
-    raw = request.submit.values.get("question")
+    raw = submit.values.get("question")
     question = (raw if isinstance(raw, str) else "").strip()
     if not question:
         raise InvalidInput({"question": "Type a question first."})
     return await _answer_and_record(request, caller, deps, question)
 
 
-COMMANDS = {"ask": ask}
-FORMS = {ids.FORM_ASK: on_ask_form}
-ACTIONS = {
-    ids.MENU_ASK: on_menu_ask,
-    ids.KB_HELPFUL: on_feedback,
-    ids.KB_NOT_HELPFUL: on_feedback,
-    ids.KB_ASK_MANAGER: ask_manager,
-}
-THREAD_REPLIES = (on_thread_reply,)
+#: The owner part of the thread key an answer's thread gets (`answer:<question id>`).
+ANSWER_THREAD = "answer"
+
+ROUTES = Routes(
+    commands={"ask": ask},
+    actions={
+        ids.MENU_ASK: on_menu_ask,
+        ids.KB_HELPFUL: on_feedback,
+        ids.KB_NOT_HELPFUL: on_feedback,
+        ids.KB_ASK_MANAGER: ask_manager,
+    },
+    forms={ids.FORM_ASK: on_ask_form},
+    threads={ANSWER_THREAD: on_follow_up, QUESTION_THREAD: answer_from_manager},
+)

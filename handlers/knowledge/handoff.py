@@ -6,18 +6,30 @@ from __future__ import annotations
 
 import logging
 
-from bot.core import Reply, Request
+from pydantic import BaseModel, ConfigDict
+
+from bot.core import ButtonClick, Reply, Request
+from bot.core.codec import decode
 from bot.core.delivery import Destination
 from handlers.caller import Caller
 from handlers.deps import Deps
-from handlers.notify import person_destination, queue_reply, thread_key_at
+from handlers.notify import person_destination, queue_reply
+from handlers.routes import ThreadKey
 from storage import kb_questions as question_store
 from storage import partners as partner_store
 from storage import people as people_store
 
 logger = logging.getLogger(__name__)
 
-THREAD_PREFIX = "question:"
+#: The owner part of an escalated question's thread key (`question:<id>`).
+QUESTION_THREAD = "question"
+
+
+class QuestionRef(BaseModel):
+    """Carried by the buttons under an answer."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    question_id: int
 
 
 def thread_of_answer(request: Request) -> str | None:
@@ -26,17 +38,22 @@ def thread_of_answer(request: Request) -> str | None:
     return request.place.thread_id or request.place.message_id
 
 
-def question_id_of(request: Request) -> int | None:
-    assert request.click is not None
-    raw = request.click.value or request.click.action_id.rpartition(":")[2]
-    return int(raw) if raw.isdigit() else None
+def question_id_of(click: ButtonClick) -> int:
+    """The question a feedback or hand-off button is about.
+
+    Raises:
+        pydantic.ValidationError: the value is not what this code wrote.
+    """
+    return decode(QuestionRef, click.value).question_id
 
 
-async def ask_manager(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
+async def ask_manager(
+    request: Request, click: ButtonClick, caller: Caller, deps: Deps
+) -> list[Reply]:
     """ "Ask my channel manager": send the question to the partner's manager."""
-    question_id = question_id_of(request)
+    question_id = question_id_of(click)
     async with deps.sessions() as session, session.begin():
-        question = await question_store.get_question(session, question_id) if question_id else None
+        question = await question_store.get_question(session, question_id)
         if question is None:
             return [Reply(text="That question is no longer on record.", visibility="only_actor")]
         partner = (
@@ -72,8 +89,8 @@ async def ask_manager(request: Request, caller: Caller, deps: Deps) -> list[Repl
                     "Reply in this thread and I'll pass your answer on to them."
                 ),
             ),
-            thread_key=f"{THREAD_PREFIX}{question.id}",
-            dedupe_key=f"{THREAD_PREFIX}{question.id}:ask",
+            thread_key=f"{QUESTION_THREAD}:{question.id}",
+            dedupe_key=f"{QUESTION_THREAD}:{question.id}:ask",
         )
         manager_name = manager.name or "your channel manager"
     return [
@@ -84,25 +101,16 @@ async def ask_manager(request: Request, caller: Caller, deps: Deps) -> list[Repl
     ]
 
 
-async def answer_from_manager(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
-    """A reply in a `question:<id>` thread: relay it to the partner; else []."""
-    place = request.place
+async def answer_from_manager(
+    request: Request, thread: ThreadKey, caller: Caller, deps: Deps
+) -> list[Reply]:
+    """A staff reply in a `question:<id>` thread: relay it to the partner; else []."""
     text = request.text.strip()
-    if place.thread_id is None or not text:
+    if not text or not caller.is_staff or not thread.ident.isdigit():
         return []
     async with deps.sessions() as session, session.begin():
-        key = await thread_key_at(
-            session, platform=place.platform, channel_id=place.channel_id, thread_id=place.thread_id
-        )
-        if key is None or not key.startswith(THREAD_PREFIX):
-            return []
-        suffix = key[len(THREAD_PREFIX) :]
-        question = (
-            await question_store.get_question(session, int(suffix)) if suffix.isdigit() else None
-        )
+        question = await question_store.get_question(session, int(thread.ident))
         if question is None:
-            return []
-        if not caller.is_staff:
             return []
         question.manager_answer = text
         question.answered_at = deps.clock()
@@ -128,7 +136,7 @@ async def answer_from_manager(request: Request, caller: Caller, deps: Deps) -> l
                 title="Your channel manager answered",
                 text=f"> {question.text}\n\n{text}",
             ),
-            dedupe_key=f"{THREAD_PREFIX}{question.id}:answer:{deps.clock().isoformat()}",
+            dedupe_key=f"{QUESTION_THREAD}:{question.id}:answer:{deps.clock().isoformat()}",
         )
     logger.info("relayed the manager's answer to question %d", question.id)
     return [Reply(text="Thanks! I've passed your answer on to the partner.", in_thread=True)]

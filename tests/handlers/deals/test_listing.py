@@ -11,7 +11,7 @@ import pytest
 from bot.core import Button, Request
 from bot.core.errors import InvalidInput
 from handlers.deals.export import export_deals_csv, import_house_accounts
-from handlers.deals.forms import DealRef, dump
+from handlers.deals.forms import DealRef, encode
 from handlers.deps import Deps
 from handlers.router import dispatch
 from storage import deals as deal_store
@@ -81,7 +81,7 @@ async def test_each_partner_sees_only_its_own_registrations(
 async def test_a_partner_cannot_act_on_another_partners_registration(
     deps: Deps, sender: RecordingSender
 ) -> None:
-    forged = dump(DealRef(deal_id=1))
+    forged = encode(DealRef(deal_id=1))
     for action in ("deal-update-stage:1", "deal-mark-won:1", "deal-request-extension:1"):
         [reply] = await click(deps, REP_B, CHANNEL_B, Button("x", action, forged))
         assert reply.text == "I couldn't find that registration."

@@ -4,6 +4,7 @@ channel manager and their answer relayed back, feedback once per person, follow-
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import pytest
 
@@ -12,7 +13,7 @@ from bot.core.codec import reply_from_json
 from bot.core.errors import InvalidInput
 from handlers.deps import Deps
 from handlers.knowledge.answer import DONT_KNOW
-from handlers.knowledge.handoff import THREAD_PREFIX
+from handlers.knowledge.handoff import QUESTION_THREAD
 from handlers.router import dispatch
 from storage import kb_questions as question_store
 from storage import outbox
@@ -86,7 +87,7 @@ async def test_unknown_question_is_a_gap_and_goes_to_the_manager(deps: Deps) -> 
     assert again[0].visibility == "only_actor"
     async with deps.sessions() as session:
         [queued] = await outbox.list_outbox(session)
-    assert queued.user_id == MANAGER.user_id and queued.thread_key == f"{THREAD_PREFIX}{gap.id}"
+    assert queued.user_id == MANAGER.user_id and queued.thread_key == f"{QUESTION_THREAD}:{gap.id}"
     assert "bitcoin" in reply_from_json(queued.payload).text
 
     # The outbox delivered it to the manager's DM as message 555.1, starting the thread.
@@ -112,7 +113,7 @@ async def test_a_partner_cannot_answer_in_a_managers_thread(deps: Deps) -> None:
     await click(deps, GOLD_REP, action_id, value, GOLD_CHANNEL)
     async with deps.sessions() as session, session.begin():
         await outbox.save_thread(
-            session, f"{THREAD_PREFIX}{value}", platform="slack", channel_id="C-GOLD",
+            session, f"{QUESTION_THREAD}:{value}", platform="slack", channel_id="C-GOLD",
             thread_id="777.1",
         )  # fmt: skip
     thread = Place(platform="slack", channel_id="C-GOLD", thread_id="777.1")
@@ -138,7 +139,7 @@ async def test_feedback_once_per_person_and_the_message_thanks_them(deps: Deps) 
     [other, _] = await click(deps, GOLD_REP2, not_helpful, value, GOLD_CHANNEL)
     assert other.replace_original
     async with deps.sessions() as session:
-        rows = await question_store.list_feedback(session, int(value))
+        rows = await question_store.list_feedback(session, json.loads(value)["question_id"])
     assert sorted(r.helpful for r in rows) == [False, True]
 
 

@@ -26,7 +26,6 @@ from aiohttp.test_utils import TestServer
 import app
 from bot.core.settings import Settings
 from bot.slack import SLACK_KEY
-from handlers.caller_cache import CallerCache
 from handlers.deps import Deps
 from storage import people as people_store
 from storage.engine import SessionFactory
@@ -55,9 +54,7 @@ def slack_settings(database: TestDatabase, fake_slack: FakeSlackApi) -> Settings
 
 @pytest.fixture
 def slack_deps(slack_settings: Settings, sessions: SessionFactory) -> Deps:
-    return Deps(
-        settings=slack_settings, sessions=sessions, clock=lambda: FIXED_NOW, callers=CallerCache()
-    )
+    return Deps(settings=slack_settings, sessions=sessions, clock=lambda: FIXED_NOW)
 
 
 @pytest.fixture

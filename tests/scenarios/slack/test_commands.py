@@ -10,12 +10,12 @@ from sqlalchemy import func, select
 
 from bot.core import Reply, Request
 from bot.slack import commands
-from handlers import router
 from handlers.caller import Caller
 from handlers.deps import Deps
 from storage import audit
 from storage import partners as partner_store
 from storage.engine import SessionFactory
+from tests.routing import add_routes
 from tests.scenarios.slack.conftest import MakePerson
 from tests.scenarios.slack.fakes import OTHER_TEAM, SlackDriver
 
@@ -52,7 +52,7 @@ async def test_slow_command_is_acked_at_once_and_answered_later(
         return [Reply(text="Here is your answer", visibility="only_actor")]
 
     monkeypatch.setattr(commands, "ACK_BUDGET_SECONDS", 0.05)
-    monkeypatch.setitem(router.COMMANDS, "slow", slow)
+    add_routes(monkeypatch, commands={"slow": slow})
     sent = await slack.command("/partnerbot", "slow", user="U0REP")
     assert sent.status == 200 and sent.body == ""
     await slack.settle()

@@ -9,11 +9,13 @@ from sqlalchemy import func, select
 import app
 from bot.core import Reply, Request
 from bot.slack import SLACK_KEY
-from handlers import router
 from handlers.caller import Caller
 from handlers.deps import Deps
+from handlers.routes import ThreadKey
+from storage import outbox as outbox_store
 from storage import people as people_store
 from storage.engine import SessionFactory
+from tests.routing import add_routes
 from tests.scenarios.slack.fakes import BOT_ID, BOT_USER, OTHER_TEAM, SlackDriver
 
 
@@ -140,19 +142,33 @@ async def test_a_channel_message_that_mentions_the_bot_is_answered_once(
     assert len(slack.calls("chat.postEphemeral")) == 1
 
 
-async def test_thread_reply_without_mention_goes_to_thread_handlers(
-    slack: SlackDriver, monkeypatch: pytest.MonkeyPatch
+async def test_thread_reply_without_mention_goes_to_the_threads_owner(
+    slack: SlackDriver, slack_deps: Deps, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    seen: list[Request] = []
+    seen: list[tuple[Request, ThreadKey]] = []
 
-    async def follow_up(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
-        seen.append(request)
+    async def follow_up(
+        request: Request, thread: ThreadKey, caller: Caller, deps: Deps
+    ) -> list[Reply]:
+        seen.append((request, thread))
         return [Reply(text="Noted, thanks!", in_thread=True)]
 
-    monkeypatch.setattr(router, "THREAD_REPLIES", (follow_up,))
+    async def never(request: Request, thread: ThreadKey, caller: Caller, deps: Deps) -> list[Reply]:
+        raise AssertionError("a thread with no key of this owner was offered to it")
+
+    add_routes(monkeypatch, threads={"test": follow_up, "other": never})
+    async with slack_deps.sessions() as session, session.begin():
+        await outbox_store.save_thread(
+            session,
+            "test:7",
+            platform="slack",
+            channel_id="C0PARTNER",
+            thread_id="1690000000.000009",
+        )
     await slack.thread_message("the budget is 50k", thread_ts="1690000000.000009")
     await slack.settle()
-    [request] = seen
+    [(request, key)] = seen
+    assert key == ThreadKey(owner="test", ident="7")
     assert not request.mentioned
     assert request.place.thread_id == "1690000000.000009"
     assert request.text == "the budget is 50k"

@@ -6,11 +6,11 @@ import json
 
 import pytest
 
-from bot.core import Button, Field, Form, Reply, Request
+from bot.core import Button, ButtonClick, Field, Form, FormSubmit, Reply, Request
 from bot.core.errors import InvalidInput
-from handlers import router
 from handlers.caller import Caller
 from handlers.deps import Deps
+from tests.routing import add_routes
 from tests.scenarios.slack.fakes import OTHER_TEAM, SlackDriver
 
 FORM = Form(
@@ -46,19 +46,25 @@ def form_handlers(monkeypatch: pytest.MonkeyPatch) -> list[Request]:
     async def open_form(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
         return [Reply(text="Opening the form", form=FORM)]
 
-    async def replace(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
+    async def replace(
+        request: Request, click: ButtonClick, caller: Caller, deps: Deps
+    ) -> list[Reply]:
         return [Reply(text="Thanks, noted.", replace_original=True)]
 
-    async def submit(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
+    async def submit(
+        request: Request, submit: FormSubmit, caller: Caller, deps: Deps
+    ) -> list[Reply]:
         received.append(request)
-        assert request.submit is not None
-        if request.submit.values.get("company") == "?":
+        if submit.values.get("company") == "?":
             raise InvalidInput({"company": "Which company?", "elsewhere": "also wrong"})
-        return [Reply(text=f"Registered {request.submit.values['company']}", in_thread=True)]
+        return [Reply(text=f"Registered {submit.values['company']}", in_thread=True)]
 
-    monkeypatch.setitem(router.COMMANDS, "testform", open_form)
-    monkeypatch.setitem(router.ACTIONS, "test-replace", replace)
-    monkeypatch.setitem(router.FORMS, "test-form", submit)
+    add_routes(
+        monkeypatch,
+        commands={"testform": open_form},
+        actions={"test-replace": replace},
+        forms={"test-form": submit},
+    )
     return received
 
 
@@ -150,12 +156,11 @@ async def test_buttons_keep_their_values(
     async def menu(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
         return [Reply(text="Pick", buttons=(Button("Approve", "test-pick", value="deal:42"),))]
 
-    async def pick(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
+    async def pick(request: Request, click: ButtonClick, caller: Caller, deps: Deps) -> list[Reply]:
         clicks.append(request)
         return []
 
-    monkeypatch.setitem(router.COMMANDS, "testmenu", menu)
-    monkeypatch.setitem(router.ACTIONS, "test-pick", pick)
+    add_routes(monkeypatch, commands={"testmenu": menu}, actions={"test-pick": pick})
     await slack.command("/partnerbot", "testmenu")
     await slack.settle()
     [posted] = slack.calls("chat.postMessage")

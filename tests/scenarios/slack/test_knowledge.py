@@ -4,6 +4,7 @@ handed to the channel manager, whose thread reply reaches the partner."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -90,7 +91,9 @@ async def test_mention_is_answered_in_its_thread_and_feedback_thanks_the_clicker
     await slack.settle()
     assert "already" in slack.calls("chat.postEphemeral")[-1].params["text"]
     async with slack_deps.sessions() as session:
-        rows = await question_store.list_feedback(session, int(helpful["value"]))
+        rows = await question_store.list_feedback(
+            session, json.loads(helpful["value"])["question_id"]
+        )
     assert [r.helpful for r in rows] == [True]
 
 
@@ -111,7 +114,8 @@ async def test_unknown_question_goes_to_the_manager_and_back(
     [to_manager] = [c for c in slack.calls("chat.postMessage") if "bitcoin" in c.params["text"]
                     and c.params["channel"] != "C0PARTNER"]  # fmt: skip
     async with slack_deps.sessions() as session:
-        where = await thread_of(session, f"question:{ask_manager['value']}", "slack")
+        question_id = json.loads(ask_manager["value"])["question_id"]
+        where = await thread_of(session, f"question:{question_id}", "slack")
     assert where is not None and where.channel_id == to_manager.params["channel"]
 
     await slack.event(

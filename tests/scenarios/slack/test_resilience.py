@@ -9,9 +9,10 @@ import pytest
 
 from bot.core import Button, Citation, Fact, Reply, Request
 from bot.slack import flow
-from handlers import messages, router
+from handlers import messages
 from handlers.caller import Caller
 from handlers.deps import Deps
+from tests.routing import add_routes
 from tests.scenarios.slack.fakes import SlackDriver
 
 
@@ -30,7 +31,7 @@ async def test_a_failing_handler_gets_one_neutral_apology(
     async def broken(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
         raise RuntimeError("password=hunter2 leaked in an exception")
 
-    monkeypatch.setitem(router.COMMANDS, "broken", broken)
+    add_routes(monkeypatch, commands={"broken": broken})
     with caplog.at_level(logging.ERROR):
         sent = await slack.command("/partnerbot", "broken", user="U0REP")
         await slack.mention("broken", user="U0REP")
@@ -73,7 +74,7 @@ async def test_oversize_replies_are_cut_to_slack_limits(
     async def big(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
         return [huge]
 
-    monkeypatch.setitem(router.COMMANDS, "big", big)
+    add_routes(monkeypatch, commands={"big": big})
     await slack.command("/partnerbot", "big")
     await slack.settle()
     [call] = slack.calls("chat.postMessage")
@@ -104,7 +105,7 @@ async def test_slow_work_on_a_mention_shows_progress_until_done(
         return [Reply(text="Here you go", in_thread=True)]
 
     monkeypatch.setattr(flow, "PROGRESS_AFTER_SECONDS", 0.05)
-    monkeypatch.setitem(router.COMMANDS, "slow", slow)
+    add_routes(monkeypatch, commands={"slow": slow})
     await slack.mention("slow")
     await slack.settle()
     [added] = slack.calls("reactions.add")

@@ -3,6 +3,7 @@ connector, state checked in the database (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.core import Reply
@@ -11,6 +12,7 @@ from handlers import messages
 from handlers.deps import Deps
 from storage import conversations, partners
 from storage.audit import AuditEntry
+from tests.routing import add_routes
 from tests.scenarios.teams.conftest import make_person
 from tests.scenarios.teams.fakes import (
     ALICE,
@@ -200,18 +202,14 @@ async def test_malformed_json_is_400(teams: TeamsDriver) -> None:
     assert teams.sent() == []
 
 
-async def test_a_failing_turn_apologises_without_details(teams: TeamsDriver, deps: Deps) -> None:
+async def test_a_failing_turn_apologises_without_details(
+    teams: TeamsDriver, deps: Deps, monkeypatch: pytest.MonkeyPatch
+) -> None:
     async def broken(*args: object) -> list[Reply]:
         raise RuntimeError("secret internals")
 
-    from handlers import router
-
-    original = router.COMMANDS["help"]
-    router.COMMANDS["help"] = broken
-    try:
-        await teams.personal("help")
-    finally:
-        router.COMMANDS["help"] = original
+    add_routes(monkeypatch, commands={"help": broken})
+    await teams.personal("help")
     [apology] = teams.sent()
     assert apology.text == messages.APOLOGY
 

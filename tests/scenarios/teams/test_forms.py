@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core import Button, Field, Form, Option, Reply, Request
+from bot.core import Button, ButtonClick, Field, Form, FormSubmit, Option, Reply, Request
 from bot.core.errors import InvalidInput
-from handlers import router
 from handlers.caller import Caller
 from handlers.deps import Deps
+from tests.routing import add_routes
 from tests.scenarios.teams.fakes import CHANNEL_ID, TeamsDriver
 
 FORM = Form(
@@ -37,10 +37,11 @@ async def _open_form(request: Request, caller: Caller, deps: Deps) -> list[Reply
     return [Reply(text="Fill this in, please.", form=FORM)]
 
 
-async def _submit_form(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
-    assert request.submit is not None
+async def _submit_form(
+    request: Request, submit: FormSubmit, caller: Caller, deps: Deps
+) -> list[Reply]:
     SUBMITTED.append(request)
-    values = request.submit.values
+    values = submit.values
     if not values.get("company"):
         raise InvalidInput({"company": "Tell us the company."})
     if values.get("value") == "-1":
@@ -48,7 +49,7 @@ async def _submit_form(request: Request, caller: Caller, deps: Deps) -> list[Rep
     return [Reply(text=f"Registered {values['company']} ({', '.join(values['products'] or [])}).")]
 
 
-async def _vote(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
+async def _vote(request: Request, click: ButtonClick, caller: Caller, deps: Deps) -> list[Reply]:
     return [Reply(text="Thanks for the feedback!", replace_original=True)]
 
 
@@ -59,10 +60,12 @@ async def _ask_vote(request: Request, caller: Caller, deps: Deps) -> list[Reply]
 @pytest.fixture(autouse=True)
 def _test_handlers(monkeypatch: pytest.MonkeyPatch) -> None:
     SUBMITTED.clear()
-    monkeypatch.setitem(router.COMMANDS, "testform", _open_form)
-    monkeypatch.setitem(router.COMMANDS, "testvote", _ask_vote)
-    monkeypatch.setitem(router.FORMS, FORM.form_id, _submit_form)
-    monkeypatch.setitem(router.ACTIONS, "test-vote", _vote)
+    add_routes(
+        monkeypatch,
+        commands={"testform": _open_form, "testvote": _ask_vote},
+        forms={FORM.form_id: _submit_form},
+        actions={"test-vote": _vote},
+    )
 
 
 async def test_form_submit_with_errors_is_resent_then_accepted(teams: TeamsDriver) -> None:

@@ -1,0 +1,8 @@
+"""Everything deal registration answers: registration, the manager's decisions, /deals."""
+
+from __future__ import annotations
+
+from handlers.deals import approval, listing, registration
+from handlers.routes import Routes, merge_routes
+
+ROUTES: Routes = merge_routes(registration.ROUTES, approval.ROUTES, listing.ROUTES)
