@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint, func, select
+from sqlalchemy import ForeignKey, String, UniqueConstraint, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
@@ -126,6 +126,31 @@ async def link_channel(
         channel.team_id = team_id or channel.team_id
     await session.flush()
     return channel
+
+
+async def unlink_channel(
+    session: AsyncSession, partner: Partner, *, platform: str, channel_id: str
+) -> bool:
+    """Unlink a channel from `partner`; False when it was not linked to it."""
+    channel = await get_channel(session, platform, channel_id)
+    if channel is None or channel.partner_id != partner.id:
+        return False
+    if channel in partner.channels:
+        partner.channels.remove(channel)
+    await session.delete(channel)
+    await session.flush()
+    return True
+
+
+async def release_partners(session: AsyncSession, manager_id: int) -> list[str]:
+    """Remove `manager_id` as manager from every partner they own; their names."""
+    stmt = (
+        update(Partner)
+        .where(Partner.manager_id == manager_id)
+        .values(manager_id=None)
+        .returning(Partner.name)
+    )
+    return sorted((await session.scalars(stmt)).all())
 
 
 async def count_partners(session: AsyncSession) -> int:

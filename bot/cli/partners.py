@@ -1,4 +1,4 @@
-"""`partnerbot partners add | link | list`: partners and their channels."""
+"""`partnerbot partners add | link | unlink | list`: partners and their channels."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from bot.cli._output import print_json, print_table, say
-from handlers.admin import operators
+from handlers.admin import offboarding, operators
 from handlers.deps import Deps
 
 NAME = "partners"
@@ -29,6 +29,12 @@ def add_parser(subparsers: Any) -> None:
     link.add_argument("--platform", required=True, choices=("slack", "teams"))
     link.add_argument("--channel", required=True, metavar="ID", help="channel/conversation id")
     link.add_argument("--json", action="store_true", help="print machine-readable output")
+
+    unlink = actions.add_parser("unlink", help="unlink a channel from a partner")
+    unlink.add_argument("name", metavar="NAME")
+    unlink.add_argument("--platform", required=True, choices=("slack", "teams"))
+    unlink.add_argument("--channel", required=True, metavar="ID", help="channel/conversation id")
+    unlink.add_argument("--json", action="store_true", help="print machine-readable output")
 
     listing = actions.add_parser("list", help="every partner with tier, manager and channels")
     listing.add_argument("--json", action="store_true", help="print machine-readable output")
@@ -57,6 +63,22 @@ async def run(args: argparse.Namespace, deps: Deps) -> int:
             print_json(summary.to_json())
         else:
             say(f"Linked {args.platform}:{args.channel} to partner {summary.name}.")
+        return 0
+    if args.partners_action == "unlink":
+        async with deps.sessions() as session, session.begin():
+            partner = await offboarding.unlink(
+                session,
+                args.name,
+                platform=args.platform,
+                channel_id=args.channel,
+                actor=operators.CLI_ACTOR,
+                deps=deps,
+            )
+            name = partner.name
+        if args.json:
+            print_json({"name": name, "platform": args.platform, "channel": args.channel})
+        else:
+            say(f"Unlinked {args.platform}:{args.channel} from partner {name}.")
         return 0
     summaries = await operators.list_partner_summaries(deps)
     if args.json:

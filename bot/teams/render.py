@@ -18,7 +18,7 @@ Decisions per `Reply`:
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from botbuilder.core import CardFactory, MessageFactory, TurnContext
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, Mention, TextFormatTypes
@@ -30,10 +30,16 @@ from bot.teams import cards, inbound
 from bot.teams.markdown import cut, mentioned_users, to_teams
 from handlers import messages
 
-if TYPE_CHECKING:
-    from bot.teams.sender import TeamsSender
-
 logger = logging.getLogger(__name__)
+
+
+class StoredChats(Protocol):
+    """What rendering in a turn needs of the sender (bot.teams.sender.TeamsSender):
+    sending to a conversation whose reference is stored. A protocol, so that the
+    sender may use this module without the two importing each other."""
+
+    async def send_stored(self, destination: Destination, reply: Reply) -> Delivered: ...
+
 
 #: A plain message's text, in characters (well under the ~100 KB message limit).
 MAX_MESSAGE_CHARS = 20_000
@@ -81,7 +87,7 @@ def _with_intro(form: Form, intro: str) -> Form:
 
 
 async def send_replies(
-    turn_context: TurnContext, request: Request, replies: list[Reply], *, sender: TeamsSender
+    turn_context: TurnContext, request: Request, replies: list[Reply], *, sender: StoredChats
 ) -> None:
     """Show `replies` to the person who made `request`, as decided above."""
     sent_privately = False
@@ -109,7 +115,7 @@ async def _replace(turn_context: TurnContext, request: Request, reply: Reply) ->
     return True
 
 
-async def _send_privately(request: Request, reply: Reply, *, sender: TeamsSender) -> bool:
+async def _send_privately(request: Request, reply: Reply, *, sender: StoredChats) -> bool:
     """Send to the actor's stored 1:1 chat; False when there is none (reply in place:
     opening a new chat for every private answer would be too pushy)."""
     destination = Destination(platform="teams", user_id=request.actor.user_id)

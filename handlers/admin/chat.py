@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core import Fact, Reply, Request
 from bot.core.errors import InvalidInput, NotAllowed, NotFound
 from handlers import messages
+from handlers.admin import offboarding
 from handlers.caller import Caller
 from handlers.deps import Deps
 from handlers.routes import Routes
@@ -179,21 +180,30 @@ def _partner_line(partner: partner_store.Partner) -> str:
 
 
 async def managers(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
-    """`managers add <@user>`: make a person a channel manager (admins only)."""
+    """`managers add|remove <@user>`: give or take the manager role (admins only)."""
     if not caller.is_admin:
         raise NotAllowed(messages.ADMIN_ONLY)
     words = request.text.split(maxsplit=1)
-    mentioned = USER_MENTION.findall(words[1]) if len(words) == 2 and words[0] == "add" else []
-    if not mentioned:
-        return [Reply(text="Usage: `partnerbot managers add @person`", visibility="only_actor")]
+    verb = words[0].lower() if words else ""
+    mentioned = USER_MENTION.findall(words[1]) if len(words) == 2 else []
+    if verb not in ("add", "remove") or not mentioned:
+        usage = "Usage: `partnerbot managers add @person` or `partnerbot managers remove @person`"
+        return [Reply(text=usage, visibility="only_actor")]
+    platform, actor = request.actor.platform, _actor_key(request)
+    if verb == "remove" and request.actor.user_id in mentioned:
+        return [Reply(text="Ask another admin to remove you.", visibility="only_actor")]
     names = []
     async with deps.sessions() as session, session.begin():
         for user_id in mentioned:
-            person = await add_manager(
-                session, request.actor.platform, user_id, actor=_actor_key(request), deps=deps
-            )
-            names.append(f"<@{person.user_id}>")
-    return [Reply(text=f"{', '.join(names)} can now manage partners.")]
+            if verb == "add":
+                person = await add_manager(session, platform, user_id, actor=actor, deps=deps)
+                names.append(f"<@{person.user_id}>")
+            else:
+                await offboarding.remove_manager(session, platform, user_id, actor=actor, deps=deps)
+                names.append(f"<@{user_id}>")
+    if verb == "add":
+        return [Reply(text=f"{', '.join(names)} can now manage partners.")]
+    return [Reply(text=f"{', '.join(names)} no longer manage partners.")]
 
 
 async def add_manager(

@@ -19,7 +19,10 @@ _STAFF_LINES = (
     "`/partnerbot partners`: partners with tier and channels",
     "`/deals [status]`: registrations of the partners you own",
 )
-_ADMIN_LINES = ("`/partnerbot managers add <@user>`: make someone a channel manager",)
+_ADMIN_LINES = (
+    "`/partnerbot managers add <@user>`: make someone a channel manager",
+    "`/partnerbot managers remove <@user>`: take the manager role away",
+)
 
 
 def help_lines(*, is_staff: bool, is_admin: bool) -> list[str]:

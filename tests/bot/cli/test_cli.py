@@ -185,3 +185,41 @@ def test_a_new_group_is_one_module(
     monkeypatch.setattr(bot.cli, "GROUPS", (*bot.cli.GROUPS, group))
     assert cli("greet", "world") == 3
     assert capsys.readouterr().out == "hello world on 127.0.0.1\n"
+
+
+def test_offboarding_remove_manager_list_and_unlink(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert (
+        cli("admin", "add-manager", "--platform", "slack", "--user-id", "U1", "--name", "Ann") == 0
+    )
+    assert cli("partners", "add", "Globex", "--manager", "slack:U1") == 0
+    assert cli("partners", "link", "Globex", "--platform", "slack", "--channel", "C42") == 0
+    capsys.readouterr()
+    assert cli("admin", "list", "--json") == 0
+    assert output_json(capsys) == [
+        {"platform": "slack", "user_id": "U1", "name": "Ann", "role": "manager"}
+    ]
+
+    assert cli("admin", "remove-manager", "--platform", "slack", "--user-id", "U1", "--json") == 0
+    assert output_json(capsys) == {
+        "platform": "slack",
+        "user_id": "U1",
+        "name": "Ann",
+        "previous_role": "manager",
+        "released_partners": ["Globex"],
+    }
+    assert cli("admin", "list", "--json") == 0
+    assert output_json(capsys) == []
+    assert cli("partners", "list", "--json") == 0
+    assert output_json(capsys)[0]["manager"] is None  # type: ignore[index]
+    # Removing again is one clear line, not a traceback.
+    assert cli("admin", "remove-manager", "--platform", "slack", "--user-id", "U1") == 1
+    assert "channel manager 'slack:U1' was not found" in capsys.readouterr().err
+
+    assert cli("partners", "unlink", "Globex", "--platform", "slack", "--channel", "C42") == 0
+    assert "Unlinked slack:C42 from partner Globex." in capsys.readouterr().out
+    assert cli("partners", "list", "--json") == 0
+    assert output_json(capsys)[0]["channels"] == []  # type: ignore[index]
+    assert cli("partners", "unlink", "Globex", "--platform", "slack", "--channel", "C42") == 2
+    assert "not linked" in capsys.readouterr().err

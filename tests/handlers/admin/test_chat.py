@@ -120,3 +120,21 @@ async def test_an_external_admin_left_in_the_table_is_still_refused(deps: Deps) 
     [reply] = await say(deps, actor("U-X", external=True), "link Acme")
     assert reply.text == messages.STAFF_ONLY
     assert await list_partner_summaries(deps) == []
+
+
+async def test_an_admin_removes_a_manager_in_chat_and_it_applies_at_once(deps: Deps) -> None:
+    await make(deps, "U-ADM", "admin")
+    await make(deps, "U-MGR", "manager")
+    [listing] = await say(deps, actor("U-MGR"), "partners")
+    assert listing.text != messages.STAFF_ONLY
+    [refused] = await say(deps, actor("U-MGR"), "managers remove <@U-ADM>")
+    assert refused.text == messages.ADMIN_ONLY
+    [self_removal] = await say(deps, actor("U-ADM"), "managers remove <@U-ADM>")
+    assert "another admin" in self_removal.text
+    [done] = await say(deps, actor("U-ADM"), "managers remove <@U-MGR>")
+    assert done.text == "<@U-MGR> no longer manage partners."
+    [now] = await say(deps, actor("U-MGR"), "partners")
+    assert now.text == messages.STAFF_ONLY
+    assert "person.remove_manager" in await audit_actions(deps)
+    [unknown] = await say(deps, actor("U-ADM"), "managers remove <@U-NOBODY>")
+    assert "couldn't find" in unknown.text

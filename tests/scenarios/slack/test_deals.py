@@ -12,9 +12,11 @@ import json
 
 import pytest
 
+from handlers.admin import offboarding
 from handlers.deps import Deps
 from handlers.notify import thread_of
 from scheduling.outbox import deliver_due
+from storage import audit
 from storage import deals as deal_store
 from storage import partners as partner_store
 from storage import people as people_store
@@ -202,3 +204,41 @@ async def test_the_manager_asks_for_info_and_the_partner_answers_in_the_thread(
     async with sessions() as session:
         deal = await deal_store.get_deal(session, 1)
     assert deal is not None and deal.status == "pending"
+
+
+async def test_a_manager_removed_elsewhere_cannot_approve_from_an_old_card(
+    slack: SlackDriver, slack_deps: Deps, sessions: SessionFactory, world: None
+) -> None:
+    view = await _open_modal(slack, "Acme Corp acme.com 50k USD")
+    await slack.submit_view(
+        "deal-register",
+        GOOD,
+        private_metadata=str(view["private_metadata"]),
+        user="U0REP",
+        user_team=OTHER_TEAM,
+    )
+    await slack.settle()
+    await deliver_due(slack_deps, per_channel_interval=0)
+    [card] = [c for c in slack.calls("chat.postMessage") if "Approve" in _buttons(c)]
+    approve = _buttons(card)["Approve"]
+    # `partnerbot admin remove-manager` in another process: its own session and commit.
+    async with sessions() as session, session.begin():
+        removal = await offboarding.remove_manager(
+            session, "slack", "U0MANAGER", actor="cli", deps=slack_deps
+        )
+    assert removal.released == ("Acme", "Beta")
+
+    await slack.click(
+        approve["action_id"], approve["value"], user="U0MANAGER", channel=card.params["channel"]
+    )
+    await slack.settle()
+    refusal = slack.calls("chat.postMessage")[-1]  # in the manager's DM, where the card is
+    assert refusal.params["channel"] == card.params["channel"]
+    assert "couldn't find" in refusal.params["text"]
+    async with sessions() as session:
+        deal = await deal_store.get_deal(session, 1)
+        entries = await audit.list_audit(session)
+    assert deal is not None and deal.status == "pending"
+    assert [e.action for e in entries if e.subject == "slack:U0MANAGER"] == [
+        "person.remove_manager"
+    ]
