@@ -22,7 +22,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import text
+from sqlalchemy import (
+    insert,
+    text,
+)
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from handlers.deals.registration import check_conflict
@@ -99,11 +102,11 @@ async def seed(engine: AsyncEngine, *, rows: int, rng: random.Random) -> list[tu
         )
         if len(batch) == 5000:
             async with sessions() as session, session.begin():
-                await deal_store.add_deals_bulk(session, batch)
+                await session.execute(insert(deal_store.Deal), batch)
             batch = []
     if batch:
         async with sessions() as session, session.begin():
-            await deal_store.add_deals_bulk(session, batch)
+            await session.execute(insert(deal_store.Deal), batch)
     if engine.dialect.name == "postgresql":
         async with engine.begin() as conn:
             await conn.execute(text("ANALYZE deals"))

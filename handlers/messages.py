@@ -10,7 +10,3 @@ NOT_A_PARTNER_CHANNEL = (
     "This conversation isn't linked to a partner yet. "
     "A channel manager can link it with `partnerbot link <partner name>`."
 )
-
-
-def unknown_partner(name: str) -> str:
-    return f"I don't know a partner called *{name}*. `partnerbot partners` lists them."

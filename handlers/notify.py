@@ -12,7 +12,6 @@ from bot.core.delivery import Destination
 from handlers.deps import Deps
 from handlers.routes import ThreadKey
 from storage import outbox
-from storage import partners as partner_store
 from storage.people import Person
 
 
@@ -49,17 +48,6 @@ async def queue_reply(
     )
     deps.outbox_wakeup.set()
     return queued is not None
-
-
-async def partner_destinations(session: AsyncSession, partner_id: int) -> list[Destination]:
-    """Every channel linked to a partner (one per platform and channel)."""
-    partner = await partner_store.get_partner(session, partner_id)
-    if partner is None:
-        return []
-    return [
-        Destination(platform=channel.platform, channel_id=channel.channel_id)  # type: ignore[arg-type]
-        for channel in partner.channels
-    ]
 
 
 def person_destination(person: Person) -> Destination:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 
-from bot.core import Command, Reply, Request
+from bot.core import Command, Reply, Request, logcontext
 from bot.core.codec import action_base
 from bot.core.errors import NotAllowed, NotFound
 from handlers.admin.routes import ROUTES as ADMIN
@@ -54,6 +54,7 @@ async def dispatch(request: Request, deps: Deps) -> list[Reply]:
     The caller (role, partner) is read from the database for every request, so a
     role or link changed anywhere takes effect on the next one."""
     caller = await load_caller(deps.sessions, request)
+    logcontext.bind(partner=caller.channel_partner_name or caller.partner_name)
     try:
         return await _route(request, caller, deps)
     except NotAllowed as exc:

@@ -22,7 +22,6 @@ from sqlalchemy import (
     String,
     Text,
     func,
-    insert,
     literal,
     select,
     text,
@@ -319,12 +318,6 @@ async def list_events(session: AsyncSession, deal_id: int) -> list[DealEvent]:
 
 async def count_deals(session: AsyncSession) -> int:
     return int(await session.scalar(select(func.count()).select_from(Deal)) or 0)
-
-
-async def add_deals_bulk(session: AsyncSession, rows: Sequence[dict[str, object]]) -> None:
-    """Insert many registrations at once (seeding, benchmarks); no events, no checks."""
-    if rows:
-        await session.execute(insert(Deal), list(rows))
 
 
 async def explain_conflict_queries(

@@ -35,10 +35,3 @@ class InvalidInput(PartnerBotError):
         super().__init__(f"invalid input ({detail})")
         self.field_errors = field_errors
         self.form = form
-
-
-class DealConflict(PartnerBotError):
-    def __init__(self, deal_ref: str, kind: str) -> None:
-        super().__init__(f"deal {deal_ref} conflicts ({kind})")
-        self.deal_ref = deal_ref
-        self.kind = kind

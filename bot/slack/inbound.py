@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from bot.core import logcontext
 from bot.core.model import (
     Actor,
     ButtonClick,
@@ -60,6 +61,19 @@ class Inbound:
     response_url: str | None = None
     source_ephemeral: bool = False
     event_id: str | None = None
+
+
+def _bound(inbound: Inbound) -> Inbound:
+    """Name the request in every log line written while it is handled (the work it
+    starts runs in tasks that copy this context)."""
+    request = inbound.request
+    logcontext.bind(
+        platform="slack",
+        channel=request.place.channel_id,
+        request_id=inbound.event_id or request.place.message_id or inbound.trigger_id,
+        partner=None,
+    )
+    return inbound
 
 
 def place_kind(channel_id: str, *, channel_type: str | None = None, name: str = "") -> PlaceKind:
@@ -113,7 +127,7 @@ def from_command(body: dict[str, Any] | SlashCommand, home: Home) -> Inbound:
         text=text,
         command=Command(name=cmd.command.lstrip("/").lower(), text=text),
     )
-    return Inbound(request, trigger_id=cmd.trigger_id, response_url=cmd.response_url)
+    return _bound(Inbound(request, trigger_id=cmd.trigger_id, response_url=cmd.response_url))
 
 
 def strip_mention(text: str, bot_user_id: str | None) -> str:
@@ -147,7 +161,7 @@ def from_message(body: dict[str, Any], home: Home, *, mentioned: bool) -> Inboun
         text=text,
         mentioned=mentioned,
     )
-    return Inbound(request, event_id=envelope.event_id)
+    return _bound(Inbound(request, event_id=envelope.event_id))
 
 
 def from_action(body: dict[str, Any], home: Home) -> Inbound:
@@ -178,11 +192,13 @@ def from_action(body: dict[str, Any], home: Home) -> Inbound:
         place=place,
         click=ButtonClick(action_id=action.action_id, value=value or "", message_id=message_ts),
     )
-    return Inbound(
-        request,
-        trigger_id=payload.trigger_id,
-        response_url=payload.response_url,
-        source_ephemeral=container.is_ephemeral,
+    return _bound(
+        Inbound(
+            request,
+            trigger_id=payload.trigger_id,
+            response_url=payload.response_url,
+            source_ephemeral=container.is_ephemeral,
+        )
     )
 
 
@@ -252,4 +268,4 @@ def from_view(body: dict[str, Any], home: Home) -> Inbound:
         place=place,
         submit=FormSubmit(form_id=view.callback_id, values=values, metadata=origin.m),
     )
-    return Inbound(request, trigger_id=payload.trigger_id)
+    return _bound(Inbound(request, trigger_id=payload.trigger_id))

@@ -38,10 +38,6 @@ class Tasks:
         if not task.cancelled() and task.exception() is not None:
             logger.error("background Slack work failed", exc_info=task.exception())
 
-    @property
-    def pending(self) -> int:
-        return len(self._running)
-
     async def idle(self, *, within: float = 10.0) -> None:
         """Wait until no work is running (work may start more work).
 

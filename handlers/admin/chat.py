@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import Fact, Reply, Request
-from bot.core.errors import InvalidInput, NotAllowed, NotFound
+from bot.core.errors import InvalidInput, NotAllowed
 from handlers import messages
 from handlers.admin import offboarding
 from handlers.caller import Caller
@@ -233,13 +233,6 @@ async def add_manager(
         at=deps.clock(),
     )
     return person
-
-
-async def get_partner_or_fail(session: AsyncSession, name: str) -> partner_store.Partner:
-    partner = await partner_store.get_partner_by_name(session, name)
-    if partner is None:
-        raise NotFound("partner", name)
-    return partner
 
 
 ROUTES = Routes(commands={"link": link_channel, "partners": list_partners, "managers": managers})

@@ -5,10 +5,12 @@ handed to the channel manager, whose thread reply reaches the partner."""
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 import pytest
 
+from bot.core.logcontext import ContextFilter
 from handlers.deps import Deps
 from handlers.knowledge.ingest import ingest
 from handlers.notify import thread_of
@@ -155,3 +157,17 @@ async def test_a_follow_up_in_the_answer_thread_needs_no_mention(
     [_, follow_up] = answer_calls(slack)
     assert follow_up.params["thread_ts"] == thread_ts
     assert "AES-256" in follow_up.params["text"]
+
+
+async def test_log_lines_of_a_slack_request_name_platform_channel_and_partner(
+    slack: SlackDriver, world: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.handler.addFilter(ContextFilter())
+    with caplog.at_level(logging.INFO, logger="handlers"):
+        await slack.mention(
+            "can we pay the invoice in bitcoin?", user="U0REP", user_team=OTHER_TEAM
+        )
+        await slack.settle()
+    [gap] = [r for r in caplog.records if "knowledge gap recorded" in r.getMessage()]
+    assert (gap.platform, gap.channel, gap.partner) == ("slack", "C0PARTNER", "Acme")  # type: ignore[attr-defined]
+    assert gap.request_id != "-"  # type: ignore[attr-defined]
