@@ -14,6 +14,7 @@ from bot.core.codec import decode
 from bot.core.errors import InvalidInput, NotAllowed, NotFound
 from handlers.caller import Caller
 from handlers.deals.forms import DealRef, reason_form, with_values
+from handlers.deals.history import record_change
 from handlers.deals.notices import (
     deal_facts,
     decided_line,
@@ -54,34 +55,6 @@ async def load_for_decision(session: AsyncSession, caller: Caller, deal_id: int)
     return deal
 
 
-async def _transition(
-    session: AsyncSession,
-    deps: Deps,
-    deal: Deal,
-    *,
-    to: str,
-    kind: str,
-    actor_id: int | None,
-    actor_name: str,
-    reason: str | None = None,
-) -> None:
-    now = deps.clock()
-    before = deal.status
-    deal.status = to
-    deal.updated_at = now
-    await deal_store.add_event(
-        session,
-        deal,
-        kind=kind,
-        at=now,
-        actor_id=actor_id,
-        actor_name=actor_name,
-        from_status=before,
-        to_status=to,
-        reason=reason,
-    )
-
-
 async def approve(
     session: AsyncSession, deps: Deps, deal: Deal, *, actor_id: int | None, actor_name: str
 ) -> None:
@@ -96,7 +69,7 @@ async def approve(
     deal.decided_at, deal.decided_by_id, deal.decided_by_name = now, actor_id, actor_name
     deal.protected_until = now + timedelta(days=days)
     kind = "approved" if actor_id is not None else "auto_approved"
-    await _transition(
+    await record_change(
         session,
         deps,
         deal,
@@ -163,26 +136,11 @@ async def _ask_reason(click: ButtonClick, caller: Caller, deps: Deps, form_id: s
         deal = await load_for_decision(session, caller, _ref(click.value))
     if (done := _decided(deal)) is not None:
         return done
-    if form_id == ids.FORM_DEAL_REJECT:
-        form = reason_form(
-            form_id,
-            deal_id=deal.id,
-            title=f"Reject {deal.ref}",
-            label="Reason (shown to the partner)",
-            submit="Reject",
-        )
-    else:
-        form = reason_form(
-            form_id,
-            deal_id=deal.id,
-            title=f"Question on {deal.ref}",
-            label="Your question (posted in the partner's thread)",
-            submit="Ask",
-        )
+    form = reason_form(form_id, deal_id=deal.id)
     return [Reply(text=form.title, form=form, visibility="only_actor")]
 
 
-def _reason(submit: FormSubmit, form_id: str, title: str) -> str:
+def _reason(submit: FormSubmit, form_id: str) -> str:
     raw = submit.values.get("reason")
     reason = raw.strip() if isinstance(raw, str) else ""
     error = None
@@ -192,7 +150,7 @@ def _reason(submit: FormSubmit, form_id: str, title: str) -> str:
         error = f"Keep it under {MAX_REASON} characters."
     if error is not None:
         deal_id = _ref(submit.metadata)
-        form = reason_form(form_id, deal_id=deal_id, title=title, label="Reason", submit="Send")
+        form = reason_form(form_id, deal_id=deal_id)
         raise InvalidInput({"reason": error}, with_values(form, submit.values, {"reason": error}))
     return reason
 
@@ -200,14 +158,14 @@ def _reason(submit: FormSubmit, form_id: str, title: str) -> str:
 async def submit_reject(
     request: Request, submit: FormSubmit, caller: Caller, deps: Deps
 ) -> list[Reply]:
-    reason = _reason(submit, ids.FORM_DEAL_REJECT, "Reject")
+    reason = _reason(submit, ids.FORM_DEAL_REJECT)
     async with deps.sessions() as session, session.begin():
         deal = await load_for_decision(session, caller, _ref(submit.metadata))
         if (done := _decided(deal)) is not None:
             return done
         deal.decided_at, deal.decided_by_id = deps.clock(), caller.person_id
         deal.decided_by_name, deal.decision_reason = caller.name, reason
-        await _transition(
+        await record_change(
             session,
             deps,
             deal,
@@ -229,13 +187,13 @@ async def submit_reject(
 async def submit_info_request(
     request: Request, submit: FormSubmit, caller: Caller, deps: Deps
 ) -> list[Reply]:
-    question = _reason(submit, ids.FORM_DEAL_INFO, "Question")
+    question = _reason(submit, ids.FORM_DEAL_INFO)
     async with deps.sessions() as session, session.begin():
         deal = await load_for_decision(session, caller, _ref(submit.metadata))
         if (done := _decided(deal)) is not None:
             return done
         deal.info_question = question
-        await _transition(
+        await record_change(
             session,
             deps,
             deal,
@@ -261,7 +219,7 @@ async def record_answer(
     session: AsyncSession, deps: Deps, deal: Deal, caller: Caller, answer: str
 ) -> None:
     """The partner answered the info request: back to pending, the manager sees it."""
-    await _transition(
+    await record_change(
         session,
         deps,
         deal,

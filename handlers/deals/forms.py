@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict
 from bot.core import Field, Form, Option, ids
 from bot.core.codec import encode
 from handlers.deals.rules import MAX_COMPANY, MAX_CONTACT, MAX_NOTES, MAX_REASON, STAGES, ParsedText
+from storage.deals import deal_ref
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -81,11 +82,25 @@ def with_values(
     return replace(form, fields=fields, errors=dict(errors))
 
 
-def reason_form(form_id: str, *, deal_id: int, title: str, label: str, submit: str) -> Form:
-    """A one-field form (reject reason, info question, lost reason)."""
+#: form id -> (title, label, submit) of the one-field forms that ask for a reason;
+#: the same words when the form opens and when it comes back with an error.
+_REASON_FORMS = {
+    ids.FORM_DEAL_REJECT: ("Reject {ref}", "Reason (shown to the partner)", "Reject"),
+    ids.FORM_DEAL_INFO: (
+        "Question on {ref}",
+        "Your question (posted in the partner's thread)",
+        "Ask",
+    ),
+    ids.FORM_DEAL_LOST: ("{ref} lost", "Why was it lost?", "Mark lost"),
+}
+
+
+def reason_form(form_id: str, *, deal_id: int) -> Form:
+    """Reject, ask for info, or mark lost: one multiline field, the deal in metadata."""
+    title, label, submit = _REASON_FORMS[form_id]
     return Form(
         form_id=form_id,
-        title=title,
+        title=title.format(ref=deal_ref(deal_id)),
         fields=(Field("reason", label, kind="multiline", required=True, max_length=MAX_REASON),),
         submit_label=submit,
         metadata=encode(DealRef(deal_id=deal_id)),

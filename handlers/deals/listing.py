@@ -16,6 +16,7 @@ from handlers import messages
 from handlers.caller import Caller
 from handlers.deals.approval import extension_card, may_decide
 from handlers.deals.forms import DealRef, reason_form, stage_form, with_values, won_form
+from handlers.deals.history import record_change
 from handlers.deals.notices import (
     deal_facts,
     decision_buttons,
@@ -212,43 +213,8 @@ async def on_mark_lost(
     async with deps.sessions() as session:
         deal = await _load_own(session, caller, _deal_id(click.value))
     _require_active(deal)
-    form = reason_form(
-        ids.FORM_DEAL_LOST,
-        deal_id=deal.id,
-        title=f"{deal.ref} lost",
-        label="Why was it lost?",
-        submit="Mark lost",
-    )
+    form = reason_form(ids.FORM_DEAL_LOST, deal_id=deal.id)
     return [Reply(text=form.title, form=form, visibility="only_actor")]
-
-
-async def _change(
-    session: AsyncSession,
-    deps: Deps,
-    deal: Deal,
-    caller: Caller,
-    *,
-    kind: str,
-    to: str | None = None,
-    reason: str | None = None,
-    detail: dict[str, object] | None = None,
-) -> None:
-    now = deps.clock()
-    before = deal.status
-    deal.status = to or deal.status
-    deal.updated_at = now
-    await deal_store.add_event(
-        session,
-        deal,
-        kind=kind,
-        at=now,
-        actor_id=caller.person_id,
-        actor_name=caller.name,
-        from_status=before,
-        to_status=deal.status,
-        reason=reason,
-        detail=detail,
-    )
 
 
 async def submit_stage(
@@ -263,11 +229,12 @@ async def submit_stage(
         deal = await _load_own(session, caller, _deal_id(submit.metadata))
         _require_active(deal)
         before, deal.stage = deal.stage, stage
-        await _change(
+        await record_change(
             session,
             deps,
             deal,
-            caller,
+            actor_id=caller.person_id,
+            actor_name=caller.name,
             kind="stage_changed",
             detail={"from_stage": before, "to_stage": stage},
         )
@@ -298,11 +265,12 @@ async def submit_won(
             errors = {"amount": sentence(str(exc))}
             raise InvalidInput(errors, with_values(form, submit.values, errors)) from exc
         deal.won_amount_cents = cents
-        await _change(
+        await record_change(
             session,
             deps,
             deal,
-            caller,
+            actor_id=caller.person_id,
+            actor_name=caller.name,
             kind="won",
             to=deal_store.WON,
             detail={"amount_cents": cents},
@@ -319,20 +287,23 @@ async def submit_lost(
     raw = submit.values.get("reason")
     reason = raw.strip() if isinstance(raw, str) else ""
     if not reason or len(reason) > MAX_REASON:
-        form = reason_form(
-            ids.FORM_DEAL_LOST,
-            deal_id=_deal_id(submit.metadata),
-            title="Lost",
-            label="Why was it lost?",
-            submit="Mark lost",
-        )
+        form = reason_form(ids.FORM_DEAL_LOST, deal_id=_deal_id(submit.metadata))
         errors = {"reason": f"Give a short reason (at most {MAX_REASON} characters)."}
         raise InvalidInput(errors, with_values(form, submit.values, errors))
     async with deps.sessions() as session, session.begin():
         deal = await _load_own(session, caller, _deal_id(submit.metadata))
         _require_active(deal)
         deal.lost_reason = reason
-        await _change(session, deps, deal, caller, kind="lost", to=deal_store.LOST, reason=reason)
+        await record_change(
+            session,
+            deps,
+            deal,
+            actor_id=caller.person_id,
+            actor_name=caller.name,
+            kind="lost",
+            to=deal_store.LOST,
+            reason=reason,
+        )
         text = f"*{deal.ref}* ({deal.company}) was lost: {reason}"
         await post_to_partner(session, deps, deal, Reply(text=text))
         await post_to_manager(session, deps, deal, Reply(text=f"{deal.partner.name}: {text}"))
@@ -358,11 +329,12 @@ async def on_request_extension(
             ]
         deal.extension_status = deal_store.EXTENSION_REQUESTED
         deal.extension_requested_at = deps.clock()
-        await _change(
+        await record_change(
             session,
             deps,
             deal,
-            caller,
+            actor_id=caller.person_id,
+            actor_name=caller.name,
             kind="extension_requested",
             detail={"protected_until": when(deal.protected_until)},
         )

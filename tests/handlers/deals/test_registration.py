@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import text
 
-from bot.core import Place, Request
+from bot.core import Form, Place, Request
 from bot.core.errors import InvalidInput
 from handlers.deals.export import import_house_accounts
 from handlers.deps import Deps
@@ -163,6 +163,10 @@ async def test_reject_needs_a_reason_which_the_partner_sees(
     with pytest.raises(InvalidInput) as info:
         await submit(deps, MANAGER, MANAGER_DM, ask.form, {"reason": "  "})
     assert set(info.value.field_errors) == {"reason"}
+    shown_again = info.value.form
+    assert isinstance(shown_again, Form)  # the same form, with its own words, and the error
+    assert (shown_again.title, shown_again.submit_label) == (ask.form.title, ask.form.submit_label)
+    assert [f.label for f in shown_again.fields] == [f.label for f in ask.form.fields]
     await submit(deps, MANAGER, MANAGER_DM, ask.form, {"reason": "Direct sales owns this one."})
     await deliver(deps)
     decision = sender.to_channel("C-ACME")[-1]

@@ -1,0 +1,40 @@
+"""The audit trail of a registration: every change of its status or details is an event."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers.deps import Deps
+from storage import deals as deal_store
+from storage.deals import Deal
+
+
+async def record_change(
+    session: AsyncSession,
+    deps: Deps,
+    deal: Deal,
+    *,
+    kind: str,
+    actor_id: int | None,
+    actor_name: str,
+    to: str | None = None,
+    reason: str | None = None,
+    detail: dict[str, object] | None = None,
+) -> None:
+    """Move `deal` to status `to` (or keep its status) and write the `deal_events` row."""
+    now = deps.clock()
+    before = deal.status
+    deal.status = to or deal.status
+    deal.updated_at = now
+    await deal_store.add_event(
+        session,
+        deal,
+        kind=kind,
+        at=now,
+        actor_id=actor_id,
+        actor_name=actor_name,
+        from_status=before,
+        to_status=deal.status,
+        reason=reason,
+        detail=detail,
+    )
