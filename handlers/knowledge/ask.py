@@ -57,13 +57,18 @@ async def answer_question(
 
 
 async def access_for(deps: Deps, caller: Caller) -> Access:
-    """Staff see everything; a partner person sees what their partner's tier may."""
-    if caller.is_staff:
-        return Access(staff=True)
+    """What an answer to `caller` may quote. In a partner's channel, what that partner's
+    tier may see, whoever asks (staff included): everyone there reads the answer.
+    Elsewhere staff see everything, and a partner person what their partner's tier may."""
+    partner_id = caller.channel_partner_id
+    if partner_id is None:
+        if caller.is_staff:
+            return Access(staff=True)
+        partner_id = caller.acting_partner_id
     tier = None
-    if caller.acting_partner_id is not None:
+    if partner_id is not None:
         async with deps.sessions() as session:
-            partner = await partner_store.get_partner(session, caller.acting_partner_id)
+            partner = await partner_store.get_partner(session, partner_id)
             tier = partner.tier if partner is not None else None
     return Access(staff=False, tier=tier)
 
@@ -166,7 +171,16 @@ async def on_feedback(request: Request, caller: Caller, deps: Deps) -> list[Repl
     question_id = question_id_of(request)
     helpful = request.click.action_id.startswith(ids.KB_HELPFUL)
     async with deps.sessions() as session, session.begin():
-        question = await question_store.get_question(session, question_id) if question_id else None
+        question = (
+            await question_store.get_question_asked_by(
+                session,
+                question_id,
+                person_id=caller.person_id,
+                partner_id=caller.acting_partner_id,
+            )
+            if question_id
+            else None
+        )
         if question is None:
             return [Reply(text="That answer is no longer on record.", visibility="only_actor")]
         recorded = await question_store.add_feedback(

@@ -36,7 +36,16 @@ async def ask_manager(request: Request, caller: Caller, deps: Deps) -> list[Repl
     """ "Ask my channel manager": send the question to the partner's manager."""
     question_id = question_id_of(request)
     async with deps.sessions() as session, session.begin():
-        question = await question_store.get_question(session, question_id) if question_id else None
+        question = (
+            await question_store.get_question_asked_by(
+                session,
+                question_id,
+                person_id=caller.person_id,
+                partner_id=caller.acting_partner_id,
+            )
+            if question_id
+            else None
+        )
         if question is None:
             return [Reply(text="That question is no longer on record.", visibility="only_actor")]
         partner = (
