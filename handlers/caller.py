@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.core import Request
 from handlers.caller_cache import CallerCache
+from handlers.fields import display_name
 from storage import partners as partner_store
 from storage import people as people_store
 from storage.engine import SessionFactory
@@ -94,7 +95,7 @@ async def _load_caller(sessions: SessionFactory, request: Request) -> Caller:
     return Caller(
         person_id=known.id,
         role=known.role,
-        name=known.name or actor.name or actor.user_id,
+        name=display_name(known.name or actor.name or actor.user_id),
         is_external=known.is_external,
         partner_id=known.partner_id,
         partner_name=known.partner_name if known.partner_id is not None else None,
@@ -108,7 +109,7 @@ def _must_record(known: people_store.PersonInPlace, request: Request) -> bool:
     actor, place = request.actor, request.place
     return people_store.upsert_would_change(
         known,
-        name=actor.name or None,
+        name=display_name(actor.name) or None,
         is_external=actor.is_external,
         dm_channel_id=place.channel_id if place.kind == "dm" else None,
     ) or (
@@ -124,7 +125,7 @@ async def _record_caller(sessions: SessionFactory, request: Request) -> Caller:
             session,
             actor.platform,
             actor.user_id,
-            name=actor.name or None,
+            name=display_name(actor.name) or None,
             is_external=actor.is_external,
             dm_channel_id=place.channel_id if place.kind == "dm" else None,
         )
@@ -144,7 +145,7 @@ async def _record_caller(sessions: SessionFactory, request: Request) -> Caller:
         return Caller(
             person_id=person.id,
             role=person.role,
-            name=person.name or actor.name or actor.user_id,
+            name=display_name(person.name or actor.name or actor.user_id),
             is_external=person.is_external,
             partner_id=person.partner_id,
             partner_name=partner_name,

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import Reply, Request, ids
 from bot.core.errors import InvalidInput, NotAllowed, NotFound
+from handlers import fields
 from handlers.caller import Caller
 from handlers.deals.forms import DealRef, load, reason_form, with_values
 from handlers.deals.notices import (
@@ -179,7 +180,7 @@ async def _ask_reason(request: Request, caller: Caller, deps: Deps, form_id: str
 def _reason(request: Request, form_id: str, title: str) -> str:
     assert request.submit is not None
     raw = request.submit.values.get("reason")
-    reason = raw.strip() if isinstance(raw, str) else ""
+    reason = fields.typed_text(raw) if isinstance(raw, str) else ""
     error = None
     if not reason:
         error = "Please write something the partner can act on."

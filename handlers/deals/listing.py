@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import Button, Reply, Request, ids
 from bot.core.errors import InvalidInput, NotAllowed, NotFound
-from handlers import messages
+from handlers import fields, messages
 from handlers.caller import Caller
 from handlers.deals.approval import extension_card, may_decide
 from handlers.deals.forms import DealRef, dump, load, reason_form, stage_form, with_values, won_form
@@ -306,7 +306,7 @@ async def submit_won(request: Request, caller: Caller, deps: Deps) -> list[Reply
 async def submit_lost(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
     assert request.submit is not None
     raw = request.submit.values.get("reason")
-    reason = raw.strip() if isinstance(raw, str) else ""
+    reason = fields.typed_text(raw) if isinstance(raw, str) else ""
     if not reason or len(reason) > MAX_REASON:
         form = reason_form(
             ids.FORM_DEAL_LOST,

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import Reply, Request, ids
 from bot.core.errors import InvalidInput, NotAllowed
-from handlers import messages
+from handlers import fields, messages
 from handlers.caller import Caller
 from handlers.deals import approval as deal_approval
 from handlers.deals import listing as deal_listing
@@ -315,7 +315,8 @@ async def answer_in_thread(request: Request, caller: Caller, deps: Deps) -> list
             or caller.is_staff
         ):
             return []
-        await deal_approval.record_answer(session, deps, deal, caller, request.text.strip())
+        answer = fields.typed_text(request.text)
+        await deal_approval.record_answer(session, deps, deal, caller, answer)
     return [
         Reply(
             text="Thanks, I've passed your answer to your channel manager.",

@@ -16,6 +16,7 @@ import openai
 
 from bot.core import Button, Citation, Field, Form, Reply, Request, ids
 from bot.core.errors import InvalidInput
+from handlers import fields
 from handlers.caller import Caller
 from handlers.deps import Deps
 from handlers.knowledge.answer import Answer, compose_extractive, compose_llm
@@ -121,6 +122,9 @@ async def ask(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
 async def _answer_and_record(
     request: Request, caller: Caller, deps: Deps, question: str
 ) -> list[Reply]:
+    question = fields.question(question)
+    if not question:
+        return [Reply(text=EMPTY_QUESTION, visibility="only_actor")]
     access = await access_for(deps, caller)
     answer, _ = await answer_question(deps, question, access=access)
     place = request.place

@@ -8,6 +8,7 @@ import logging
 
 from bot.core import Reply, Request
 from bot.core.delivery import Destination
+from handlers import fields
 from handlers.caller import Caller
 from handlers.deps import Deps
 from handlers.notify import person_destination, queue_reply, thread_key_at
@@ -96,7 +97,7 @@ async def ask_manager(request: Request, caller: Caller, deps: Deps) -> list[Repl
 async def answer_from_manager(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
     """A reply in a `question:<id>` thread: relay it to the partner; else []."""
     place = request.place
-    text = request.text.strip()
+    text = fields.typed_text(request.text)
     if place.thread_id is None or not text:
         return []
     async with deps.sessions() as session, session.begin():
