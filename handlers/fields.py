@@ -39,6 +39,8 @@ COMPANY_MAX = _width(Deal.__table__, "company")
 HOUSE_TEXT_MAX = _width(HouseAccount.__table__, "company")
 #: A question longer than this is not a question (Slack caps a message at 40,000).
 QUESTION_MAX = 4_000
+#: The largest row id (an SQL INTEGER); a larger one in a button is no row of ours.
+ROW_ID_MAX = 2**31 - 1
 
 #: C0 and C1 control characters except tab and newline (U+0000 is refused by
 #: PostgreSQL; ESC starts terminal escape sequences), DEL, and lone surrogates
@@ -196,3 +198,14 @@ def question(raw: str | None) -> str:
         InvalidInput: longer than QUESTION_MAX.
     """
     return typed_text(raw, field="question", limit=QUESTION_MAX)
+
+
+def row_id(raw: str | None) -> int | None:
+    """A row id carried by a button or a thread key (`"42"` -> 42); None when it is not
+    one: not ASCII digits ("²" is a digit to `str.isdigit`), or past an INTEGER, which
+    PostgreSQL would refuse to compare."""
+    value = (raw or "").strip()
+    if not (value.isascii() and value.isdigit()) or len(value) > len(str(ROW_ID_MAX)):
+        return None
+    number = int(value)
+    return number if 0 < number <= ROW_ID_MAX else None

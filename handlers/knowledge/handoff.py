@@ -29,8 +29,7 @@ def thread_of_answer(request: Request) -> str | None:
 
 def question_id_of(request: Request) -> int | None:
     assert request.click is not None
-    raw = request.click.value or request.click.action_id.rpartition(":")[2]
-    return int(raw) if raw.isdigit() else None
+    return fields.row_id(request.click.value or request.click.action_id.rpartition(":")[2])
 
 
 async def ask_manager(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
@@ -106,10 +105,8 @@ async def answer_from_manager(request: Request, caller: Caller, deps: Deps) -> l
         )
         if key is None or not key.startswith(THREAD_PREFIX):
             return []
-        suffix = key[len(THREAD_PREFIX) :]
-        question = (
-            await question_store.get_question(session, int(suffix)) if suffix.isdigit() else None
-        )
+        question_id = fields.row_id(key[len(THREAD_PREFIX) :])
+        question = await question_store.get_question(session, question_id) if question_id else None
         if question is None:
             return []
         if not caller.is_staff:

@@ -87,3 +87,10 @@ def test_punycode_that_does_not_decode_is_not_a_domain(domain: str) -> None:
 )
 def test_export_cells(cell: str, safe: str) -> None:
     assert safe_cell(cell) == safe
+
+
+def test_row_ids_from_buttons() -> None:
+    assert fields.row_id("42") == 42
+    assert fields.row_id(str(fields.ROW_ID_MAX)) == fields.ROW_ID_MAX
+    for bad in ("", "0", "-1", "\u00b2", "\u0664\u0662", "2147483648", "9" * 400, "4 2"):
+        assert fields.row_id(bad) is None, bad

@@ -127,3 +127,13 @@ async def test_a_manager_asking_in_a_dm_still_sees_everything(
     await slack.settle()
     [answer] = answer_calls(slack)
     assert "20%" in answer.params["text"]
+
+
+@pytest.mark.parametrize("value", ["9" * 30, "2147483648", "\u00b2", "-1", "0"])
+async def test_a_question_id_that_is_no_row_is_not_on_record(
+    slack: SlackDriver, world: None, value: str
+) -> None:
+    await slack.click(f"kb-helpful:{value}", value, user="U0GOLD", channel="C0GOLD")
+    await slack.settle()
+    [reply] = slack.calls("chat.postEphemeral")
+    assert "no longer on record" in reply.params["text"]
