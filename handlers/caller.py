@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core import Request
+from handlers.fields import display_name
 from storage import partners as partner_store
 from storage import people as people_store
 from storage.engine import SessionFactory
@@ -66,7 +67,7 @@ async def load_caller(sessions: SessionFactory, request: Request) -> Caller:
     return Caller(
         person_id=known.id,
         role=known.role,
-        name=known.name or actor.name or actor.user_id,
+        name=display_name(known.name or actor.name or actor.user_id),
         is_external=known.is_external,
         partner_id=known.partner_id,
         partner_name=known.partner_name if known.partner_id is not None else None,
@@ -80,7 +81,7 @@ def _must_record(known: people_store.PersonInPlace, request: Request) -> bool:
     actor, place = request.actor, request.place
     return people_store.upsert_would_change(
         known,
-        name=actor.name or None,
+        name=display_name(actor.name) or None,
         is_external=actor.is_external,
         dm_channel_id=place.channel_id if place.kind == "dm" else None,
     ) or (
@@ -96,7 +97,7 @@ async def _record_caller(sessions: SessionFactory, request: Request) -> Caller:
             session,
             actor.platform,
             actor.user_id,
-            name=actor.name or None,
+            name=display_name(actor.name) or None,
             is_external=actor.is_external,
             dm_channel_id=place.channel_id if place.kind == "dm" else None,
         )
@@ -116,7 +117,7 @@ async def _record_caller(sessions: SessionFactory, request: Request) -> Caller:
         return Caller(
             person_id=person.id,
             role=person.role,
-            name=person.name or actor.name or actor.user_id,
+            name=display_name(person.name or actor.name or actor.user_id),
             is_external=person.is_external,
             partner_id=person.partner_id,
             partner_name=partner_name,

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, String, Text, UniqueConstraint, select
+from sqlalchemy import JSON, Boolean, ForeignKey, String, Text, UniqueConstraint, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -91,7 +91,25 @@ async def add_question(
 
 
 async def get_question(session: AsyncSession, question_id: int) -> Question | None:
+    """Any question by id: only for the bot's own bookkeeping (a manager's thread), never
+    for an id a person sent; those go through `get_question_asked_by`."""
     return await session.get(Question, question_id)
+
+
+async def get_question_asked_by(
+    session: AsyncSession, question_id: int, *, person_id: int, partner_id: int | None
+) -> Question | None:
+    """The question `question_id` if this person asked it, or it was asked for the
+    partner they act for (its answer was shown to that partner); else None.
+
+    Question ids are sequential, so an id from a button or card is a guess until
+    this says whose it is.
+    """
+    whose = Question.person_id == person_id
+    if partner_id is not None:
+        whose = or_(whose, Question.partner_id == partner_id)
+    stmt = select(Question).where(Question.id == question_id, whose)
+    return (await session.scalars(stmt)).one_or_none()
 
 
 async def find_thread_question(

@@ -10,13 +10,16 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from storage.base import Base, UTCDateTime, utcnow
 
+#: The width of `partners.name_key`.
+NAME_KEY_MAX = 200
+
 
 class Partner(Base):
     __tablename__ = "partners"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
-    name_key: Mapped[str] = mapped_column(String(200), unique=True)
+    name_key: Mapped[str] = mapped_column(String(NAME_KEY_MAX), unique=True)
     tier: Mapped[str | None] = mapped_column(String(50))
     region: Mapped[str | None] = mapped_column(String(50))
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
@@ -47,8 +50,10 @@ class PartnerChannel(Base):
 
 
 def name_key(name: str) -> str:
-    """The case- and space-insensitive key a partner name is unique by."""
-    return " ".join(name.split()).casefold()
+    """The case- and space-insensitive key a partner name is unique by. Case folding
+    can triple a name ("ß" -> "ss", "ﬃ" -> "ffi"), so the key is cut to its column:
+    two names that agree on that much are one partner."""
+    return " ".join(name.split()).casefold()[:NAME_KEY_MAX]
 
 
 async def get_partner_by_name(session: AsyncSession, name: str) -> Partner | None:

@@ -27,12 +27,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import re
 import sys
 from collections.abc import Callable, Sequence
 from types import ModuleType
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_settings import SettingsError
 
 from bot.cli import admin, db, deals, jobs, kb, partners, serve, shell
 from bot.cli._database import dispose, prepare_database
@@ -65,10 +67,21 @@ def _group_name(group: ModuleType) -> str:
     return str(getattr(group, "NAME", group.__name__.rsplit(".", 1)[-1]))
 
 
-def config_error_line(exc: ValidationError | ConfigError) -> str:
+#: How pydantic-settings names the field whose value it could not decode.
+_SETTINGS_FIELD = re.compile(r'field "(\w+)"')
+
+
+def config_error_line(exc: ValidationError | ConfigError | SettingsError) -> str:
     """One line naming the offending variable, for a settings failure."""
     if isinstance(exc, ConfigError):
         return f"configuration error: {exc}"
+    if isinstance(exc, SettingsError):  # a list or dict setting that is not JSON
+        found = _SETTINGS_FIELD.search(str(exc))
+        variable = found.group(1).upper() if found else "a setting"
+        return (
+            f"configuration error: {variable} is not valid JSON "
+            "(e.g. DEAL_AUTO_APPROVE='{\"gold\": 25000}', DEAL_PRODUCTS='[\"Platform\"]')"
+        )
     problems = []
     for error in exc.errors():
         cause = (error.get("ctx") or {}).get("error")
@@ -103,7 +116,7 @@ def run_cli(
     args = parse_args(sys.argv[1:] if argv is None else argv)
     try:
         settings = load_settings()
-    except (ValidationError, ConfigError) as exc:
+    except (ValidationError, ConfigError, SettingsError) as exc:
         print(config_error_line(exc), file=sys.stderr)
         return 2
     configure_logging(settings.log_level)

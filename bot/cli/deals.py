@@ -52,6 +52,12 @@ async def run(args: argparse.Namespace, deps: Deps) -> int:
             rows = list(csv.DictReader(handle))
     except OSError as exc:
         raise CliError(f"can't read {args.file}: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise CliError(
+            f"{args.file} is not UTF-8 text (byte {exc.start}); save it as UTF-8"
+        ) from exc
+    except csv.Error as exc:  # e.g. a field over the csv module's 131,072-character limit
+        raise CliError(f"{args.file} is not a CSV file this can read: {exc}") from exc
     report = await deal_export.import_house_accounts(deps, rows)
     if args.json:
         print_json({"added": report.added, "updated": report.updated})

@@ -12,6 +12,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.cli._database import safe_url
+from bot.cli._errors import CliError
 from bot.core.settings import Settings
 from handlers.deps import Deps
 
@@ -76,7 +77,13 @@ async def run(args: argparse.Namespace, deps: Deps) -> int:
         loop.add_signal_handler(signum, stop.set)
     try:
         site = web.TCPSite(runner, settings.host, settings.port)
-        await site.start()
+        try:
+            await site.start()
+        except OSError as exc:  # in use, not an address of this machine, no such host
+            reason = exc.strerror or str(exc) or type(exc).__name__
+            raise CliError(
+                f"can't listen on {settings.host}:{settings.port} (HOST, PORT): {reason}"
+            ) from exc
         port = _bound_port(runner, settings.port)
         logger.info("PartnerBot listening on http://%s:%d", settings.host, port)
         for line in describe(settings):

@@ -3,15 +3,21 @@ by app.py from the environment and `.env`."""
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./partnerbot.db"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_DEAL_PRODUCTS = ("Platform", "Analytics", "Integrations", "Support plan", "Training")
 _PLACEHOLDERS = {"changeme", "change-me", "xoxb-your-token", "your-secret", "todo"}
+#: One label of a host name (RFC 1123): letters, digits and inner hyphens.
+_HOST_LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)")
 
 
 class ConfigError(ValueError):
@@ -36,7 +42,7 @@ class Settings(BaseSettings):
     openai_base_url: str | None = None
     openai_model: str = "gpt-4o-mini"
     host: str = "127.0.0.1"
-    port: int = 3978
+    port: int = Field(default=3978, ge=0, le=65535)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
 
     # Deal registration (optional; the defaults work with no configuration).
@@ -68,6 +74,20 @@ class Settings(BaseSettings):
     @classmethod
     def _trailing_slash(cls, value: str) -> str:
         return value if value.endswith("/") else value + "/"
+
+    @field_validator("host")
+    @classmethod
+    def _host(cls, value: str) -> str:
+        host = value.strip()
+        try:
+            ipaddress.ip_address(host)
+            return host
+        except ValueError:
+            pass
+        labels = host.removesuffix(".").split(".")
+        if len(host) > 253 or not all(_HOST_LABEL.fullmatch(label) for label in labels):
+            raise ConfigError(f"HOST {value!r} is not an IP address or a host name")
+        return host
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -106,6 +126,10 @@ class Settings(BaseSettings):
             raise ConfigError(
                 "DATABASE_URL must be a sqlite+aiosqlite:// or postgresql+asyncpg:// URL"
             )
+        try:
+            make_url(self.async_database_url)
+        except (ArgumentError, ValueError) as exc:
+            raise ConfigError(f"DATABASE_URL is not a valid database URL ({exc})") from exc
         return self
 
     @property

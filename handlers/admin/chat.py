@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import Fact, Reply, Request
 from bot.core.errors import InvalidInput, NotAllowed
-from handlers import messages
+from handlers import fields, messages
 from handlers.admin import offboarding
 from handlers.caller import Caller
 from handlers.deps import Deps
@@ -42,25 +42,37 @@ def parse_partner_spec(text: str) -> PartnerSpec:
     """
     options: dict[str, str] = {}
     errors: dict[str, str] = {}
+    text = fields.plain(text)
     for key, raw in OPTION.findall(text):
         name = _OPTION_NAMES.get(key.lower())
         if name is None:
-            errors[key] = f"unknown option {key}= (use tier=, region=, tz=)"
+            errors[key[:50]] = f"unknown option {key[:50]}= (use tier=, region=, tz=)"
             continue
         options[name] = raw.strip("\"'")
-    name = " ".join(OPTION.sub("", text).split())
-    if not name:
+    name = fields.one_line(OPTION.sub("", text))
+    checked: dict[str, str | None] = {}
+    for option, check in (
+        ("name", fields.partner_name),
+        ("tier", fields.tier),
+        ("region", fields.region),
+    ):
+        try:
+            checked[option] = check(name if option == "name" else options.get(option))
+        except InvalidInput as exc:
+            errors.update(exc.field_errors)
+    if "name" in errors and not any(ch.isalnum() for ch in name):
         errors["name"] = "give the partner's name, e.g. `link Acme Corp tier=gold`"
     if "timezone" in options:
         try:
             ZoneInfo(options["timezone"])
-        except (ZoneInfoNotFoundError, ValueError):
-            errors["timezone"] = f"unknown time zone {options['timezone']!r} (e.g. Europe/Berlin)"
-    if len(name) > 200:
-        errors["name"] = "a partner name has at most 200 characters"
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            shown = options["timezone"][:80]
+            errors["timezone"] = f"unknown time zone {shown!r} (e.g. Europe/Berlin)"
     if errors:
         raise InvalidInput(errors)
-    return PartnerSpec(name, options.get("tier"), options.get("region"), options.get("timezone"))
+    return PartnerSpec(
+        checked["name"] or "", checked["tier"], checked["region"], options.get("timezone")
+    )
 
 
 def _actor_key(request: Request) -> str:

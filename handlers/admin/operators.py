@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.errors import InvalidInput, NotFound
+from handlers import fields
 from handlers.admin.chat import add_manager, link_in_session
 from handlers.deps import Deps
 from storage import audit
@@ -74,8 +75,9 @@ def parse_person_key(key: str, *, field: str = "manager") -> tuple[str, str]:
     """
     platform, _, user_id = key.partition(":")
     if platform not in PLATFORMS or not user_id.strip():
-        raise InvalidInput({field: f"expected PLATFORM:USER_ID (e.g. slack:U123), got {key!r}"})
-    return platform, user_id.strip()
+        shown = fields.one_line(key)[:80]
+        raise InvalidInput({field: f"expected PLATFORM:USER_ID (e.g. slack:U123), got {shown!r}"})
+    return platform, fields.user_id(user_id, field=field)
 
 
 def _check_timezone(timezone: str | None) -> None:
@@ -83,9 +85,10 @@ def _check_timezone(timezone: str | None) -> None:
         return
     try:
         ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
+        shown = fields.one_line(timezone)[:80]
         raise InvalidInput(
-            {"timezone": f"unknown time zone {timezone!r} (e.g. Europe/Berlin)"}
+            {"timezone": f"unknown time zone {shown!r} (e.g. Europe/Berlin)"}
         ) from exc
 
 
@@ -131,9 +134,8 @@ async def add_partner(
         InvalidInput: empty name, unknown time zone, malformed manager.
         NotAllowed: the manager belongs to an external organisation.
     """
-    name = " ".join(name.split())
-    if not name or len(name) > 200:
-        raise InvalidInput({"name": "give the partner's name (at most 200 characters)"})
+    name = fields.partner_name(name)
+    tier, region = fields.tier(tier), fields.region(region)
     _check_timezone(timezone)
     manager_key = parse_person_key(manager) if manager else None
     async with deps.sessions() as session, session.begin():
@@ -188,8 +190,7 @@ async def link_partner_channel(
     """
     if platform not in PLATFORMS:
         raise InvalidInput({"platform": f"unknown platform {platform!r}"})
-    if not channel_id.strip():
-        raise InvalidInput({"channel": "give the channel or conversation id"})
+    channel_id = fields.channel_id(channel_id)
     async with deps.sessions() as session, session.begin():
         partner = await partner_store.get_partner_by_name(session, name)
         if partner is None:
@@ -198,7 +199,7 @@ async def link_partner_channel(
             session,
             partner,
             platform=platform,
-            channel_id=channel_id.strip(),
+            channel_id=channel_id,
             team_id=team_id,
             actor=actor,
             created=False,
@@ -229,6 +230,7 @@ async def add_manager_by_operator(
     """
     if platform not in PLATFORMS:
         raise InvalidInput({"platform": f"unknown platform {platform!r}"})
+    user_id, name = fields.user_id(user_id), fields.person_name(name)
     async with deps.sessions() as session, session.begin():
         person = await add_manager(session, platform, user_id, actor=actor, deps=deps, name=name)
         return PersonSummary(person.platform, person.user_id, person.name, person.role)
@@ -251,6 +253,7 @@ async def set_up_local_user(
     whose channel is this one. Returns the partner the channel belongs to, if any.
     """
     actor = f"{platform}:{user_id}"
+    partner_name = fields.partner_name(partner_name) if partner_name is not None else None
     async with deps.sessions() as session, session.begin():
         if role == "manager":
             person = await people_store.get_person(session, platform, user_id)

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core import ButtonClick, FormSubmit, Reply, Request, ids
 from bot.core.codec import decode
 from bot.core.errors import InvalidInput, NotAllowed, NotFound
+from handlers import fields
 from handlers.caller import Caller
 from handlers.deals.forms import DealRef, reason_form, with_values
 from handlers.deals.history import record_change
@@ -142,7 +143,7 @@ async def _ask_reason(click: ButtonClick, caller: Caller, deps: Deps, form_id: s
 
 def _reason(submit: FormSubmit, form_id: str) -> str:
     raw = submit.values.get("reason")
-    reason = raw.strip() if isinstance(raw, str) else ""
+    reason = fields.typed_text(raw) if isinstance(raw, str) else ""
     error = None
     if not reason:
         error = "Please write something the partner can act on."

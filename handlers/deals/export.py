@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from bot.core.errors import InvalidInput, NotFound
+from handlers import fields
 from handlers.deals.rules import normalise_domain
 from handlers.deps import Deps
 from storage import deals as deal_store
@@ -22,6 +23,19 @@ EXPORT_COLUMNS = (
     "stage", "status", "conflict", "submitted_at", "decided_at", "decided_by",
     "decision_reason", "protected_until", "extension_status", "won_amount", "lost_reason",
 )  # fmt: skip
+
+
+#: A cell starting with one of these is a formula to Excel, LibreOffice and Google
+#: Sheets (OWASP "CSV Injection": `=HYPERLINK(...)`, `@SUM(...)`, `+cmd|...`).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def safe_cell(value: str) -> str:
+    """A cell fit for a spreadsheet and a terminal: control characters (terminal escape
+    sequences start with ESC) and bidi overrides dropped, and a formula prefix
+    neutralised with a leading single quote, as OWASP advises."""
+    cell = fields.plain(value)
+    return f"'{cell}" if cell.startswith(FORMULA_PREFIXES) else cell
 
 
 def _money(cents: int | None) -> str:
@@ -53,29 +67,28 @@ async def export_deals_csv(
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(EXPORT_COLUMNS)
     for d in deals:
-        writer.writerow(
-            (
-                d.ref,
-                d.partner.name,
-                d.company,
-                d.domain,
-                _money(d.value_cents),
-                d.currency,
-                d.close_date.isoformat(),
-                ";".join(d.products),
-                d.stage,
-                d.status,
-                d.conflict_kind or "",
-                d.submitted_at.isoformat(),
-                d.decided_at.isoformat() if d.decided_at else "",
-                d.decided_by_name or "",
-                d.decision_reason or "",
-                d.protected_until.isoformat() if d.protected_until else "",
-                d.extension_status or "",
-                _money(d.won_amount_cents),
-                d.lost_reason or "",
-            )
+        row = (
+            d.ref,
+            d.partner.name,
+            d.company,
+            d.domain,
+            _money(d.value_cents),
+            d.currency,
+            d.close_date.isoformat(),
+            ";".join(d.products),
+            d.stage,
+            d.status,
+            d.conflict_kind or "",
+            d.submitted_at.isoformat(),
+            d.decided_at.isoformat() if d.decided_at else "",
+            d.decided_by_name or "",
+            d.decision_reason or "",
+            d.protected_until.isoformat() if d.protected_until else "",
+            d.extension_status or "",
+            _money(d.won_amount_cents),
+            d.lost_reason or "",
         )
+        writer.writerow(safe_cell(cell) for cell in row)
     return out.getvalue()
 
 
@@ -95,17 +108,21 @@ async def import_house_accounts(deps: Deps, rows: Iterable[Mapping[str, str]]) -
     clean: dict[str, tuple[str, str, str]] = {}
     errors: dict[str, str] = {}
     for line, row in enumerate(rows, start=2):
-        raw = (row.get("domain") or row.get("website") or "").strip()
+        raw = fields.one_line(row.get("domain") or row.get("website"))
         try:
             domain = normalise_domain(raw)
+            company, owner = (
+                fields.short_text(row.get(column), field=column, what=f"a {column}",
+                                  limit=fields.HOUSE_TEXT_MAX)
+                for column in ("company", "owner")
+            )  # fmt: skip
         except ValueError as exc:
-            errors[f"line {line}"] = f"{raw!r}: {exc}"
+            errors[f"line {line}"] = f"{raw[:80]!r}: {exc}"
             continue
-        clean[domain] = (
-            domain,
-            (row.get("company") or "").strip(),
-            (row.get("owner") or "").strip(),
-        )
+        except InvalidInput as exc:
+            errors[f"line {line}"] = "; ".join(exc.field_errors.values())
+            continue
+        clean[domain] = (domain, company, owner)
     if errors:
         raise InvalidInput(errors)
     async with deps.sessions() as session, session.begin():

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core import Button, ButtonClick, FormSubmit, Reply, Request, ids
 from bot.core.codec import action_id, decode, encode
 from bot.core.errors import InvalidInput, NotAllowed, NotFound
-from handlers import messages
+from handlers import fields, messages
 from handlers.caller import Caller
 from handlers.deals.approval import extension_card, may_decide
 from handlers.deals.forms import DealRef, reason_form, stage_form, with_values, won_form
@@ -285,7 +285,7 @@ async def submit_lost(
     request: Request, submit: FormSubmit, caller: Caller, deps: Deps
 ) -> list[Reply]:
     raw = submit.values.get("reason")
-    reason = raw.strip() if isinstance(raw, str) else ""
+    reason = fields.typed_text(raw) if isinstance(raw, str) else ""
     if not reason or len(reason) > MAX_REASON:
         form = reason_form(ids.FORM_DEAL_LOST, deal_id=_deal_id(submit.metadata))
         errors = {"reason": f"Give a short reason (at most {MAX_REASON} characters)."}

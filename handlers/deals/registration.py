@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core import ButtonClick, FormSubmit, Reply, Request, ids
 from bot.core.codec import decode
 from bot.core.errors import InvalidInput, NotAllowed
-from handlers import messages
+from handlers import fields, messages
 from handlers.caller import Caller
 from handlers.deals import approval as deal_approval
 from handlers.deals.forms import RegisterMeta, registration_form, with_values
@@ -309,7 +309,8 @@ async def answer_in_thread(
             or caller.acting_partner_id != deal.partner_id
         ):
             return []
-        await deal_approval.record_answer(session, deps, deal, caller, text)
+        answer = fields.typed_text(request.text)
+        await deal_approval.record_answer(session, deps, deal, caller, answer)
     return [
         Reply(
             text="Thanks, I've passed your answer to your channel manager.",

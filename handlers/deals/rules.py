@@ -23,6 +23,7 @@ from typing import Literal
 from rapidfuzz.fuzz import token_sort_ratio
 
 from bot.core.errors import InvalidInput
+from handlers import fields
 
 
 def _table(words: str) -> frozenset[str]:
@@ -68,6 +69,8 @@ _DOMAINISH = re.compile(
 )
 #: An amount: optional symbol, digits with , or . separators, optional k/m suffix.
 _AMOUNT = re.compile(r"^([$€£¥₹])?(\d[\d,]*(?:\.\d+)?)([km])?$", re.I)
+#: Longer amounts are refused before conversion (a billion with cents and commas fits).
+_MAX_AMOUNT_CHARS = 30
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 _FILLER = frozenset({"close", "closes", "closing", "by", "on", "value", "worth", "for", "at"})
@@ -149,6 +152,12 @@ def normalise_domain(raw: str) -> str:
     labels = text.split(".")
     if len(labels) < 2 or not all(_LABEL.match(label) for label in labels):
         raise ValueError("give the customer's domain, e.g. acme.com")
+    for label in labels:
+        if label.startswith("xn--"):  # punycode must decode (`xn--zz` does not)
+            try:
+                label.encode("ascii").decode("idna")
+            except UnicodeError as exc:
+                raise ValueError("that isn't a valid domain") from exc
     if labels[0] == "www" and len(labels) > 2:
         labels = labels[1:]
     tld = labels[-1]
@@ -165,7 +174,9 @@ def company_key(name: str) -> str:
     "The Acme Corp." -> "acme"."""
     tokens = re.sub(r"[^\w\s]", " ", name.casefold()).split()
     kept = [token for token in tokens if token not in LEGAL_WORDS] or tokens
-    return " ".join(sorted(kept))
+    # Case folding can triple a name ("ﬃ" -> "ffi", "ß" -> "ss"): the key is cut to
+    # the width it is stored in, which only makes names that long compare alike.
+    return " ".join(sorted(kept))[:MAX_COMPANY]
 
 
 def company_prefix(key: str) -> str:
@@ -193,6 +204,8 @@ def parse_amount(text: str) -> tuple[int, str | None]:
         symbol, digits, suffix = match.groups()
         if symbol:
             currency = currency or CURRENCY_SYMBOLS[symbol]
+        if len(digits) > _MAX_AMOUNT_CHARS:  # float() of 400 digits is inf
+            raise ValueError("that amount is far too large; give the deal's estimated value")
         amount = float(digits.replace(",", ""))
         amount *= {"k": 1_000, "m": 1_000_000}.get((suffix or "").lower(), 1)
         cents = round(amount * 100)
@@ -218,7 +231,11 @@ def parse_free_text(text: str) -> ParsedText:
         elif upper in CURRENCIES and "currency" not in found:
             found["currency"] = upper
         elif "value" not in found and _looks_like_amount(bare):
-            cents, symbol_currency = parse_amount(bare)
+            try:
+                cents, symbol_currency = parse_amount(bare)
+            except ValueError:  # far too long: the form's field says so at submit
+                found["value"] = bare[: _MAX_AMOUNT_CHARS + 6]
+                continue
             found["value"] = _format_amount(cents)
             if symbol_currency and "currency" not in found:
                 found["currency"] = symbol_currency
@@ -276,7 +293,7 @@ def validate_form(
 
     def text(name: str) -> str:
         raw = values.get(name)
-        return " ".join(raw.split()) if isinstance(raw, str) else ""
+        return fields.one_line(raw) if isinstance(raw, str) else ""
 
     company = text("company")
     if not company:
@@ -335,7 +352,7 @@ def validate_form(
     if stage not in STAGES:
         errors["stage"] = f"Pick a stage: {', '.join(STAGES)}."
     raw_notes = values.get("notes")
-    notes = raw_notes.strip() if isinstance(raw_notes, str) else ""
+    notes = fields.typed_text(raw_notes) if isinstance(raw_notes, str) else ""
     if len(notes) > MAX_NOTES:
         errors["notes"] = f"Keep the notes under {MAX_NOTES} characters."
     if errors:

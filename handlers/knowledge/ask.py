@@ -17,6 +17,7 @@ import openai
 from bot.core import Button, ButtonClick, Citation, Field, Form, FormSubmit, Reply, Request, ids
 from bot.core.codec import action_base, action_id, encode
 from bot.core.errors import InvalidInput
+from handlers import fields
 from handlers.caller import Caller
 from handlers.deps import Deps
 from handlers.knowledge.answer import Answer, compose_extractive, compose_llm
@@ -62,13 +63,18 @@ async def answer_question(
 
 
 async def access_for(deps: Deps, caller: Caller) -> Access:
-    """Staff see everything; a partner person sees what their partner's tier may."""
-    if caller.is_staff:
-        return Access(staff=True)
+    """What an answer to `caller` may quote. In a partner's channel, what that partner's
+    tier may see, whoever asks (staff included): everyone there reads the answer.
+    Elsewhere staff see everything, and a partner person what their partner's tier may."""
+    partner_id = caller.channel_partner_id
+    if partner_id is None:
+        if caller.is_staff:
+            return Access(staff=True)
+        partner_id = caller.acting_partner_id
     tier = None
-    if caller.acting_partner_id is not None:
+    if partner_id is not None:
         async with deps.sessions() as session:
-            partner = await partner_store.get_partner(session, caller.acting_partner_id)
+            partner = await partner_store.get_partner(session, partner_id)
             tier = partner.tier if partner is not None else None
     return Access(staff=False, tier=tier)
 
@@ -117,6 +123,9 @@ async def ask(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
 async def _answer_and_record(
     request: Request, caller: Caller, deps: Deps, question: str
 ) -> list[Reply]:
+    question = fields.question(question)
+    if not question:
+        return [Reply(text=EMPTY_QUESTION, visibility="only_actor")]
     access = await access_for(deps, caller)
     answer, _ = await answer_question(deps, question, access=access)
     place = request.place
@@ -173,7 +182,16 @@ async def on_feedback(
     question_id = question_id_of(click)
     helpful = action_base(click.action_id) == ids.KB_HELPFUL
     async with deps.sessions() as session, session.begin():
-        question = await question_store.get_question(session, question_id)
+        question = (
+            await question_store.get_question_asked_by(
+                session,
+                question_id,
+                person_id=caller.person_id,
+                partner_id=caller.acting_partner_id,
+            )
+            if question_id
+            else None
+        )
         if question is None:
             return [Reply(text="That answer is no longer on record.", visibility="only_actor")]
         recorded = await question_store.add_feedback(

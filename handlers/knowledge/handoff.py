@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import logging
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from bot.core import ButtonClick, Reply, Request
 from bot.core.codec import decode
 from bot.core.delivery import Destination
+from handlers import fields
 from handlers.caller import Caller
 from handlers.deps import Deps
 from handlers.notify import person_destination, queue_reply
@@ -38,13 +39,14 @@ def thread_of_answer(request: Request) -> str | None:
     return request.place.thread_id or request.place.message_id
 
 
-def question_id_of(click: ButtonClick) -> int:
-    """The question a feedback or hand-off button is about.
-
-    Raises:
-        pydantic.ValidationError: the value is not what this code wrote.
-    """
-    return decode(QuestionRef, click.value).question_id
+def question_id_of(click: ButtonClick) -> int | None:
+    """The question a feedback or hand-off button is about; None when the value is not
+    one this code wrote, or not a row id (a forged or stale button)."""
+    try:
+        question_id = decode(QuestionRef, click.value).question_id
+    except ValidationError:
+        return None
+    return fields.row_id(str(question_id))
 
 
 async def ask_manager(
@@ -53,7 +55,16 @@ async def ask_manager(
     """ "Ask my channel manager": send the question to the partner's manager."""
     question_id = question_id_of(click)
     async with deps.sessions() as session, session.begin():
-        question = await question_store.get_question(session, question_id)
+        question = (
+            await question_store.get_question_asked_by(
+                session,
+                question_id,
+                person_id=caller.person_id,
+                partner_id=caller.acting_partner_id,
+            )
+            if question_id
+            else None
+        )
         if question is None:
             return [Reply(text="That question is no longer on record.", visibility="only_actor")]
         partner = (
@@ -105,11 +116,12 @@ async def answer_from_manager(
     request: Request, thread: ThreadKey, caller: Caller, deps: Deps
 ) -> list[Reply]:
     """A staff reply in a `question:<id>` thread: relay it to the partner; else []."""
-    text = request.text.strip()
-    if not text or not caller.is_staff or not thread.ident.isdigit():
+    text = fields.typed_text(request.text)
+    question_id = fields.row_id(thread.ident)
+    if not text or not caller.is_staff or question_id is None:
         return []
     async with deps.sessions() as session, session.begin():
-        question = await question_store.get_question(session, int(thread.ident))
+        question = await question_store.get_question(session, question_id)
         if question is None:
             return []
         question.manager_answer = text

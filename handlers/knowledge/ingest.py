@@ -2,9 +2,12 @@
 
 `ingest(deps, paths)` walks each path (a folder or a file), skips files whose content
 hash is unchanged, replaces changed ones, removes documents whose file is gone from an
-ingested folder, and reports (without stopping) files that are unreadable, binary,
-too large or empty. Each file is stored in its own transaction together with its
-full-text index entries, so an interruption never leaves a half-indexed document.
+ingested folder (a file ingest removes nothing), and reports (without stopping) files
+that are unreadable, binary, too large, empty, not regular files, outside the folder
+being ingested (a symlink), or whose front matter cannot be read (a restriction that
+cannot be read is never published to everyone). Each file is stored in its own
+transaction together with its full-text index entries, so an interruption never leaves
+a half-indexed document.
 """
 
 from __future__ import annotations
@@ -12,13 +15,15 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import os
+import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from handlers.deps import Deps
 from handlers.knowledge.embed import Embedder, load_embedder, to_blob
-from handlers.knowledge.parse import PARSERS, ParsedDocument, parse_document
+from handlers.knowledge.parse import PARSERS, FrontMatterError, ParsedDocument, parse_document
 from storage import kb as kb_store
 
 logger = logging.getLogger(__name__)
@@ -67,35 +72,60 @@ class _Candidate:
         )
 
     @property
+    def in_folder(self) -> bool:
+        """Found by walking a folder (rather than named on its own)."""
+        return self.root != self.path
+
+    @property
     def root_key(self) -> str:
-        return str((self.root if self.root.is_dir() else self.root.parent).resolve())
+        return str((self.root if self.in_folder else self.root.parent).resolve())
 
 
-def collect(paths: Sequence[Path]) -> list[_Candidate]:
-    """Every supported file under `paths` (folders walked, sorted)."""
+def collect(paths: Sequence[Path]) -> tuple[list[_Candidate], list[tuple[str, str]]]:
+    """Every supported file under `paths` (folders walked, sorted), and the (source,
+    reason) of files left out because a symlink leads outside their folder."""
     found: list[_Candidate] = []
+    outside: list[tuple[str, str]] = []
     for path in paths:
         if path.is_dir():
+            top = path.resolve()
             for file in sorted(path.rglob("*")):
                 if (
                     file.is_file()
                     and file.suffix.lower() in PARSERS
                     and not (_SKIP_DIRS & set(file.relative_to(path).parts))
                 ):
-                    found.append(_Candidate(path, file))
+                    candidate = _Candidate(path, file)
+                    if file.resolve().is_relative_to(top):
+                        found.append(candidate)
+                    else:
+                        outside.append((candidate.source, "a link to outside the folder"))
         elif path.exists():
             found.append(_Candidate(path, path))
-    return found
+    return found, outside
 
 
 def read_text(path: Path) -> tuple[str | None, str, str]:
-    """(text, sha256, problem): text is None when the file is bad, problem says why."""
+    """(text, sha256, problem): text is None when the file is bad, problem says why.
+
+    Only a regular file is opened, and never more than MAX_FILE_BYTES + 1 bytes of it
+    are read: a device (`/dev/zero`), a pipe or a huge sparse file is refused unread.
+    """
     try:
-        raw = path.read_bytes()
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            return None, "", "not a regular file"
+        if info.st_size > MAX_FILE_BYTES:
+            return None, "", f"too large ({info.st_size} bytes, limit {MAX_FILE_BYTES})"
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):  # swapped since stat
+                return None, "", "not a regular file"
+            raw = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         return None, "", f"unreadable: {exc.strerror or exc}"
     if len(raw) > MAX_FILE_BYTES:
-        return None, "", f"too large ({len(raw)} bytes, limit {MAX_FILE_BYTES})"
+        return None, "", f"too large (over {MAX_FILE_BYTES} bytes)"
     if b"\x00" in raw[:8192]:
         return None, "", "binary content"
     try:
@@ -150,10 +180,13 @@ async def ingest(
     """
     model = load_embedder() if embedder is True else (embedder or None)
     report = IngestReport()
-    candidates = collect(paths)
+    candidates, outside = collect(paths)
     for path in paths:
         if not path.exists():
             report.problems.append((str(path), "no such file or folder"))
+    for source, reason in outside:
+        report.problems.append((source, reason))
+        logger.warning("skipped %s: %s", source, reason)
     progress("files", "", len(candidates))
     seen: dict[str, set[str]] = {}
     known: dict[str, dict[str, str]] = {}
@@ -162,7 +195,8 @@ async def ingest(
         if root not in known:
             async with deps.sessions() as session:
                 known[root] = await kb_store.list_document_hashes(session, root)
-        seen.setdefault(root, set()).add(candidate.source)
+        if candidate.in_folder:  # only a folder's walk says what is gone from it
+            seen.setdefault(root, set()).add(candidate.source)
         count = await _ingest_one(deps, candidate, known[root], model, report)
         progress("file", candidate.source, count)
     for root, sources in seen.items():
@@ -191,8 +225,11 @@ async def _ingest_one(
     model: Embedder | None,
     report: IngestReport,
 ) -> int:
-    text, digest, problem = read_text(candidate.path)
     source = candidate.source
+    if candidate.path.suffix.lower() not in PARSERS:
+        report.problems.append((source, f"not a supported file type ({', '.join(PARSERS)})"))
+        return 0
+    text, digest, problem = read_text(candidate.path)
     if text is None:
         report.problems.append((source, problem))
         logger.warning("skipped %s: %s", source, problem)
@@ -202,6 +239,10 @@ async def _ingest_one(
         return 0
     try:
         parsed = parse_document(text, suffix=candidate.path.suffix, fallback_title=_title(source))
+    except FrontMatterError as exc:
+        report.problems.append((source, str(exc)))
+        logger.warning("skipped %s: %s", source, exc)
+        return 0
     except Exception as exc:  # boundary: one malformed file must not stop the ingest
         logger.exception("could not parse %s", source)
         report.problems.append((source, f"could not parse: {type(exc).__name__}"))

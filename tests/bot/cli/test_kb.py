@@ -67,3 +67,33 @@ def test_ask_prints_answer_and_sources_for_people(
     out = capsys.readouterr().out
     assert "Frankfurt" in out
     assert "[1] Lumora Overview" in out and "overview.md" in out
+
+
+def test_ingesting_one_file_after_its_folder_removes_nothing(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    docs = workdir / "docs"
+    shutil.copytree(SAMPLE, docs)
+    assert cli("kb", "ingest", str(docs)) == 0
+    assert "6 added" in capsys.readouterr().out
+    (docs / "new.md").write_text("# New\n\nA new page.\n", encoding="utf-8")
+    assert cli("kb", "ingest", str(docs / "new.md")) == 0
+    assert "1 added, 0 updated, 0 unchanged, 0 removed" in capsys.readouterr().out
+    assert cli("kb", "ingest", str(docs), "--json") == 0
+    assert json.loads(capsys.readouterr().out)["unchanged"] == 7
+
+
+def test_a_device_or_a_huge_sparse_file_is_one_line_each(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sparse = workdir / "huge.md"
+    with sparse.open("wb") as handle:
+        handle.truncate(4 * 1024**3)
+    assert cli("kb", "ingest", "/dev/zero", str(sparse)) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    skipped = [line for line in err.splitlines() if line.startswith("skipped")]
+    assert skipped == [
+        "skipped zero: not a supported file type (.md, .mdx, .markdown, .txt, .html, .htm)",
+        "skipped huge.md: too large (4294967296 bytes, limit 2000000)",
+    ]

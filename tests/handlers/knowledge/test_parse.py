@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from handlers.knowledge.parse import (
     MAX_PASSAGE_CHARS,
+    FrontMatterError,
     parse_document,
     parse_html,
     parse_markdown,
@@ -91,7 +94,7 @@ def test_plain_text_title_is_its_first_line() -> None:
     assert parse_document("one line", suffix=".TXT", fallback_title="Notes").title == "Notes"
 
 
-def test_unreadable_front_matter_is_text_not_a_crash() -> None:
-    doc = parse_markdown("---\ntitle: [unclosed\n---\nBody here.\n", fallback_title="Fallback")
-    assert doc.title == "Fallback"
-    assert doc.sections
+def test_unreadable_front_matter_is_refused_not_read_as_everyone() -> None:
+    # It may have carried an audience: the ingest reports and skips the document.
+    with pytest.raises(FrontMatterError, match="not valid YAML"):
+        parse_markdown("---\ntitle: [unclosed\n---\nBody here.\n", fallback_title="Fallback")
