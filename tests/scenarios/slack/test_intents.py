@@ -121,3 +121,12 @@ async def test_when_unsure_it_asks_with_buttons(slack: SlackDriver, world: None)
     await slack.click(docs["action_id"], docs["value"], user="U0REP", user_team=OTHER_TEAM)
     await slack.settle()
     assert "documentation" in "\n".join(c.params.get("text", "") for c in slack.calls()[1:])
+
+
+async def test_a_guest_is_greeted_by_name_looked_up_once(slack: SlackDriver) -> None:
+    await slack.mention("", user="U0GUEST", user_team=OTHER_TEAM)
+    await slack.mention("", user="U0GUEST", user_team=OTHER_TEAM)
+    await slack.settle()
+    greetings = [c.params["text"] for c in slack.calls("chat.postEphemeral")]
+    assert greetings == ["Hi Someone! What would you like to do?"] * 2  # not "Hi U0GUEST!"
+    assert len(slack.calls("users.info")) == 1
