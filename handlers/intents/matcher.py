@@ -72,8 +72,15 @@ def kb_score(text: str) -> float:
     score = _score(v.KB_SIGNALS, text)
     if v.QUESTION_START.match(text):
         score += 0.75
+    mine = 0.5 if v.MINE.search(text) else 1.0  # "is there anything for me?" asks for it
     if v.EXPLAIN_START.match(text):
-        score += 1.5
+        score += 1.5 * mine
+    if v.AUX_START.match(text):
+        score += 0.75 * mine
+    if v.WHO_START.match(text):
+        score += 2.5
+    if v.WH_START.match(text) and not v.PERSONAL.search(text) and not v.REQUEST.search(text):
+        score += 1.0
     return score
 
 

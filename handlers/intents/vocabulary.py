@@ -19,7 +19,8 @@ SHORTHAND = {
     "dael": "deal", "deaks": "deals", "deas": "deals", "dels": "deals", "dea": "deal",
     "deall": "deal", "deasl": "deals", "reg": "register", "regs": "registrations",
     "opp": "opportunity", "opps": "opportunities", "oppty": "opportunity", "thx": "thanks",
-    "im": "i am", "i'm": "i am", "id": "i would", "i'd": "i would", "whats": "what is",
+    "we'd": "we would", "you'd": "you would", "we're": "we are", "we've": "we have",
+    "i've": "i have", "im": "i am", "i'm": "i am", "id": "i would", "i'd": "i would", "whats": "what is",
     "what's": "what is", "hows": "how is", "how's": "how does", "cant": "can not",
     "can't": "can not", "dont": "do not", "don't": "do not", "wont": "will not",
     "checkin": "check-in", "checkins": "check-ins", "chekin": "check-in",
@@ -48,12 +49,18 @@ _KNOWN = frozenset(KEYWORDS) | frozenset(
 )
 
 
+_ENDINGS = frozenset({"s", "es", "d", "ed", "ing", "ion", "ions", "al", "ly"})
+
+
 def correct(word: str) -> str:
     """One word, with shorthand expanded and a near-miss of a keyword corrected."""
     if word in SHORTHAND:
         return SHORTHAND[word]
     if len(word) < 5 or word in _KNOWN or not word.isalpha():
         return word
+    if any(word.startswith(k) or (k.startswith(word) and k[len(word) :] in _ENDINGS)
+           for k in KEYWORDS):  # fmt: skip
+        return word  # an inflection ("protect" of "protected"), not a typo
     for keyword in KEYWORDS:
         limit = 1 if len(word) < 7 else 2
         if (
@@ -75,12 +82,14 @@ _STATUS = r"(approved|pending|rejected|won|lost|expired|open|active|declined|clo
 
 INTENTS = {
     "register_deal": _p(
-        (r" (register|registering|submit|log|add|create|enter|file|put in|record)"
+        (r" (register|registering|submit|log|add|create|enter|file|put in|record|protect)"
          r"( a| an| my| our| the| this| one| new| another)* (new )?(deal|opportunity|registration|reg) ", 3.0),
-        (r" new (deal|opportunity) (registration|reg)? ?(for|with)? ", 1.5),
+        (r" new (deal|opportunity)( registration| reg)?( for| with)? ", 1.5),
+        (r"^ (hi |hey |hello )?(a |another )?new (deal|opportunity) ", 1.0),
         (r" (new|a) (deal )?registration ", 2.0),
         (r"^ (please )?register ", 2.5),
-        (r" (want|need|like|going|have) to register ", 2.5),
+        (r" (want|need|like|going|have)( to)? (register|registering|reg) ", 2.5),
+        (r" (deal|opportunity) registration ", 1.5),
         (r" (register|protect|registering) (?!(a|an|the|my|our|one|this|new|deals?) )[a-z0-9-]+(\.[a-z]{2,})? ", 0.5),
         (r" [a-z0-9-]+\.(com|io|net|org|co|de|fr|uk|ai|app|dev)\b", 0.5),
         (r" deal reg(istration)? (for|form) ", 1.5),
@@ -90,7 +99,10 @@ INTENTS = {
     "list_deals": _p(
         (rf" {_SHOW}( me| us)?( all| the| a list of)?( of)? (my|our|all|the|current|existing)?"
          rf" ?({_STATUS} )?{_DEAL} ", 3.0),
-        (rf" (my|our) ({_STATUS} )?{_DEAL} ", 1.5),
+        (rf" (my|our) ({_STATUS} |registered |submitted |current |existing )?{_DEAL} ", 1.5),
+        (rf" {_DEAL} (do|did|have) (we|i) (have|got|registered|submitted|made) ", 3.0),
+        (rf" (what is|what are) in (my|our) {_DEAL} ", 3.0),
+        (rf" (have|got|are there|do we have|do i have) (we |i )?any ({_STATUS} )?{_DEAL} ", 3.0),
         (rf" (what|where|which)( of)? (are |is )?(all )?(my|our) ({_STATUS} )?{_DEAL} ", 1.5),
         (rf" {_STATUS} {_DEAL} ", 1.0),
         (rf" {_DEAL} (that are|which are|are|in|with status)? ?{_STATUS} ", 1.0),
@@ -100,6 +112,7 @@ INTENTS = {
     ),
     "pending_approvals": _p(
         (r" (waiting|awaiting|pending|needs?|need|require|requires|queued)( for)? (on )?(my|me|manager) ?(approval|review|decision|sign off|ok)? ", 3.0),
+        (r" waiting (for|on) me ", 1.0),
         (r" (pending|open|outstanding) (approvals?|reviews?|requests?) ", 3.0),
         (r" (to|i can|should i|i should|i need to|i have to|do i need to) (approve|review|decide) ", 3.0),
         (r" approval (queue|inbox|list|requests) ", 3.0),
@@ -145,16 +158,19 @@ INTENTS = {
         (r" what (can|could|do)? ?you (can |could )?(do|help|offer)", 4.0),
         (r" (help me|need help|show help|help please|get help) ", 2.0),
         (r" (list of|your|the|available|which) commands ", 2.5),
-        (r" what can i do( here| with you)? ", 2.5),
-        (r" how (do|can|should) (i|we) (use|talk to|work with) (you|this bot|the bot|partnerbot) ", 5.0),
-        (r" (who|what) are you ", 2.0),
+        (r" what can i do( here| with you)? ", 4.0),
+        (r" how (do|can|should) (i|we) (use|talk to|work with) (you|this bot|the bot|partnerbot) ", 7.0),
+        (r" (who|what) are you ", 4.0),
+        (r" how (does|do) (this bot|the bot|partnerbot|you) work ", 7.0),
     ),
 }  # fmt: skip
 
 #: Intents that act on one named registration.
 REF_INTENTS = ("extend_deal", "update_deal", "mark_won", "mark_lost")
 #: "waiting for my approval": a manager's queue, not a list of pending deals.
-PENDING_FOR_ME = re.compile(r" (for|on) (my|me) (approval|review|decision)| to approve ")
+PENDING_FOR_ME = re.compile(
+    r" (for|on) (my|me) (approval|review|decision)| to approve | (waiting|awaiting) (for |on )?me "
+)
 #: A sentence framed as a request for an action.
 REQUEST = re.compile(
     r" (i|we) (want|would like|need|wanna|wish|am trying|are trying|have) to "
@@ -170,9 +186,20 @@ MODAL_REQUEST = re.compile(
 QUESTION_START = re.compile(
     r"^ (hi |hello |hey |sorry |quick question |question )?(how|why|what|when|where|which|who|is|are|does|do|did|can|could|should|would|will|am|if)"
 )
+#: A yes/no question whose subject is not the asker ("does registering a deal …?").
+AUX_START = re.compile(r"^ (hi |hello |hey )?(does|did|is|are|was|were|will|should|must|has) ")
+#: A question about who may do something: a question, never a request.
+WHO_START = re.compile(
+    r"^ (hi |hello |hey )?who (can|does|will|should|is|are|decides|approves|sees|gets|owns|needs) "
+)
+#: The asker's own things: "my deals", "for me", a registration's id.
+PERSONAL = re.compile(r" (my|our|me|us|dealref) ")
+#: The asker's own things in the first person singular ("is there anything for me …").
+MINE = re.compile(r" (my|me|mine) ")
+WH_START = re.compile(r"^ (hi |hello |hey )?(what|which|who|why|how|when|where) ")
 EXPLAIN_START = re.compile(
     r"^ (hi |hello |hey |quick question )?(how (does|do|is|are|long|many|much|often|soon|far|come)|why"
-    r"|what (is|are) (a|an|the|in|on|included)|what (happens|does|do)|is there|are there|what if|explain"
+    r"|what (is|are) (a|an|the|in the|in a|on the|included)|what (happens|does|do)|is there|are there|what if|explain"
     r"|tell me about|difference|(can|could|does|do|is|are|will|would|should|must) (a|an|the|partners?"
     r"|deals?|registrations?|customers?|it|this|that|they|extensions?) )"
 )
@@ -182,12 +209,16 @@ KB_SIGNALS = _p(
      r"|difference|differ|defined?|definition|explain|documentation|docs|process|count|counts"
      r"|limit|limits|cost|price|pricing|supported|support|integrate|compatible|sso|api"
      r"|guidelines?|handbook|terms|calculated|determined|decided|why|overlap|conflict|conflicts"
-     r"|margin|discount|commission|rebate|tiers?|benefits?|renewal|renewals) ", 1.5),
+     r"|margin|discount|commission|rebate|tiers?|benefits?|renewal|renewals|counted|needed"
+     r"|necessary|mandatory|guarantee|guaranteed|fee|fees) ", 1.5),
     (r" (if|whether|when|after|before|otherwise|instead|already|still|anymore|any more) ", 1.0),
+    (r" (explain|describe|tell me about|tell me how|clarify|understand|walk me through) ", 1.5),
     (r" (who|how|what) (decides|approves|reviews|gets|owns|sees|can see) ", 1.5),
     (r" (how|what) (do|does|should|can) (i|we|you|a partner|partners) ", 0.5),
     (r" how (to|do i|do we|can i|can we|should i) ", 1.25),
     (r" (days|months|weeks) (do|does|is|are|until|before) ", 1.0),
+    (r" do (i|we) (need|have|must) (a|an|the|to have|to give|to provide|to add|to include) ", 1.5),
+    (r" (need|needed|required|necessary|must) [a-z]+( [a-z]+)* to (register|extend|submit) ", 1.5),
     (r" (sent|scheduled|calculated|measured|based|generated|computed|chosen|selected|stored"
      r"|shared|handled|resolved|changed|reset|anonymous|visible|private|later|once|twice) ", 1.0),
     (r" more than (once|one|twice) | (a|an) [a-z]+ (who|which|that) ", 1.0),
