@@ -192,8 +192,8 @@ AUX_START = re.compile(r"^ (hi |hello |hey )?(does|did|is|are|was|were|will|shou
 WHO_START = re.compile(
     r"^ (hi |hello |hey )?who (can|does|will|should|is|are|decides|approves|sees|gets|owns|needs) "
 )
-#: The asker's own things: "my deals", "for me", a registration's id.
-PERSONAL = re.compile(r" (my|our|me|us|dealref) ")
+#: The asker's own things ("my deals", "for me", a registration's id), or the bot's ("you").
+PERSONAL = re.compile(r" (my|our|me|us|you|dealref) ")
 #: The asker's own things in the first person singular ("is there anything for me …").
 MINE = re.compile(r" (my|me|mine) ")
 WH_START = re.compile(r"^ (hi |hello |hey )?(what|which|who|why|how|when|where) ")
