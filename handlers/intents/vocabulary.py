@@ -20,7 +20,7 @@ SHORTHAND = {
     "deall": "deal", "deasl": "deals", "reg": "register", "regs": "registrations",
     "opp": "opportunity", "opps": "opportunities", "oppty": "opportunity", "thx": "thanks",
     "we'd": "we would", "you'd": "you would", "we're": "we are", "we've": "we have",
-    "i've": "i have", "im": "i am", "i'm": "i am", "id": "i would", "i'd": "i would", "whats": "what is",
+    "i've": "i have", "that's": "that is", "it's": "it is", "there's": "there is", "im": "i am", "i'm": "i am", "id": "i would", "i'd": "i would", "whats": "what is",
     "what's": "what is", "hows": "how is", "how's": "how does", "cant": "can not",
     "can't": "can not", "dont": "do not", "don't": "do not", "wont": "will not",
     "checkin": "check-in", "checkins": "check-ins", "chekin": "check-in",
@@ -108,7 +108,11 @@ INTENTS = {
         (rf" {_DEAL} (that are|which are|are|in|with status)? ?{_STATUS} ", 1.0),
         (rf" how many {_DEAL} ", 1.5),
         (r" (list|show) (them|all) ", 1.0),
-        (r"^ deals ", 2.0),
+        (rf"^ (all |my |our |the )?({_STATUS} )?{_DEAL}( please| pls| status| list| overview)? $", 3.0),
+        (r"^ deals ", 1.0),
+        (rf"^ (show|list|display|view)( me)?( all| the| my| our)? {_STATUS}( ones)?( please| pls)? $", 3.0),
+        (rf" {_SHOW}( me| us)? (what|everything|all) (we|i) (have )?(registered|submitted) ", 3.0),
+        (rf" which ({_STATUS} )?{_DEAL} ", 2.0),
     ),
     "pending_approvals": _p(
         (r" (waiting|awaiting|pending|needs?|need|require|requires|queued)( for)? (on )?(my|me|manager) ?(approval|review|decision|sign off|ok)? ", 3.0),
@@ -116,7 +120,9 @@ INTENTS = {
         (r" (pending|open|outstanding) (approvals?|reviews?|requests?) ", 3.0),
         (r" (to|i can|should i|i should|i need to|i have to|do i need to) (approve|review|decide) ", 3.0),
         (r" approval (queue|inbox|list|requests) ", 3.0),
-        (r" (awaiting|waiting for|needs|need) (approval|review|a decision) ", 2.0),
+        (r" (awaiting|waiting for|needs|need) (approval|approving|review|reviewing|a decision) ", 2.0),
+        (r" (approvals|reviews) (pending|waiting|outstanding) ", 3.0),
+        (rf" {_DEAL} (waiting|awaiting|pending) (for )?(approval|review|a decision) ", 3.0),
         (r" (my|the) (approvals|queue|review queue) ", 2.0),
         (r"^ (my |show |list )?(pending )?approvals( please)? $", 3.0),
     ),
@@ -139,6 +145,7 @@ INTENTS = {
     "checkins": _p(
         (r" check-ins? ", 2.0),
         (r" check ins? ", 1.5),
+        (r" (my|our|next|upcoming) (next |upcoming )?(check-ins?|check ins?) ", 1.5),
         (rf" {_ACT}( me| us)?( the| my| our| a| this week's| next| upcoming| due)* (check-ins?|check ins?) ", 1.5),
     ),
     "survey": _p(
@@ -146,7 +153,7 @@ INTENTS = {
         (rf" {_ACT}( me| us)?( the| my| our| a| partner| this)* (survey|surveys|questionnaire|feedback form) ", 1.5),
     ),
     "digest": _p(
-        (r" (digest|recap|weekly summary|daily summary|summary of the week|weekly report) ", 2.0),
+        (r" (digest|recap|weekly summary|daily summary|summary of (the|this|last) week|weekly report) ", 2.0),
         (rf" {_ACT}( me| us)?( the| my| our| a| weekly| daily| this week's)* (digest|recap|summary|report) ", 1.5),
     ),
     "scorecard": _p(
@@ -162,6 +169,8 @@ INTENTS = {
         (r" how (do|can|should) (i|we) (use|talk to|work with) (you|this bot|the bot|partnerbot) ", 7.0),
         (r" (who|what) are you ", 4.0),
         (r" how (does|do) (this bot|the bot|partnerbot|you) work ", 7.0),
+        (r" how (can|could|do|will) you help ", 7.0),
+        (r" what (can|should|do) (i|we) (ask|say to|tell|type to) you ", 7.0),
     ),
 }  # fmt: skip
 
@@ -210,7 +219,8 @@ KB_SIGNALS = _p(
      r"|limit|limits|cost|price|pricing|supported|support|integrate|compatible|sso|api"
      r"|guidelines?|handbook|terms|calculated|determined|decided|why|overlap|conflict|conflicts"
      r"|margin|discount|commission|rebate|tiers?|benefits?|renewal|renewals|counted|needed"
-     r"|necessary|mandatory|guarantee|guaranteed|fee|fees) ", 1.5),
+     r"|necessary|mandatory|guarantee|guaranteed|fee|fees|unsubscribe|opt out|opt-out|turn off"
+     r"|disable|configure|configurable|frequency|mute) ", 1.5),
     (r" (if|whether|when|after|before|otherwise|instead|already|still|anymore|any more) ", 1.0),
     (r" (explain|describe|tell me about|tell me how|clarify|understand|walk me through) ", 1.5),
     (r" (who|how|what) (decides|approves|reviews|gets|owns|sees|can see) ", 1.5),
