@@ -9,8 +9,9 @@ from storage import deals as deal_store
 from tests.scenarios.shell.driver import chat
 
 SENTENCE = "I'd like to register Acme Corp, acme.com, about 50k, closing end of March"
-#: Keep the prefilled company, domain, value and date; product 1; the rest as offered.
-ACCEPT = ("", "", "", "", "1", "", "", "")
+#: Keep the prefilled company, domain, value and date; product 1; the rest as offered;
+#: then 1) Register on the summary.
+ACCEPT = ("", "", "", "", "1", "", "", "", "1")
 
 
 async def test_a_sentence_registers_a_deal_and_another_lists_it(deps: Deps) -> None:
@@ -39,3 +40,17 @@ async def test_a_question_about_deals_stays_a_question(deps: Deps) -> None:
 async def test_a_coming_feature_says_so_and_shows_help(deps: Deps) -> None:
     text = await chat(deps, "show me our scorecard", role="partner", partner_name="Acme")
     assert "coming soon" in text and "What I can do for you" in text
+
+
+async def test_nothing_is_registered_until_the_summary_is_confirmed(deps: Deps) -> None:
+    answers = ("", "", "", "", "1", "", "", "")
+    edit = ("2", "Acme Corporation", "", "", "", "", "", "", "")  # Edit: a new company name
+    text = await chat(deps, SENTENCE, *answers, *edit, role="partner", partner_name="Acme")
+    assert "Please check:" in text and "1) Register  2) Edit" in text
+    assert text.count("Please check:") == 2, "the summary again after Edit"
+    async with deps.sessions() as session:
+        assert await deal_store.count_deals(session) == 0  # input ended before "1"
+    text = await chat(deps, SENTENCE, *answers, *edit, "1", role="partner", partner_name="Acme")
+    async with deps.sessions() as session:
+        [deal] = await deal_store.list_deals(session)
+    assert deal.company == "Acme Corporation"
