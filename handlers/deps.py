@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from bot.core.delivery import Sender
+from bot.core.names import DisplayNames
 from bot.core.settings import Settings
 from storage.engine import SessionFactory
 
@@ -34,6 +35,7 @@ class Deps:
         senders: platform -> Sender, filled in by each adapter's `register`.
         outbox_wakeup: set when a message is queued, so the outbox loop delivers it
             now rather than at its next tick.
+        names: display names an adapter looked up (Slack `users.info`), per process.
     """
 
     settings: Settings
@@ -42,3 +44,4 @@ class Deps:
     llm: AsyncOpenAI | None = None
     senders: dict[str, Sender] = field(default_factory=dict)
     outbox_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
+    names: DisplayNames = field(default_factory=DisplayNames)

@@ -19,13 +19,15 @@ from handlers.deals.routes import ROUTES as DEALS
 from handlers.deps import Deps
 from handlers.help.menu import menu
 from handlers.help.routes import ROUTES as HELP
+from handlers.intents.act import answer_in_words
+from handlers.intents.routes import ROUTES as INTENTS
 from handlers.knowledge.routes import ROUTES as KNOWLEDGE
 from handlers.notify import thread_keys_at
 from handlers.routes import Routes, ThreadKey, merge_routes
 
 logger = logging.getLogger(__name__)
 
-ROUTES: Routes = merge_routes(HELP, ADMIN, KNOWLEDGE, DEALS)
+ROUTES: Routes = merge_routes(HELP, ADMIN, KNOWLEDGE, DEALS, INTENTS)
 
 #: Top-level commands: the Slack slash commands, and the same words as text.
 TOP_LEVEL = ("register-deal", "deals", "ask", "help", "partnerbot")
@@ -116,8 +118,9 @@ async def _run_command(
 
 async def _free_text(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
     """Text that is not a command. In a thread the bot knows, the capability that owns
-    the thread answers (or stays quiet); put to the bot (a DM, a mention), the
-    knowledge base answers it; otherwise the bot stays quiet (it does not answer every
+    the thread answers (or stays quiet); put to the bot (a DM, a mention), what it asks
+    for is run (`handlers.intents`: "show me my deals") or the knowledge base answers
+    it; otherwise the bot stays quiet (it does not answer every
     message in a channel).
 
     The thread's owner is asked first even when the bot is mentioned: in Teams channels
@@ -141,7 +144,7 @@ async def _free_text(request: Request, caller: Caller, deps: Deps) -> list[Reply
                 return replies
     if not (request.mentioned or place.kind == "dm"):
         return []
-    return await _run_command(request, Command(name="ask", text=request.text), caller, deps)
+    return await answer_in_words(request, caller, deps)
 
 
 __all__ = ["ROUTES", "ThreadKey", "dispatch", "parse_command", "scoped"]

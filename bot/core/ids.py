@@ -34,3 +34,6 @@ DEAL_DECLINE_EXTENSION = "deal-decline-extension"
 KB_HELPFUL = "kb-helpful"
 KB_NOT_HELPFUL = "kb-not-helpful"
 KB_ASK_MANAGER = "kb-ask-manager"
+
+# Plain words: "did you mean …?" buttons (the value names the intent and the sentence)
+INTENT_CHOOSE = "intent-choose"

@@ -55,6 +55,8 @@ class Settings(BaseSettings):
     deal_auto_approve: dict[str, float] = Field(default_factory=dict)
     deal_auto_approve_currency: str = "USD"
     deal_products: list[str] = Field(default_factory=lambda: list(DEFAULT_DEAL_PRODUCTS))
+    #: The currency of a bare estimated value ("50000", "about 50k").
+    deal_default_currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
 
     @field_validator(
         "slack_bot_token",

@@ -18,6 +18,8 @@ Value = str | list[str] | None
 Submit = Callable[[FormSubmit], Awaitable[list[Reply]]]
 #: How many times a form is re-prompted after errors before the shell gives up.
 MAX_ATTEMPTS = 5
+#: A form with more fields than this ends with a summary and Register / Edit.
+CONFIRM_OVER_FIELDS = 5
 
 
 class Cancelled(Exception):
@@ -38,6 +40,8 @@ async def complete_form(
         console.print(Text(form.intro, style="dim"))
     try:
         values = await prompt_fields(form.fields, ask=ask, console=console, values={})
+        if len(form.fields) > CONFIRM_OVER_FIELDS:
+            values = await confirm(form, values, ask=ask, console=console)
         for _attempt in range(MAX_ATTEMPTS):
             try:
                 return await submit(FormSubmit(form.form_id, dict(values), form.metadata))
@@ -56,6 +60,34 @@ async def complete_form(
         return None
     console.print(Text("Giving up on this form.", style="yellow"))
     return None
+
+
+async def confirm(
+    form: Form, values: Mapping[str, Value], *, ask: Ask, console: Console
+) -> dict[str, Value]:
+    """The answers side by side, then `1) Register  2) Edit`: nothing is submitted until
+    the person picks the first; Edit asks every field again, the answers as defaults.
+
+    Raises:
+        Cancelled: input ended before a choice.
+    """
+    answers = dict(values)
+    while True:
+        console.print(Text("Please check:", style="bold"))
+        for field in form.fields:
+            shown = _show_default(answers.get(field.name)).strip(" []") or "—"
+            console.print(f"  {field.label}: {shown}", markup=False, highlight=False)
+        console.print(f"  1) {form.submit_label}  2) Edit", markup=False, highlight=False)
+        raw = await ask(f"> 1) {form.submit_label} or 2) Edit: ")
+        if raw is None:
+            raise Cancelled
+        choice = raw.strip().casefold()
+        if choice in ("1", form.submit_label.casefold()):
+            return answers
+        if choice in ("2", "edit"):
+            answers = await prompt_fields(form.fields, ask=ask, console=console, values=answers)
+            continue
+        console.print(Text(f"  Type 1 to {form.submit_label.lower()} or 2 to edit.", style="red"))
 
 
 def show_errors(console: Console, errors: Mapping[str, str], form: Form) -> None:

@@ -47,8 +47,14 @@ def reopen(inbound: Inbound) -> Inbound:
     except (ValueError, ValidationError) as exc:
         raise MalformedPayload("bad open-form button value") from exc
     place = replace(inbound.request.place, thread_id=value.th, message_id=value.mi)
+    command = Command(value.c, value.t) if value.c else None  # "": the sentence, again
     request = replace(
-        inbound.request, place=place, click=None, text=value.t, command=Command(value.c, value.t)
+        inbound.request,
+        place=place,
+        click=None,
+        text=value.t,
+        command=command,
+        mentioned=command is None or inbound.request.mentioned,
     )
     return replace(inbound, request=request)
 

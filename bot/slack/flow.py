@@ -8,8 +8,10 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
 
 from slack_bolt.context.async_context import AsyncBoltContext
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.errors import InvalidInput
@@ -50,6 +52,7 @@ async def answer(deps: Deps, client: AsyncWebClient, inbound: Inbound) -> None:
             deps, "slack", inbound.event_id
         ):
             return
+        inbound = await with_display_name(deps, client, inbound)
         async with _progress(client, inbound):
             try:
                 replies = await router.dispatch(inbound.request, deps)
@@ -58,6 +61,31 @@ async def answer(deps: Deps, client: AsyncWebClient, inbound: Inbound) -> None:
             await deliver(client, inbound, replies)
     except Exception:  # boundary of background work (STYLE rule 16)
         await fail(client, inbound)
+
+
+async def with_display_name(deps: Deps, client: AsyncWebClient, inbound: Inbound) -> Inbound:
+    """Events carry only the user's id: the name comes from `users.info`, once per
+    person per process (`deps.names`), so people are greeted by name, not id."""
+    actor = inbound.request.actor
+    if actor.name:
+        return inbound
+
+    async def lookup() -> str:
+        try:
+            user = (await client.users_info(user=actor.user_id)).get("user") or {}
+        except (TimeoutError, SlackApiError, OSError):
+            logger.warning("users.info failed for %s", actor.user_id)
+            return ""
+        profile = user.get("profile") or {}
+        return str(
+            profile.get("display_name") or user.get("real_name") or profile.get("real_name") or ""
+        )
+
+    name = await deps.names.get("slack", actor.user_id, lookup)
+    if not name:
+        return inbound
+    request = replace(inbound.request, actor=replace(actor, name=name))
+    return replace(inbound, request=request)
 
 
 @asynccontextmanager

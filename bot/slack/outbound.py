@@ -109,16 +109,15 @@ async def _respond(
 
 def _open_form_prompt(inbound: Inbound, reply: Reply) -> Reply:
     """A form asked for without a trigger_id (messages carry none): offer a button
-    whose click re-runs the same command, with the click's trigger_id."""
+    whose click re-runs the same command, with the click's trigger_id. A sentence that
+    asked for the form ("I want to register a deal") is re-run as the same sentence."""
     request = inbound.request
     command = request.command or router.parse_command(request.text)
-    if command is None:
-        return Reply(text=reply.text, visibility="only_actor")
     place = request.place
     value = json.dumps(
         {
-            "c": command.name,
-            "t": command.text[:OPEN_FORM_TEXT_CHARS],
+            "c": command.name if command is not None else "",
+            "t": (command.text if command is not None else request.text)[:OPEN_FORM_TEXT_CHARS],
             "th": place.thread_id,
             "mi": place.message_id,
         }

@@ -40,9 +40,12 @@ def registration_form(
     products: Sequence[str],
     prefill: ParsedText | None = None,
     nonce: str | None = None,
+    default_currency: str = "USD",
 ) -> Form:
-    """The registration form (8 fields), prefilled from `/register-deal` free text."""
+    """The registration form (8 fields, 5 required), prefilled from `/register-deal`
+    free text; a bare value is in `default_currency`."""
     parsed = prefill or ParsedText()
+    value_hint = f"e.g. 50k USD, 1.2m EUR; a bare number (50000, 50k) is in {default_currency}"
     value = " ".join(x for x in (parsed.value, parsed.currency) if x) or None
     fields = (
         Field("company", "Customer company", required=True, initial=parsed.company,
@@ -50,12 +53,12 @@ def registration_form(
         Field("domain", "Customer website or domain", required=True, initial=parsed.domain,
               max_length=253, placeholder="acme.com", hint="A URL or an e-mail address works too."),
         Field("value", "Estimated value and currency", required=True, initial=value,
-              max_length=40, placeholder="50,000 USD", hint="e.g. 50k USD, 1.2m EUR"),
+              max_length=40, placeholder="50,000 USD", hint=value_hint),
         Field("close_date", "Expected close date", kind="date", required=True,
               initial=parsed.close_date),
         Field("products", "Products", kind="multiselect", required=True,
               options=tuple(Option(p, p) for p in products)),
-        Field("stage", "Stage", kind="select", required=True, initial=STAGES[1],
+        Field("stage", "Stage", kind="select", initial=STAGES[1],
               options=_stage_options()),
         Field("contact", "Primary contact (optional)", max_length=MAX_CONTACT,
               placeholder="Name or e-mail"),

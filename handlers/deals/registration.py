@@ -62,8 +62,15 @@ def acting_partner(caller: Caller) -> int:
 async def register_deal(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
     """`/register-deal [free text]`: open the form, prefilled from what the text says."""
     acting_partner(caller)
+    prefill = parse_free_text(
+        request.text,
+        today=deps.clock().date(),
+        default_currency=deps.settings.deal_default_currency,
+    )
     form = registration_form(
-        products=deps.settings.deal_products, prefill=parse_free_text(request.text)
+        products=deps.settings.deal_products,
+        prefill=prefill,
+        default_currency=deps.settings.deal_default_currency,
     )
     return [Reply(text="Register a deal", form=form, visibility="only_actor")]
 
@@ -86,11 +93,19 @@ async def submit_registration(
     values = submit.values
     meta = decode(RegisterMeta, submit.metadata)
     # The form comes back only when something needs fixing: built then, not per submit.
-    form = partial(registration_form, products=deps.settings.deal_products, nonce=meta.nonce)
+    form = partial(
+        registration_form,
+        products=deps.settings.deal_products,
+        nonce=meta.nonce,
+        default_currency=deps.settings.deal_default_currency,
+    )
     partner_id = acting_partner(caller)
     try:
         draft = validate_form(
-            values, today=deps.clock().date(), products=deps.settings.deal_products
+            values,
+            today=deps.clock().date(),
+            products=deps.settings.deal_products,
+            default_currency=deps.settings.deal_default_currency,
         )
     except InvalidInput as exc:
         raise InvalidInput(exc.field_errors, with_values(form(), values, exc.field_errors)) from exc

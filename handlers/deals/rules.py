@@ -24,6 +24,7 @@ from rapidfuzz.fuzz import token_sort_ratio
 
 from bot.core.errors import InvalidInput
 from handlers import fields
+from handlers.deals.dates import parse_close_phrase
 
 
 def _table(words: str) -> frozenset[str]:
@@ -73,7 +74,10 @@ _AMOUNT = re.compile(r"^([$€£¥₹])?(\d[\d,]*(?:\.\d+)?)([km])?$", re.I)
 _MAX_AMOUNT_CHARS = 30
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
-_FILLER = frozenset({"close", "closes", "closing", "by", "on", "value", "worth", "for", "at"})
+_FILLER = frozenset(
+    """close closes closing by on value worth for at about around roughly approx
+    approximately circa ~ expected est estimated""".split()  # noqa: SIM905
+)
 _EMAIL = re.compile(r"^[^\s@]+@[^\s@]+\.[^\s@]+$")
 
 ConflictKind = Literal["none", "duplicate", "horizontal", "channel", "possible_duplicate"]
@@ -214,17 +218,24 @@ def parse_amount(text: str) -> tuple[int, str | None]:
     return cents, currency
 
 
-def parse_free_text(text: str) -> ParsedText:
+def parse_free_text(
+    text: str, *, today: date | None = None, default_currency: str | None = None
+) -> ParsedText:
     """Prefill from `/register-deal` text: "Acme Corp acme.com 50k USD close 2027-03-31".
 
-    Recognised words: a domain/URL/e-mail, an amount (50k, $2m, 50,000), an ISO 4217
-    code, an ISO date; filler words ("close", "by") are dropped; the other words, in
-    order, are the company. Nothing is guessed when a word is ambiguous.
+    Recognised words: a domain/URL/e-mail, an amount (50k, $2m, 50,000, "about 50k"), an
+    ISO 4217 code, an ISO date, and (given `today`) a close date in words ("end of
+    March", "Q2", "in 6 weeks"); filler words ("close", "by", "about") are dropped; the
+    other words, in order, are the company. An amount without a currency takes
+    `default_currency`. Nothing is guessed when a word is ambiguous.
     """
     company: list[str] = []
     found: dict[str, str] = {}
+    if today is not None and (phrase := parse_close_phrase(text, today)) is not None:
+        found["close_date"] = phrase[0].isoformat()
+        text = text.replace(phrase[1], " ")
     for word in text.split():
-        bare = word.strip(",;")
+        bare = word.strip(",;~()[]\"'")
         upper = bare.upper()
         if _ISO_DATE.match(bare) and "close_date" not in found:
             found["close_date"] = bare
@@ -246,7 +257,9 @@ def parse_free_text(text: str) -> ParsedText:
                 company.append(bare)
         elif bare.lower() not in _FILLER:
             company.append(bare)
-    return ParsedText(company=" ".join(company) or None, **found)
+    if "value" in found and "currency" not in found and default_currency:
+        found["currency"] = default_currency
+    return ParsedText(company=" ".join(company).strip(" ,;:-") or None, **found)
 
 
 def sentence(message: str) -> str:
@@ -282,9 +295,14 @@ def _add_years(day: date, years: int) -> date:
 
 
 def validate_form(
-    values: Mapping[str, str | list[str] | None], *, today: date, products: Sequence[str]
+    values: Mapping[str, str | list[str] | None],
+    *,
+    today: date,
+    products: Sequence[str],
+    default_currency: str | None = None,
 ) -> DealDraft:
-    """Check a submitted registration form and return the clean draft.
+    """Check a submitted registration form and return the clean draft. A bare value
+    ("50000", "50k") is in `default_currency` when one is given.
 
     Raises:
         InvalidInput: field name -> message, for every field that needs fixing.
@@ -315,6 +333,7 @@ def validate_form(
     cents, currency = 0, None
     try:
         cents, currency = parse_amount(text("value"))
+        currency = currency or default_currency
         if currency is None:
             errors["value"] = "Add the currency (ISO 4217), e.g. 50,000 USD."
         elif cents <= 0:

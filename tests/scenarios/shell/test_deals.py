@@ -10,8 +10,8 @@ from tests.scenarios.shell.driver import chat, run_partnerbot
 
 REGISTER = "register-deal Acme Corp acme.com 50k USD close 2027-03-31"
 #: Answers to the 8 prompts: keep the prefilled company, domain, value and date; product 1;
-#: keep the stage; no contact; no notes.
-ACCEPT = ("", "", "", "", "1", "", "", "")
+#: keep the stage; no contact; no notes; then 1) Register on the summary.
+ACCEPT = ("", "", "", "", "1", "", "", "", "1")
 
 
 async def test_a_partner_registers_a_deal_from_the_shell(deps: Deps) -> None:
@@ -40,6 +40,7 @@ async def test_bad_fields_are_prompted_again(deps: Deps) -> None:
         "",
         "",
         "",
+        "1",  # Register, on the summary
         "2027-06-30",
     )
     text = await chat(deps, *lines, role="partner", partner_name="Acme")

@@ -1,0 +1,1 @@
+"""Plain words to commands: "I want to register a deal" runs `register-deal`."""

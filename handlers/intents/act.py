@@ -1,0 +1,159 @@
+"""Plain words to the command they ask for: run it, ask which one, or search the docs.
+
+A confident intent runs the same code as its command or button, with the caller's
+authorization unchanged (a per-deal action loads the named registration the way its
+button does, so a partner can never act on another's). A narrow one is answered with
+buttons ("Register a deal" / "Search the docs"); a question goes to the knowledge base.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+from bot.core import Button, ButtonClick, Reply, Request, ids
+from bot.core.codec import action_id, decode, encode
+from handlers.caller import Caller
+from handlers.deals import listing, registration
+from handlers.deals.forms import DealRef
+from handlers.deps import Deps
+from handlers.help.menu import show_help
+from handlers.intents.choose import choose_intent
+from handlers.intents.matcher import IntentMatch, match_intent
+from handlers.intents.prefill import registration_text
+from handlers.knowledge.ask import ask
+from handlers.routes import ActionHandler, Routes
+from storage.deals import deal_ref
+
+#: What a "did you mean" button says for each intent.
+LABELS = {
+    "register_deal": "Register a deal",
+    "list_deals": "Show my deals",
+    "pending_approvals": "Pending approvals",
+    "extend_deal": "Request an extension",
+    "update_deal": "Update the stage",
+    "mark_won": "Mark it won",
+    "mark_lost": "Mark it lost",
+    "checkins": "Check-ins",
+    "survey": "Survey",
+    "digest": "Digest",
+    "scorecard": "Scorecard",
+    "help": "What can you do?",
+}
+#: The per-deal intents and the button action each one is.
+_DEAL_ACTIONS: dict[str, tuple[str, ActionHandler]] = {
+    "extend_deal": (ids.DEAL_REQUEST_EXTENSION, listing.on_request_extension),
+    "update_deal": (ids.DEAL_UPDATE_STAGE, listing.on_update_stage),
+    "mark_won": (ids.DEAL_MARK_WON, listing.on_mark_won),
+    "mark_lost": (ids.DEAL_MARK_LOST, listing.on_mark_lost),
+}
+#: Commands other capabilities are adding; until then a sentence asking for one is told so.
+COMING = {
+    "checkins": "Check-ins with your channel manager",
+    "survey": "Partner surveys",
+    "digest": "The weekly digest",
+    "scorecard": "Partner scorecards",
+}
+_MAX_CARRIED = 1500  # a Slack button value holds 2,000 characters
+
+
+class IntentChoice(BaseModel):
+    """Carried by a "did you mean" button: the intent picked and the sentence."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    intent: str
+    text: str
+    ref: str | None = None
+
+
+def _as_text(request: Request, text: str) -> Request:
+    return Request(actor=request.actor, place=request.place, text=text, mentioned=request.mentioned)
+
+
+async def answer_in_words(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
+    """A mention or DM that is not a command: run what it asks for, or answer it."""
+    match = await choose_intent(request.text, deps)
+    if match.intent == "ask" or not (match.confident or match.unsure):
+        return await ask(request, caller, deps)
+    if match.unsure:
+        return [_did_you_mean(request.text, match)]
+    return await run_intent(request, match, caller, deps)
+
+
+def _did_you_mean(text: str, match: IntentMatch) -> Reply:
+    carried = text[:_MAX_CARRIED]
+    ref = match.slots.get("ref")
+    label = LABELS[match.intent] + (f" ({ref})" if ref else "")
+    choice = IntentChoice(intent=match.intent, text=carried, ref=ref)
+    buttons = (
+        Button(label, action_id(ids.INTENT_CHOOSE, 1), encode(choice), "primary"),
+        Button(
+            "Search the docs",
+            action_id(ids.INTENT_CHOOSE, 2),
+            encode(IntentChoice(intent="ask", text=carried)),
+        ),
+    )
+    return Reply(
+        text="I'm not sure what you'd like. Pick one and I'll carry on:",
+        buttons=buttons,
+        visibility="only_actor",
+    )
+
+
+async def run_intent(
+    request: Request, match: IntentMatch, caller: Caller, deps: Deps
+) -> list[Reply]:
+    """Run the command or button `match` names, as the caller."""
+    intent = match.intent
+    if intent == "register_deal":
+        text = registration_text(
+            request.text, today=deps.clock().date(), currency=deps.settings.deal_default_currency
+        )
+        return await registration.register_deal(_as_text(request, text), caller, deps)
+    if intent == "list_deals":
+        return await listing.list_deals(
+            _as_text(request, match.slots.get("status", "")), caller, deps
+        )
+    if intent == "pending_approvals":
+        return await listing.list_deals(_as_text(request, "pending"), caller, deps)
+    if intent in _DEAL_ACTIONS:
+        return await _on_deal(request, match, caller, deps)
+    if intent in COMING:
+        coming = Reply(
+            text=f"{COMING[intent]} are coming soon to PartnerBot. Meanwhile, here is what I "
+            "can do today:",
+            visibility="only_actor",
+        )
+        return [coming, *await show_help(request, caller, deps)]
+    if intent == "help":
+        return await show_help(request, caller, deps)
+    return await ask(request, caller, deps)
+
+
+async def _on_deal(request: Request, match: IntentMatch, caller: Caller, deps: Deps) -> list[Reply]:
+    base, handler = _DEAL_ACTIONS[match.intent]
+    ref = match.slots.get("ref")
+    if ref is None:
+        which = Reply(
+            text="Which registration? Pick it below (or name it, e.g. DR-000042).",
+            visibility="only_actor",
+        )
+        return [which, *await listing.list_deals(_as_text(request, "open"), caller, deps)]
+    deal_id = int(ref.removeprefix("DR-"))
+    assert deal_ref(deal_id) == ref
+    click = ButtonClick(action_id=action_id(base, deal_id), value=encode(DealRef(deal_id=deal_id)))
+    return await handler(request, click, caller, deps)
+
+
+async def on_choose(
+    request: Request, click: ButtonClick, caller: Caller, deps: Deps
+) -> list[Reply]:
+    """A "did you mean" button: run the picked intent with the original sentence."""
+    choice = decode(IntentChoice, click.value)
+    spoken = _as_text(request, choice.text)
+    if choice.intent not in LABELS:
+        return await ask(spoken, caller, deps)
+    slots = match_intent(choice.text).slots | ({"ref": choice.ref} if choice.ref else {})
+    return await run_intent(spoken, IntentMatch(choice.intent, 1.0, slots), caller, deps)
+
+
+ROUTES = Routes(actions={ids.INTENT_CHOOSE: on_choose})

@@ -1,0 +1,150 @@
+"""Which command a sentence asks for: an offline matcher, patterns plus scoring.
+
+`match_intent("can we extend DR-12?")` -> `IntentMatch("extend_deal", 0.9, {"ref": "DR-000012"})`.
+
+How it decides, in order:
+1. The text is normalised: lower case, common typos and chat shorthand fixed
+   (`regsiter` -> `register`, `pls` -> `please`), long words close to a keyword
+   corrected by edit distance.
+2. Each command intent scores its patterns (a verb and an object, a status, a ref).
+   A request framing (`I want to`, `please`, `can you`, an imperative first word)
+   adds to the best one.
+3. A knowledge-base score adds up question signals: a question word leading the
+   sentence, and words that ask how something works (`work`, `mean`, `happen`,
+   `long`, `policy`, `if` …). A sentence that asks how something works is a
+   question even when it names a command (`how does deal protection work?`).
+4. The command wins only by a margin over that score: a clear win is confident,
+   a narrow one is `medium` (the router asks with buttons), anything else is `ask`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from handlers.intents import vocabulary as v
+
+#: At or above: run the command. Between MEDIUM and CONFIDENT: ask with buttons.
+CONFIDENT = 0.75
+MEDIUM = 0.45
+
+
+@dataclass(frozen=True)
+class IntentMatch:
+    """The intent a sentence asks for, how sure the matcher is (0..1), and its details."""
+
+    intent: str
+    confidence: float
+    slots: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def confident(self) -> bool:
+        return self.confidence >= CONFIDENT
+
+    @property
+    def unsure(self) -> bool:
+        return MEDIUM <= self.confidence < CONFIDENT
+
+
+_REF = re.compile(r"(?<![a-z0-9])#?dr[\s_#-]*0*(\d{1,7})\b", re.I)
+_WORD = re.compile(r"[a-z0-9][a-z0-9'’-]*")
+
+
+def normalise_ref(raw: str) -> str | None:
+    """ "dr-42", "DR 7", "#DR-000310" -> "DR-000042", "DR-000007", "DR-000310"."""
+    found = _REF.search(raw)
+    return f"DR-{int(found.group(1)):06d}" if found else None
+
+
+def normalise(text: str) -> str:
+    """Lower case, refs replaced by the token `dealref`, typos and shorthand fixed."""
+    lowered = _REF.sub(" dealref ", text.lower().replace("’", "'"))
+    words = [v.correct(word) for word in _WORD.findall(lowered)]
+    return " " + " ".join(w for w in words if w) + " "
+
+
+def _score(patterns: tuple[tuple[re.Pattern[str], float], ...], text: str) -> float:
+    return sum(weight for pattern, weight in patterns if pattern.search(text))
+
+
+def kb_score(text: str) -> float:
+    """How much the normalised text reads as a question about how things work."""
+    score = _score(v.KB_SIGNALS, text)
+    if v.QUESTION_START.match(text):
+        score += 0.75
+    mine = 0.5 if v.MINE.search(text) else 1.0  # "is there anything for me?" asks for it
+    if v.EXPLAIN_START.match(text):
+        score += 1.5 * mine
+    if v.AUX_START.match(text):
+        score += 0.75 * mine
+    if v.WHO_START.match(text):
+        score += 2.5
+    if v.WH_START.match(text) and not v.PERSONAL.search(text) and not v.REQUEST.search(text):
+        score += 1.0
+    return score
+
+
+def _slots(intent: str, raw: str, text: str) -> dict[str, str]:
+    slots: dict[str, str] = {}
+    ref = normalise_ref(raw)
+    if ref and intent in v.REF_INTENTS:
+        slots["ref"] = ref
+    if intent == "list_deals":
+        status = v.status_in(text)
+        if status:
+            slots["status"] = status
+    if intent == "update_deal":
+        stage = v.stage_in(text)
+        if stage:
+            slots["stage"] = stage
+    if intent == "mark_lost":
+        reason = v.LOST_REASON.search(_REF.sub(" ", raw))
+        if reason:
+            slots["reason"] = reason.group(1).strip(" .")
+    return slots
+
+
+_THEN = re.compile(r" (?:and then|and also|and|then|also|after that|plus|afterwards) ")
+
+
+def _command_scores(norm: str) -> dict[str, float]:
+    """Each command intent's score; the first request wins when a sentence makes two
+    ("extend DR-21 and show my deals")."""
+    head = _THEN.split(norm, maxsplit=1)[0] + " "
+    for text in (head, norm) if head.strip() != norm.strip() else (norm,):
+        scores = {intent: _score(patterns, text) for intent, patterns in v.INTENTS.items()}
+        if max(scores.values()) >= 1.5:
+            break
+    has_ref = " dealref " in text
+    for intent in v.REF_INTENTS:  # acting on one registration needs to know which
+        if scores[intent] > 0:
+            scores[intent] += 1.0 if has_ref else -1.0
+    return scores
+
+
+def match_intent(text: str) -> IntentMatch:
+    """The intent of one message (see the module docstring for the rules)."""
+    norm = normalise(text)
+    if not norm.strip():
+        return IntentMatch("help", 0.5)
+    scores = _command_scores(norm)
+    if v.PENDING_FOR_ME.search(norm):
+        scores["list_deals"] = min(scores["list_deals"], 1.0)
+    best = max(scores, key=lambda name: scores[name])
+    command = scores[best]
+    if command <= 0:
+        return IntentMatch("ask", 1.0)
+    signals = _score(v.KB_SIGNALS, norm)
+    if v.REQUEST.search(norm) or (v.MODAL_REQUEST.search(norm) and not signals):
+        command += 1.0
+    kb = kb_score(norm)
+    margin = command - kb
+    if margin <= 0 or command < 1.5:
+        return IntentMatch("ask", min(1.0, 0.6 + 0.1 * kb))
+    confidence = min(1.0, 0.35 + 0.2 * margin)
+    if confidence < MEDIUM:
+        return IntentMatch("ask", 0.5)
+    return IntentMatch(best, round(confidence, 2), _slots(best, text, norm))
+
+
+__all__ = ["CONFIDENT", "MEDIUM", "IntentMatch", "match_intent", "normalise", "normalise_ref"]

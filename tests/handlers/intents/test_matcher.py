@@ -1,0 +1,99 @@
+"""The offline intent matcher on a handful of sentences, and the details it reads."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from handlers.deals.dates import parse_close_phrase
+from handlers.deals.rules import validate_form
+from handlers.intents.matcher import match_intent, normalise_ref
+from handlers.intents.prefill import registration_text
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "slots"),
+    [
+        ("I want to register a deal", "register_deal", {}),
+        ("show me my deals", "list_deals", {}),
+        ("list our approved deals", "list_deals", {"status": "approved"}),
+        ("anything waiting for my approval?", "pending_approvals", {}),
+        ("can we extend DR-000012?", "extend_deal", {"ref": "DR-000012"}),
+        ("move dr-44 to proposal stage", "update_deal", {"ref": "DR-000044", "stage": "proposal"}),
+        ("we won DR 7!", "mark_won", {"ref": "DR-000007"}),
+        ("mark #DR-000310 lost because of budget", "mark_lost", {"ref": "DR-000310"}),
+        ("i wanna regsiter a dela", "register_deal", {}),
+        ("extend DR-21 and show my deals", "extend_deal", {"ref": "DR-000021"}),
+        ("what can you do?", "help", {}),
+        ("show my check-ins", "checkins", {}),
+    ],
+)
+def test_requests_are_matched_with_their_details(
+    text: str, intent: str, slots: dict[str, str]
+) -> None:
+    match = match_intent(text)
+    assert match.intent == intent and match.confident
+    assert slots.items() <= match.slots.items()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how does deal protection work?",
+        "what happens if two partners register the same customer?",
+        "how long is a registered deal protected?",
+        "does an extension reset the protection period?",
+        "is the survey anonymous?",
+        "extension policy",
+        "Does the product support SAML?",
+    ],
+)
+def test_questions_about_how_things_work_stay_questions(text: str) -> None:
+    assert match_intent(text).intent == "ask"
+
+
+def test_refs_are_normalised_to_the_full_form() -> None:
+    assert [normalise_ref(t) for t in ("dr-42", "DR 7", "#DR-000310", "no ref")] == [
+        "DR-000042",
+        "DR-000007",
+        "DR-000310",
+        None,
+    ]
+
+
+def test_a_sentence_becomes_register_deal_text() -> None:
+    today = date(2026, 11, 26)
+    text = "I want to register Acme Corp, acme.com, about 50k, closing end of March"
+    assert registration_text(text, today=today, currency="USD") == (
+        "Acme Corp acme.com 50000 USD 2027-03-31"
+    )
+
+
+@pytest.mark.parametrize(
+    ("words", "day"),
+    [
+        ("closing end of March", date(2027, 3, 31)),
+        ("in Q2", date(2027, 6, 30)),
+        ("Q4", date(2026, 12, 31)),
+        ("in 6 weeks", date(2027, 1, 7)),
+        ("by the end of the quarter", date(2026, 12, 31)),
+    ],
+)
+def test_close_dates_in_words(words: str, day: date) -> None:
+    found = parse_close_phrase(words, date(2026, 11, 26))
+    assert found is not None and found[0] == day
+
+
+def test_a_bare_value_is_in_the_default_currency() -> None:
+    values = {
+        "company": "Acme",
+        "domain": "acme.com",
+        "value": "50k",
+        "close_date": "2027-03-31",
+        "products": ["Platform"],
+    }
+    draft = validate_form(
+        values, today=date(2026, 11, 26), products=["Platform"], default_currency="EUR"
+    )
+    assert (draft.value_cents, draft.currency, draft.stage) == (5_000_000, "EUR", "prospecting")
