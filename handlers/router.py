@@ -15,17 +15,18 @@ from bot.core.codec import action_base
 from bot.core.errors import NotAllowed, NotFound
 from handlers.admin.routes import ROUTES as ADMIN
 from handlers.caller import Caller, load_caller
+from handlers.checkins.routes import ROUTES as CHECKINS
 from handlers.deals.routes import ROUTES as DEALS
 from handlers.deps import Deps
 from handlers.help.menu import menu
 from handlers.help.routes import ROUTES as HELP
 from handlers.knowledge.routes import ROUTES as KNOWLEDGE
 from handlers.notify import thread_keys_at
-from handlers.routes import Routes, ThreadKey, merge_routes
+from handlers.routes import QUIET, Routes, ThreadKey, merge_routes
 
 logger = logging.getLogger(__name__)
 
-ROUTES: Routes = merge_routes(HELP, ADMIN, KNOWLEDGE, DEALS)
+ROUTES: Routes = merge_routes(HELP, ADMIN, KNOWLEDGE, DEALS, CHECKINS)
 
 #: Top-level commands: the Slack slash commands, and the same words as text.
 TOP_LEVEL = ("register-deal", "deals", "ask", "help", "partnerbot")
@@ -137,7 +138,7 @@ async def _free_text(request: Request, caller: Caller, deps: Deps) -> list[Reply
                 continue
             replies = await owner(request, key, caller, deps)
             if replies:
-                return replies
+                return [reply for reply in replies if reply != QUIET]
     if not (request.mentioned or place.kind == "dm"):
         return []
     return await _run_command(request, Command(name="ask", text=request.text), caller, deps)

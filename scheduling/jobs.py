@@ -7,16 +7,20 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from handlers.checkins.due import post_due_checkins, remind_unanswered
 from handlers.deps import Deps
 from scheduling.outbox import DeliveryReport, deliver_due
 
 logger = logging.getLogger(__name__)
 
 #: Due-work steps run by `run_due` before the outbox is delivered, in order. Each
-#: capability that schedules work (reminders, expiries, digests) appends one:
+#: capability that schedules work (reminders, expiries, digests) adds one here:
 #: `async (deps, now) -> int` returning how many items it queued.
 DueStep = Callable[[Deps, datetime], Awaitable[int]]
-DUE_STEPS: list[tuple[str, DueStep]] = []
+DUE_STEPS: tuple[tuple[str, DueStep], ...] = (
+    ("checkins", post_due_checkins),
+    ("checkin_reminders", remind_unanswered),
+)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,11 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./partnerbot.db"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_DEAL_PRODUCTS = ("Platform", "Analytics", "Integrations", "Support plan", "Training")
+DEFAULT_CHECKIN_QUESTIONS = (
+    "What moved since last time?",
+    "Anything blocking you?",
+    "Where can we, the vendor, help?",
+)
 _PLACEHOLDERS = {"changeme", "change-me", "xoxb-your-token", "your-secret", "todo"}
 
 
@@ -49,6 +54,13 @@ class Settings(BaseSettings):
     deal_auto_approve: dict[str, float] = Field(default_factory=dict)
     deal_auto_approve_currency: str = "USD"
     deal_products: list[str] = Field(default_factory=lambda: list(DEFAULT_DEAL_PRODUCTS))
+
+    # Check-ins: the questions of every check-in (a JSON list in the environment) and
+    # after how many days an unanswered check-in gets its one reminder.
+    checkin_questions: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_CHECKIN_QUESTIONS), min_length=1
+    )
+    checkin_reminder_days: int = Field(default=2, ge=1, le=60)
 
     @field_validator(
         "slack_bot_token",
