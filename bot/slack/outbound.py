@@ -65,9 +65,13 @@ async def _send(client: AsyncWebClient, inbound: Inbound, reply: Reply) -> None:
     request = inbound.request
     place = request.place
     if reply.reaction and place.message_id and place.channel_id:
-        await client.reactions_add(
-            channel=place.channel_id, timestamp=place.message_id, name=reply.reaction
-        )
+        try:
+            await client.reactions_add(
+                channel=place.channel_id, timestamp=place.message_id, name=reply.reaction
+            )
+        except SlackApiError as exc:
+            if exc.response.get("error") != "already_reacted":
+                raise
         return
     rendered = render_reply(reply)
     message: dict[str, Any] = {"text": rendered.text, "blocks": rendered.blocks}
