@@ -9,6 +9,12 @@ from datetime import datetime
 
 from handlers.checkins.due import post_due_checkins, remind_unanswered
 from handlers.deps import Deps
+from handlers.reminders.deals import (
+    expire_protection,
+    nudge_quiet_deals,
+    remind_protection_ending,
+    remind_stalled_approvals,
+)
 from scheduling.outbox import DeliveryReport, deliver_due
 
 logger = logging.getLogger(__name__)
@@ -20,6 +26,10 @@ DueStep = Callable[[Deps, datetime], Awaitable[int]]
 DUE_STEPS: tuple[tuple[str, DueStep], ...] = (
     ("checkins", post_due_checkins),
     ("checkin_reminders", remind_unanswered),
+    ("deals_expired", expire_protection),
+    ("deals_ending", remind_protection_ending),
+    ("approvals_stalled", remind_stalled_approvals),
+    ("deals_quiet", nudge_quiet_deals),
 )
 
 

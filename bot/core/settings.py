@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     deal_auto_approve: dict[str, float] = Field(default_factory=dict)
     deal_auto_approve_currency: str = "USD"
     deal_products: list[str] = Field(default_factory=lambda: list(DEFAULT_DEAL_PRODUCTS))
+    #: hours a registration may wait for a decision before the manager is reminded
+    #: (admins too after twice as long).
+    deal_approval_sla_hours: int = Field(default=48, ge=1, le=24 * 60)
 
     # Check-ins: the questions of every check-in (a JSON list in the environment) and
     # after how many days an unanswered check-in gets its one reminder.
