@@ -25,9 +25,11 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.base import Base, UTCDateTime, utcnow
+from storage.base import Base, UTCDateTime, insert_or_ignore, utcnow
 
 CADENCES = ("weekly", "biweekly", "monthly", "off")
+#: Rows or ids per statement (SQLite allows 32,766 bound parameters).
+CHUNK = 500
 
 
 class CheckinSchedule(Base):
@@ -128,32 +130,48 @@ async def due_schedules(
     return list((await session.scalars(stmt)).all())
 
 
-async def claim_occurrence(
+async def claim_occurrences(
     session: AsyncSession,
-    partner_id: int,
+    moves: dict[tuple[datetime, datetime | None], list[int]],
     *,
-    due_at: datetime,
-    next_due_at: datetime | None,
     now: datetime,
-) -> bool:
-    """Move the schedule from `due_at` to `next_due_at`; False when someone else did
-    first (the occurrence is theirs)."""
-    result = await session.execute(
-        update(CheckinSchedule)
-        .where(CheckinSchedule.partner_id == partner_id, CheckinSchedule.next_due_at == due_at)
-        .values(next_due_at=next_due_at, updated_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    return bool(getattr(result, "rowcount", 0) == 1)
+) -> list[tuple[int, datetime]]:
+    """Move schedules from their due moment to the next one: `moves` maps
+    (due at, next due at) to partner ids. One UPDATE per distinct pair (a few: partners
+    share local times), each conditional on `next_due_at` still being the due moment,
+    so an occurrence another replica claimed first is not returned. Returns
+    (partner id, due at) of the occurrences this call claimed."""
+    claimed: list[tuple[int, datetime]] = []
+    for (due_at, following), partner_ids in moves.items():
+        for start in range(0, len(partner_ids), CHUNK):
+            moved = await session.scalars(
+                update(CheckinSchedule)
+                .where(
+                    CheckinSchedule.partner_id.in_(partner_ids[start : start + CHUNK]),
+                    CheckinSchedule.next_due_at == due_at,
+                )
+                .values(next_due_at=following, updated_at=now)
+                .returning(CheckinSchedule.partner_id)
+                .execution_options(synchronize_session=False)
+            )
+            claimed.extend((partner_id, due_at) for partner_id in moved.all())
+    return claimed
 
 
-async def add_checkin(
-    session: AsyncSession, partner_id: int, *, local_date: date, due_at: datetime, now: datetime
-) -> Checkin:
-    checkin = Checkin(partner_id=partner_id, local_date=local_date, due_at=due_at, posted_at=now)
-    session.add(checkin)
-    await session.flush()
-    return checkin
+async def add_checkins(session: AsyncSession, rows: list[dict[str, object]]) -> dict[int, int]:
+    """Record check-ins (dicts of `Checkin` columns) in one INSERT per CHUNK rows; one
+    per partner and local date (a second one that day is skipped). Returns partner id
+    -> check-in id of those recorded."""
+    recorded: dict[int, int] = {}
+    for start in range(0, len(rows), CHUNK):
+        inserted = await session.execute(
+            insert_or_ignore(session, Checkin)
+            .values(rows[start : start + CHUNK])
+            .on_conflict_do_nothing(index_elements=["partner_id", "local_date"])
+            .returning(Checkin.partner_id, Checkin.id)
+        )
+        recorded.update({partner_id: checkin_id for partner_id, checkin_id in inserted.all()})
+    return recorded
 
 
 async def get_checkin(session: AsyncSession, checkin_id: int) -> Checkin | None:

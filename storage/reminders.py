@@ -1,14 +1,14 @@
 """Set-based queries behind the deal reminders of `run_due`.
 
 Each finder is one SELECT over the deals that are due, excluding those whose reminder
-(named by its outbox dedupe key, built in SQL) is already queued; `queue_many` writes
-the reminders in one INSERT that skips keys another replica queued meanwhile. Nothing
+(named by its outbox dedupe key, built in SQL) is already queued;
+`storage.outbox.enqueue_many` writes the reminders in one INSERT that skips keys
+another replica queued meanwhile. Nothing
 here loops over all registrations in Python.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -19,7 +19,6 @@ from sqlalchemy.orm import QueryableAttribute
 
 from storage.base import insert_or_ignore
 from storage.deals import APPROVED, EXPIRED, Deal, DealEvent
-from storage.outbox import PENDING as OUTBOX_PENDING
 from storage.outbox import OutboxMessage
 from storage.partners import Partner, PartnerChannel
 
@@ -57,10 +56,19 @@ def _channel(column: QueryableAttribute[str]) -> ColumnElement[str]:
     )
 
 
+#: At most this many reminders of one kind per run: a backlog (a first deployment, a
+#: long outage) drains over a few ticks instead of one long transaction.
+BATCH = 1000
+
+
 async def find_due(
-    session: AsyncSession, key: ColumnElement[str], *conditions: ColumnElement[bool]
+    session: AsyncSession,
+    key: ColumnElement[str],
+    *conditions: ColumnElement[bool],
+    limit: int = BATCH,
 ) -> list[DueDeal]:
-    """The deals matching `conditions` whose reminder `key` is not queued yet."""
+    """The deals matching `conditions` whose reminder `key` is not queued yet (the
+    first `limit` of them, oldest id first)."""
     queued = exists().where(OutboxMessage.dedupe_key == key)
     stmt = (
         select(
@@ -77,17 +85,24 @@ async def find_due(
         .join(Partner, Partner.id == Deal.partner_id)
         .where(*conditions, ~queued)
         .order_by(Deal.id)
+        .limit(limit)
     )
     rows = await session.execute(stmt)
     return [DueDeal(*row) for row in rows.all()]
 
 
-async def expire_ended(session: AsyncSession, *, now: datetime) -> list[int]:
-    """Every approved registration whose protection ended becomes `expired`, with a
-    `deal_events` row each, in two statements. Returns their ids."""
+async def expire_ended(session: AsyncSession, *, now: datetime, limit: int = BATCH) -> list[int]:
+    """Approved registrations whose protection ended (up to `limit`) become `expired`,
+    with a `deal_events` row each, in one UPDATE and one INSERT. Returns their ids."""
+    ending = (
+        select(Deal.id)
+        .where(Deal.status == APPROVED, Deal.protected_until <= now)
+        .order_by(Deal.id)
+        .limit(limit)
+    )
     ended = await session.scalars(
         update(Deal)
-        .where(Deal.status == APPROVED, Deal.protected_until <= now)
+        .where(Deal.id.in_(ending.scalar_subquery()), Deal.status == APPROVED)
         .values(status=EXPIRED, updated_at=now)
         .returning(Deal.id)
         .execution_options(synchronize_session=False)
@@ -112,18 +127,3 @@ async def expire_ended(session: AsyncSession, *, now: datetime) -> list[int]:
             )
         )
     return ids
-
-
-async def queue_many(session: AsyncSession, messages: Sequence[dict[str, object]]) -> int:
-    """Queue outbox rows (each with a `dedupe_key`) in one INSERT; a key already queued
-    (by another replica meanwhile) is skipped. Returns how many were queued."""
-    if not messages:
-        return 0
-    rows = [{"status": OUTBOX_PENDING, "attempts": 0, **m} for m in messages]
-    inserted = await session.scalars(
-        insert_or_ignore(session, OutboxMessage)
-        .values(rows)
-        .on_conflict_do_nothing(index_elements=["dedupe_key"])
-        .returning(OutboxMessage.id)
-    )
-    return len(inserted.all())

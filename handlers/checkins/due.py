@@ -9,14 +9,15 @@ second replica finds nothing to claim. The outbox dedupe keys are a second guard
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.core import Reply
 from bot.core.delivery import Destination
 from handlers.checkins.schedule import rule_of
 from handlers.checkins.timing import is_too_late, local_date, next_due
 from handlers.deps import Deps
-from handlers.notify import queue_reply
+from handlers.notify import outbox_row, queue_rows
 from storage import checkins as store
 from storage import partners as partner_store
 
@@ -57,12 +58,14 @@ REMINDER = Reply(
 
 async def post_due_checkins(deps: Deps, now: datetime) -> int:
     """Post every check-in due at `now` (once); skip, and log, those more than a day
-    late. Returns how many messages were queued."""
+    late. Set-based: a few UPDATEs claim the occurrences, one INSERT records the
+    check-ins, one queues the posts. Returns how many messages were queued."""
     questions = list(deps.settings.checkin_questions)
-    queued = 0
     async with deps.sessions() as session, session.begin():
         due = await store.due_schedules(session, now=now)
         partners = await partner_store.get_partners(session, (s.partner_id for s in due))
+        moves: dict[tuple[datetime, datetime | None], list[int]] = {}
+        zones: dict[int, ZoneInfo] = {}
         for schedule in due:
             partner = partners.get(schedule.partner_id)
             due_at = schedule.next_due_at
@@ -70,60 +73,60 @@ async def post_due_checkins(deps: Deps, now: datetime) -> int:
                 continue
             rule = rule_of(schedule, partner.timezone)
             following = next_due(rule, after=max(now, due_at), previous=due_at)
-            claimed = await store.claim_occurrence(
-                session, partner.id, due_at=due_at, next_due_at=following, now=now
-            )
-            if not claimed:
-                continue  # another replica posts this one
+            moves.setdefault((due_at, following), []).append(partner.id)
+            zones[partner.id] = rule.zone
+        fresh: list[tuple[int, date, datetime]] = []
+        for partner_id, due_at in await store.claim_occurrences(session, moves, now=now):
             if is_too_late(due_at, now):
                 logger.warning(
                     "check-in of partner %s due %s skipped: more than a day late",
-                    partner.id,
+                    partner_id,
                     due_at.isoformat(),
                 )
                 continue
-            day = local_date(due_at, rule.zone)
-            checkin = await store.add_checkin(
-                session, partner.id, local_date=day, due_at=due_at, now=now
+            day = local_date(due_at, zones[partner_id])
+            fresh.append((partner_id, day, due_at))
+        recorded = await store.add_checkins(
+            session,
+            [
+                {"partner_id": p, "local_date": day, "due_at": at, "posted_at": now}
+                for p, day, at in fresh
+            ],
+        )
+        rows = [
+            outbox_row(
+                Destination(platform=channel.platform, channel_id=channel.channel_id),  # type: ignore[arg-type]
+                checkin_post(partners[partner_id].name, questions),
+                dedupe_key=f"checkin:{partner_id}:{day.isoformat()}:{channel.id}",
+                now=now,
+                thread_key=thread_key(recorded[partner_id], channel.id),
             )
-            post = checkin_post(partner.name, questions)
-            for channel in partner.channels:
-                queued += await queue_reply(
-                    session,
-                    deps,
-                    destination=Destination(
-                        platform=channel.platform,  # type: ignore[arg-type]
-                        channel_id=channel.channel_id,
-                    ),
-                    reply=post,
-                    thread_key=thread_key(checkin.id, channel.id),
-                    dedupe_key=f"checkin:{partner.id}:{day.isoformat()}:{channel.id}",
-                )
-    return queued
+            for partner_id, day, _ in fresh
+            if partner_id in recorded
+            for channel in partners[partner_id].channels
+        ]
+        return await queue_rows(session, deps, rows)
 
 
 async def remind_unanswered(deps: Deps, now: datetime) -> int:
     """One reminder in the thread of each check-in nobody answered within
     CHECKIN_REMINDER_DAYS (and not later than a day after that)."""
     wait = timedelta(days=deps.settings.checkin_reminder_days)
-    queued = 0
     async with deps.sessions() as session, session.begin():
         checkins = await store.claim_unanswered(
             session, posted_after=now - wait - timedelta(days=1), posted_before=now - wait, now=now
         )
         partners = await partner_store.get_partners(session, (c.partner_id for c in checkins))
-        for checkin in checkins:
-            partner = partners.get(checkin.partner_id)
-            for channel in partner.channels if partner else []:
-                queued += await queue_reply(
-                    session,
-                    deps,
-                    destination=Destination(
-                        platform=channel.platform,  # type: ignore[arg-type]
-                        channel_id=channel.channel_id,
-                    ),
-                    reply=REMINDER,
-                    thread_key=thread_key(checkin.id, channel.id),
-                    dedupe_key=f"checkin-reminder:{checkin.id}:{channel.id}",
-                )
-    return queued
+        rows = [
+            outbox_row(
+                Destination(platform=channel.platform, channel_id=channel.channel_id),  # type: ignore[arg-type]
+                REMINDER,
+                dedupe_key=f"checkin-reminder:{checkin.id}:{channel.id}",
+                now=now,
+                thread_key=thread_key(checkin.id, channel.id),
+            )
+            for checkin in checkins
+            if checkin.partner_id in partners
+            for channel in partners[checkin.partner_id].channels
+        ]
+        return await queue_rows(session, deps, rows)

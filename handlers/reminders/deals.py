@@ -15,10 +15,12 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import Button, Reply, ids
-from bot.core.codec import action_id, encode, reply_to_json
+from bot.core.codec import action_id, encode
+from bot.core.delivery import Destination
 from handlers.deals.forms import DealRef
 from handlers.deals.notices import DEAL_THREAD, manager_card
 from handlers.deps import Deps
+from handlers.notify import outbox_row, person_destination, queue_rows
 from storage import deals as deal_store
 from storage import people as people_store
 from storage import reminders as store
@@ -37,44 +39,18 @@ def _in_thread(due: DueDeal, reply: Reply, now: datetime) -> dict[str, object] |
     """An outbox row for the deal's partner thread; None when the partner has no channel."""
     if due.platform is None or due.channel_id is None:
         return None
-    return _row(
-        due.dedupe_key,
+    destination = Destination(platform=due.platform, channel_id=due.channel_id)  # type: ignore[arg-type]
+    return outbox_row(
+        destination,
         reply,
-        now,
-        platform=due.platform,
-        channel_id=due.channel_id,
+        dedupe_key=due.dedupe_key,
+        now=now,
         thread_key=f"{DEAL_THREAD}:{due.deal_id}",
     )
 
 
-def _row(
-    key: str,
-    reply: Reply,
-    now: datetime,
-    *,
-    platform: str,
-    channel_id: str | None = None,
-    user_id: str | None = None,
-    thread_key: str | None = None,
-) -> dict[str, object]:
-    return {
-        "platform": platform,
-        "channel_id": channel_id,
-        "thread_id": None,
-        "user_id": user_id,
-        "thread_key": thread_key,
-        "payload": reply_to_json(reply),
-        "dedupe_key": key,
-        "next_attempt_at": now,
-        "created_at": now,
-    }
-
-
 async def _queue(deps: Deps, session: AsyncSession, rows: list[dict[str, object] | None]) -> int:
-    queued = await store.queue_many(session, [r for r in rows if r is not None])
-    if queued:
-        deps.outbox_wakeup.set()
-    return queued
+    return await queue_rows(session, deps, [r for r in rows if r is not None])
 
 
 def ending_reply(due: DueDeal, days: int) -> Reply:
@@ -199,12 +175,11 @@ def _to_people(
 ) -> list[dict[str, object] | None]:
     """One DM per person; the first carries `key`, the others `key:<person id>`."""
     return [
-        _row(
-            key if n == 0 else f"{key}:{person.id}",
+        outbox_row(
+            person_destination(person),
             reply,
-            now,
-            platform=person.platform,
-            user_id=person.user_id,
+            dedupe_key=key if n == 0 else f"{key}:{person.id}",
+            now=now,
         )
         for n, person in enumerate(people)
     ]
