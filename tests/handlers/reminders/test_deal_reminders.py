@@ -4,6 +4,7 @@ approvals (the manager, then admins), quiet registrations (stage buttons). Each 
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from datetime import datetime, timedelta
 
@@ -12,6 +13,7 @@ import pytest
 from handlers.deps import Deps
 from scheduling.jobs import run_due
 from storage import deals as deal_store
+from storage import outbox
 from tests.conftest import FIXED_NOW
 from tests.handlers.deal_world import (
     MANAGER,
@@ -109,3 +111,19 @@ async def test_a_quiet_registration_is_nudged_once_with_stage_buttons(
     [nudge] = _saying(sender, "No news on")
     assert [b.label for b in nudge.reply.buttons] == ["Update stage", "Won", "Lost"]
     assert nudge.destination.channel_id == "C-ACME" and nudge.destination.thread_id
+
+
+async def test_two_concurrent_runs_queue_each_reminder_once(
+    deps: Deps, sender: RecordingSender
+) -> None:
+    deal = await _approve(deps, sender)
+    assert deal.protected_until is not None
+    moment = deal.protected_until - timedelta(days=13)
+    later = dataclasses.replace(deps, clock=lambda: moment)
+    await asyncio.gather(
+        run_due(later, now=moment, deliver=False), run_due(later, now=moment, deliver=False)
+    )
+    async with deps.sessions() as session:
+        keys = [m.dedupe_key for m in await outbox.list_outbox(session)]
+    assert sum(1 for k in keys if k and k.startswith("deal-ending:14:")) == 1
+    assert sum(1 for k in keys if k and k.startswith("deal-quiet:")) == 1
