@@ -34,3 +34,7 @@ DEAL_DECLINE_EXTENSION = "deal-decline-extension"
 KB_HELPFUL = "kb-helpful"
 KB_NOT_HELPFUL = "kb-not-helpful"
 KB_ASK_MANAGER = "kb-ask-manager"
+
+# Check-ins: the "Answer" button on a check-in (value: the check-in id) and its form
+CHECKIN_ANSWER = "checkin-answer"
+FORM_CHECKIN_ANSWER = "checkin-answer-form"

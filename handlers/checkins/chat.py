@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.core import Reply, Request
+from bot.core import ButtonClick, Field, Form, FormSubmit, Reply, Request, ids
 from bot.core.errors import InvalidInput, NotAllowed
 from handlers.caller import Caller
 from handlers.checkins.due import checkin_id_of
@@ -90,14 +90,61 @@ async def answer_checkin(
     text = request.text.strip()
     if checkin_id is None or not text or caller.is_staff:
         return [QUIET]
-    async with deps.sessions() as session, session.begin():
-        checkin = await store.get_checkin(session, checkin_id)
-        if checkin is None:
-            return [QUIET]
-        first = await store.add_answer(
-            session, checkin.id, caller.person_id, text, now=deps.clock()
-        )
+    first = await _store_answer(deps, checkin_id, caller, text)
     return [ACK] if first else [QUIET]
 
 
-__all__ = ["USAGE", "answer_checkin", "checkins_command", "parse_change"]
+async def _store_answer(deps: Deps, checkin_id: int, caller: Caller, text: str) -> bool | None:
+    """Store `text` as the caller's answer; True for their first in this check-in, None
+    when the check-in is gone or not their partner's."""
+    async with deps.sessions() as session, session.begin():
+        checkin = await store.get_checkin(session, checkin_id)
+        if checkin is None or checkin.partner_id != caller.acting_partner_id:
+            return None
+        return await store.add_answer(session, checkin.id, caller.person_id, text, now=deps.clock())
+
+
+def answer_form(checkin_id: int) -> Form:
+    return Form(
+        form_id=ids.FORM_CHECKIN_ANSWER,
+        title="Check-in",
+        fields=(Field("answer", "Your answer", kind="multiline", required=True, max_length=3000),),
+        submit_label="Send",
+        metadata=str(checkin_id),
+    )
+
+
+async def on_answer_button(
+    request: Request, click: ButtonClick, caller: Caller, deps: Deps
+) -> list[Reply]:
+    """The check-in's Answer button (for Teams without the RSC permission, or anyone
+    who prefers a form): opens a one-field form."""
+    if caller.is_staff or not click.value.isdigit():
+        return [Reply(text="The Answer button is for the partner's team.", visibility="only_actor")]
+    return [Reply(text="Answer the check-in", form=answer_form(int(click.value)))]
+
+
+async def submit_answer(
+    request: Request, submit: FormSubmit, caller: Caller, deps: Deps
+) -> list[Reply]:
+    if not submit.metadata.isdigit() or caller.is_staff:
+        return [Reply(text="That form has expired.", visibility="only_actor")]
+    checkin_id = int(submit.metadata)
+    raw = submit.values.get("answer")
+    text = raw.strip() if isinstance(raw, str) else ""
+    if not text:
+        raise InvalidInput({"answer": "Write a line or two."}, form=answer_form(checkin_id))
+    stored = await _store_answer(deps, checkin_id, caller, text)
+    if stored is None:
+        return [Reply(text="That check-in is not your team's.", visibility="only_actor")]
+    return [Reply(text="Thanks, noted.", visibility="only_actor")]
+
+
+__all__ = [
+    "USAGE",
+    "answer_checkin",
+    "checkins_command",
+    "on_answer_button",
+    "parse_change",
+    "submit_answer",
+]

@@ -12,7 +12,8 @@ import logging
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.core import Reply
+from bot.core import Button, Reply, ids
+from bot.core.codec import action_id
 from bot.core.delivery import Destination
 from handlers.checkins.schedule import rule_of
 from handlers.checkins.timing import is_too_late, local_date, next_due
@@ -27,7 +28,7 @@ CHECKIN_THREAD = "checkin"
 
 HOW_TO_ANSWER = (
     "Answer in this thread, in one message or several. On Teams, reply to this post; "
-    "if I don't acknowledge your reply, mention me in it (@PartnerBot)."
+    "if I don't acknowledge your reply, mention me in it (@PartnerBot), or use Answer."
 )
 
 
@@ -41,12 +42,13 @@ def checkin_id_of(ident: str) -> int | None:
     return int(head) if head.isdigit() else None
 
 
-def checkin_post(partner_name: str, questions: list[str]) -> Reply:
+def checkin_post(partner_name: str, questions: list[str], checkin_id: int) -> Reply:
     lines = "\n".join(f"- {q}" for q in questions)
     return Reply(
         title=f"Check-in: {partner_name}",
         text=f"Time for our check-in.\n{lines}",
         context=(HOW_TO_ANSWER,),
+        buttons=(Button("Answer", action_id(ids.CHECKIN_ANSWER, checkin_id), str(checkin_id)),),
     )
 
 
@@ -96,7 +98,7 @@ async def post_due_checkins(deps: Deps, now: datetime) -> int:
         rows = [
             outbox_row(
                 Destination(platform=channel.platform, channel_id=channel.channel_id),  # type: ignore[arg-type]
-                checkin_post(partners[partner_id].name, questions),
+                checkin_post(partners[partner_id].name, questions, recorded[partner_id]),
                 dedupe_key=f"checkin:{partner_id}:{day.isoformat()}:{channel.id}",
                 now=now,
                 thread_key=thread_key(recorded[partner_id], channel.id),

@@ -23,7 +23,9 @@ from tests.handlers.deal_world import (
     REP_A2,
     RecordingSender,
     build_world,
+    click,
     command,
+    submit,
     text_of,
 )
 
@@ -160,3 +162,20 @@ async def test_the_schedule_is_paused_shown_and_turned_off_in_chat(deps: Deps) -
     assert "couldn't read" in text_of(bad)
     denied = await command(deps, REP_A, CHANNEL_A, "checkins", "off")
     assert "Only the channel manager" in text_of(denied)
+
+
+async def test_the_answer_button_opens_a_form_whose_answer_is_stored(deps: Deps) -> None:
+    sender = await _scheduled(deps)
+    await run_due(at(deps, DUE), now=DUE)
+    [post] = sender.to_channel("C-ACME")
+    [answer] = post.reply.buttons
+    later = at(deps, DUE + timedelta(hours=1))
+    [opened] = await click(later, REP_A, CHANNEL_A, answer)
+    assert opened.form is not None
+    [thanks] = await submit(later, REP_A, CHANNEL_A, opened.form, {"answer": "All good."})
+    assert "Thanks" in thanks.text
+    [refused] = await click(later, MANAGER, CHANNEL_A, answer)
+    assert refused.form is None
+    async with deps.sessions() as session:
+        answers = await checkin_store.list_answers(session, 1)
+    assert [a.text for a in answers] == ["All good."]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from handlers.checkins.schedule import Change, set_by_name
 from handlers.deps import Deps
 from handlers.notify import thread_of
 from scheduling.jobs import run_due
@@ -62,3 +63,35 @@ async def test_answers_in_the_reply_chain_are_stored_and_acknowledged_once(
     async with deps.sessions() as session:
         answers = await checkin_store.list_answers(session, 1)
     assert [a.text for a in answers] == ["Closed the Globex pilot.", "Blocker: legal review."]
+
+
+async def test_the_answer_button_works_without_the_permission(
+    teams: TeamsDriver, deps: Deps
+) -> None:
+    """Where the RSC permission was not granted, the check-in's Answer button opens a
+    card whose answer is stored like a thread reply."""
+    async with deps.sessions() as session, session.begin():
+        acme = await partner_store.add_partner(session, "Acme", timezone="Europe/Berlin")
+        await partner_store.link_channel(session, acme, platform="teams", channel_id=CHANNEL_ID)
+        await people_store.upsert_person(
+            session, "teams", BOB.id, name=BOB.name, partner_id=acme.id
+        )
+    await set_by_name(deps, "Acme", Change(cadence="weekly", weekday=0, local_time="09:00"))
+    await teams.channel("help", user=BOB)  # the bot learns the channel's conversation
+    teams.mark()
+    await run_due(deps, now=DUE)
+    [post] = teams.since()
+    teams.mark()
+    await teams.click(post, "Answer", user=BOB)
+    [form] = [s for s in await teams.wait_for(1) if s.card]
+    data = dict(form.buttons[0]["data"])
+    teams.mark()
+    await teams.submit(
+        {**data, "answer": "Two new deals."},
+        reply_to=form.id,
+        conversation=form.conversation_id,
+        user=BOB,
+    )
+    async with deps.sessions() as session:
+        answers = await checkin_store.list_answers(session, 1)
+    assert [a.text for a in answers] == ["Two new deals."]
