@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from storage import (
     audit,
+    checkins,
     conversations,
     deals,
     events,
@@ -20,6 +21,7 @@ metadata = Base.metadata
 
 __all__ = [
     "audit",
+    "checkins",
     "conversations",
     "deals",
     "events",

@@ -37,3 +37,7 @@ KB_ASK_MANAGER = "kb-ask-manager"
 
 # Plain words: "did you mean …?" buttons (the value names the intent and the sentence)
 INTENT_CHOOSE = "intent-choose"
+
+# Check-ins: the "Answer" button on a check-in (value: the check-in id) and its form
+CHECKIN_ANSWER = "checkin-answer"
+FORM_CHECKIN_ANSWER = "checkin-answer-form"
