@@ -58,6 +58,9 @@ async def load_caller(
 
     A non-staff person who speaks in a channel linked to a partner becomes a member of
     that partner if they belong to none yet. Writes only when something changed.
+    The request never changes a role or makes anyone internal (`people.record_seen`);
+    a request that says its sender is external is answered as external (no staff
+    rights), whatever the stored row says.
     With `cache`, a caller loaded recently for the same person and place is reused.
     """
     caller = cached_caller(sessions, request, cache) if cache is not None else None
@@ -95,7 +98,7 @@ async def _load_caller(sessions: SessionFactory, request: Request) -> Caller:
         person_id=known.id,
         role=known.role,
         name=known.name or actor.name or actor.user_id,
-        is_external=known.is_external,
+        is_external=known.is_external or actor.is_external,
         partner_id=known.partner_id,
         partner_name=known.partner_name if known.partner_id is not None else None,
         channel_partner_id=known.channel_partner_id,
@@ -106,10 +109,10 @@ async def _load_caller(sessions: SessionFactory, request: Request) -> Caller:
 def _must_record(known: people_store.PersonInPlace, request: Request) -> bool:
     """Whether `_record_caller` would change the person's row."""
     actor, place = request.actor, request.place
-    return people_store.upsert_would_change(
+    return people_store.record_would_change(
         known,
         name=actor.name or None,
-        is_external=actor.is_external,
+        seems_external=actor.is_external,
         dm_channel_id=place.channel_id if place.kind == "dm" else None,
     ) or (
         # a rep speaking in a partner's channel joins that partner
@@ -120,12 +123,12 @@ def _must_record(known: people_store.PersonInPlace, request: Request) -> bool:
 async def _record_caller(sessions: SessionFactory, request: Request) -> Caller:
     actor, place = request.actor, request.place
     async with sessions() as session, session.begin():
-        person = await people_store.upsert_person(
+        person = await people_store.record_seen(
             session,
             actor.platform,
             actor.user_id,
             name=actor.name or None,
-            is_external=actor.is_external,
+            seems_external=actor.is_external,
             dm_channel_id=place.channel_id if place.kind == "dm" else None,
         )
         channel = None
@@ -145,7 +148,7 @@ async def _record_caller(sessions: SessionFactory, request: Request) -> Caller:
             person_id=person.id,
             role=person.role,
             name=person.name or actor.name or actor.user_id,
-            is_external=person.is_external,
+            is_external=person.is_external or actor.is_external,
             partner_id=person.partner_id,
             partner_name=partner_name,
             channel_partner_id=channel.partner_id if channel else None,
