@@ -8,10 +8,12 @@ Decisions per `Reply`:
   replies land in the thread without anything extra;
 - `visibility == "only_actor"`: in a 1:1 chat just reply. In a channel or group chat,
   Teams has no ephemeral messages, so the reply goes to the person's 1:1 chat with the
-  bot when one is stored (proactively, through the Teams `Sender`), with a one-line
-  pointer in the thread; when the bot has never met the person 1:1 it replies in the
-  thread. Partners' channels are their own organisation's, so nothing there is secret
-  from the people in it;
+  bot (proactively, through the Teams `Sender`, which opens the chat when the bot has
+  never had one with them), with a one-line pointer in the thread. When no chat can
+  be opened, the thread gets only "message me directly": a private answer (a
+  manager's partner list, say) never lands where others read it. Forms are the
+  exception: a form card is sent where it was asked for, as it carries nothing but
+  the fields to fill in;
 - `replace_original` updates the message whose button was clicked (its `replyToId`).
 """
 
@@ -84,17 +86,20 @@ async def send_replies(
     turn_context: TurnContext, request: Request, replies: list[Reply], *, sender: TeamsSender
 ) -> None:
     """Show `replies` to the person who made `request`, as decided above."""
-    sent_privately = False
+    pointer: str | None = None
     for reply in replies:
         if reply.replace_original and await _replace(turn_context, request, reply):
             continue
         private = reply.visibility == "only_actor" and request.place.kind != "dm"
-        if private and await _send_privately(request, reply, sender=sender):
-            sent_privately = True
+        if private and reply.form is None:
+            if await _send_privately(request, reply, sender=sender):
+                pointer = pointer or messages.SENT_PRIVATELY
+            else:
+                pointer = messages.ASK_ME_DIRECTLY
             continue
         await turn_context.send_activity(reply_activity(reply))
-    if sent_privately:
-        await turn_context.send_activity(MessageFactory.text(messages.SENT_PRIVATELY))
+    if pointer is not None:
+        await turn_context.send_activity(MessageFactory.text(pointer))
 
 
 async def _replace(turn_context: TurnContext, request: Request, reply: Reply) -> bool:
@@ -110,15 +115,15 @@ async def _replace(turn_context: TurnContext, request: Request, reply: Reply) ->
 
 
 async def _send_privately(request: Request, reply: Reply, *, sender: TeamsSender) -> bool:
-    """Send to the actor's stored 1:1 chat; False when there is none (reply in place:
-    opening a new chat for every private answer would be too pushy)."""
+    """Send to the actor's 1:1 chat, opening it if needed; False when Teams will not
+    let the bot reach them there."""
     destination = Destination(platform="teams", user_id=request.actor.user_id)
     try:
-        delivered: Delivered = await sender.send_stored(destination, reply)
+        delivered: Delivered = await sender.send(destination, reply)
     except DeliveryError as exc:
         if exc.transient:
             raise
-        logger.info("no 1:1 chat with %s; replying in place", request.actor.user_id)
+        logger.info("cannot reach %s in a 1:1 chat: %s", request.actor.user_id, exc.reason)
         return False
     logger.debug("sent a private reply as %s", delivered.message_id)
     return True
