@@ -29,7 +29,7 @@ from bot.core import Form, Reply, Request
 from bot.core.delivery import Delivered, DeliveryError, Destination
 from bot.core.errors import InvalidInput
 from bot.teams import cards, inbound
-from bot.teams.markdown import cut, mentioned_users, to_teams
+from bot.teams.markdown import cut, literal, mentioned_users, to_teams
 from handlers import messages
 
 if TYPE_CHECKING:
@@ -150,7 +150,7 @@ async def send_form_errors(turn_context: TurnContext, request: Request, exc: Inv
             )
     if form is None:
         lines = "\n".join(f"- {message}" for message in exc.field_errors.values())
-        await turn_context.send_activity(MessageFactory.text(f"Please check:\n{lines}"))
+        await turn_context.send_activity(MessageFactory.text(literal(f"Please check:\n{lines}")))
         return
     shown = Form(
         form_id=form.form_id,

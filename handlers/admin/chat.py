@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import Fact, Reply, Request
 from bot.core.errors import InvalidInput, NotAllowed, NotFound
+from bot.core.untrusted import untrusted
 from handlers import messages
 from handlers.caller import Caller
 from handlers.deps import Deps
@@ -43,7 +44,7 @@ def parse_partner_spec(text: str) -> PartnerSpec:
     for key, raw in OPTION.findall(text):
         name = _OPTION_NAMES.get(key.lower())
         if name is None:
-            errors[key] = f"unknown option {key}= (use tier=, region=, tz=)"
+            errors[key] = f"unknown option {untrusted(key)}= (use tier=, region=, tz=)"
             continue
         options[name] = raw.strip("\"'")
     name = " ".join(OPTION.sub("", text).split())
@@ -53,7 +54,8 @@ def parse_partner_spec(text: str) -> PartnerSpec:
         try:
             ZoneInfo(options["timezone"])
         except (ZoneInfoNotFoundError, ValueError):
-            errors["timezone"] = f"unknown time zone {options['timezone']!r} (e.g. Europe/Berlin)"
+            zone = untrusted(repr(options["timezone"]))
+            errors["timezone"] = f"unknown time zone {zone} (e.g. Europe/Berlin)"
     if len(name) > 200:
         errors["name"] = "a partner name has at most 200 characters"
     if errors:

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import Button, Reply, Request, ids
 from bot.core.errors import InvalidInput, NotAllowed, NotFound
+from bot.core.untrusted import untrusted
 from handlers import messages
 from handlers.caller import Caller
 from handlers.deals.approval import extension_card, may_decide
@@ -266,7 +267,9 @@ async def submit_stage(request: Request, caller: Caller, deps: Deps) -> list[Rep
             session,
             deps,
             deal,
-            Reply(text=f"{caller.name} moved *{deal.ref}* to stage {stage.capitalize()}."),
+            Reply(
+                text=f"{untrusted(caller.name)} moved *{deal.ref}* to stage {stage.capitalize()}."
+            ),
         )
     return [
         Reply(text=f"{deal.ref} is now at stage {stage.capitalize()}.", visibility="only_actor")
@@ -297,7 +300,8 @@ async def submit_won(request: Request, caller: Caller, deps: Deps) -> list[Reply
             to=deal_store.WON,
             detail={"amount_cents": cents},
         )
-        text = f"🎉 *{deal.ref}* ({deal.company}) was won: {format_money(cents, deal.currency)}."
+        money = format_money(cents, deal.currency)
+        text = f"🎉 *{deal.ref}* ({untrusted(deal.company)}) was won: {money}."
         await post_to_partner(session, deps, deal, Reply(text=text))
         await post_to_manager(session, deps, deal, Reply(text=f"{deal.partner.name}: {text}"))
     return [Reply(text=f"Marked {deal.ref} as won. Congratulations!", visibility="only_actor")]
@@ -322,7 +326,7 @@ async def submit_lost(request: Request, caller: Caller, deps: Deps) -> list[Repl
         _require_active(deal)
         deal.lost_reason = reason
         await _change(session, deps, deal, caller, kind="lost", to=deal_store.LOST, reason=reason)
-        text = f"*{deal.ref}* ({deal.company}) was lost: {reason}"
+        text = f"*{deal.ref}* ({untrusted(deal.company)}) was lost: {untrusted(reason)}"
         await post_to_partner(session, deps, deal, Reply(text=text))
         await post_to_manager(session, deps, deal, Reply(text=f"{deal.partner.name}: {text}"))
     return [Reply(text=f"Marked {deal.ref} as lost.", visibility="only_actor")]
@@ -358,7 +362,7 @@ async def on_request_extension(request: Request, caller: Caller, deps: Deps) -> 
             session,
             deps,
             deal,
-            Reply(text=f"{caller.name} asked to extend the protection of *{deal.ref}*."),
+            Reply(text=f"{untrusted(caller.name)} asked to extend the protection of *{deal.ref}*."),
         )
     return [
         Reply(

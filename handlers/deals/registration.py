@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import Reply, Request, ids
 from bot.core.errors import InvalidInput, NotAllowed
+from bot.core.untrusted import untrusted
 from handlers import messages
 from handlers.caller import Caller
 from handlers.deals import approval as deal_approval
@@ -269,7 +270,8 @@ async def _announce(
             deps,
             deal,
             Reply(
-                text=f"*{deal.ref}* registered by {caller.name}: {deal.company} ({deal.domain}). "
+                text=f"*{deal.ref}* registered by {untrusted(caller.name)}: "
+                f"{untrusted(deal.company)} ({deal.domain}). "
                 f"Status: {status}. Updates will follow in this thread.",
                 facts=deal_facts(deal),
             ),

@@ -23,6 +23,7 @@ from typing import Literal
 from rapidfuzz.fuzz import token_sort_ratio
 
 from bot.core.errors import InvalidInput
+from bot.core.untrusted import untrusted
 
 
 def _table(words: str) -> frozenset[str]:
@@ -330,7 +331,7 @@ def validate_form(
     if not chosen:
         errors["products"] = "Pick at least one product."
     elif unknown_products:
-        errors["products"] = f"Unknown product: {', '.join(unknown_products)}."
+        errors["products"] = f"Unknown product: {untrusted(', '.join(unknown_products))}."
     stage = text("stage").lower() or STAGES[0]
     if stage not in STAGES:
         errors["stage"] = f"Pick a stage: {', '.join(STAGES)}."

@@ -8,6 +8,7 @@ import logging
 
 from bot.core import Reply, Request
 from bot.core.delivery import Destination
+from bot.core.untrusted import untrusted
 from handlers.caller import Caller
 from handlers.deps import Deps
 from handlers.notify import person_destination, queue_reply, thread_key_at
@@ -68,14 +69,15 @@ async def ask_manager(request: Request, caller: Caller, deps: Deps) -> list[Repl
             reply=Reply(
                 title="A partner question the docs don't answer",
                 text=(
-                    f"*{caller.name}* from *{partner_name}* asked:\n> {question.text}\n\n"
+                    f"*{untrusted(caller.name)}* from *{partner_name}* asked:\n"
+                    f"> {untrusted(question.text)}\n\n"
                     "Reply in this thread and I'll pass your answer on to them."
                 ),
             ),
             thread_key=f"{THREAD_PREFIX}{question.id}",
             dedupe_key=f"{THREAD_PREFIX}{question.id}:ask",
         )
-        manager_name = manager.name or "your channel manager"
+        manager_name = untrusted(manager.name) or "your channel manager"
     return [
         Reply(
             text=f"{question.answer}\n\nI've asked {manager_name}; their answer will appear here.",
@@ -126,7 +128,7 @@ async def answer_from_manager(request: Request, caller: Caller, deps: Deps) -> l
             destination=destination,
             reply=Reply(
                 title="Your channel manager answered",
-                text=f"> {question.text}\n\n{text}",
+                text=f"> {untrusted(question.text)}\n\n{text}",
             ),
             dedupe_key=f"{THREAD_PREFIX}{question.id}:answer:{deps.clock().isoformat()}",
         )
