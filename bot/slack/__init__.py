@@ -34,7 +34,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack import actions, commands, events, views
 from bot.slack.outbound import apologize, apology_target
-from bot.slack.payloads import MalformedPayload, bolt_request
+from bot.slack.payloads import SHAPE_ERRORS, MalformedPayload, bolt_request
 from bot.slack.sender import SlackSender
 from bot.slack.tasks import Tasks
 from handlers.deps import Deps
@@ -155,7 +155,11 @@ def register(web_app: web.Application, deps: Deps) -> None:
         except MalformedPayload as exc:
             logger.warning("rejecting a malformed Slack request: %s", exc)
             return _json_error(400, "malformed request")
-        response = await runtime.bolt.async_dispatch(parsed)
+        try:
+            response = await runtime.bolt.async_dispatch(parsed)
+        except SHAPE_ERRORS as exc:  # bolt's matchers read a field of an odd type
+            logger.warning("rejecting a Slack payload bolt cannot read: %r", exc)
+            return _json_error(400, "malformed request")
         return await to_aiohttp_response(response)
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:

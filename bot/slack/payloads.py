@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 from urllib.parse import parse_qsl
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -30,55 +30,60 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
 
+#: A Slack id (`U…`, `C…`, `T…`, `E…`): about a dozen characters; longer is not one
+#: (and would not fit the tables that keep them).
+SlackId = Annotated[str, Field(min_length=1, max_length=255)]
+
+
 class SlashCommand(_Model):
     command: str
     text: str = ""
-    user_id: str
+    user_id: SlackId
     user_name: str = ""
-    channel_id: str
+    channel_id: SlackId
     channel_name: str = ""
-    team_id: str | None = None
-    enterprise_id: str | None = None
+    team_id: SlackId | None = None
+    enterprise_id: SlackId | None = None
     trigger_id: str | None = None
     response_url: str | None = None
 
 
 class MessageEvent(_Model):
     type: str
-    channel: str
-    user: str | None = None
+    channel: SlackId
+    user: SlackId | None = None
     text: str = ""
     ts: str
     thread_ts: str | None = None
     channel_type: str | None = None
     subtype: str | None = None
     bot_id: str | None = None
-    user_team: str | None = None
-    team: str | None = None
+    user_team: SlackId | None = None
+    team: SlackId | None = None
 
 
 class EventEnvelope(_Model):
     type: str
     event_id: str | None = None
-    team_id: str | None = None
+    team_id: SlackId | None = None
     is_ext_shared_channel: bool = False
     event: dict[str, Any] | None = None
 
 
 class _User(_Model):
-    id: str
-    team_id: str | None = None
+    id: SlackId
+    team_id: SlackId | None = None
     name: str = ""
     username: str = ""
 
 
 class _Id(_Model):
-    id: str
+    id: SlackId
 
 
 class _Container(_Model):
     message_ts: str | None = None
-    channel_id: str | None = None
+    channel_id: SlackId | None = None
     thread_ts: str | None = None
     is_ephemeral: bool = False
 
@@ -183,6 +188,10 @@ HANDLED_TYPES = frozenset(
 )
 
 
+#: What bolt's own readers raise on a payload whose fields have unexpected types.
+SHAPE_ERRORS = (TypeError, AttributeError, KeyError, IndexError, ValueError, RecursionError)
+
+
 def parse_body(raw: str, content_type: str | None) -> dict[str, Any]:
     """A Slack request body as a dict: JSON, or a form whose `payload` *field* (not any
     occurrence of the word) holds JSON. Bolt's own parser looks for the substring
@@ -214,7 +223,10 @@ def bolt_request(raw: str, *, query: str = "", headers: Mapping[str, str]) -> As
     # Bolt offers no way to hand it a parsed body in HTTP mode; these are the two
     # attributes its constructor would have filled from `raw`.
     request.raw_body, request.body = raw, body
-    request.context = build_async_context(request.context, body)
+    try:
+        request.context = build_async_context(request.context, body)
+    except SHAPE_ERRORS as exc:  # bolt reads ids from fields of unexpected types
+        raise MalformedPayload(f"unreadable fields ({type(exc).__name__})") from exc
     if command is not None:
         request.context[SLASH_COMMAND_KEY] = command
     return request
@@ -239,6 +251,6 @@ def check_body(body: object) -> SlashCommand | None:
             open_form_value(action.value or "")
     elif kind == "view_submission":
         parse(ViewSubmission, body)
-    elif kind not in HANDLED_TYPES and body.get("ssl_check") is None:
+    elif (not isinstance(kind, str) or kind not in HANDLED_TYPES) and "ssl_check" not in body:
         raise MalformedPayload(f"not a payload type PartnerBot handles ({str(kind)[:40]!r})")
     return None

@@ -82,9 +82,24 @@ def _bad_request(reason: str) -> web.Response:
     return web.json_response({"error": reason}, status=400)
 
 
+#: Longest conversation id and user/team id kept (Teams' own are about 100 characters).
+MAX_CONVERSATION_ID_CHARS = 512
+MAX_ID_CHARS = 255
 #: What `adapter.process` raises for a request it refuses to authenticate (a missing or
 #: malformed Authorization header, a bad token, an activity `guard.py` refuses).
 _REFUSED = (PermissionError, ValueError, TypeError, KeyError, AttributeError, IndexError)
+
+
+def _overlong_id(activity: Activity) -> bool:
+    sender = getattr(activity.from_property, "id", None) or ""
+    data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    team = data.get("team")
+    team_id = team.get("id") if isinstance(team, dict) else data.get("teamsTeamId")
+    return (
+        len(str(activity.conversation.id)) > MAX_CONVERSATION_ID_CHARS
+        or len(str(sender)) > MAX_ID_CHARS
+        or len(str(team_id or "")) > MAX_ID_CHARS
+    )
 
 
 def messages_route(adapter: CloudAdapter, bot: Bot, *, local: bool = False) -> Route:
@@ -114,6 +129,14 @@ def messages_route(adapter: CloudAdapter, bot: Bot, *, local: bool = False) -> R
             return _bad_request("not a Bot Framework activity")
         if not activity.type:
             return _bad_request("activity has no type")
+        conversation = activity.conversation
+        if conversation is None or not isinstance(conversation.id, str) or not conversation.id:
+            return _bad_request("activity has no conversation id")
+        if _overlong_id(activity):
+            return _bad_request("an id in the activity is too long to be a Teams id")
+        if activity.type == "conversationUpdate" and not isinstance(activity.channel_data, dict):
+            # botbuilder's Teams handler reads the team from it unconditionally
+            return _bad_request("conversationUpdate without channelData")
         try:
             response = await adapter.process(request, bot)
         except web.HTTPUnauthorized:

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from bot.core import Field, Form, Option, ids
+from bot.core.errors import NotFound
 from handlers.deals.rules import MAX_COMPANY, MAX_CONTACT, MAX_NOTES, MAX_REASON, STAGES, ParsedText
+
+logger = logging.getLogger(__name__)
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -34,9 +38,17 @@ def dump(model: BaseModel) -> str:
 
 
 def load(model: type[M], raw: str) -> M:
-    """Parse a button value or form metadata; fails loudly (pydantic ValidationError)
-    when it is not what this code wrote."""
-    return model.model_validate_json(raw)
+    """Parse a button value or form metadata.
+
+    Raises:
+        NotFound: it is not what this code wrote (a forged or mangled request: the
+            person is told so, and one WARNING line is logged, not a traceback).
+    """
+    try:
+        return model.model_validate_json(raw)
+    except (ValidationError, RecursionError) as exc:
+        logger.warning("not a %s: %.80r", model.__name__, raw)
+        raise NotFound("button or form", model.__name__) from exc
 
 
 def _stage_options() -> tuple[Option, ...]:
