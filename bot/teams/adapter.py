@@ -90,16 +90,27 @@ MAX_ID_CHARS = 255
 _REFUSED = (PermissionError, ValueError, TypeError, KeyError, AttributeError, IndexError)
 
 
-def _overlong_id(activity: Activity) -> bool:
+def shape_problem(activity: Activity) -> str | None:
+    """Why `activity` cannot be a Teams activity we answer, or None. Checked before
+    botbuilder runs the turn, which assumes these fields."""
+    if not activity.type:
+        return "activity has no type"
+    conversation = activity.conversation
+    if conversation is None or not isinstance(conversation.id, str) or not conversation.id:
+        return "activity has no conversation id"
     sender = getattr(activity.from_property, "id", None) or ""
     data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
     team = data.get("team")
     team_id = team.get("id") if isinstance(team, dict) else data.get("teamsTeamId")
-    return (
-        len(str(activity.conversation.id)) > MAX_CONVERSATION_ID_CHARS
+    if (
+        len(conversation.id) > MAX_CONVERSATION_ID_CHARS
         or len(str(sender)) > MAX_ID_CHARS
         or len(str(team_id or "")) > MAX_ID_CHARS
-    )
+    ):
+        return "an id in the activity is too long to be a Teams id"
+    if activity.type == "conversationUpdate" and not isinstance(activity.channel_data, dict):
+        return "conversationUpdate without channelData"  # botbuilder reads its team
+    return None
 
 
 def messages_route(adapter: CloudAdapter, bot: Bot, *, local: bool = False) -> Route:
@@ -127,16 +138,9 @@ def messages_route(adapter: CloudAdapter, bot: Bot, *, local: bool = False) -> R
             activity = Activity().deserialize(body)
         except (ValueError, RecursionError):  # msrest's DeserializationError: a bad field
             return _bad_request("not a Bot Framework activity")
-        if not activity.type:
-            return _bad_request("activity has no type")
-        conversation = activity.conversation
-        if conversation is None or not isinstance(conversation.id, str) or not conversation.id:
-            return _bad_request("activity has no conversation id")
-        if _overlong_id(activity):
-            return _bad_request("an id in the activity is too long to be a Teams id")
-        if activity.type == "conversationUpdate" and not isinstance(activity.channel_data, dict):
-            # botbuilder's Teams handler reads the team from it unconditionally
-            return _bad_request("conversationUpdate without channelData")
+        problem = shape_problem(activity)
+        if problem is not None:
+            return _bad_request(problem)
         try:
             response = await adapter.process(request, bot)
         except web.HTTPUnauthorized:
