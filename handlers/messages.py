@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.core.untrusted import untrusted
+
 STAFF_ONLY = "Sorry, only channel managers can do that. Your channel manager can help."
 ADMIN_ONLY = "Sorry, only PartnerBot admins can do that."
 APOLOGY = "Sorry, something went wrong on my side. Please try again in a moment."
@@ -17,4 +19,4 @@ NOT_A_PARTNER_CHANNEL = (
 
 
 def unknown_partner(name: str) -> str:
-    return f"I don't know a partner called *{name}*. `partnerbot partners` lists them."
+    return f"I don't know a partner called *{untrusted(name)}*. `partnerbot partners` lists them."
