@@ -7,6 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+import jwt
 from aiohttp import web
 from botbuilder.core import Bot, MessageFactory, TurnContext
 from botbuilder.integration.aiohttp import (
@@ -87,7 +88,15 @@ MAX_CONVERSATION_ID_CHARS = 512
 MAX_ID_CHARS = 255
 #: What `adapter.process` raises for a request it refuses to authenticate (a missing or
 #: malformed Authorization header, a bad token, an activity `guard.py` refuses).
-_REFUSED = (PermissionError, ValueError, TypeError, KeyError, AttributeError, IndexError)
+_REFUSED = (
+    PermissionError,
+    jwt.PyJWTError,
+    ValueError,
+    TypeError,
+    KeyError,
+    AttributeError,
+    IndexError,
+)
 
 
 def shape_problem(activity: Activity) -> str | None:

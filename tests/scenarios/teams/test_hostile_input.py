@@ -27,7 +27,8 @@ from sqlalchemy import func, select
 
 from bot.core.delivery import Destination
 from bot.core.model import Reply
-from bot.teams.adapter import messages_route, on_turn_error
+from bot.core.settings import Settings
+from bot.teams.adapter import build_adapter, messages_route, on_turn_error
 from bot.teams.bot import PartnerBotTeams
 from bot.teams.guard import GuardedAuthentication
 from bot.teams.sender import TeamsSender
@@ -230,3 +231,35 @@ async def test_authenticated_mode_calls_only_the_service_url_the_token_vouches_f
         assert len(_loud(caplog)) == 1
         assert teams.sent() == []
         assert await _stored_count(deps) == 0
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    ["", "garbage", "Bearer garbage", "Bearer a.b.c", "Bearer eyJhbGciOiJIUzI1NiJ9.e30.x"],
+)
+async def test_a_bad_authorization_header_is_401_with_one_warning(
+    deps: Deps, teams: TeamsDriver, caplog: pytest.LogCaptureFixture, authorization: str
+) -> None:
+    """botbuilder's own validation (no stand-in): a token it cannot even decode."""
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None, microsoft_app_id=BOT_ID, microsoft_app_password="secret"
+    )
+    adapter = build_adapter(settings)
+    bot = PartnerBotTeams(deps, sender=TeamsSender(adapter, deps, app_id=BOT_ID))
+    app = web.Application()
+    app.router.add_post("/api/messages", messages_route(adapter, bot))
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    host, port = runner.addresses[0][:2]
+    try:
+        activity = _personal(teams, "help", service_url="https://smba.trafficmanager.net/emea/")
+        headers = {"Authorization": authorization} if authorization else {}
+        url = f"http://{host}:{port}/api/messages"
+        async with teams.http.post(url, json=activity, headers=headers) as response:
+            assert response.status == 401
+    finally:
+        await runner.cleanup()
+    assert len(_loud(caplog)) == 1
+    assert await _stored_count(deps) == 0
