@@ -13,6 +13,7 @@ from aiohttp import web
 from bot.core.settings import Settings
 from handlers.caller_cache import CallerCache
 from handlers.deps import Deps, system_clock
+from handlers.knowledge.index import KnowledgeIndex, build_embedder
 from storage.engine import create_engine, create_session_factory
 
 logger = logging.getLogger("partnerbot")
@@ -40,6 +41,7 @@ def build_deps(settings: Settings, *, engine: Any = None) -> Deps:
         clock=system_clock,
         llm=llm,
         callers=CallerCache(),
+        knowledge=KnowledgeIndex(embedder=build_embedder(settings, llm) if llm else None),
     )
 
 

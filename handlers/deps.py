@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from bot.core.delivery import Sender
 from bot.core.settings import Settings
+from handlers.knowledge.index import KnowledgeIndex
 from storage.engine import SessionFactory
 
 if TYPE_CHECKING:
@@ -37,6 +38,7 @@ class Deps:
         outbox_wakeup: set when a message is queued, so the outbox loop delivers it
             now rather than at its next tick.
         callers: recently loaded callers (the server sets one; None loads every time).
+        knowledge: the knowledge base's search state (vocabulary, embeddings, embedder).
     """
 
     settings: Settings
@@ -46,6 +48,7 @@ class Deps:
     senders: dict[str, Sender] = field(default_factory=dict)
     outbox_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
     callers: CallerCache | None = None
+    knowledge: KnowledgeIndex = field(default_factory=KnowledgeIndex)
 
     def forget_callers(self) -> None:
         """Drop cached callers: call after changing roles, partners or channel links."""

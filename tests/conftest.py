@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.core.settings import Settings
 from handlers.caller_cache import CallerCache
 from handlers.deps import Deps
+from handlers.knowledge.index import KnowledgeIndex
 from storage.engine import SessionFactory, create_engine, create_session_factory
 from storage.migrate import upgrade
 
@@ -180,5 +181,9 @@ def settings(database: TestDatabase) -> Settings:
 def deps(settings: Settings, sessions: SessionFactory) -> Deps:
     """Deps as the server builds them (with its caller cache), on a fixed clock."""
     return Deps(
-        settings=settings, sessions=sessions, clock=lambda: FIXED_NOW, callers=CallerCache()
+        settings=settings,
+        sessions=sessions,
+        clock=lambda: FIXED_NOW,
+        callers=CallerCache(),
+        knowledge=KnowledgeIndex(),
     )

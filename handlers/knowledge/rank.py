@@ -13,15 +13,15 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from handlers.knowledge.terms import SYNONYMS, Vocabulary, stem, tokens
+from handlers.knowledge.terms import Query, Vocabulary, stem, tokens
 
 K1 = 1.2
 B = 0.75
 #: Field weights: a word in the document title or section heading counts this many times.
-TITLE_WEIGHT = 4.0
-SECTION_WEIGHT = 2.0
-#: Synonyms added by normalisation count this much of a word the asker wrote.
-SYNONYM_WEIGHT = 0.4
+TITLE_WEIGHT = 2.0
+SECTION_WEIGHT = 1.0
+#: Words added by synonyms or the glossary count this much of a word the asker wrote.
+EXTRA_WEIGHT = 0.4
 
 
 @dataclass(frozen=True)
@@ -44,18 +44,23 @@ class Fields:
         )
 
 
+def query_weights(query: Query) -> dict[str, float]:
+    """Stemmed term -> weight: the asker's words 1, added words EXTRA_WEIGHT."""
+    weights: dict[str, float] = {}
+    for word in query.core:
+        weights[stem(word)] = 1.0
+    for word in query.extra:
+        weights.setdefault(stem(word), EXTRA_WEIGHT)
+    return weights
+
+
 def bm25f(
-    core: Sequence[str],
+    weights: Mapping[str, float],
     candidates: Sequence[int],
     fields: Mapping[int, Fields],
     vocabulary: Vocabulary,
 ) -> dict[int, float]:
-    """passage id -> BM25F score of the query words (`core` plus their synonyms)."""
-    weights: dict[str, float] = {}
-    for word in core:
-        weights[stem(word)] = max(weights.get(stem(word), 0.0), 1.0)
-        for extra in SYNONYMS.get(word, ()):
-            weights.setdefault(stem(extra), SYNONYM_WEIGHT)
+    """passage id -> BM25F score of the weighted (stemmed) query terms."""
     idf = {term: vocabulary.idf(term) for term in weights}
     average = vocabulary.average_length or 1.0
     scores: dict[int, float] = {}
