@@ -14,6 +14,7 @@ lines. Each entry works both ways: a question that says "SSO" also searches for
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -95,3 +96,40 @@ class Glossary:
 def _contains(words: Sequence[str], phrase: tuple[str, ...]) -> bool:
     n = len(phrase)
     return any(tuple(words[i : i + n]) == phrase for i in range(len(words) - n + 1))
+
+
+#: "Long Form Words (LFW)": up to six words, then an acronym in brackets.
+_DEFINED = re.compile(r"((?:[A-Za-z][\w-]*[ -]+){1,6}?)\(([A-Z][A-Za-z0-9]{1,9})\)")
+
+
+def defined_acronyms(text: str) -> list[tuple[str, str]]:
+    """(acronym, long form) pairs a text defines itself, as in "Single sign-on (SSO)" or
+    "OpenID Connect (OIDC)": the acronym's letters appear in order in the words just
+    before it, the first one starting a word (Schwartz & Hearst, 2003)."""
+    pairs: list[tuple[str, str]] = []
+    for match in _DEFINED.finditer(text):
+        acronym = match.group(2)
+        words = match.group(1).split()[-(len(acronym) + 2) :]
+        start = _long_form_start(acronym, " ".join(words))
+        if start is not None:
+            long_form = " ".join(words)[start:].strip(" -")
+            if long_form.lower() != acronym.lower() and " " in long_form.replace("-", " "):
+                pairs.append((acronym, long_form))
+    return pairs
+
+
+def _long_form_start(acronym: str, candidate: str) -> int | None:
+    short, long = acronym.lower(), candidate.lower()
+    si, li = len(short) - 1, len(long) - 1
+    while si >= 0:
+        char = short[si]
+        if not char.isalnum():
+            si -= 1
+            continue
+        while li >= 0 and (long[li] != char or (si == 0 and li > 0 and long[li - 1].isalnum())):
+            li -= 1
+        if li < 0:
+            return None
+        li -= 1
+        si -= 1
+    return long.rfind(" ", 0, li + 1) + 1

@@ -13,7 +13,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from handlers.knowledge.glossary import Glossary
+from handlers.knowledge.glossary import Glossary, defined_acronyms
 from handlers.knowledge.rank import Fields
 from handlers.knowledge.terms import Vocabulary
 from storage import kb as kb_store
@@ -59,7 +59,7 @@ class KnowledgeIndex:
                     self._snapshot = Snapshot(
                         vocabulary=Vocabulary.build(f"{t} {s} {b}" for _, _, t, s, b in texts),
                         fields={pid: Fields.of(t, s, b) for pid, _, t, s, b in texts},
-                        glossary=Glossary.of(entries),
+                        glossary=Glossary.of([*entries, *_acronyms(texts)]),
                         documents={pid: doc for pid, doc, *_ in texts},
                     )
                     self._dense.clear()
@@ -82,6 +82,15 @@ class KnowledgeIndex:
                     )
                 self._dense[key] = DenseIndex(rows)
             return self._dense[key]
+
+
+def _acronyms(texts: list[tuple[int, int, str, str, str]]) -> list[tuple[str, str]]:
+    """The acronyms the documents define themselves ("Single sign-on (SSO)"), once each."""
+    seen: dict[tuple[str, str], None] = {}
+    for _, _, title, section, body in texts:
+        for pair in defined_acronyms(f"{title}. {section}. {body}"):
+            seen.setdefault((pair[0].lower(), pair[1].lower()), None)
+    return list(seen)
 
 
 def build_embedder(settings: Settings, client: Any = None) -> Embedder | None:

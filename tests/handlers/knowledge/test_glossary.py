@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from handlers.deps import Deps
-from handlers.knowledge.glossary import Glossary, GlossaryError, parse_glossary
+from handlers.knowledge.glossary import Glossary, GlossaryError, defined_acronyms, parse_glossary
 from handlers.knowledge.ingest import ingest
 from handlers.knowledge.search import retrieve
 from storage import kb_glossary as glossary_store
@@ -73,3 +73,28 @@ async def test_a_broken_glossary_is_reported_not_fatal(deps: Deps, tmp_path: Pat
     report = await ingest(deps, [folder])
     assert report.added > 0
     assert [path for path, _ in report.problems] == ["glossary.yml"]
+
+
+def test_acronyms_the_documents_define_are_learnt() -> None:
+    text = (
+        "Sign in with OpenID Connect (OIDC) or Single sign-on (SSO). A Sample Ratio "
+        "Mismatch (SRM) warning means traffic is off. Call the API (REST) too."
+    )
+    assert defined_acronyms(text) == [
+        ("OIDC", "OpenID Connect"),
+        ("SSO", "Single sign-on"),
+        ("SRM", "Sample Ratio Mismatch"),
+    ]
+
+
+async def test_a_question_in_the_documents_acronym_finds_the_long_form(
+    deps: Deps, tmp_path: Path
+) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "login.md").write_text(PAGE)
+    (folder / "terms.md").write_text("# Terms\n\nWe use Single sign-on (SSO) widely.\n")
+    await ingest(deps, [folder])
+    found = await retrieve(deps, "does sso work", access=Access(staff=True))
+    assert "single" in found.query.extra
+    assert {item.passage.source for item in found.passages} == {"login.md", "terms.md"}
