@@ -240,16 +240,6 @@ async def list_passage_texts(session: AsyncSession) -> list[tuple[int, str, str,
     return [(int(r[0]), r[1], r[2], r[3]) for r in rows]
 
 
-async def list_passage_index(session: AsyncSession) -> list[tuple[int, int, str, str, str]]:
-    """(id, document id, title, section, body) of every passage (search statistics)."""
-    rows = await session.execute(
-        select(
-            KbPassage.id, KbPassage.document_id, KbPassage.title, KbPassage.section, KbPassage.body
-        )
-    )
-    return [(int(r[0]), int(r[1]), r[2], r[3], r[4]) for r in rows]
-
-
 async def list_embeddings(
     session: AsyncSession, *, audience_like: str | None, model: str
 ) -> list[tuple[int, bytes]]:
@@ -312,14 +302,13 @@ class PassageRow:
     position: int
 
 
-async def get_passages(session: AsyncSession, ids: Sequence[int]) -> dict[int, PassageRow]:
-    if not ids:
+async def get_passages(session: AsyncSession, ids: Sequence[int] | None) -> dict[int, PassageRow]:
+    """The passages with these ids (None: every passage), by id."""
+    if ids is not None and not ids:
         return {}
-    stmt = (
-        select(KbPassage, KbDocument)
-        .join(KbDocument, KbDocument.id == KbPassage.document_id)
-        .where(KbPassage.id.in_(list(ids)))
-    )
+    stmt = select(KbPassage, KbDocument).join(KbDocument, KbDocument.id == KbPassage.document_id)
+    if ids is not None:
+        stmt = stmt.where(KbPassage.id.in_(list(ids)))
     out: dict[int, PassageRow] = {}
     for passage, document in await session.execute(stmt):
         out[passage.id] = PassageRow(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +20,7 @@ from handlers.knowledge.terms import Vocabulary
 from storage import kb as kb_store
 from storage import kb_glossary as glossary_store
 from storage.engine import SessionFactory
-from storage.kb_search import Access
+from storage.kb_search import Access, visible_passage_ids
 
 if TYPE_CHECKING:
     from bot.core.settings import Settings
@@ -30,12 +31,15 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Snapshot:
-    """The index as of one stamp: vocabulary, word counts by passage id, glossary."""
+    """The index as of one stamp: vocabulary, word counts by passage id, glossary, the
+    page of each passage, which passages hold each stem, and the passages themselves."""
 
     vocabulary: Vocabulary
     fields: dict[int, Fields]
     glossary: Glossary
     documents: dict[int, int] = field(default_factory=dict)
+    postings: dict[str, list[int]] = field(default_factory=dict)
+    rows: dict[int, kb_store.PassageRow] = field(default_factory=dict)
 
 
 @dataclass
@@ -46,6 +50,7 @@ class KnowledgeIndex:
     _stamp: tuple[Any, ...] | None = None
     _snapshot: Snapshot | None = None
     _dense: dict[str, DenseIndex] = field(default_factory=dict)
+    _visible: dict[str, frozenset[int]] = field(default_factory=dict)
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     async def snapshot(self, sessions: SessionFactory) -> Snapshot:
@@ -54,17 +59,34 @@ class KnowledgeIndex:
             async with sessions() as session:
                 stamp = await kb_store.index_stamp(session)
                 if stamp != self._stamp or self._snapshot is None:
-                    texts = await kb_store.list_passage_index(session)
+                    rows = await kb_store.get_passages(session, None)
                     entries = await glossary_store.list_glossary(session)
+                    fields = {pid: Fields.of(r.title, r.section, r.body) for pid, r in rows.items()}
                     self._snapshot = Snapshot(
-                        vocabulary=Vocabulary.build(f"{t} {s} {b}" for _, _, t, s, b in texts),
-                        fields={pid: Fields.of(t, s, b) for pid, _, t, s, b in texts},
-                        glossary=Glossary.of([*entries, *_acronyms(texts)]),
-                        documents={pid: doc for pid, doc, *_ in texts},
+                        vocabulary=Vocabulary.build(
+                            f"{r.title} {r.section} {r.body}" for r in rows.values()
+                        ),
+                        fields=fields,
+                        glossary=Glossary.of([*entries, *_acronyms(rows.values())]),
+                        documents={pid: r.document_id for pid, r in rows.items()},
+                        postings=_postings(fields),
+                        rows=rows,
                     )
                     self._dense.clear()
+                    self._visible.clear()
                     self._stamp = stamp
             return self._snapshot
+
+    async def visible(self, sessions: SessionFactory, access: Access) -> frozenset[int]:
+        """The ids of the passages `access` may see (call after `snapshot`), from the
+        database's audience filter, kept until the index changes."""
+        key = _audience_key(access)
+        async with self._lock:
+            if key not in self._visible:
+                async with sessions() as session:
+                    ids = await visible_passage_ids(session, access=access)
+                self._visible[key] = frozenset(ids)
+            return self._visible[key]
 
     async def dense(self, sessions: SessionFactory, access: Access) -> DenseIndex | None:
         """The embeddings `access` may see (call after `snapshot`); None without an
@@ -73,7 +95,7 @@ class KnowledgeIndex:
             return None
         from handlers.knowledge.embed import DenseIndex
 
-        key = "*" if access.staff else (access.tier or "").strip().lower()
+        key = _audience_key(access)
         async with self._lock:
             if key not in self._dense:
                 async with sessions() as session:
@@ -84,11 +106,25 @@ class KnowledgeIndex:
             return self._dense[key]
 
 
-def _acronyms(texts: list[tuple[int, int, str, str, str]]) -> list[tuple[str, str]]:
+def _audience_key(access: Access) -> str:
+    return "*" if access.staff else (access.tier or "").strip().lower()
+
+
+def _postings(fields: dict[int, Fields]) -> dict[str, list[int]]:
+    """Stem -> the passages that hold it (in any field), ids ascending."""
+    postings: dict[str, list[int]] = {}
+    for pid in sorted(fields):
+        passage = fields[pid]
+        for term in {*passage.title, *passage.section, *passage.body}:
+            postings.setdefault(term, []).append(pid)
+    return postings
+
+
+def _acronyms(rows: Iterable[kb_store.PassageRow]) -> list[tuple[str, str]]:
     """The acronyms the documents define themselves ("Single sign-on (SSO)"), once each."""
     seen: dict[tuple[str, str], None] = {}
-    for _, _, title, section, body in texts:
-        for pair in defined_acronyms(f"{title}. {section}. {body}"):
+    for row in rows:
+        for pair in defined_acronyms(f"{row.title}. {row.section}. {row.body}"):
             seen.setdefault((pair[0].lower(), pair[1].lower()), None)
     return list(seen)
 

@@ -59,24 +59,29 @@ def bm25f(
     candidates: Sequence[int],
     fields: Mapping[int, Fields],
     vocabulary: Vocabulary,
+    postings: Mapping[str, Sequence[int]] | None = None,
 ) -> dict[int, float]:
-    """passage id -> BM25F score of the weighted (stemmed) query terms."""
-    idf = {term: vocabulary.idf(term) for term in weights}
+    """passage id -> BM25F score of the weighted (stemmed) query terms.
+
+    With `postings` (term -> passage ids), only the passages holding a term are
+    visited for it (term at a time); the scores are the same.
+    """
     average = vocabulary.average_length or 1.0
-    scores: dict[int, float] = {}
-    for pid in candidates:
-        passage = fields.get(pid)
-        if passage is None:
-            continue
-        norm = 1 - B + B * (passage.length / average)
-        score = 0.0
-        for term, weight in weights.items():
+    wanted = set(candidates)
+    scores = {pid: 0.0 for pid in candidates if pid in fields}
+    for term, weight in weights.items():
+        factor = weight * vocabulary.idf(term)
+        for pid in postings.get(term, ()) if postings is not None else candidates:
+            if pid not in wanted:
+                continue
+            passage = fields.get(pid)
+            if passage is None:
+                continue
             tf = (
-                passage.body[term] / norm
-                + TITLE_WEIGHT * passage.title[term]
-                + SECTION_WEIGHT * passage.section[term]
+                passage.body.get(term, 0) / (1 - B + B * (passage.length / average))
+                + TITLE_WEIGHT * passage.title.get(term, 0)
+                + SECTION_WEIGHT * passage.section.get(term, 0)
             )
             if tf:
-                score += weight * idf[term] * tf * (K1 + 1) / (tf + K1)
-        scores[pid] = score
+                scores[pid] += factor * tf * (K1 + 1) / (tf + K1)
     return scores

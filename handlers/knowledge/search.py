@@ -1,18 +1,23 @@
-"""Retrieval: full-text search in the database, fused with embeddings when configured.
+"""Retrieval: BM25F over the index's own statistics, fused with embeddings when
+configured.
 
 `retrieve(deps, question, access=...)` normalises the question (stop words, typo
 repair against the index vocabulary, generic synonyms and the vendor's glossary),
-asks the database's full-text index (FTS5 / tsvector, audience-filtered in the query)
-for candidates, and ranks them with BM25F over the index's own statistics, so both
-databases rank alike. When an embedder is configured (`Deps.knowledge`), the
-audience's passage embeddings are ranked by cosine similarity and the two rankings
-are fused (reciprocal rank). The signals the "I don't know" decision needs are
-measured here too (`Retrieval`).
+takes the passages holding any of its words that `access` may see (the audience
+filter is the database's, `storage.kb_search.visible_passage_ids`, kept per audience
+until the index changes), and ranks them with BM25F and page support over the
+snapshot of the index that `Deps.knowledge` holds. Ranking never depends on the
+database's own full-text scoring, so SQLite and PostgreSQL rank alike, and a question
+costs no full-text query. When an embedder is configured, the audience's passage
+embeddings are ranked by cosine similarity and the two rankings are fused
+(reciprocal rank). The signals the "I don't know" decision needs are measured here
+too (`Retrieval`).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import heapq
 import logging
 from dataclasses import dataclass
 
@@ -20,12 +25,11 @@ from handlers.deps import Deps
 from handlers.knowledge.rank import bm25f, query_weights
 from handlers.knowledge.terms import Query, Vocabulary, coverage, normalise
 from storage import kb as kb_store
-from storage.kb_search import Access, search_passages
+from storage.kb_search import Access
 
 logger = logging.getLogger(__name__)
 
-#: Candidates the full-text index returns for re-ranking, and the dense ranking's share.
-CANDIDATES = 200
+#: Passages the dense ranking contributes.
 DENSE_CANDIDATES = 60
 #: Passages whose query coverage is measured, and those of the same page that count.
 COVERAGE_TOP = 5
@@ -33,6 +37,7 @@ PAGE_TOP = 10
 #: How much a passage gains from its page's other best passages (see with_page_support).
 PAGE_SUPPORT = 0.3
 PAGE_PASSAGES = 2
+PAGE_LEADERS = 1000
 #: Reciprocal-rank-fusion constant.
 RRF_K = 60
 
@@ -68,16 +73,21 @@ def with_page_support(scores: dict[int, float], documents: dict[int, int]) -> di
     lone passage that happens to repeat a query word."""
     if not PAGE_SUPPORT:
         return scores
-    by_page: dict[int, list[float]] = {}
-    for pid, value in scores.items():
-        by_page.setdefault(documents.get(pid, -pid), []).append(value)
-    for values in by_page.values():
-        values.sort(reverse=True)
-    out: dict[int, float] = {}
-    for pid, value in scores.items():
-        others = by_page[documents.get(pid, -pid)]
-        support = [v for v in others if v is not value][:PAGE_PASSAGES]
-        out[pid] = value + PAGE_SUPPORT * sum(support)
+    by_page: dict[int, list[tuple[float, int]]] = {}
+    # Only the leaders can reach the top; the rest keep their own score.
+    leaders = heapq.nlargest(PAGE_LEADERS, scores.items(), key=lambda item: item[1])
+    out: dict[int, float] = dict(scores)
+    for pid, value in leaders:
+        by_page.setdefault(documents.get(pid, -pid), []).append((value, pid))
+    for members in by_page.values():
+        members.sort(reverse=True)
+        top = members[: PAGE_PASSAGES + 1]
+        rest = PAGE_SUPPORT * sum(v for v, _ in top[:PAGE_PASSAGES])
+        for value, pid in top:
+            others = [v for v, other in top if other != pid][:PAGE_PASSAGES]
+            out[pid] = value + PAGE_SUPPORT * sum(others)
+        for value, pid in members[PAGE_PASSAGES + 1 :]:
+            out[pid] = value + rest
     return out
 
 
@@ -87,13 +97,13 @@ async def retrieve(deps: Deps, question: str, *, access: Access, limit: int = 20
     snapshot = await index.snapshot(deps.sessions)
     vocabulary = snapshot.vocabulary
     query = normalise(question, vocabulary, snapshot.glossary)
-    async with deps.sessions() as session:
-        hits = await search_passages(session, query.terms, access=access, limit=CANDIDATES)
-        candidates = [hit.passage_id for hit in hits]
-        lexical = bm25f(query_weights(query), candidates, snapshot.fields, vocabulary)
-        lexical = with_page_support(lexical, snapshot.documents)
-        ahead = sorted(lexical, key=lambda pid: (-lexical[pid], pid))[: max(limit, 1)]
-        rows = await kb_store.get_passages(session, ahead)
+    weights = query_weights(query)
+    visible = await index.visible(deps.sessions, access)
+    found = {pid for term in weights for pid in snapshot.postings.get(term, ())}
+    candidates = sorted(found & visible)
+    lexical = bm25f(weights, candidates, snapshot.fields, vocabulary, snapshot.postings)
+    lexical = with_page_support(lexical, snapshot.documents)
+    rows = snapshot.rows
     order = sorted(candidates, key=lambda pid: (-lexical.get(pid, 0.0), pid))
     fused: dict[int, float] = {}
     lexical_rank: dict[int, int] = {}
@@ -114,10 +124,6 @@ async def retrieve(deps: Deps, question: str, *, access: Access, limit: int = 20
         # Full text alone: keep BM25F's own scores (and their order, ties by id).
         fused = {pid: lexical.get(pid, 0.0) for pid in order}
     ranked = sorted(fused, key=lambda pid: (-fused[pid], pid))[: max(limit, 1)]
-    missing = [pid for pid in ranked if pid not in rows]
-    if missing:  # passages only the dense ranking found
-        async with deps.sessions() as session:
-            rows |= await kb_store.get_passages(session, missing)
     passages = [
         Retrieved(rows[pid], fused[pid], lexical_rank.get(pid), dense_scores.get(pid))
         for pid in ranked
