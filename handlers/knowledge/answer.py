@@ -113,7 +113,7 @@ def compose_extractive(retrieval: Retrieval, *, max_quotes: int = 2) -> Answer:
     for index, (rank, item) in enumerate(pool):
         discount = RANK_DISCOUNT ** min(rank, QUOTE_POOL)
         for value, sentence in scored_sentences(
-            item.passage.body, retrieval.query, retrieval.vocabulary
+            retrieval.sentences_of(item.passage), retrieval.query, retrieval.vocabulary
         ):
             candidates.append((value * discount, sentence, index))
     if not candidates:

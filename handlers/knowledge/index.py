@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from handlers.knowledge.glossary import Glossary, defined_acronyms
+from handlers.knowledge.quote import Sentence
 from handlers.knowledge.rank import Fields
 from handlers.knowledge.terms import Vocabulary
 from storage import kb as kb_store
@@ -40,6 +41,8 @@ class Snapshot:
     documents: dict[int, int] = field(default_factory=dict)
     postings: dict[str, list[int]] = field(default_factory=dict)
     rows: dict[int, kb_store.PassageRow] = field(default_factory=dict)
+    #: Passage id -> its sentences, filled as answers quote them.
+    sentences: dict[int, list[Sentence]] = field(default_factory=dict)
 
 
 @dataclass

@@ -48,9 +48,21 @@ QUOTE_CHARS = 480
 
 @dataclass(frozen=True)
 class Sentence:
+    """One quotable unit of a passage, with its words and stems for scoring."""
+
     text: str
     position: int
     is_code: bool
+    words: frozenset[str] = frozenset()
+    present: frozenset[str] = frozenset()
+    length: int = 0
+
+    @classmethod
+    def of(cls, text: str, position: int, *, is_code: bool) -> Sentence:
+        words = tokens(text)
+        unique = frozenset(words)
+        present = unique | {stem(w) for w in unique}
+        return cls(text, position, is_code, unique, present, len(words))
 
 
 def asks_for_code(question: Sequence[str]) -> bool:
@@ -73,7 +85,7 @@ def sentences(body: str) -> list[Sentence]:
         prose.clear()
         for piece in SENTENCE.split(text):
             if len(tokens(piece)) >= 2:
-                out.append(Sentence(piece.strip(), len(out), is_code=False))
+                out.append(Sentence.of(piece.strip(), len(out), is_code=False))
 
     for line in body.splitlines():
         if FENCE.match(line):
@@ -84,7 +96,7 @@ def sentences(body: str) -> list[Sentence]:
         if in_code or CODE_LINE.search(line):
             flush()
             if stripped and len(tokens(stripped)) >= 1:
-                out.append(Sentence(stripped, len(out), is_code=True))
+                out.append(Sentence.of(stripped, len(out), is_code=True))
             continue
         if not stripped or HEADING.match(line) or TABLE_RULE.match(line):
             flush()
@@ -99,12 +111,11 @@ def sentences(body: str) -> list[Sentence]:
     return out
 
 
-def score(sentence: str, query: Query, vocabulary: Vocabulary | None) -> float:
+def score(sentence: Sentence, query: Query, vocabulary: Vocabulary | None) -> float:
     """Idf-weighted query words in `sentence`, discounted when it is long."""
-    words = set(tokens(sentence))
+    words, present = set(sentence.words), set(sentence.present)
     if not words:
         return 0.0
-    present = {stem(t) for t in words} | words
     total = 0.0
     for word in query.core:
         weight = vocabulary.idf(word) if vocabulary is not None else 1.0
@@ -112,21 +123,19 @@ def score(sentence: str, query: Query, vocabulary: Vocabulary | None) -> float:
             total += weight
         elif any(found(alt, words, present) for alt in query.alternatives_of(word)):
             total += ALTERNATIVE_WEIGHT * weight
-    length = len(tokens(sentence))
+    length = sentence.length
     if length > LONG_SENTENCE:
         total /= math.sqrt(length / LONG_SENTENCE)
     return total
 
 
 def scored_sentences(
-    body: str, query: Query, vocabulary: Vocabulary | None
+    units: Sequence[Sentence], query: Query, vocabulary: Vocabulary | None
 ) -> list[tuple[float, Sentence]]:
-    """Every quotable sentence of `body` with its score, in document order (code lines
-    only when the question asks for configuration or code)."""
+    """Every quotable sentence of a passage (`sentences(body)`) with its score, in
+    document order (code lines only when the question asks for configuration or code)."""
     code_ok = asks_for_code(query.core)
-    return [
-        (score(s.text, query, vocabulary), s) for s in sentences(body) if code_ok or not s.is_code
-    ]
+    return [(score(s, query, vocabulary), s) for s in units if code_ok or not s.is_code]
 
 
 def pick(
@@ -176,7 +185,7 @@ def best_sentences(
     limit: int = 3,
 ) -> tuple[float, list[str]]:
     """The best sentence's score, and the 1-`limit` sentences of one passage to quote."""
-    scored = [(value, s, 0) for value, s in scored_sentences(body, query, vocabulary)]
+    scored = [(value, s, 0) for value, s in scored_sentences(sentences(body), query, vocabulary)]
     groups = pick(scored, question=question, limit=limit)
     best = max((value for value, _, _ in scored), default=0.0)
     return best, [text for _, texts in groups for text in texts]

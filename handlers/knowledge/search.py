@@ -22,6 +22,7 @@ import logging
 from dataclasses import dataclass
 
 from handlers.deps import Deps
+from handlers.knowledge.quote import Sentence, sentences
 from handlers.knowledge.rank import bm25f, query_weights
 from handlers.knowledge.terms import Query, Vocabulary, coverage, normalise
 from storage import kb as kb_store
@@ -65,6 +66,16 @@ class Retrieval:
     best_dense: float | None
     vocabulary: Vocabulary | None = None
     question: str = ""
+    sentence_cache: dict[int, list[Sentence]] | None = None
+
+    def sentences_of(self, passage: kb_store.PassageRow) -> list[Sentence]:
+        """The passage's sentences (split once per index snapshot)."""
+        if self.sentence_cache is None:
+            return sentences(passage.body)
+        found = self.sentence_cache.get(passage.id)
+        if found is None:
+            found = self.sentence_cache[passage.id] = sentences(passage.body)
+        return found
 
 
 def with_page_support(scores: dict[int, float], documents: dict[int, int]) -> dict[int, float]:
@@ -139,4 +150,6 @@ async def retrieve(deps: Deps, question: str, *, access: Access, limit: int = 20
         text = f"{item.passage.doc_title} {' '.join(page)}"
         passages[i] = dataclasses.replace(item, coverage=coverage(query, text, vocabulary))
     best = max((item.coverage for item in passages[:COVERAGE_TOP]), default=0.0)
-    return Retrieval(query, tuple(passages), best, best_dense, vocabulary, question)
+    return Retrieval(
+        query, tuple(passages), best, best_dense, vocabulary, question, snapshot.sentences
+    )

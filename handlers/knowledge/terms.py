@@ -179,6 +179,15 @@ def _split_alnum(word: str, vocabulary: Vocabulary | None) -> list[str]:
     return parts if any(vocabulary.knows(p) for p in parts if not p.isdigit()) else [word]
 
 
+def _misspelt_stop(word: str) -> bool:
+    """A short word that is a stop word with two neighbouring letters swapped."""
+    if not 3 <= len(word) <= 5 or word.isdigit():
+        return False
+    return any(
+        sorted(stop) == sorted(word) and OSA.distance(word, stop) == 1 for stop in STOP_WORDS
+    )
+
+
 def normalise(
     question: str, vocabulary: Vocabulary | None, glossary: Expander | None = None
 ) -> Query:
@@ -188,6 +197,8 @@ def normalise(
     repaired: list[tuple[str, str]] = []
     for raw in content_words(question):
         for word in _split_alnum(raw, vocabulary):
+            if vocabulary is not None and not vocabulary.knows(word) and _misspelt_stop(word):
+                continue  # "teh", "waht", "hwo": chat typos of stop words
             fixed = vocabulary.repair(word) if vocabulary is not None else None
             if fixed is not None:
                 repaired.append((word, fixed))
