@@ -16,7 +16,7 @@ import openai
 from handlers.deps import Deps
 from handlers.knowledge.embed import BATCH, passage_text, to_blob
 from handlers.knowledge.glossary import FILE_NAME, GlossaryError, parse_glossary
-from storage import kb as kb_store
+from storage import kb_embeddings as embeddings_store
 from storage import kb_glossary as glossary_store
 
 logger = logging.getLogger(__name__)
@@ -58,7 +58,9 @@ async def embed_missing(deps: Deps) -> tuple[int, list[tuple[str, str]]]:
     done = 0
     while True:
         async with deps.sessions() as session:
-            rows = await kb_store.list_unembedded(session, model=embedder.model, limit=ROUND)
+            rows = await embeddings_store.list_unembedded(
+                session, model=embedder.model, limit=ROUND
+            )
         if not rows:
             return done, []
         texts = [passage_text(title, section, body) for _, title, section, body, _ in rows]
@@ -68,7 +70,7 @@ async def embed_missing(deps: Deps) -> tuple[int, list[tuple[str, str]]]:
             logger.warning("embeddings endpoint failed (%s); full-text search only", exc)
             return done, [("embeddings", f"{type(exc).__name__}: {exc}")]
         async with deps.sessions() as session, session.begin():
-            await kb_store.set_embeddings(
+            await embeddings_store.set_embeddings(
                 session,
                 [(row[0], to_blob(v)) for row, v in zip(rows, vectors, strict=True)],
                 model=embedder.model,

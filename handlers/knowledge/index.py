@@ -19,6 +19,7 @@ from handlers.knowledge.quote import Sentence
 from handlers.knowledge.rank import Fields
 from handlers.knowledge.terms import Vocabulary
 from storage import kb as kb_store
+from storage import kb_embeddings as embeddings_store
 from storage import kb_glossary as glossary_store
 from storage.engine import SessionFactory
 from storage.kb_search import Access, visible_passage_ids
@@ -102,7 +103,7 @@ class KnowledgeIndex:
         async with self._lock:
             if key not in self._dense:
                 async with sessions() as session:
-                    rows = await kb_store.list_embeddings(
+                    rows = await embeddings_store.list_embeddings(
                         session, audience_like=access.like(), model=self.embedder.model
                     )
                 self._dense[key] = DenseIndex(rows)

@@ -20,6 +20,7 @@ from handlers.knowledge.index import KnowledgeIndex, build_embedder
 from handlers.knowledge.ingest import ingest
 from handlers.knowledge.search import retrieve
 from storage import kb as kb_store
+from storage import kb_embeddings as embeddings_store
 from storage.kb_search import Access
 from tests.handlers.kb_world import SAMPLE
 from tests.handlers.knowledge.fake_openai import FakeOpenAI
@@ -50,7 +51,7 @@ async def test_passages_are_embedded_in_batches_stored_and_fused(
     report = await ingest(dense, [SAMPLE])
     async with dense.sessions() as session:
         passages = await kb_store.count_passages(session)
-        stored = await kb_store.list_embeddings(session, audience_like=None, model=MODEL)
+        stored = await embeddings_store.list_embeddings(session, audience_like=None, model=MODEL)
     assert report.embedded == passages == len(stored)
     assert all(len(body["input"]) <= 4 for body in fake.embedding_requests)
     assert len(fake.embedding_requests) >= passages // 4
