@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from handlers.knowledge.terms import Query, Vocabulary, found, stem, tokens
+from handlers.knowledge.terms import STOP_WORDS, Query, Vocabulary, found, stem, tokens
 
 #: Sentence ends inside a line of prose.
 SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9`\"'(*\[])")
@@ -41,6 +41,10 @@ YES_NO = frozenset(_YES_NO_TEXT.split())
 ALTERNATIVE_WEIGHT = 0.6
 #: Sentences longer than this many words are discounted (they say several things).
 LONG_SENTENCE = 40
+#: A sentence whose content words are this much in an already quoted one is left out.
+SAME_POINT = 0.6
+#: A code line this short, right after a sentence ending in ":", is quoted with it.
+COMMAND_CHARS = 120
 #: Characters of one quoted sentence, and of a whole quote.
 SENTENCE_CHARS = 320
 QUOTE_CHARS = 480
@@ -108,6 +112,25 @@ def sentences(body: str) -> list[Sentence]:
             continue
         prose.append(stripped.lstrip("> "))
     flush()
+    return _with_commands(out)
+
+
+def _with_commands(units: list[Sentence]) -> list[Sentence]:
+    """A sentence that introduces a short command or line of code ("Install it with:")
+    carries that line (code, or a line that is not a sentence: the parser drops fence
+    markers), so quoting it quotes what it introduces."""
+    out: list[Sentence] = []
+    for i, unit in enumerate(units):
+        after = units[i + 1] if i + 1 < len(units) else None
+        if (
+            not unit.is_code
+            and unit.text.endswith(":")
+            and after is not None
+            and (after.is_code or not after.text.endswith((".", "!", "?", ":")))
+            and len(after.text) <= COMMAND_CHARS
+        ):
+            unit = Sentence.of(f"{unit.text} `{after.text}`", unit.position, is_code=False)
+        out.append(unit)
     return out
 
 
@@ -150,11 +173,12 @@ def pick(
     best = max(scored, key=lambda c: (c[0], -c[2], -c[1].position))
     if best[0] <= 0:
         return []
-    others = sorted(
-        (c for c in scored if c is not best and c[0] >= best[0] / 2),
-        key=lambda c: -c[0],
-    )[: limit - 1]
-    chosen = [best, *others]
+    chosen = [best]
+    for candidate in sorted(scored, key=lambda c: -c[0]):
+        if len(chosen) >= limit or candidate[0] < best[0] / 2:
+            break
+        if candidate is not best and not any(_same_point(candidate[1], c[1]) for c in chosen):
+            chosen.append(candidate)
     groups: dict[int, list[tuple[float, Sentence, int]]] = {}
     order = sorted(chosen, key=lambda c: (c[2], c[1].position))
     if is_yes_no(question):
@@ -189,6 +213,15 @@ def best_sentences(
     groups = pick(scored, question=question, limit=limit)
     best = max((value for value, _, _ in scored), default=0.0)
     return best, [text for _, texts in groups for text in texts]
+
+
+def _same_point(a: Sentence, b: Sentence) -> bool:
+    """Two sentences that say much the same (a page's summary and its body often do):
+    most content words of the shorter one are in the other."""
+    left = {stem(w) for w in a.words if w not in STOP_WORDS}
+    right = {stem(w) for w in b.words if w not in STOP_WORDS}
+    shorter = min(len(left), len(right))
+    return shorter > 0 and len(left & right) / shorter >= SAME_POINT
 
 
 def _cut(text: str, limit: int) -> str:

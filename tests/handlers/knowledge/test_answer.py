@@ -156,3 +156,17 @@ def test_sentences_from_another_passage_of_the_same_page_can_answer() -> None:
     answer = compose_extractive(found)
     assert "52.70.79.40" in answer.text
     assert [c.source_id for c in answer.citations] == ["doc1.md"]
+
+
+def test_a_command_comes_with_the_sentence_that_introduces_it_and_repeats_are_dropped() -> None:
+    summary = passage(1, 1, section="", body="Lumora is SOC 2 and HIPAA compliant.")
+    body = (
+        "Lumora takes security seriously and is compliant with SOC 2 and HIPAA.\n\n"
+        "Install the CLI with:\n\npip install lumora-cli\n\nThen sign in."
+    )
+    detail = passage(2, 1, section="Install", body=body)
+    found = retrieval([summary, detail], core=("hipaa", "compliant"), cover=1.0)
+    text = compose_extractive(found).text
+    assert text.count("HIPAA") == 1  # the page says it twice; the answer once
+    cli = retrieval([detail], core=("install", "cli"), cover=1.0)
+    assert "Install the CLI with: `pip install lumora-cli`" in compose_extractive(cli).text
