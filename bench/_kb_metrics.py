@@ -55,6 +55,8 @@ class Scores:
     coverage: list[float] = field(default_factory=list)
     unanswerable_declined: list[float] = field(default_factory=list)
     latencies_ms: list[float] = field(default_factory=list)
+    #: (grounding support, answerable) per question, for the threshold's cross-validation.
+    support: list[tuple[float, bool]] = field(default_factory=list)
 
     def add_ranking(self, ranked_docs: Sequence[str], wanted: set[str]) -> int | None:
         first = first_rank(ranked_docs, wanted)
@@ -113,3 +115,45 @@ class PlainBM25:
         return distinct(
             [self._sources[int(i)] for i, s in zip(results[0], scores[0], strict=True) if s > 0]
         )
+
+
+def _errors(threshold: float, points: Sequence[tuple[float, bool]]) -> tuple[int, int]:
+    """(answerable declined, unanswerable answered) when answering support > threshold."""
+    declined = sum(1 for s, ok in points if ok and s <= threshold)
+    answered = sum(1 for s, ok in points if not ok and s > threshold)
+    return declined, answered
+
+
+def _best_threshold(points: Sequence[tuple[float, bool]]) -> float:
+    """The threshold (0.20..0.80) with the fewest errors (each kind as a share of its
+    questions), the middle of the best flat stretch."""
+    answerable = sum(1 for _, ok in points if ok) or 1
+    unanswerable = (len(points) - answerable) or 1
+    grid = [i / 100 for i in range(20, 81)]
+
+    def cost(t: float) -> float:
+        declined, answered = _errors(t, points)
+        return declined / answerable + answered / unanswerable
+
+    best = min(cost(t) for t in grid)
+    flat = [t for t in grid if cost(t) == best]
+    return flat[len(flat) // 2]
+
+
+def leave_one_out(points: Sequence[tuple[float, bool]]) -> dict[str, object]:
+    """Cross-validate choosing the grounding threshold from the questions themselves:
+    each question is judged by the threshold the others pick. Points are (support,
+    answerable)."""
+    declined = answered = 0
+    for i, (support, ok) in enumerate(points):
+        threshold = _best_threshold([*points[:i], *points[i + 1 :]])
+        declined += ok and support <= threshold
+        answered += (not ok) and support > threshold
+    fixed = _errors(0.5, points)
+    return {
+        "picked_on_all": _best_threshold(points),
+        "loo_answerable_declined": declined,
+        "loo_unanswerable_answered": answered,
+        "fixed_0.5_answerable_declined": fixed[0],
+        "fixed_0.5_unanswerable_answered": fixed[1],
+    }

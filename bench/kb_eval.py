@@ -10,10 +10,11 @@ bench/kb_eval_test_questions.json when it exists) as staff with no chat model (t
 offline, extractive path), and prints for each file, for the knowledge base and for
 plain BM25 over the same passages: recall@1 and recall@5 (page), MRR@10, answerable
 questions declined, unanswerable questions declined, answer fact coverage, p50/p95
-answer latency, each share with a seeded 95% bootstrap interval; and the full-ingest
-time. A question file is {"answerable": [{"q", "docs", "facts"?}], "unanswerable":
-[{"q"} or "text"]}. `--embeddings on` uses OPENAI_EMBEDDING_MODEL (with
-OPENAI_API_KEY / OPENAI_BASE_URL) from the environment.
+answer latency, each share with a seeded 95% bootstrap interval; the full-ingest
+time; and how choosing the "I don't know" threshold from a file's own questions would
+fare (leave-one-out) against the fixed rule. A question file is {"answerable": [{"q",
+"docs", "facts"?}], "unanswerable": [{"q"} or "text"]}. `--embeddings on` uses
+OPENAI_EMBEDDING_MODEL (with OPENAI_API_KEY / OPENAI_BASE_URL) from the environment.
 """
 
 from __future__ import annotations
@@ -38,12 +39,14 @@ from bench._kb_metrics import (  # noqa: E402
     bootstrap,
     distinct,
     fact_coverage,
+    leave_one_out,
     mean,
     percentile,
 )
 from bot.core.settings import Settings  # noqa: E402
 from handlers.deps import Deps  # noqa: E402
 from handlers.knowledge.ask import answer_question  # noqa: E402
+from handlers.knowledge.grounding import signals  # noqa: E402
 from handlers.knowledge.index import KnowledgeIndex, build_embedder  # noqa: E402
 from handlers.knowledge.ingest import ingest  # noqa: E402
 from storage import kb as kb_store  # noqa: E402
@@ -82,6 +85,7 @@ async def _run_file(
         started = time.perf_counter()
         answer, retrieval = await answer_question(deps, item["q"], access=staff, limit=20)
         ours.latencies_ms.append((time.perf_counter() - started) * 1000)
+        ours.support.append((signals(retrieval).support, True))
         docs = distinct([r.passage.source for r in retrieval.passages])
         first = ours.add_ranking(docs, wanted)
         ours.declined.append(0.0 if answer.grounded else 1.0)
@@ -102,8 +106,9 @@ async def _run_file(
     for item in data["unanswerable"]:
         question = _question(item)
         started = time.perf_counter()
-        answer, _ = await answer_question(deps, question, access=staff, limit=20)
+        answer, retrieval = await answer_question(deps, question, access=staff, limit=20)
         ours.latencies_ms.append((time.perf_counter() - started) * 1000)
+        ours.support.append((signals(retrieval).support, False))
         ours.unanswerable_declined.append(0.0 if answer.grounded else 1.0)
         if answer.grounded:
             misses.append(f"  answered: {question!r} -> {answer.citations[0].source_id}")
@@ -182,6 +187,7 @@ async def evaluate(args: argparse.Namespace, url: str) -> dict[str, Any]:
         "reingest_unchanged_s": round(reingest_seconds, 2),
         "reingest_skipped": again.unchanged,
         "table": _table(results, seed=args.seed),
+        "grounding_cv": {name: leave_one_out(ours.support) for name, (ours, _) in results.items()},
         "misses": misses,
     }
 
@@ -214,6 +220,8 @@ def main() -> int:
         print(f"{key:<22}{figures[key]}")
     print(f"{'reingest_unchanged_s':<22}{figures['reingest_unchanged_s']}"
           f" ({figures['reingest_skipped']} files skipped)")  # fmt: skip
+    for name, cv in figures["grounding_cv"].items():
+        print(f"grounding threshold, leave-one-out on {name}: {cv}")
     table = figures["table"]
     widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
     for row in table:

@@ -12,9 +12,10 @@ Two signals, each a share between 0 and 1:
 `support = coverage * (1 - foreign)`: the share of the question the documentation
 speaks to. A question is answered when more than half of it is supported. One round
 constant, not a tuned one: on the tune split every answerable question scores above
-0.56 and 10 of 12 unanswerable ones below 0.47; leave-one-out cross-validation that
-picks the threshold from the other questions declines 4 of 79 answerable questions,
-the fixed 0.5 none (figures in the bench's README section).
+0.56 and 10 of 12 unanswerable ones at most 0.47. Choosing the threshold from the
+questions instead (leave-one-out, bench/kb_eval.py) picks 0.65 and wrongly declines 4
+of the 79 answerable held-out questions; the fixed 0.5 declines none (and lets the same
+2 of 12 unanswerable through) -- a tuned threshold buys little and overfits.
 """
 
 from __future__ import annotations

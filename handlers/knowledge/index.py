@@ -9,6 +9,7 @@ One `KnowledgeIndex` per `Deps` (app.py builds it; tests get a fresh one with ea
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -138,6 +139,12 @@ def build_embedder(settings: Settings, client: Any = None) -> Embedder | None:
     `openai.AsyncOpenAI`; one is built from the settings when not given), or None."""
     model = settings.openai_embedding_model
     if not model:
+        return None
+    if importlib.util.find_spec("numpy") is None:
+        logger.warning(
+            "OPENAI_EMBEDDING_MODEL is set but numpy is not installed "
+            "(pip install 'partnerbot[embeddings]'); full-text search only"
+        )
         return None
     from handlers.knowledge.embed import OpenAIEmbedder
 
