@@ -98,8 +98,10 @@ def _contains(words: Sequence[str], phrase: tuple[str, ...]) -> bool:
     return any(tuple(words[i : i + n]) == phrase for i in range(len(words) - n + 1))
 
 
-#: "Long Form Words (LFW)": up to six words, then an acronym in brackets.
-_DEFINED = re.compile(r"((?:[A-Za-z][\w-]*[ -]+){1,6}?)\(([A-Z][A-Za-z0-9]{1,9})\)")
+#: An acronym in brackets, "(LFW)"; its long form is in the words just before it.
+_ACRONYM = re.compile(r"\(([A-Z][A-Za-z0-9]{1,9})\)")
+#: The words before an acronym (letters, digits, hyphens).
+_WORDS_BEFORE = re.compile(r"[A-Za-z0-9][\w-]*")
 
 
 def defined_acronyms(text: str) -> list[tuple[str, str]]:
@@ -107,13 +109,19 @@ def defined_acronyms(text: str) -> list[tuple[str, str]]:
     "OpenID Connect (OIDC)": the acronym's letters appear in order in the words just
     before it, the first one starting a word (Schwartz & Hearst, 2003)."""
     pairs: list[tuple[str, str]] = []
-    for match in _DEFINED.finditer(text):
-        acronym = match.group(2)
-        words = match.group(1).split()[-(len(acronym) + 2) :]
+    for match in _ACRONYM.finditer(text):
+        acronym = match.group(1)
+        if sum(c.isupper() for c in acronym) < 2 or sum(c.islower() for c in acronym) > 1:
+            continue  # "(String)", "(Android)": a word in brackets, not an acronym
+        before = text[max(0, match.start() - 120) : match.start()]
+        if not before.endswith((" ", "-")) or re.search(r"[.;:!?,]\s*$", before):
+            continue
+        words = _WORDS_BEFORE.findall(before)[-(len(acronym) + 2) :]
         start = _long_form_start(acronym, " ".join(words))
         if start is not None:
             long_form = " ".join(words)[start:].strip(" -")
-            if long_form.lower() != acronym.lower() and " " in long_form.replace("-", " "):
+            first = long_form.split()[0].lower() if long_form.split() else ""
+            if first != acronym.lower() and " " in long_form.replace("-", " "):
                 pairs.append((acronym, long_form))
     return pairs
 

@@ -98,3 +98,8 @@ async def test_a_question_in_the_documents_acronym_finds_the_long_form(
     found = await retrieve(deps, "does sso work", access=Access(staff=True))
     assert "single" in found.query.extra
     assert {item.passage.source for item in found.passages} == {"login.md", "terms.md"}
+
+
+def test_words_in_brackets_are_not_acronyms() -> None:
+    text = "Pick a type (String) for Android apps (Android) or Google Analytics 4 (GA4)."
+    assert defined_acronyms(text) == [("GA4", "Google Analytics 4")]
