@@ -91,8 +91,8 @@ def number_citations(
 
 def best_quote(body: str, words: Sequence[str], *, question: str = "") -> str:
     """The sentences of `body` that state most of `words` (1-3 of them, briefly)."""
-    _, quote = best_sentences(body, Query(core=tuple(words), terms=tuple(words)), None,
-                              question=question)  # fmt: skip
+    query = Query(core=tuple(words), terms=tuple(words))
+    _, quote = best_sentences(body, query, None, question=question)
     return " ".join(quote)
 
 
@@ -118,8 +118,8 @@ def compose_extractive(retrieval: Retrieval, *, max_quotes: int = 2) -> Answer:
             candidates.append((value * discount, sentence, index))
     if not candidates:
         return Answer(DONT_KNOW, (), grounded=False)
-    best = max(value for value, _, _ in candidates)
     leader = max(candidates, key=lambda c: c[0])
+    best = leader[0]
     first_doc = pool[leader[2]][1].passage.document_id
     same_page = [c for c in candidates if pool[c[2]][1].passage.document_id == first_doc]
     groups = pick(same_page, question=retrieval.question)
