@@ -55,8 +55,8 @@ class Scores:
     coverage: list[float] = field(default_factory=list)
     unanswerable_declined: list[float] = field(default_factory=list)
     latencies_ms: list[float] = field(default_factory=list)
-    #: (grounding support, answerable) per question, for the threshold's cross-validation.
-    support: list[tuple[float, bool]] = field(default_factory=list)
+    #: (grounding coverage, answerable) per question, for the threshold's cross-validation.
+    grounding: list[tuple[float, bool]] = field(default_factory=list)
 
     def add_ranking(self, ranked_docs: Sequence[str], wanted: set[str]) -> int | None:
         first = first_rank(ranked_docs, wanted)
@@ -118,7 +118,7 @@ class PlainBM25:
 
 
 def _errors(threshold: float, points: Sequence[tuple[float, bool]]) -> tuple[int, int]:
-    """(answerable declined, unanswerable answered) when answering support > threshold."""
+    """(answerable declined, unanswerable answered) when answering coverage > threshold."""
     declined = sum(1 for s, ok in points if ok and s <= threshold)
     answered = sum(1 for s, ok in points if not ok and s > threshold)
     return declined, answered
@@ -142,13 +142,13 @@ def _best_threshold(points: Sequence[tuple[float, bool]]) -> float:
 
 def leave_one_out(points: Sequence[tuple[float, bool]]) -> dict[str, object]:
     """Cross-validate choosing the grounding threshold from the questions themselves:
-    each question is judged by the threshold the others pick. Points are (support,
+    each question is judged by the threshold the others pick. Points are (coverage,
     answerable)."""
     declined = answered = 0
-    for i, (support, ok) in enumerate(points):
+    for i, (value, ok) in enumerate(points):
         threshold = _best_threshold([*points[:i], *points[i + 1 :]])
-        declined += ok and support <= threshold
-        answered += (not ok) and support > threshold
+        declined += ok and value <= threshold
+        answered += (not ok) and value > threshold
     fixed = _errors(0.5, points)
     return {
         "picked_on_all": _best_threshold(points),

@@ -85,7 +85,7 @@ async def _run_file(
         started = time.perf_counter()
         answer, retrieval = await answer_question(deps, item["q"], access=staff, limit=20)
         ours.latencies_ms.append((time.perf_counter() - started) * 1000)
-        ours.support.append((signals(retrieval).support, True))
+        ours.grounding.append((signals(retrieval).coverage, True))
         docs = distinct([r.passage.source for r in retrieval.passages])
         first = ours.add_ranking(docs, wanted)
         ours.declined.append(0.0 if answer.grounded else 1.0)
@@ -108,7 +108,7 @@ async def _run_file(
         started = time.perf_counter()
         answer, retrieval = await answer_question(deps, question, access=staff, limit=20)
         ours.latencies_ms.append((time.perf_counter() - started) * 1000)
-        ours.support.append((signals(retrieval).support, False))
+        ours.grounding.append((signals(retrieval).coverage, False))
         ours.unanswerable_declined.append(0.0 if answer.grounded else 1.0)
         if answer.grounded:
             misses.append(f"  answered: {question!r} -> {answer.citations[0].source_id}")
@@ -187,7 +187,9 @@ async def evaluate(args: argparse.Namespace, url: str) -> dict[str, Any]:
         "reingest_unchanged_s": round(reingest_seconds, 2),
         "reingest_skipped": again.unchanged,
         "table": _table(results, seed=args.seed),
-        "grounding_cv": {name: leave_one_out(ours.support) for name, (ours, _) in results.items()},
+        "grounding_cv": {
+            name: leave_one_out(ours.grounding) for name, (ours, _) in results.items()
+        },
         "misses": misses,
     }
 

@@ -235,18 +235,16 @@ def found(word: str, words: set[str], present: set[str]) -> bool:
 
 def coverage(query: Query, text: str, vocabulary: Vocabulary) -> float:
     """The idf-weighted share of the query's core words found in `text` (0..1); a word
-    also counts as found when one of its alternatives is. Words the index never uses
-    are left out (they cannot be found anywhere)."""
+    also counts as found when one of its alternatives is."""
     if not query.core:
         return 0.0
     words = set(tokens(text))
     present = {stem(t) for t in words} | words
     total = hit = 0.0
     for word in query.core:
-        if not vocabulary.knows(word) and not any(
-            vocabulary.knows(alt) for alt in query.alternatives_of(word)
-        ):
-            continue  # a word the documentation never uses (see grounding.signals)
+        # A word the documentation never uses weighs as much as a word can (and is
+        # found nowhere): a question about something the docs do not cover usually
+        # names it in a word of its own ("bitcoin", "FedRAMP").
         weight = vocabulary.idf(word)
         total += weight
         if any(found(alt, words, present) for alt in (word, *query.alternatives_of(word))):
