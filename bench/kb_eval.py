@@ -89,9 +89,10 @@ async def _run_file(
         docs = distinct([r.passage.source for r in retrieval.passages])
         first = ours.add_ranking(docs, wanted)
         ours.declined.append(0.0 if answer.grounded else 1.0)
-        ours.coverage.append(
-            fact_coverage(item.get("facts", ()), answer.text, declined=not answer.grounded)
-        )
+        if item.get("facts"):
+            ours.coverage.append(
+                fact_coverage(item["facts"], answer.text, declined=not answer.grounded)
+            )
         started = time.perf_counter()
         baseline = bm25.ranked_documents(item["q"])
         plain.latencies_ms.append((time.perf_counter() - started) * 1000)
@@ -100,7 +101,7 @@ async def _run_file(
             misses.append(f"  miss@5: {item['q']!r} -> {docs[:3]} (want {sorted(wanted)})")
         if not answer.grounded:
             misses.append(f"  declined: {item['q']!r} (rank {first})")
-        elif item.get("facts") and ours.coverage[-1] < 1:
+        elif item.get("facts") and ours.coverage and ours.coverage[-1] < 1:
             flat = " ".join(answer.text.split())[:160]
             misses.append(f"  facts {ours.coverage[-1]:.2f}: {item['q']!r} -> {flat!r}")
     for item in data["unanswerable"]:

@@ -22,6 +22,8 @@ TITLE_WEIGHT = 2.0
 SECTION_WEIGHT = 1.0
 #: Words added by synonyms or the glossary count this much of a word the asker wrote.
 EXTRA_WEIGHT = 0.4
+#: Words of the chat framing around the request ("our fintech client wants ...").
+CONTEXT_WEIGHT = 0.4
 
 
 @dataclass(frozen=True)
@@ -45,10 +47,12 @@ class Fields:
 
 
 def query_weights(query: Query) -> dict[str, float]:
-    """Stemmed term -> weight: the asker's words 1, added words EXTRA_WEIGHT."""
+    """Stemmed term -> weight: the request's words 1, its framing's CONTEXT_WEIGHT,
+    added words EXTRA_WEIGHT."""
     weights: dict[str, float] = {}
+    focus = set(query.focus or query.core)
     for word in query.core:
-        weights[stem(word)] = 1.0
+        weights[stem(word)] = 1.0 if word in focus else CONTEXT_WEIGHT
     for word in query.extra:
         weights.setdefault(stem(word), EXTRA_WEIGHT)
     return weights

@@ -22,6 +22,8 @@ from rapidfuzz.distance import OSA
 WORD = re.compile(r"[a-z0-9]+")
 #: A word's letter and digit runs ("soc2" -> "soc", "2").
 ALNUM = re.compile(r"[a-z]+|[0-9]+")
+#: "A/B", "A/A": one word ("ab", "aa"), as chat writes it.
+LETTER_PAIR = re.compile(r"\b([a-z])/([a-z])\b")
 #: Chat noise to drop before tokenising: user mentions, URLs, emoji codes.
 NOISE = re.compile(r"<@[^>]+>|https?://\S+|:[a-z0-9_+-]+:")
 
@@ -38,7 +40,7 @@ _STOP_WORD_TEXT = """a about above after again all also am an and any are as at 
     thing things there's let lets us we're you're it's doesn't dont don't cant can't
     possible able use using used work works vs versus isnt arent wasnt werent doesnt
     didnt wont wouldnt shouldnt couldnt hasnt havent whats hows wheres whos wat pls thx
-    ty stuff asap lol fyi imo tbh hiya folks"""
+    ty stuff asap lol fyi imo tbh hiya folks whether"""
 #: Words that carry no meaning for search (English function words and chat filler).
 STOP_WORDS = frozenset(_STOP_WORD_TEXT.split())
 
@@ -67,6 +69,19 @@ GENERIC_SYNONYMS: dict[str, tuple[str, ...]] = {
     "notifications": ("alerts",),
 }
 
+#: Chat framing around a relayed request (see request_part): a bracketed aside, a
+#: label of at most LABEL_WORDS words before a colon, and a verb of asking or wanting
+#: within the first FRAME_WORDS words; at least MIN_FOCUS words must remain.
+ASIDE = re.compile(r"\([^)]*\)")
+#: "for our big retail client, ..." / "re the Acme deal, ...": a leading phrase.
+LEADING_CLAUSE = re.compile(r"^\s*(?:for|from|re|regarding|about|on behalf of)\b[^,?]*,", re.I)
+LABEL_WORDS = 4
+FRAME_WORDS = 8
+MIN_FOCUS = 2
+_RELAY_TEXT = """wants want wanted needs need needed asks ask asked asking wonders wondering
+    wondered requires required requests requested expects expected hopes hoping
+    curious whether"""
+RELAY_VERBS = frozenset(_RELAY_TEXT.split())
 #: Typo repair: only for words of this length or more, with this similarity or more
 #: (optimal string alignment: a swap of two letters is one edit, so at most one edit
 #: per five letters), and to an indexed word at most this many letters longer or shorter.
@@ -90,7 +105,7 @@ def stem(word: str) -> str:
 def tokens(text: str) -> list[str]:
     """Lower-case word tokens of `text`, noise removed."""
     text = NOISE.sub(" ", text.lower()).replace("'s ", " ")
-    return WORD.findall(text)
+    return WORD.findall(LETTER_PAIR.sub(r"\1\2", text))
 
 
 def content_words(text: str) -> list[str]:
@@ -162,6 +177,9 @@ class Query:
     repaired: tuple[tuple[str, str], ...] = ()
     extra: tuple[str, ...] = ()
     alternatives: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: The core words of the request itself, without the chat framing around it
+    #: ("our fintech client wants to ..."); the core words when there is none.
+    focus: tuple[str, ...] = ()
 
     def alternatives_of(self, word: str) -> tuple[str, ...]:
         return dict(self.alternatives).get(word, ())
@@ -179,6 +197,15 @@ def _split_alnum(word: str, vocabulary: Vocabulary | None) -> list[str]:
     return parts if any(vocabulary.knows(p) for p in parts if not p.isdigit()) else [word]
 
 
+def _fixed(raw: str, vocabulary: Vocabulary | None) -> list[str]:
+    """A content word as normalise keeps it: split, typo-repaired."""
+    out = []
+    for word in _split_alnum(raw, vocabulary):
+        fixed = vocabulary.repair(word) if vocabulary is not None else None
+        out.append(fixed or word)
+    return out
+
+
 def _misspelt_stop(word: str) -> bool:
     """A short word that is a stop word with two neighbouring letters swapped."""
     if not 3 <= len(word) <= 5 or word.isdigit():
@@ -186,6 +213,25 @@ def _misspelt_stop(word: str) -> bool:
     return any(
         sorted(stop) == sorted(word) and OSA.distance(word, stop) == 1 for stop in STOP_WORDS
     )
+
+
+def request_part(question: str) -> str:
+    """The request a chat message relays, without its framing: asides in brackets, a
+    short label ("reseller question: ..."), a leading phrase ("for our retail client,
+    ..."), and who is asking ("our fintech client wants to ...", "a prospect asked
+    whether ..."). Generic English, no product words."""
+    text = ASIDE.sub(" ", question)
+    head, colon, rest = text.partition(":")
+    if colon and rest.strip() and len(tokens(head)) <= LABEL_WORDS:
+        text = rest
+    lead = LEADING_CLAUSE.match(text)
+    if lead and len(tokens(lead.group(0))) <= FRAME_WORDS:
+        text = text[lead.end() :]
+    words = text.split()
+    for i, raw in enumerate(words[:FRAME_WORDS]):
+        if i and tokens(raw)[:1] and tokens(raw)[0] in RELAY_VERBS and len(words) - i > 2:
+            return " ".join(words[i + 1 :])
+    return text
 
 
 def normalise(
@@ -214,8 +260,11 @@ def normalise(
     for word in [w for alts in alternatives.values() for w in alts] + from_glossary:
         if word not in core and word not in extra:
             extra.append(word)
+    request = {w for raw in content_words(request_part(question)) for w in _fixed(raw, vocabulary)}
+    focus = tuple(w for w in core if w in request)
     return Query(
         core=tuple(core),
+        focus=focus if len(focus) >= MIN_FOCUS else tuple(core),
         terms=tuple(core + extra),
         repaired=tuple(repaired),
         extra=tuple(extra),
@@ -234,14 +283,14 @@ def found(word: str, words: set[str], present: set[str]) -> bool:
 
 
 def coverage(query: Query, text: str, vocabulary: Vocabulary) -> float:
-    """The idf-weighted share of the query's core words found in `text` (0..1); a word
-    also counts as found when one of its alternatives is."""
+    """The idf-weighted share of the query's request words (`focus`) found in `text`
+    (0..1); a word also counts as found when one of its alternatives is."""
     if not query.core:
         return 0.0
     words = set(tokens(text))
     present = {stem(t) for t in words} | words
     total = hit = 0.0
-    for word in query.core:
+    for word in query.focus or query.core:
         # A word the documentation never uses weighs as much as a word can (and is
         # found nowhere): a question about something the docs do not cover usually
         # names it in a word of its own ("bitcoin", "FedRAMP").

@@ -1,12 +1,13 @@
-"""The "I don't know" rule: more than half of the question must be covered (the
+"""The "I don't know" rule: more than half of the request must be covered (the
 idf-weighted share of its words on the best page, a word the documentation never uses
-weighing as much as a word can); chat typos of stop words do not count against it."""
+weighing as much as a word can); the chat framing around a relayed request and typos
+of stop words do not count against it."""
 
 from __future__ import annotations
 
 from handlers.knowledge.grounding import MIN_COVERAGE, is_grounded, signals
 from handlers.knowledge.search import Retrieval, Retrieved
-from handlers.knowledge.terms import Vocabulary, coverage, normalise
+from handlers.knowledge.terms import Vocabulary, coverage, normalise, request_part
 from storage.kb import PassageRow
 
 PAGES = (
@@ -14,7 +15,7 @@ PAGES = (
     "Invoices are paid by card or bank transfer each month.",
     "Audit logs record who changed which feature and when.",
     "Webhooks fire when a feature changes, with retries.",
-    "Each customer asks for a workspace; a workspace has admins.",
+    "Each customer gets a workspace; a workspace has admins.",
 )
 
 
@@ -30,16 +31,25 @@ def retrieval_for(question: str) -> Retrieval:
     return Retrieval(query, tuple(items), best, None, vocabulary, question)
 
 
+def test_the_request_is_told_from_its_chat_framing() -> None:
+    assert request_part("our fintech client wants to know if sso works") == "to know if sso works"
+    assert request_part("a prospect (big retailer) asked whether sso works") == (
+        "whether sso works"
+    )
+    assert request_part("reseller question: does sso work?").strip() == "does sso work?"
+    assert request_part("for our retail client, does sso work?").strip() == "does sso work?"
+    assert request_part("does sso work with okta?") == "does sso work with okta?"
+
+
 def test_a_question_the_pages_answer_is_answered_even_when_chatty() -> None:
     assert is_grounded(retrieval_for("does single sign-on work with okta?"))
     chatty = retrieval_for("hey, teh customer asks: does sign-on work with okta and saml??")
     assert chatty.query.core == ("customer", "asks", "sign", "okta", "saml")  # no "teh"
-    assert signals(chatty).foreign == 0.0
     assert chatty.coverage > MIN_COVERAGE and is_grounded(chatty)
-    # One word the docs never use ("retailer") among several they do: still answered.
-    retailer = retrieval_for("our retailer customer asks: does sign-on work with okta and saml?")
-    assert signals(retailer).foreign == 1 / 6
-    assert is_grounded(retailer)
+    # Words of the framing ("our fintech retailer wants to know") do not count.
+    framed = retrieval_for("our fintech retailer wants to know: does sign-on work with saml?")
+    assert framed.query.focus == ("sign", "saml")
+    assert signals(framed).foreign == 0.0 and is_grounded(framed)
 
 
 def test_a_question_about_something_the_docs_never_mention_is_declined() -> None:
