@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from handlers.knowledge.glossary import Glossary, defined_acronyms
 from handlers.knowledge.quote import Sentence
-from handlers.knowledge.rank import Fields
-from handlers.knowledge.terms import Vocabulary
+from handlers.knowledge.rank import Fields, Impact, impacts
+from handlers.knowledge.terms import Vocabulary, tokens
 from storage import kb as kb_store
 from storage import kb_embeddings as embeddings_store
 from storage import kb_glossary as glossary_store
@@ -41,8 +41,11 @@ class Snapshot:
     fields: dict[int, Fields]
     glossary: Glossary
     documents: dict[int, int] = field(default_factory=dict)
-    postings: dict[str, list[int]] = field(default_factory=dict)
+    postings: dict[str, list[Impact]] = field(default_factory=dict)
     rows: dict[int, kb_store.PassageRow] = field(default_factory=dict)
+    #: Passage id -> the words of its title, section and body, and those plus stems.
+    words: dict[int, frozenset[str]] = field(default_factory=dict)
+    present: dict[int, frozenset[str]] = field(default_factory=dict)
     #: Passage id -> its sentences, filled as answers quote them.
     sentences: dict[int, list[Sentence]] = field(default_factory=dict)
 
@@ -67,15 +70,25 @@ class KnowledgeIndex:
                     rows = await kb_store.get_passages(session, None)
                     entries = await glossary_store.list_glossary(session)
                     fields = {pid: Fields.of(r.title, r.section, r.body) for pid, r in rows.items()}
+                    words = {
+                        pid: frozenset(tokens(f"{r.title} {r.section} {r.body}"))
+                        for pid, r in rows.items()
+                    }
+                    vocabulary = Vocabulary.build(
+                        f"{r.title} {r.section} {r.body}" for r in rows.values()
+                    )
                     self._snapshot = Snapshot(
-                        vocabulary=Vocabulary.build(
-                            f"{r.title} {r.section} {r.body}" for r in rows.values()
-                        ),
+                        vocabulary=vocabulary,
                         fields=fields,
                         glossary=Glossary.of([*entries, *_acronyms(rows.values())]),
                         documents={pid: r.document_id for pid, r in rows.items()},
-                        postings=_postings(fields),
+                        postings=impacts(fields, vocabulary),
                         rows=rows,
+                        words=words,
+                        present={
+                            pid: words[pid] | f.title.keys() | f.section.keys() | f.body.keys()
+                            for pid, f in fields.items()
+                        },
                     )
                     self._dense.clear()
                     self._visible.clear()
@@ -113,16 +126,6 @@ class KnowledgeIndex:
 
 def _audience_key(access: Access) -> str:
     return "*" if access.staff else (access.tier or "").strip().lower()
-
-
-def _postings(fields: dict[int, Fields]) -> dict[str, list[int]]:
-    """Stem -> the passages that hold it (in any field), ids ascending."""
-    postings: dict[str, list[int]] = {}
-    for pid in sorted(fields):
-        passage = fields[pid]
-        for term in {*passage.title, *passage.section, *passage.body}:
-            postings.setdefault(term, []).append(pid)
-    return postings
 
 
 def _acronyms(rows: Iterable[kb_store.PassageRow]) -> list[tuple[str, str]]:

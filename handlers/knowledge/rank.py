@@ -10,7 +10,7 @@ query); this pure function orders them. Title and section count more than body t
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass
 
 from handlers.knowledge.terms import Query, Vocabulary, stem, tokens
@@ -24,6 +24,10 @@ SECTION_WEIGHT = 1.0
 EXTRA_WEIGHT = 0.4
 #: Words of the chat framing around the request ("our fintech client wants ...").
 CONTEXT_WEIGHT = 0.4
+
+
+#: (passage id, impact) in a term's postings (see `impacts`).
+Impact = tuple[int, float]
 
 
 @dataclass(frozen=True)
@@ -58,34 +62,37 @@ def query_weights(query: Query) -> dict[str, float]:
     return weights
 
 
-def bm25f(
-    weights: Mapping[str, float],
-    candidates: Sequence[int],
-    fields: Mapping[int, Fields],
-    vocabulary: Vocabulary,
-    postings: Mapping[str, Sequence[int]] | None = None,
-) -> dict[int, float]:
-    """passage id -> BM25F score of the weighted (stemmed) query terms.
-
-    With `postings` (term -> passage ids), only the passages holding a term are
-    visited for it (term at a time); the scores are the same.
-    """
+def impacts(fields: Mapping[int, Fields], vocabulary: Vocabulary) -> dict[str, list[Impact]]:
+    """Stem -> (passage id, saturated field-weighted term frequency) of every passage
+    holding it, computed once per index snapshot. A query term's BM25F contribution to a
+    passage is then its weight x idf x this impact."""
     average = vocabulary.average_length or 1.0
-    wanted = set(candidates)
-    scores = {pid: 0.0 for pid in candidates if pid in fields}
-    for term, weight in weights.items():
-        factor = weight * vocabulary.idf(term)
-        for pid in postings.get(term, ()) if postings is not None else candidates:
-            if pid not in wanted:
-                continue
-            passage = fields.get(pid)
-            if passage is None:
-                continue
+    postings: dict[str, list[Impact]] = {}
+    for pid in sorted(fields):
+        passage = fields[pid]
+        norm = 1 - B + B * (passage.length / average)
+        for term in {*passage.title, *passage.section, *passage.body}:
             tf = (
-                passage.body.get(term, 0) / (1 - B + B * (passage.length / average))
+                passage.body.get(term, 0) / norm
                 + TITLE_WEIGHT * passage.title.get(term, 0)
                 + SECTION_WEIGHT * passage.section.get(term, 0)
             )
-            if tf:
-                scores[pid] += factor * tf * (K1 + 1) / (tf + K1)
+            postings.setdefault(term, []).append((pid, tf * (K1 + 1) / (tf + K1)))
+    return postings
+
+
+def bm25f(
+    weights: Mapping[str, float],
+    postings: Mapping[str, Sequence[Impact]],
+    vocabulary: Vocabulary,
+    visible: Container[int],
+) -> dict[int, float]:
+    """passage id -> BM25F score of the weighted (stemmed) query terms, for the
+    `visible` passages that hold at least one of them (term at a time)."""
+    scores: dict[int, float] = {}
+    for term, weight in weights.items():
+        factor = weight * vocabulary.idf(term)
+        for pid, impact in postings.get(term, ()):
+            if pid in visible:
+                scores[pid] = scores.get(pid, 0.0) + factor * impact
     return scores

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from handlers.deps import Deps
 from handlers.knowledge.quote import Sentence, sentences
 from handlers.knowledge.rank import bm25f, query_weights
-from handlers.knowledge.terms import Query, Vocabulary, coverage, normalise
+from handlers.knowledge.terms import Query, Vocabulary, coverage_of, normalise
 from storage import kb as kb_store
 from storage.kb_search import Access
 
@@ -39,6 +39,8 @@ PAGE_TOP = 10
 PAGE_SUPPORT = 0.3
 PAGE_PASSAGES = 2
 PAGE_LEADERS = 1000
+#: Passages of the full-text ranking that take part in fusion with the dense one.
+LEXICAL_DEPTH = 300
 #: Reciprocal-rank-fusion constant.
 RRF_K = 60
 
@@ -110,17 +112,12 @@ async def retrieve(deps: Deps, question: str, *, access: Access, limit: int = 20
     query = normalise(question, vocabulary, snapshot.glossary)
     weights = query_weights(query)
     visible = await index.visible(deps.sessions, access)
-    found = {pid for term in weights for pid in snapshot.postings.get(term, ())}
-    candidates = sorted(found & visible)
-    lexical = bm25f(weights, candidates, snapshot.fields, vocabulary, snapshot.postings)
+    lexical = bm25f(weights, snapshot.postings, vocabulary, visible)
     lexical = with_page_support(lexical, snapshot.documents)
     rows = snapshot.rows
-    order = sorted(candidates, key=lambda pid: (-lexical.get(pid, 0.0), pid))
-    fused: dict[int, float] = {}
-    lexical_rank: dict[int, int] = {}
-    for rank, pid in enumerate(order):
-        lexical_rank[pid] = rank
-        fused[pid] = 1 / (RRF_K + rank + 1)
+    order = heapq.nlargest(LEXICAL_DEPTH, lexical, key=lambda pid: (lexical[pid], -pid))
+    lexical_rank = {pid: rank for rank, pid in enumerate(order)}
+    fused = {pid: 1 / (RRF_K + rank + 1) for pid, rank in lexical_rank.items()}
     dense_scores: dict[int, float] = {}
     best_dense: float | None = None
     dense = await index.dense(deps.sessions, access)
@@ -131,10 +128,11 @@ async def retrieve(deps: Deps, question: str, *, access: Access, limit: int = 20
         for rank, (pid, similarity) in enumerate(similar):
             dense_scores[pid] = similarity
             fused[pid] = fused.get(pid, 0.0) + 1 / (RRF_K + rank + 1)
-    if not dense_scores:
-        # Full text alone: keep BM25F's own scores (and their order, ties by id).
-        fused = {pid: lexical.get(pid, 0.0) for pid in order}
-    ranked = sorted(fused, key=lambda pid: (-fused[pid], pid))[: max(limit, 1)]
+    if dense_scores:
+        ranked = sorted(fused, key=lambda pid: (-fused[pid], pid))[: max(limit, 1)]
+    else:
+        # Full text alone: BM25F's own scores and order (ties by id).
+        ranked, fused = order[: max(limit, 1)], lexical
     passages = [
         Retrieved(rows[pid], fused[pid], lexical_rank.get(pid), dense_scores.get(pid))
         for pid in ranked
@@ -143,12 +141,14 @@ async def retrieve(deps: Deps, question: str, *, access: Access, limit: int = 20
     for i, item in enumerate(passages[:COVERAGE_TOP]):
         # A page may answer in more than one place: its other top passages count too.
         page = [
-            f"{other.passage.section} {other.passage.body}"
+            other.passage.id
             for other in passages[:PAGE_TOP]
             if other.passage.document_id == item.passage.document_id
         ]
-        text = f"{item.passage.doc_title} {' '.join(page)}"
-        passages[i] = dataclasses.replace(item, coverage=coverage(query, text, vocabulary))
+        words = set().union(*(snapshot.words.get(pid, ()) for pid in page))
+        present = set().union(*(snapshot.present.get(pid, ()) for pid in page))
+        share = coverage_of(query, words, present, vocabulary)
+        passages[i] = dataclasses.replace(item, coverage=share)
     best = max((item.coverage for item in passages[:COVERAGE_TOP]), default=0.0)
     return Retrieval(
         query, tuple(passages), best, best_dense, vocabulary, question, snapshot.sentences

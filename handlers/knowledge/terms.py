@@ -11,6 +11,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -272,7 +273,7 @@ def normalise(
     )
 
 
-def found(word: str, words: set[str], present: set[str]) -> bool:
+def found(word: str, words: AbstractSet[str], present: AbstractSet[str]) -> bool:
     """Whether `word` (or its stem, or a longer word it starts) is among a text's words."""
     root = stem(word)
     return (
@@ -285,10 +286,16 @@ def found(word: str, words: set[str], present: set[str]) -> bool:
 def coverage(query: Query, text: str, vocabulary: Vocabulary) -> float:
     """The idf-weighted share of the query's request words (`focus`) found in `text`
     (0..1); a word also counts as found when one of its alternatives is."""
+    words = set(tokens(text))
+    return coverage_of(query, words, {stem(t) for t in words} | words, vocabulary)
+
+
+def coverage_of(
+    query: Query, words: AbstractSet[str], present: AbstractSet[str], vocabulary: Vocabulary
+) -> float:
+    """`coverage` over a text's words and their stems (`present`: words and stems)."""
     if not query.core:
         return 0.0
-    words = set(tokens(text))
-    present = {stem(t) for t in words} | words
     total = hit = 0.0
     for word in query.focus or query.core:
         # A word the documentation never uses weighs as much as a word can (and is
