@@ -14,6 +14,8 @@ from storage import (
     outbox,
     partners,
     people,
+    survey_results,
+    surveys,
 )
 from storage.base import Base
 
@@ -32,4 +34,6 @@ __all__ = [
     "outbox",
     "partners",
     "people",
+    "survey_results",
+    "surveys",
 ]
