@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -35,7 +35,8 @@ def is_closed(run: store.SurveyRun, now: datetime) -> bool:
 
 
 def closed_line(run: store.SurveyRun) -> str:
-    day = (run.closed_at or run.closes_at or run.created_at).date().isoformat()
+    last = run.closes_at - timedelta(seconds=1) if run.closes_at else run.closed_at
+    day = (last or run.created_at).date().isoformat()
     return (
         f"Thanks for wanting to answer — this survey closed on {day}, so I can't take "
         "answers any more."
@@ -105,7 +106,7 @@ def _follow_up(ctx: _Context, caller: Caller, answered: set[int]) -> list[Reply]
     return [
         Reply(text="Thanks, noted.", reaction=CONFIRM, in_thread=True),
         Reply(
-            text=f"{name}, {ask.text}" if name else ask.text,
+            text=f"{name}: {ask.text}" if name else ask.text,
             buttons=ask.buttons,
             in_thread=True,
         ),

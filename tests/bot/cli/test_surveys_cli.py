@@ -78,7 +78,11 @@ def test_import_then_send_as_json_and_results(
         ("key: ok\ntitle: t\nquestions:\n  - text: Why?\n    colour: red\n", 5, "'colour'"),
         ("key: ok\ntitle: t\nquestions:\n  - scale: How?\n    max: 11\n", 5, "within 0..10"),
         ("key: ok\ntitle: t\n", 1, "questions: is missing"),
-        ("key: ok\ntitle: t\nquestions:\n  - text: Why?\n    optional: maybe\n", 5, "true or false"),
+        (
+            "key: ok\ntitle: t\nquestions:\n  - text: Why?\n    optional: maybe\n",
+            5,
+            "true or false",
+        ),
         ("- just\n- a list\n", 1, "mapping"),
         ("key: ok\ntitle: !!python/object:os.system t\nquestions: []\n", 2, "not valid YAML"),
     ],
