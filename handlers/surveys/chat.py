@@ -18,6 +18,13 @@ USAGE = (
     "`/partnerbot survey results RUN`."
 )
 
+#: Results are never shown in a partner's channel (on Teams a private reply falls back
+#: to the channel when the manager has no 1:1 chat with the bot yet).
+NOT_HERE = (
+    "Survey results are for vendor staff, so I don't show them in a partner's channel: "
+    "ask me in a direct message, or run `partnerbot survey results RUN` on the command line."
+)
+
 
 def parse_send(words: list[str]) -> dict[str, str]:
     """`nps tier=gold closes=2027-01-15 anonymous` -> {"survey": "nps", "tier": "gold", …}.
@@ -64,6 +71,8 @@ async def survey_command(request: Request, caller: Caller, deps: Deps) -> list[R
         if head == "send":
             return await _send(words[1:], caller, deps)
         if head == "results" and len(words) == 2 and words[1].isdigit():
+            if caller.channel_partner_id is not None and request.place.kind != "dm":
+                return _private(NOT_HERE)
             return _private(results_text(await results_of(deps, int(words[1]))))
     except InvalidInput as exc:
         problems = "; ".join(exc.field_errors.values())

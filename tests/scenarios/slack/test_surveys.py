@@ -155,10 +155,20 @@ async def test_partners_answer_in_the_thread_and_the_manager_sees_results(
     assert all(a.person_id is not None for a in answers)
 
     # Results: for the manager only, never in the channel.
-    mine = await slack.command("/partnerbot", "survey results 1", user="U0MANAGER")
+    here = await slack.command("/partnerbot", "survey results 1", user="U0MANAGER")
+    mine = await slack.command(
+        "/partnerbot",
+        "survey results 1",
+        user="U0MANAGER",
+        channel="D0MIA",
+        channel_name="directmessage",
+    )
     theirs = await slack.command("/partnerbot", "survey results 1", user="U0REP", team=OTHER_TEAM)
     await slack.settle()
     shown = "\n".join([mine.body, theirs.body, *(c.params.get("text", "") for c in slack.calls())])
+    assert "promoters" not in here.body and "don't show them in a partner's channel" in (
+        here.body + " ".join(c.params.get("text", "") for c in slack.calls("chat.postEphemeral"))
+    )
     assert "NPS *+0* from 2 answers: 1 promoters, 0 passives, 1 detractors" in shown
     assert "Only channel managers" in shown
     channel_posts = " ".join(c.params["text"] for c in slack.calls("chat.postMessage"))
