@@ -90,6 +90,7 @@ async def send_recurring(deps: Deps, now: datetime) -> int:
                 closes=(now + open_for).date() if open_for else None,
                 anonymous=anonymous,
                 every=every,
+                now=now,
             )
         except Exception:  # boundary: one survey's failure must not stop the others
             logger.exception("recurring survey %s (%s) could not be sent", survey_id, audience)

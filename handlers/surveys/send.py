@@ -118,6 +118,7 @@ async def send_run(
     anonymous: bool = False,
     every: str | None = None,
     created_by_id: int | None = None,
+    now: datetime | None = None,
 ) -> tuple[int, int]:
     """Record a run and queue its first question. Returns (run id, messages queued).
 
@@ -125,7 +126,7 @@ async def send_run(
         NotFound: no such survey or partner.
         InvalidInput: a close date in the past, an unknown `every`, nobody to ask.
     """
-    now = deps.clock()
+    now = now or deps.clock()
     if every is not None and every not in EVERY:
         raise InvalidInput({"every": f"{every!r} is not month or quarter"})
     async with deps.sessions() as session, session.begin():
