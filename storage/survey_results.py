@@ -22,6 +22,7 @@ class ScoreRow:
     promoters: int
     passives: int
     detractors: int
+    given: int = 0
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,14 @@ class CommentRow:
 
 async def score_rows(session: AsyncSession, run_id: int) -> list[ScoreRow]:
     """Per question with scores: count, average, and the 9–10 / 7–8 / 0–6 buckets."""
+    return [row for row in (await question_rows(session, run_id)).values() if row.answers]
+
+
+async def question_rows(session: AsyncSession, run_id: int) -> dict[int, ScoreRow]:
+    """Per question answered at all, in one scan: scores (count, average, 9–10 / 7–8 /
+    0–6 buckets) and `given`, the answers of any kind (a skip is no answer)."""
     a = SurveyAnswer
+    given = (a.score.is_not(None)) | (a.choice.is_not(None)) | (a.comment.is_not(None))
     stmt = (
         select(
             a.position,
@@ -51,36 +59,24 @@ async def score_rows(session: AsyncSession, run_id: int) -> list[ScoreRow]:
             func.sum(case((a.score >= 9, 1), else_=0)),
             func.sum(case(((a.score >= 7) & (a.score <= 8), 1), else_=0)),
             func.sum(case((a.score <= 6, 1), else_=0)),
+            func.sum(case((given, 1), else_=0)),
         )
-        .where(a.run_id == run_id, a.score.is_not(None))
+        .where(a.run_id == run_id)
         .group_by(a.position)
         .order_by(a.position)
     )
-    return [
-        ScoreRow(
+    return {
+        int(p): ScoreRow(
             int(p),
             int(n),
             float(avg) if avg is not None else None,
             int(pr or 0),
             int(pa or 0),
             int(de or 0),
+            int(g or 0),
         )
-        for p, n, avg, pr, pa, de in (await session.execute(stmt)).all()
-    ]
-
-
-async def answer_counts(session: AsyncSession, run_id: int) -> dict[int, int]:
-    """Answers per question position (skipped optional questions not counted)."""
-    a = SurveyAnswer
-    stmt = (
-        select(a.position, func.count())
-        .where(
-            a.run_id == run_id,
-            (a.score.is_not(None)) | (a.choice.is_not(None)) | (a.comment.is_not(None)),
-        )
-        .group_by(a.position)
-    )
-    return {int(p): int(n) for p, n in (await session.execute(stmt)).all()}
+        for p, n, avg, pr, pa, de, g in (await session.execute(stmt)).all()
+    }
 
 
 async def choice_counts(session: AsyncSession, run_id: int) -> dict[int, dict[str, int]]:
@@ -97,8 +93,9 @@ async def choice_counts(session: AsyncSession, run_id: int) -> dict[int, dict[st
     return found
 
 
-async def rate_rows(session: AsyncSession, run_id: int, *, by: str) -> list[RateRow]:
-    """Response rate by partner (`by="partner"`) or tier (`by="tier"`)."""
+async def rate_rows(session: AsyncSession, run_id: int) -> tuple[list[RateRow], list[RateRow]]:
+    """Response rates by partner and by tier (the tier the partner had when asked):
+    one query over the run's targets and its answers' respondents per partner."""
     t, a = SurveyTarget, SurveyAnswer
     per_partner = (
         select(a.partner_id, func.count(distinct(a.respondent)).label("people"))
@@ -106,25 +103,25 @@ async def rate_rows(session: AsyncSession, run_id: int, *, by: str) -> list[Rate
         .group_by(a.partner_id)
         .subquery()
     )
-    key = Partner.name if by == "partner" else func.coalesce(t.tier, "—")
     stmt = (
-        select(
-            key,
-            func.count(t.partner_id),
-            func.count(per_partner.c.partner_id),
-            func.coalesce(func.sum(per_partner.c.people), 0),
-        )
+        select(Partner.name, t.tier, per_partner.c.people)
         .select_from(t)
         .join(Partner, Partner.id == t.partner_id)
         .outerjoin(per_partner, per_partner.c.partner_id == t.partner_id)
         .where(t.run_id == run_id)
-        .group_by(key)
-        .order_by(key)
+        .order_by(Partner.name_key)
     )
-    return [
-        RateRow(str(name), int(n), int(r), int(p))
-        for name, n, r, p in (await session.execute(stmt)).all()
-    ]
+    partners: list[RateRow] = []
+    tiers: dict[str, list[int]] = {}
+    for name, tier, people in (await session.execute(stmt)).all():
+        responded = 1 if people else 0
+        partners.append(RateRow(str(name), 1, responded, int(people or 0)))
+        totals = tiers.setdefault(tier or "—", [0, 0, 0])
+        totals[0] += 1
+        totals[1] += responded
+        totals[2] += int(people or 0)
+    by_tier = [RateRow(k, n, r, p) for k, (n, r, p) in sorted(tiers.items())]
+    return partners, by_tier
 
 
 async def comment_rows(session: AsyncSession, run_id: int, *, limit: int = 200) -> list[CommentRow]:

@@ -120,6 +120,7 @@ class SurveyAnswer(Base):
     __table_args__ = (
         UniqueConstraint("run_id", "respondent", "position", name="uq_survey_answers_respondent"),
         Index("ix_survey_answers_run_position", "run_id", "position"),
+        Index("ix_survey_answers_run_partner", "run_id", "partner_id", "respondent"),
         Index("ix_survey_answers_message", "platform", "message_id"),
         Index("ix_survey_answers_answered_at", "answered_at"),
     )

@@ -68,7 +68,7 @@ def _rate(row: agg.RateRow) -> dict[str, Any]:
 
 
 async def _scores(session: AsyncSession, run_id: int) -> dict[int, agg.ScoreRow]:
-    return {row.position: row for row in await agg.score_rows(session, run_id)}
+    return await agg.question_rows(session, run_id)
 
 
 async def build_results(session: AsyncSession, run: store.SurveyRun) -> Results:
@@ -78,12 +78,12 @@ async def build_results(session: AsyncSession, run: store.SurveyRun) -> Results:
     scores = await _scores(session, run.id)
     previous_id = await agg.previous_run_id(session, run)
     before = await _scores(session, previous_id) if previous_id is not None else {}
-    counts = await agg.answer_counts(session, run.id)
+    counts = {position: row.given for position, row in scores.items()}
     picked = await agg.choice_counts(session, run.id)
     results: list[QuestionResult] = []
     for position, question in enumerate(questions):
         row = scores.get(position)
-        if question.kind != "scale" or row is None:
+        if question.kind != "scale" or row is None or not row.answers:
             options = {o: picked.get(position, {}).get(o, 0) for o in question.options}
             results.append(
                 QuestionResult(
@@ -98,7 +98,7 @@ async def build_results(session: AsyncSession, run: store.SurveyRun) -> Results:
         is_nps = question.low == 0 and question.high == 10
         earlier = before.get(position)
         change: float | None = None
-        if earlier is not None:
+        if earlier is not None and earlier.answers:
             change = (
                 float(nps_of(row) - nps_of(earlier))
                 if is_nps
@@ -127,6 +127,7 @@ async def build_results(session: AsyncSession, run: store.SurveyRun) -> Results:
         }
         for c in await agg.comment_rows(session, run.id)
     ]
+    by_partner, by_tier = await agg.rate_rows(session, run.id)
     return Results(
         run_id=run.id,
         survey=survey.key,
@@ -137,8 +138,8 @@ async def build_results(session: AsyncSession, run: store.SurveyRun) -> Results:
         closed=run.closed_at is not None,
         previous_run_id=previous_id,
         questions=results,
-        by_partner=[_rate(r) for r in await agg.rate_rows(session, run.id, by="partner")],
-        by_tier=[_rate(r) for r in await agg.rate_rows(session, run.id, by="tier")],
+        by_partner=[_rate(r) for r in by_partner],
+        by_tier=[_rate(r) for r in by_tier],
         comments=comments,
     )
 

@@ -149,6 +149,9 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_survey_answers_run_position", ["run_id", "position"], unique=False
         )
+        batch_op.create_index(
+            "ix_survey_answers_run_partner", ["run_id", "partner_id", "respondent"], unique=False
+        )
 
     op.create_table(
         "survey_targets",
@@ -175,6 +178,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("survey_targets")
     with op.batch_alter_table("survey_answers", schema=None) as batch_op:
+        batch_op.drop_index("ix_survey_answers_run_partner")
         batch_op.drop_index("ix_survey_answers_run_position")
         batch_op.drop_index("ix_survey_answers_message")
         batch_op.drop_index("ix_survey_answers_answered_at")

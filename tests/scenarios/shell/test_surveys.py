@@ -29,3 +29,10 @@ async def test_a_partner_answers_the_survey_in_its_thread(deps: Deps) -> None:
 
     nothing = await chat(deps, "> 5", role="manager", partner_name="Acme")
     assert "(no reply)" in nothing  # a manager's words in the thread are not answers
+
+
+async def test_asking_for_a_survey_in_plain_words(deps: Deps) -> None:
+    manager = await chat(deps, "send a survey")
+    assert "/partnerbot survey send nps" in manager and "coming soon" not in manager
+    partner = await chat(deps, "I want to take the survey", role="partner", partner_name="Acme")
+    assert "answer a survey's question in its thread" in partner
