@@ -164,6 +164,8 @@ async def _audience(session: AsyncSession, audience: Audience) -> list[partner_s
         partners = [p for p in partners if (p.tier or "").lower() == audience.tier.lower()]
         if not partners:
             raise InvalidInput({"tier": f"no partner is in tier {audience.tier!r}"})
+    if not partners:
+        raise InvalidInput({"audience": "there is no partner to ask yet"})
     return partners
 
 

@@ -100,3 +100,15 @@ def test_an_oversized_file_is_refused(workdir: Path, capsys: pytest.CaptureFixtu
     (workdir / "big.yaml").write_text("key: big\n" + "# padding\n" * 10_000)
     assert cli("survey", "import", "big.yaml") == 2
     assert "larger than" in capsys.readouterr().err
+
+
+def test_sending_with_nobody_to_ask_or_a_past_date(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli("survey", "send", "nps", "--all") == 2
+    assert "no partner to ask" in capsys.readouterr().err
+    assert cli("partners", "add", "Acme", "--tier", "gold") == 0
+    assert cli("survey", "send", "nps", "--tier", "platinum") == 2
+    assert "platinum" in capsys.readouterr().err
+    assert cli("survey", "send", "nps", "--closes", "2020-01-01") == 2
+    assert "2020-01-01 has passed" in capsys.readouterr().err
