@@ -107,3 +107,9 @@ async def thread_keys_at(
     the bot neither started nor answered in it."""
     keys = await outbox.list_thread_keys(session, platform, channel_id, thread_id)
     return [ThreadKey.parse(key) for key in keys]
+
+
+async def latest_thread_at(deps: Deps, *, platform: str, channel_id: str) -> str | None:
+    """The id of the thread the bot most recently started in this channel, if any."""
+    async with deps.sessions() as session:
+        return await outbox.latest_thread_id(session, platform, channel_id)

@@ -25,10 +25,11 @@ from handlers.intents.routes import ROUTES as INTENTS
 from handlers.knowledge.routes import ROUTES as KNOWLEDGE
 from handlers.notify import thread_keys_at
 from handlers.routes import QUIET, Routes, ThreadKey, merge_routes
+from handlers.surveys.routes import ROUTES as SURVEYS
 
 logger = logging.getLogger(__name__)
 
-ROUTES: Routes = merge_routes(HELP, ADMIN, KNOWLEDGE, DEALS, INTENTS, CHECKINS)
+ROUTES: Routes = merge_routes(HELP, ADMIN, KNOWLEDGE, DEALS, INTENTS, CHECKINS, SURVEYS)
 
 #: Top-level commands: the Slack slash commands, and the same words as text.
 TOP_LEVEL = ("register-deal", "deals", "ask", "help", "partnerbot")
@@ -81,7 +82,7 @@ async def _route(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
             logger.warning("no handler for form %s", submit.form_id)
             return [Reply(text="That form has expired.", visibility="only_actor")]
         return await form(request, submit, caller, deps)
-    command = request.command or parse_command(request.text)
+    command = request.command or (None if request.edited else parse_command(request.text))
     if command is not None:
         return await _run_command(request, command, caller, deps)
     if not request.text.strip():
@@ -143,6 +144,8 @@ async def _free_text(request: Request, caller: Caller, deps: Deps) -> list[Reply
             replies = await owner(request, key, caller, deps)
             if replies:
                 return [reply for reply in replies if reply != QUIET]
+    if request.edited:  # an edit is for the thread's owner only, never a new question
+        return []
     if not (request.mentioned or place.kind == "dm"):
         return []
     return await answer_in_words(request, caller, deps)

@@ -15,6 +15,7 @@ from handlers.reminders.deals import (
     remind_protection_ending,
     remind_stalled_approvals,
 )
+from handlers.surveys import due as surveys
 from scheduling.outbox import DeliveryReport, deliver_due
 from storage import events
 
@@ -42,6 +43,10 @@ DUE_STEPS: tuple[tuple[str, DueStep], ...] = (
     ("deals_ending", remind_protection_ending),
     ("approvals_stalled", remind_stalled_approvals),
     ("deals_quiet", nudge_quiet_deals),
+    ("surveys_closed", surveys.close_runs),
+    ("surveys_recurring", surveys.send_recurring),
+    ("surveys_after_decisions", surveys.ask_after_decisions),
+    ("survey_reminders", surveys.remind_unanswered),
     ("events_pruned", prune_processed_events),
 )
 

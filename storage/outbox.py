@@ -246,3 +246,14 @@ async def list_outbox(session: AsyncSession, *, status: str | None = None) -> li
     if status is not None:
         stmt = stmt.where(OutboxMessage.status == status)
     return list((await session.scalars(stmt)).all())
+
+
+async def latest_thread_id(session: AsyncSession, platform: str, channel_id: str) -> str | None:
+    """The thread the bot most recently started in this channel (the shell's `>`)."""
+    stmt = (
+        select(Thread.thread_id)
+        .where(Thread.platform == platform, Thread.channel_id == channel_id)
+        .order_by(Thread.created_at.desc(), Thread.key.desc())
+        .limit(1)
+    )
+    return await session.scalar(stmt)

@@ -15,6 +15,8 @@ from storage import (
     outbox,
     partners,
     people,
+    survey_results,
+    surveys,
 )
 from storage.base import Base
 
@@ -34,4 +36,6 @@ __all__ = [
     "outbox",
     "partners",
     "people",
+    "survey_results",
+    "surveys",
 ]

@@ -41,3 +41,7 @@ INTENT_CHOOSE = "intent-choose"
 # Check-ins: the "Answer" button on a check-in (value: the check-in id) and its form
 CHECKIN_ANSWER = "checkin-answer"
 FORM_CHECKIN_ANSWER = "checkin-answer-form"
+
+# Surveys: a score or option button on a survey question (value: `<run>.<position>.<n>`,
+# or `.c<option index>` for a choice)
+SURVEY_ANSWER = "survey-answer"

@@ -107,6 +107,9 @@ class Request:
     click: ButtonClick | None = None
     submit: FormSubmit | None = None
     mentioned: bool = False
+    #: The message is an edit of `place.message_id` (Slack `message_changed`): only the
+    #: thread's owner sees it (an edited answer updates that answer).
+    edited: bool = False
 
 
 @dataclass(frozen=True)

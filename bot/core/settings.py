@@ -75,6 +75,9 @@ class Settings(BaseSettings):
     )
     checkin_reminder_days: int = Field(default=2, ge=1, le=60)
 
+    # Surveys: after how many days a partner that has not answered gets one reminder.
+    survey_reminder_days: int = Field(default=3, ge=1, le=60)
+
     @field_validator(
         "slack_bot_token",
         "slack_signing_secret",

@@ -2,7 +2,9 @@
 
 Same handlers (`handlers.router.dispatch`), same database. Each line becomes a
 `Request`; replies are printed with rich; buttons become numbered choices (type the
-number to click); a form becomes one prompt per field.
+number to click); a form becomes one prompt per field. A line starting with `>`
+replies in the thread the bot most recently started in the channel (a survey's
+question, a check-in), the way a person answers in a Slack or Teams thread.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from bot.shell.render import print_replies
 from bot.shell.sender import ShellSender
 from handlers.admin import operators
 from handlers.deps import Deps
+from handlers.notify import latest_thread_at
 from handlers.router import dispatch
 
 logger = logging.getLogger(__name__)
@@ -34,6 +37,7 @@ DEFAULT_PARTNER = "Demo Partner"
 GENERAL_CHANNEL = "shell-general"
 EXIT_WORDS = frozenset({"exit", "quit", ":q"})
 MENU_WORD = "menu"
+THREAD_MARK = ">"
 
 
 def channel_for(partner_name: str | None) -> str:
@@ -57,12 +61,26 @@ class ShellSession:
         self._request_ids = (f"shell-{n}" for n in itertools.count(1))
 
     def request(
-        self, text: str = "", *, click: ButtonClick | None = None, submit: FormSubmit | None = None
+        self,
+        text: str = "",
+        *,
+        click: ButtonClick | None = None,
+        submit: FormSubmit | None = None,
+        thread_id: str | None = None,
     ) -> Request:
         """Everything typed in the shell is addressed to the bot (like an @mention)."""
+        place = self.place
+        if thread_id is not None:
+            place = Place(
+                platform=PLATFORM,
+                channel_id=place.channel_id,
+                kind="channel",
+                thread_id=thread_id,
+                message_id=f"{thread_id}.{next(self._request_ids)}",
+            )
         return Request(
             actor=self.actor,
-            place=self.place,
+            place=place,
             text=text,
             click=click,
             submit=submit,
@@ -72,6 +90,15 @@ class ShellSession:
     async def handle_line(self, line: str) -> None:
         """Answer one typed line: a choice number, `menu`, or text for the router."""
         text = line.strip()
+        if text.startswith(THREAD_MARK):
+            thread = await latest_thread_at(
+                self.deps, platform=PLATFORM, channel_id=self.place.channel_id
+            )
+            if thread is None:
+                self.console.print(Text("There is no thread here to reply in yet.", style="red"))
+                return
+            await self.turn(self.request(text=text[1:].strip(), thread_id=thread))
+            return
         if text.isdigit() and self.choices:
             index = int(text) - 1
             if not 0 <= index < len(self.choices):
@@ -142,7 +169,8 @@ async def run_shell(
     console.print(
         Text(
             "Type a command (help, link <partner>, partners …), `menu` for buttons, "
-            "a number to click a choice, `exit` to leave.",
+            "a number to click a choice, `> text` to reply in the latest thread, "
+            "`exit` to leave.",
             style="dim",
         )
     )

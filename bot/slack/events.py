@@ -32,7 +32,7 @@ def register(bolt_app: AsyncApp, deps: Deps, *, tasks: Tasks) -> None:
             return  # a mention inside a DM also arrives as message.im
         inbound = from_message(body, home_of(context), mentioned=True)
         if inbound is not None:
-            tasks.spawn(answer(deps, client, inbound), name="slack-mention")
+            tasks.spawn(answer(deps, client, inbound), name="slack-mention", bounded=True)
 
     async def on_event_message(
         body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
@@ -47,7 +47,7 @@ def register(bolt_app: AsyncApp, deps: Deps, *, tasks: Tasks) -> None:
                 return  # the app_mention event for this message answers it
             if place.thread_id is None:
                 return  # channel chatter is not for the bot
-        tasks.spawn(answer(deps, client, inbound), name="slack-message")
+        tasks.spawn(answer(deps, client, inbound), name="slack-message", bounded=True)
 
     async def on_event_other(body: dict[str, Any]) -> None:
         logger.debug("ignoring Slack event %s", body.get("event", {}).get("type"))

@@ -42,6 +42,8 @@ logger = logging.getLogger(__name__)
 #: posts are not requests.
 PERSON_SUBTYPES = frozenset({None, "thread_broadcast", "file_share"})
 METADATA_MAX_CHARS = 3000
+#: An edited message: its new text is read (routed only to the thread's owner).
+EDITED = "message_changed"
 
 
 @dataclass(frozen=True)
@@ -143,6 +145,13 @@ def from_message(body: dict[str, Any], home: Home, *, mentioned: bool) -> Inboun
     person talking (bot posts, edits, deletes, joins)."""
     envelope = parse(EventEnvelope, body)
     event = parse(MessageEvent, envelope.event)
+    edited = event.subtype == EDITED and isinstance((envelope.event or {}).get("message"), dict)
+    if edited:
+        inner = dict((envelope.event or {})["message"])
+        inner.setdefault("channel", event.channel)
+        inner.setdefault("channel_type", event.channel_type)
+        inner.pop("subtype", None)
+        event = parse(MessageEvent, inner)
     if event.bot_id is not None or event.user is None or event.subtype not in PERSON_SUBTYPES:
         return None
     thread_id = event.thread_ts if event.thread_ts and event.thread_ts != event.ts else None
@@ -161,6 +170,7 @@ def from_message(body: dict[str, Any], home: Home, *, mentioned: bool) -> Inboun
         place=place,
         text=text,
         mentioned=mentioned,
+        edited=edited,
     )
     return _bound(Inbound(request, event_id=envelope.event_id))
 

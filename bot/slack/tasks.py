@@ -10,6 +10,8 @@ from typing import Any, TypeVar
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
+#: How many message events are worked on at once (the others wait, already acked).
+BOUNDED_LIMIT = 4
 
 
 class Tasks:
@@ -20,18 +22,34 @@ class Tasks:
     anything that still escapes is logged here with its traceback.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, bounded_limit: int = BOUNDED_LIMIT) -> None:
         self._running: set[asyncio.Task[Any]] = set()
+        self._bounded = asyncio.Semaphore(bounded_limit)
 
     def spawn(
-        self, coro: Coroutine[Any, Any, T], *, name: str | None = None, awaited: bool = False
+        self,
+        coro: Coroutine[Any, Any, T],
+        *,
+        name: str | None = None,
+        awaited: bool = False,
+        bounded: bool = False,
     ) -> asyncio.Task[T]:
         """Start `coro` now. `awaited=True` when the caller awaits the task itself
-        (and so sees its exception): it is then not logged here as well."""
+        (and so sees its exception): it is then not logged here as well.
+        `bounded=True` (message events, acknowledged before any work): at most
+        `bounded_limit` such coroutines run at once, the rest wait their turn, so a
+        burst neither starves the acks of the event loop nor times out waiting for a
+        database connection (SQLite has one)."""
+        if bounded:
+            coro = self._in_turn(coro)
         task = asyncio.get_running_loop().create_task(coro, name=name)
         self._running.add(task)
         task.add_done_callback(self._running.discard if awaited else self._finished)
         return task
+
+    async def _in_turn(self, coro: Coroutine[Any, Any, T]) -> T:
+        async with self._bounded:
+            return await coro
 
     def _finished(self, task: asyncio.Task[Any]) -> None:
         self._running.discard(task)

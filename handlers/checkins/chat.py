@@ -88,8 +88,8 @@ async def answer_checkin(
     never taken for a knowledge question)."""
     checkin_id = checkin_id_of(thread.ident)
     text = request.text.strip()
-    if checkin_id is None or not text or caller.is_staff:
-        return [QUIET]
+    if checkin_id is None or not text or caller.is_staff or request.edited:
+        return [QUIET]  # an edited message was stored (and acknowledged) when it was new
     first = await _store_answer(deps, checkin_id, caller, text)
     return [ACK] if first else [QUIET]
 

@@ -316,7 +316,7 @@ async def answer_in_thread(
     """A partner's reply in a registration's thread answers the manager's question."""
     text = request.text.strip()
     deal_id = deal_store.parse_deal_ref(thread.ident)
-    if not text or deal_id is None or caller.is_staff:
+    if not text or deal_id is None or caller.is_staff or request.edited:
         return []
     async with deps.sessions() as session, session.begin():
         deal = await deal_store.get_deal(session, deal_id, for_update=True)

@@ -22,6 +22,7 @@ from handlers.intents.matcher import IntentMatch, match_intent
 from handlers.intents.prefill import registration_text
 from handlers.knowledge.ask import ask
 from handlers.routes import ActionHandler, Routes
+from handlers.surveys.chat import survey_command
 from storage.deals import deal_ref
 
 #: What a "did you mean" button says for each intent.
@@ -49,10 +50,13 @@ _DEAL_ACTIONS: dict[str, tuple[str, ActionHandler]] = {
 #: Commands other capabilities are adding; until then a sentence asking for one is told so.
 COMING = {
     "checkins": "Check-ins with your channel manager",
-    "survey": "Partner surveys",
     "digest": "The weekly digest",
     "scorecard": "Partner scorecards",
 }
+PARTNER_SURVEY_LINE = (
+    "Surveys come to your team's channel: answer a survey's question in its thread, in "
+    "your own words (e.g. “9 - support is great”) or with one click."
+)
 _MAX_CARRIED = 1500  # a Slack button value holds 2,000 characters
 
 
@@ -117,6 +121,10 @@ async def run_intent(
         return await listing.list_deals(_as_text(request, "pending"), caller, deps)
     if intent in _DEAL_ACTIONS:
         return await _on_deal(request, match, caller, deps)
+    if intent == "survey":
+        if caller.is_staff:
+            return await survey_command(_as_text(request, ""), caller, deps)
+        return [Reply(text=PARTNER_SURVEY_LINE, visibility="only_actor")]
     if intent in COMING:
         coming = Reply(
             text=f"{COMING[intent]} are coming soon to PartnerBot. Meanwhile, here is what I "

@@ -1,0 +1,1 @@
+"""Partner surveys: posted in the partner's channels, answered in the thread."""
