@@ -29,8 +29,9 @@ async def test_answers_in_the_reply_chain_and_by_button(teams: TeamsDriver, deps
 
     teams.mark()
     await teams.channel("partnerbot survey send nps", user=ALICE)
-    [confirmed] = await teams.wait_for(1)
-    assert "Survey run 1 is on its way" in confirmed.shown
+    # Said only to the manager: in their 1:1 chat, with a pointer to it in the channel.
+    sent = await teams.wait_for(2)
+    assert any("Survey run 1 is on its way" in m.shown for m in sent)
 
     teams.mark()
     report = await run_due(deps, now=FIXED_NOW)
