@@ -43,11 +43,16 @@ REJECTED = "rejected"
 WON = "won"
 LOST = "lost"
 EXPIRED = "expired"
-STATUSES = (PENDING, INFO_REQUESTED, APPROVED, REJECTED, WON, LOST, EXPIRED)
+#: Taken back by the partner before it was decided (counted as submitted, never as
+#: rejected; out of the pipeline).
+WITHDRAWN = "withdrawn"
+STATUSES = (PENDING, INFO_REQUESTED, APPROVED, REJECTED, WON, LOST, EXPIRED, WITHDRAWN)
 #: Registrations that still claim their customer (conflict checks look only at these).
 ACTIVE_STATUSES = (PENDING, INFO_REQUESTED, APPROVED)
 #: Awaiting a manager's decision.
 UNDECIDED_STATUSES = (PENDING, INFO_REQUESTED)
+#: A registration in one of these is out of the pipeline for good.
+CLOSED_STATUSES = (REJECTED, WON, LOST, EXPIRED, WITHDRAWN)
 
 EXTENSION_REQUESTED = "requested"
 EXTENSION_APPROVED = "approved"

@@ -7,6 +7,7 @@ from storage import (
     checkins,
     conversations,
     deals,
+    digests,
     events,
     house_accounts,
     kb,
@@ -14,6 +15,7 @@ from storage import (
     outbox,
     partners,
     people,
+    targets,
 )
 from storage.base import Base
 
@@ -24,6 +26,7 @@ __all__ = [
     "checkins",
     "conversations",
     "deals",
+    "digests",
     "events",
     "house_accounts",
     "kb",
@@ -32,4 +35,5 @@ __all__ = [
     "outbox",
     "partners",
     "people",
+    "targets",
 ]

@@ -1,0 +1,405 @@
+"""Partner KPIs for a quarter: a few GROUP BY statements over a set of partners.
+
+The digest, the scorecard, the QBR pack and the CLI all read their figures here, so
+one number means the same everywhere. Every figure is an aggregate computed by the
+database (sums, counts, a windowed median); Python only converts the per-currency
+sums (a handful of rows per partner) into the program currency.
+
+Definitions (quarter Q = [start, end) in UTC, `as_of` = min(now, end)):
+- open pipeline: registrations pending, waiting for information or approved (not won,
+  lost, rejected, expired or withdrawn) as of `as_of`; `pipeline_at_start` is the same
+  as of Q's start, read from the audit trail (a registration counts when it was
+  submitted before that moment and had not been closed by then).
+- won: registrations whose move to `won` happened in Q (won amount, else the value);
+  lost likewise; win rate = won / (won + lost) in Q.
+- submitted / withdrawn: submitted in Q (withdrawn: and since withdrawn); approved /
+  rejected: decided in Q; median approval time over the approvals decided in Q.
+- last activity: the latest registration, check-in answer or question of the partner.
+- check-in answer rate: check-ins posted in Q (up to `as_of`) with at least one answer.
+- missed check-ins: of the last `missed_window` check-ins posted at least `grace` ago,
+  how many nobody answered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, exists, func, select, union_all
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.checkins import Checkin, CheckinAnswer
+from storage.deals import (
+    ACTIVE_STATUSES,
+    CLOSED_STATUSES,
+    LOST,
+    REJECTED,
+    WITHDRAWN,
+    WON,
+    Deal,
+    DealEvent,
+)
+from storage.kb_questions import Question
+from storage.partners import Partner
+from storage.quarters import Quarter
+from storage.targets import get_targets
+
+
+@dataclass(frozen=True)
+class Money:
+    """An amount in the program currency, and what could not be converted."""
+
+    cents: int = 0
+    #: currency -> hundredths left out of `cents` because DEAL_FX_RATES has no rate.
+    unconverted: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.unconverted)
+
+
+def convert(sums: Mapping[str, int], rates: Mapping[str, Decimal], program: str) -> Money:
+    """Per-currency sums (hundredths) into the program currency; a currency without a
+    rate stays out of the total and is reported in `unconverted`."""
+    total = Decimal(0)
+    missing: dict[str, int] = {}
+    for currency, cents in sorted(sums.items()):
+        rate = Decimal(1) if currency == program else rates.get(currency)
+        if rate is None:
+            missing[currency] = missing.get(currency, 0) + cents
+        else:
+            total += Decimal(cents) * rate
+    return Money(int(total.quantize(Decimal(1), rounding=ROUND_HALF_EVEN)), missing)
+
+
+@dataclass(frozen=True)
+class PartnerKpis:
+    partner_id: int
+    partner: str
+    tier: str | None
+    quarter: str
+    pipeline: Money
+    pipeline_count: int
+    pipeline_at_start: Money
+    won: Money
+    won_count: int
+    lost_count: int
+    target: Money | None
+    submitted: int
+    approved: int
+    rejected: int
+    withdrawn: int
+    median_approval_hours: float | None
+    last_activity_at: datetime | None
+    idle_days: int | None
+    checkins_posted: int
+    checkins_answered: int
+    missed_checkins: int
+    recent_checkins: int
+
+    @property
+    def win_rate(self) -> float | None:
+        closed = self.won_count + self.lost_count
+        return self.won_count / closed if closed else None
+
+    @property
+    def answer_rate(self) -> float | None:
+        return self.checkins_answered / self.checkins_posted if self.checkins_posted else None
+
+    @property
+    def target_pct(self) -> float | None:
+        if self.target is None or self.target.flagged or self.target.cents <= 0:
+            return None
+        return 100 * self.won.cents / self.target.cents
+
+    @property
+    def flagged_currencies(self) -> list[str]:
+        found = {*self.pipeline.unconverted, *self.won.unconverted}
+        if self.target is not None:
+            found |= set(self.target.unconverted)
+        return sorted(found)
+
+
+@dataclass(frozen=True)
+class KpiOptions:
+    rates: Mapping[str, Decimal]
+    program_currency: str
+    missed_window: int = 2
+    checkin_grace: timedelta = timedelta(days=2)
+
+
+def _seconds(session: AsyncSession, later: Any, earlier: Any) -> ColumnElement[Any]:
+    if session.get_bind().dialect.name == "sqlite":
+        return (func.julianday(later) - func.julianday(earlier)) * 86400.0
+    return func.extract("epoch", later - earlier)
+
+
+def _closed_before(moment: datetime) -> ColumnElement[bool]:
+    return exists().where(
+        DealEvent.deal_id == Deal.id,
+        DealEvent.to_status.in_(CLOSED_STATUSES),
+        DealEvent.at < moment,
+    )
+
+
+def _pipeline_stmt(ids: list[int], *, at: datetime | None) -> Any:
+    """Open pipeline per partner and currency: now (`at` None, by status) or as of
+    `at` (from the audit trail)."""
+    where: list[ColumnElement[bool]] = [Deal.partner_id.in_(ids)]
+    if at is None:
+        where.append(Deal.status.in_(ACTIVE_STATUSES))
+    else:
+        where += [Deal.submitted_at < at, ~_closed_before(at)]
+    return (
+        select(Deal.partner_id, Deal.currency, func.sum(Deal.value_cents), func.count())
+        .where(*where)
+        .group_by(Deal.partner_id, Deal.currency)
+    )
+
+
+def _closed_in_stmt(ids: list[int], start: datetime, end: datetime) -> Any:
+    """Won and lost per partner, currency and outcome, by the moment they closed."""
+    amount = func.coalesce(Deal.won_amount_cents, Deal.value_cents)
+    return (
+        select(Deal.partner_id, Deal.currency, Deal.status, func.sum(amount), func.count())
+        .join(DealEvent, DealEvent.deal_id == Deal.id)
+        .where(
+            Deal.partner_id.in_(ids),
+            Deal.status.in_((WON, LOST)),
+            DealEvent.to_status == Deal.status,
+            DealEvent.from_status != Deal.status,
+            DealEvent.at >= start,
+            DealEvent.at < end,
+        )
+        .group_by(Deal.partner_id, Deal.currency, Deal.status)
+    )
+
+
+def _count_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def _counts_stmt(ids: list[int], start: datetime, end: datetime) -> Any:
+    submitted = and_(Deal.submitted_at >= start, Deal.submitted_at < end)
+    decided = and_(Deal.decided_at >= start, Deal.decided_at < end)
+    return (
+        select(
+            Deal.partner_id,
+            _count_if(submitted),
+            _count_if(and_(decided, Deal.status != REJECTED)),
+            _count_if(and_(decided, Deal.status == REJECTED)),
+            _count_if(and_(submitted, Deal.status == WITHDRAWN)),
+        )
+        .where(Deal.partner_id.in_(ids))
+        .group_by(Deal.partner_id)
+    )
+
+
+def _median_stmt(session: AsyncSession, ids: list[int], start: datetime, end: datetime) -> Any:
+    """The median hours from submission to approval per partner (window functions: the
+    middle row, or the mean of the two middle rows)."""
+    seconds = _seconds(session, Deal.decided_at, Deal.submitted_at)
+    ranked = (
+        select(
+            Deal.partner_id.label("partner_id"),
+            seconds.label("seconds"),
+            func.row_number().over(partition_by=Deal.partner_id, order_by=seconds).label("rn"),
+            func.count().over(partition_by=Deal.partner_id).label("n"),
+        )
+        .where(
+            Deal.partner_id.in_(ids),
+            Deal.decided_at >= start,
+            Deal.decided_at < end,
+            Deal.status != REJECTED,
+        )
+        .subquery()
+    )
+    middle = ranked.c.rn.in_([(ranked.c.n + 1) // 2, (ranked.c.n + 2) // 2])
+    return (
+        select(ranked.c.partner_id, func.avg(ranked.c.seconds) / 3600.0)
+        .where(middle)
+        .group_by(ranked.c.partner_id)
+    )
+
+
+def _activity_stmt(ids: list[int], until: datetime) -> Any:
+    deals = select(Deal.partner_id.label("p"), func.max(Deal.submitted_at).label("at")).where(
+        Deal.partner_id.in_(ids), Deal.submitted_at <= until
+    )
+    answers = (
+        select(Checkin.partner_id.label("p"), func.max(CheckinAnswer.created_at).label("at"))
+        .join(CheckinAnswer, CheckinAnswer.checkin_id == Checkin.id)
+        .where(Checkin.partner_id.in_(ids), CheckinAnswer.created_at <= until)
+    )
+    questions = select(
+        Question.partner_id.label("p"), func.max(Question.asked_at).label("at")
+    ).where(Question.partner_id.in_(ids), Question.asked_at <= until)
+    every = union_all(
+        deals.group_by(Deal.partner_id),
+        answers.group_by(Checkin.partner_id),
+        questions.group_by(Question.partner_id),
+    ).subquery()
+    return select(every.c.p, func.max(every.c.at)).group_by(every.c.p)
+
+
+def _answered() -> ColumnElement[bool]:
+    return exists().where(CheckinAnswer.checkin_id == Checkin.id)
+
+
+def _checkins_stmt(ids: list[int], start: datetime, until: datetime) -> Any:
+    return (
+        select(Checkin.partner_id, func.count(), _count_if(_answered()))
+        .where(Checkin.partner_id.in_(ids), Checkin.posted_at >= start, Checkin.posted_at < until)
+        .group_by(Checkin.partner_id)
+    )
+
+
+def _missed_stmt(ids: list[int], before: datetime, window: int) -> Any:
+    ranked = (
+        select(
+            Checkin.partner_id.label("partner_id"),
+            case((_answered(), 1), else_=0).label("answered"),
+            func.row_number()
+            .over(partition_by=Checkin.partner_id, order_by=Checkin.posted_at.desc())
+            .label("rn"),
+        )
+        .where(Checkin.partner_id.in_(ids), Checkin.posted_at <= before)
+        .subquery()
+    )
+    return (
+        select(ranked.c.partner_id, func.count(), _count_if(ranked.c.answered == 0))
+        .where(ranked.c.rn <= window)
+        .group_by(ranked.c.partner_id)
+    )
+
+
+def _sums(rows: Iterable[Any]) -> dict[int, dict[str, int]]:
+    found: dict[int, dict[str, int]] = {}
+    for partner_id, currency, cents, *_ in rows:
+        found.setdefault(partner_id, {})[currency] = int(cents or 0)
+    return found
+
+
+async def quarter_kpis(
+    session: AsyncSession,
+    partner_ids: Sequence[int],
+    quarter: Quarter,
+    *,
+    now: datetime,
+    options: KpiOptions,
+) -> dict[int, PartnerKpis]:
+    """The KPIs of each partner in `partner_ids` for `quarter`, as of `now`."""
+    ids = sorted(set(partner_ids))
+    if not ids:
+        return {}
+    start, end = quarter.start, quarter.end
+    as_of = min(now, end)
+    current = start <= now < end
+    run = session.execute
+    names = {
+        row[0]: (row[1], row[2])
+        for row in await run(
+            select(Partner.id, Partner.name, Partner.tier).where(Partner.id.in_(ids))
+        )
+    }
+    pipeline_rows = (await run(_pipeline_stmt(ids, at=None if current else as_of))).all()
+    pipeline, pipeline_n = _sums(pipeline_rows), _counts_by_partner(pipeline_rows)
+    at_start = _sums((await run(_pipeline_stmt(ids, at=min(start, now)))).all())
+    won: dict[int, dict[str, int]] = {}
+    won_n: dict[int, int] = {}
+    lost_n: dict[int, int] = {}
+    for partner_id, currency, status, cents, n in await run(_closed_in_stmt(ids, start, as_of)):
+        if status == WON:
+            won.setdefault(partner_id, {})[currency] = int(cents or 0)
+            won_n[partner_id] = won_n.get(partner_id, 0) + int(n)
+        else:
+            lost_n[partner_id] = lost_n.get(partner_id, 0) + int(n)
+    counts = {
+        row[0]: tuple(int(v) for v in row[1:]) for row in await run(_counts_stmt(ids, start, as_of))
+    }
+    medians = {row[0]: float(row[1]) for row in await run(_median_stmt(session, ids, start, as_of))}
+    activity = {row[0]: row[1] for row in await run(_activity_stmt(ids, as_of))}
+    checkins = {
+        row[0]: (int(row[1]), int(row[2])) for row in await run(_checkins_stmt(ids, start, as_of))
+    }
+    missed = {
+        row[0]: (int(row[1]), int(row[2]))
+        for row in await run(_missed_stmt(ids, now - options.checkin_grace, options.missed_window))
+    }
+    targets = await get_targets(session, ids, quarter.label)
+    rates, program = options.rates, options.program_currency
+    result: dict[int, PartnerKpis] = {}
+    for partner_id in ids:
+        if partner_id not in names:
+            continue
+        name, tier = names[partner_id]
+        submitted, approved, rejected, withdrawn = counts.get(partner_id, (0, 0, 0, 0))
+        last = _as_datetime(activity.get(partner_id))
+        target = targets.get(partner_id)
+        posted, answered = checkins.get(partner_id, (0, 0))
+        recent, unanswered = missed.get(partner_id, (0, 0))
+        result[partner_id] = PartnerKpis(
+            partner_id=partner_id,
+            partner=name,
+            tier=tier,
+            quarter=quarter.label,
+            pipeline=convert(pipeline.get(partner_id, {}), rates, program),
+            pipeline_count=pipeline_n.get(partner_id, 0),
+            pipeline_at_start=convert(at_start.get(partner_id, {}), rates, program),
+            won=convert(won.get(partner_id, {}), rates, program),
+            won_count=won_n.get(partner_id, 0),
+            lost_count=lost_n.get(partner_id, 0),
+            target=(
+                convert({target.currency: target.amount_cents}, rates, program)
+                if target is not None
+                else None
+            ),
+            submitted=submitted,
+            approved=approved,
+            rejected=rejected,
+            withdrawn=withdrawn,
+            median_approval_hours=medians.get(partner_id),
+            last_activity_at=last,
+            idle_days=(as_of - last).days if last is not None else None,
+            checkins_posted=posted,
+            checkins_answered=answered,
+            missed_checkins=unanswered,
+            recent_checkins=recent,
+        )
+    return result
+
+
+def _counts_by_partner(rows: Iterable[Any]) -> dict[int, int]:
+    found: dict[int, int] = {}
+    for partner_id, _currency, _cents, n in rows:
+        found[partner_id] = found.get(partner_id, 0) + int(n)
+    return found
+
+
+def _as_datetime(value: Any) -> datetime | None:
+    """A MAX over UTCDateTime columns comes back raw from a union (SQLite: text)."""
+    if value is None:
+        return None
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+async def managed_partner_ids(session: AsyncSession, manager_id: int | None) -> list[int]:
+    """The partners a manager owns (every partner for None)."""
+    stmt = select(Partner.id).order_by(Partner.id)
+    if manager_id is not None:
+        stmt = stmt.where(Partner.manager_id == manager_id)
+    return list((await session.scalars(stmt)).all())
+
+
+__all__ = [
+    "KpiOptions",
+    "Money",
+    "PartnerKpis",
+    "convert",
+    "managed_partner_ids",
+    "quarter_kpis",
+]
