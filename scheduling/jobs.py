@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from handlers.checkins.due import post_due_checkins, remind_unanswered
 from handlers.deps import Deps
+from handlers.digests.due import send_due_digests
 from handlers.reminders.deals import (
     expire_protection,
     nudge_quiet_deals,
@@ -42,6 +43,7 @@ DUE_STEPS: tuple[tuple[str, DueStep], ...] = (
     ("deals_ending", remind_protection_ending),
     ("approvals_stalled", remind_stalled_approvals),
     ("deals_quiet", nudge_quiet_deals),
+    ("digests", send_due_digests),
     ("events_pruned", prune_processed_events),
 )
 
