@@ -95,6 +95,8 @@ class PartnerKpis:
     median_approval_hours: float | None
     last_activity_at: datetime | None
     idle_days: int | None
+    #: days from the partner's creation to `as_of` (how long "never active" has lasted)
+    idle_since_created: int
     checkins_posted: int
     checkins_answered: int
     missed_checkins: int
@@ -300,9 +302,11 @@ async def quarter_kpis(
     current = start <= now < end
     run = session.execute
     names = {
-        row[0]: (row[1], row[2])
+        row[0]: (row[1], row[2], row[3])
         for row in await run(
-            select(Partner.id, Partner.name, Partner.tier).where(Partner.id.in_(ids))
+            select(Partner.id, Partner.name, Partner.tier, Partner.created_at).where(
+                Partner.id.in_(ids)
+            )
         )
     }
     pipeline_rows = (await run(_pipeline_stmt(ids, at=None if current else as_of))).all()
@@ -335,7 +339,7 @@ async def quarter_kpis(
     for partner_id in ids:
         if partner_id not in names:
             continue
-        name, tier = names[partner_id]
+        name, tier, created = names[partner_id]
         submitted, approved, rejected, withdrawn = counts.get(partner_id, (0, 0, 0, 0))
         last = _as_datetime(activity.get(partner_id))
         target = targets.get(partner_id)
@@ -364,6 +368,7 @@ async def quarter_kpis(
             median_approval_hours=medians.get(partner_id),
             last_activity_at=last,
             idle_days=(as_of - last).days if last is not None else None,
+            idle_since_created=max(0, (as_of - created).days),
             checkins_posted=posted,
             checkins_answered=answered,
             missed_checkins=unanswered,

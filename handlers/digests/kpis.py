@@ -57,8 +57,10 @@ def at_risk(kpis: PartnerKpis, settings: Settings, *, now: datetime) -> list[str
     reasons: list[str] = []
     quarter = Quarter.parse(kpis.quarter)
     idle = kpis.idle_days
-    if idle is None or idle >= settings.at_risk_idle_days:
-        reasons.append("no activity yet" if idle is None else f"no activity for {idle} days")
+    if idle is not None and idle >= settings.at_risk_idle_days:
+        reasons.append(f"no activity for {idle} days")
+    elif idle is None and kpis.idle_since_created >= settings.at_risk_idle_days:
+        reasons.append(f"no activity in the {kpis.idle_since_created} days since it joined")
     before, after = kpis.pipeline_at_start.cents, kpis.pipeline.cents
     if before > 0 and after < before * (1 - settings.at_risk_pipeline_drop_pct / 100):
         drop = round(100 * (before - after) / before)
