@@ -55,7 +55,12 @@ async def run(args: argparse.Namespace, deps: Deps) -> int:
         sys.stdout.write(line + "\n")
 
     if args.json:
-        print_json([{"manager": f"{p.platform}:{p.user_id}", **d.to_json()} for p, d in digests])
+        print_json(
+            [
+                {**d.to_json(), "manager": f"{p.platform}:{p.user_id}", "name": d.manager}
+                for p, d in digests
+            ]
+        )
         return 0
     if not digests:
         say("No managers yet: partnerbot admin add-manager --platform slack --user-id U…")
