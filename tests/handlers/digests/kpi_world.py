@@ -55,7 +55,7 @@ class World:
     rep: int
 
 
-async def _deal(
+async def seed_deal(
     session: object,
     partner_id: int,
     company: str,
@@ -126,7 +126,7 @@ async def build_kpi_world(deps: Deps) -> World:
             session, "Gamma Distribution", tier="bronze", manager_id=max_.id
         )
         a = acme.id
-        await _deal(
+        await seed_deal(
             session,
             a,
             "Alpha One",
@@ -135,7 +135,7 @@ async def build_kpi_world(deps: Deps) -> World:
             steps=((at(9, 22), ap), (at(10, 5), won)),
             won_amount=12_000,
         )
-        await _deal(
+        await seed_deal(
             session,
             a,
             "Alpha Two",
@@ -143,8 +143,10 @@ async def build_kpi_world(deps: Deps) -> World:
             value=5_000,
             steps=((at(9, 26), ap), (at(9, 30, 23, 59), won)),
         )
-        await _deal(session, a, "Alpha Three", submitted=at(10, 10), value=20_000, currency="EUR")
-        await _deal(
+        await seed_deal(
+            session, a, "Alpha Three", submitted=at(10, 10), value=20_000, currency="EUR"
+        )
+        await seed_deal(
             session,
             a,
             "Alpha Four",
@@ -152,7 +154,7 @@ async def build_kpi_world(deps: Deps) -> World:
             value=8_000,
             steps=((at(10, 13), deal_store.REJECTED),),
         )
-        await _deal(
+        await seed_deal(
             session,
             a,
             "Alpha Five",
@@ -160,7 +162,7 @@ async def build_kpi_world(deps: Deps) -> World:
             value=4_000,
             steps=((at(10, 16), deal_store.WITHDRAWN),),
         )
-        await _deal(
+        await seed_deal(
             session,
             a,
             "Alpha Six",
@@ -169,7 +171,7 @@ async def build_kpi_world(deps: Deps) -> World:
             steps=((at(10, 23), ap),),
             stage="proposal",
         )
-        await _deal(
+        await seed_deal(
             session,
             a,
             "Alpha Seven",
@@ -178,7 +180,7 @@ async def build_kpi_world(deps: Deps) -> World:
             currency="GBP",
             steps=((at(10, 2), ap),),
         )
-        await _deal(
+        await seed_deal(
             session,
             a,
             "Alpha Eight",
@@ -188,10 +190,10 @@ async def build_kpi_world(deps: Deps) -> World:
             lost_reason="Budget cut",
         )
         b = beta.id
-        await _deal(
+        await seed_deal(
             session, b, "Beta One", submitted=at(8, 1), value=50_000, steps=((at(8, 2), ap),)
         )
-        await _deal(
+        await seed_deal(
             session,
             b,
             "Beta Two",
@@ -200,7 +202,7 @@ async def build_kpi_world(deps: Deps) -> World:
             steps=((at(7, 16), ap), (at(10, 20), lost)),
             lost_reason="Went with a rival",
         )
-        await _deal(
+        await seed_deal(
             session,
             gamma.id,
             "Gamma One",
