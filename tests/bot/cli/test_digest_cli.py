@@ -71,3 +71,16 @@ def test_digest_preview(workdir: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert cli("digest", "preview", "--manager", "slack:U-NOBODY") == 1
     assert cli("digest", "preview", "--json") == 0
     assert len(json.loads(capsys.readouterr().out)) == 3  # Mia, Max, Ada
+
+
+def test_qbr_formats(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _seed()
+    capsys.readouterr()
+    assert cli("qbr", "Acme Partners", "--quarter", "2026Q4") == 0
+    assert capsys.readouterr().out.startswith("# QBR: Acme Partners, 2026Q4")
+    assert cli("qbr", "Acme Partners", "--quarter", "2026Q4", "--format", "json") == 0
+    assert json.loads(capsys.readouterr().out)["quarter"] == "2026Q4"
+    assert cli("qbr", "Acme Partners", "--quarter", "2026Q4", "--format", "csv") == 0
+    assert capsys.readouterr().out.startswith("section,item,value,detail")
+    assert cli("qbr", "Acme Partners", "--quarter", "26-4") == 2
+    assert cli("qbr", "Nobody") == 1
