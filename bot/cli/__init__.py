@@ -36,7 +36,20 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_settings import SettingsError
 
-from bot.cli import admin, checkins, db, deals, digest, jobs, kb, partners, qbr, serve, shell
+from bot.cli import (
+    admin,
+    checkins,
+    db,
+    deals,
+    demo,
+    digest,
+    jobs,
+    kb,
+    partners,
+    qbr,
+    serve,
+    shell,
+)
 from bot.cli._database import dispose, prepare_database
 from bot.cli._errors import handled_errors
 from bot.cli._logging import configure_logging
@@ -57,6 +70,7 @@ GROUPS: tuple[ModuleType, ...] = (
     jobs,
     digest,
     qbr,
+    demo,
 )
 DEFAULT_COMMAND = "serve"
 
