@@ -140,6 +140,8 @@ class DealEvent(Base):
     """One state change of a registration: who, when, from -> to, why."""
 
     __tablename__ = "deal_events"
+    #: Covers the KPI lookups "when did this registration close" (storage.kpis).
+    __table_args__ = (Index("ix_deal_events_deal_status_at", "deal_id", "to_status", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"), index=True)

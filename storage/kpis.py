@@ -22,27 +22,20 @@ Definitions (quarter Q = [start, end) in UTC, `as_of` = min(now, end)):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, select, union_all
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.checkins import Checkin, CheckinAnswer
+from storage import kpi_statements as q
 from storage.deals import (
-    ACTIVE_STATUSES,
-    CLOSED_STATUSES,
-    LOST,
-    REJECTED,
-    WITHDRAWN,
     WON,
-    Deal,
-    DealEvent,
 )
-from storage.kb_questions import Question
 from storage.partners import Partner
 from storage.quarters import Quarter
 from storage.targets import get_targets
@@ -67,6 +60,8 @@ def convert(sums: Mapping[str, int], rates: Mapping[str, Decimal], program: str)
     total = Decimal(0)
     missing: dict[str, int] = {}
     for currency, cents in sorted(sums.items()):
+        if not cents:
+            continue
         rate = Decimal(1) if currency == program else rates.get(currency)
         if rate is None:
             missing[currency] = missing.get(currency, 0) + cents
@@ -133,158 +128,6 @@ class KpiOptions:
     checkin_grace: timedelta = timedelta(days=2)
 
 
-def _seconds(session: AsyncSession, later: Any, earlier: Any) -> ColumnElement[Any]:
-    if session.get_bind().dialect.name == "sqlite":
-        return (func.julianday(later) - func.julianday(earlier)) * 86400.0
-    return func.extract("epoch", later - earlier)
-
-
-def _closed_before(moment: datetime) -> ColumnElement[bool]:
-    return exists().where(
-        DealEvent.deal_id == Deal.id,
-        DealEvent.to_status.in_(CLOSED_STATUSES),
-        DealEvent.at < moment,
-    )
-
-
-def _pipeline_stmt(ids: list[int], *, at: datetime | None) -> Any:
-    """Open pipeline per partner and currency: now (`at` None, by status) or as of
-    `at` (from the audit trail)."""
-    where: list[ColumnElement[bool]] = [Deal.partner_id.in_(ids)]
-    if at is None:
-        where.append(Deal.status.in_(ACTIVE_STATUSES))
-    else:
-        where += [Deal.submitted_at < at, ~_closed_before(at)]
-    return (
-        select(Deal.partner_id, Deal.currency, func.sum(Deal.value_cents), func.count())
-        .where(*where)
-        .group_by(Deal.partner_id, Deal.currency)
-    )
-
-
-def _closed_in_stmt(ids: list[int], start: datetime, end: datetime) -> Any:
-    """Won and lost per partner, currency and outcome, by the moment they closed."""
-    amount = func.coalesce(Deal.won_amount_cents, Deal.value_cents)
-    return (
-        select(Deal.partner_id, Deal.currency, Deal.status, func.sum(amount), func.count())
-        .join(DealEvent, DealEvent.deal_id == Deal.id)
-        .where(
-            Deal.partner_id.in_(ids),
-            Deal.status.in_((WON, LOST)),
-            DealEvent.to_status == Deal.status,
-            DealEvent.from_status != Deal.status,
-            DealEvent.at >= start,
-            DealEvent.at < end,
-        )
-        .group_by(Deal.partner_id, Deal.currency, Deal.status)
-    )
-
-
-def _count_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-
-def _counts_stmt(ids: list[int], start: datetime, end: datetime) -> Any:
-    submitted = and_(Deal.submitted_at >= start, Deal.submitted_at < end)
-    decided = and_(Deal.decided_at >= start, Deal.decided_at < end)
-    return (
-        select(
-            Deal.partner_id,
-            _count_if(submitted),
-            _count_if(and_(decided, Deal.status != REJECTED)),
-            _count_if(and_(decided, Deal.status == REJECTED)),
-            _count_if(and_(submitted, Deal.status == WITHDRAWN)),
-        )
-        .where(Deal.partner_id.in_(ids))
-        .group_by(Deal.partner_id)
-    )
-
-
-def _median_stmt(session: AsyncSession, ids: list[int], start: datetime, end: datetime) -> Any:
-    """The median hours from submission to approval per partner (window functions: the
-    middle row, or the mean of the two middle rows)."""
-    seconds = _seconds(session, Deal.decided_at, Deal.submitted_at)
-    ranked = (
-        select(
-            Deal.partner_id.label("partner_id"),
-            seconds.label("seconds"),
-            func.row_number().over(partition_by=Deal.partner_id, order_by=seconds).label("rn"),
-            func.count().over(partition_by=Deal.partner_id).label("n"),
-        )
-        .where(
-            Deal.partner_id.in_(ids),
-            Deal.decided_at >= start,
-            Deal.decided_at < end,
-            Deal.status != REJECTED,
-        )
-        .subquery()
-    )
-    middle = ranked.c.rn.in_([(ranked.c.n + 1) // 2, (ranked.c.n + 2) // 2])
-    return (
-        select(ranked.c.partner_id, func.avg(ranked.c.seconds) / 3600.0)
-        .where(middle)
-        .group_by(ranked.c.partner_id)
-    )
-
-
-def _activity_stmt(ids: list[int], until: datetime) -> Any:
-    deals = select(Deal.partner_id.label("p"), func.max(Deal.submitted_at).label("at")).where(
-        Deal.partner_id.in_(ids), Deal.submitted_at <= until
-    )
-    answers = (
-        select(Checkin.partner_id.label("p"), func.max(CheckinAnswer.created_at).label("at"))
-        .join(CheckinAnswer, CheckinAnswer.checkin_id == Checkin.id)
-        .where(Checkin.partner_id.in_(ids), CheckinAnswer.created_at <= until)
-    )
-    questions = select(
-        Question.partner_id.label("p"), func.max(Question.asked_at).label("at")
-    ).where(Question.partner_id.in_(ids), Question.asked_at <= until)
-    every = union_all(
-        deals.group_by(Deal.partner_id),
-        answers.group_by(Checkin.partner_id),
-        questions.group_by(Question.partner_id),
-    ).subquery()
-    return select(every.c.p, func.max(every.c.at)).group_by(every.c.p)
-
-
-def _answered() -> ColumnElement[bool]:
-    return exists().where(CheckinAnswer.checkin_id == Checkin.id)
-
-
-def _checkins_stmt(ids: list[int], start: datetime, until: datetime) -> Any:
-    return (
-        select(Checkin.partner_id, func.count(), _count_if(_answered()))
-        .where(Checkin.partner_id.in_(ids), Checkin.posted_at >= start, Checkin.posted_at < until)
-        .group_by(Checkin.partner_id)
-    )
-
-
-def _missed_stmt(ids: list[int], before: datetime, window: int) -> Any:
-    ranked = (
-        select(
-            Checkin.partner_id.label("partner_id"),
-            case((_answered(), 1), else_=0).label("answered"),
-            func.row_number()
-            .over(partition_by=Checkin.partner_id, order_by=Checkin.posted_at.desc())
-            .label("rn"),
-        )
-        .where(Checkin.partner_id.in_(ids), Checkin.posted_at <= before)
-        .subquery()
-    )
-    return (
-        select(ranked.c.partner_id, func.count(), _count_if(ranked.c.answered == 0))
-        .where(ranked.c.rn <= window)
-        .group_by(ranked.c.partner_id)
-    )
-
-
-def _sums(rows: Iterable[Any]) -> dict[int, dict[str, int]]:
-    found: dict[int, dict[str, int]] = {}
-    for partner_id, currency, cents, *_ in rows:
-        found.setdefault(partner_id, {})[currency] = int(cents or 0)
-    return found
-
-
 async def quarter_kpis(
     session: AsyncSession,
     partner_ids: Sequence[int],
@@ -309,29 +152,41 @@ async def quarter_kpis(
             )
         )
     }
-    pipeline_rows = (await run(_pipeline_stmt(ids, at=None if current else as_of))).all()
-    pipeline, pipeline_n = _sums(pipeline_rows), _counts_by_partner(pipeline_rows)
-    at_start = _sums((await run(_pipeline_stmt(ids, at=min(start, now)))).all())
+    pipeline: dict[int, dict[str, int]] = {}
+    at_start: dict[int, dict[str, int]] = {}
+    pipeline_n: dict[int, int] = {}
+    counts: dict[int, tuple[int, int, int, int]] = {}
+    totals = q.deal_totals_stmt(ids, start, as_of, pipeline_at=None if current else as_of)
+    for partner_id, currency, cents, n, start_cents, *numbers in await run(totals):
+        pipeline.setdefault(partner_id, {})[currency] = int(cents)
+        at_start.setdefault(partner_id, {})[currency] = int(start_cents)
+        pipeline_n[partner_id] = pipeline_n.get(partner_id, 0) + int(n)
+        before = counts.get(partner_id, (0, 0, 0, 0))
+        counts[partner_id] = (
+            before[0] + int(numbers[0]),
+            before[1] + int(numbers[1]),
+            before[2] + int(numbers[2]),
+            before[3] + int(numbers[3]),
+        )
     won: dict[int, dict[str, int]] = {}
     won_n: dict[int, int] = {}
     lost_n: dict[int, int] = {}
-    for partner_id, currency, status, cents, n in await run(_closed_in_stmt(ids, start, as_of)):
+    for partner_id, currency, status, cents, n in await run(q.closed_in_stmt(ids, start, as_of)):
         if status == WON:
             won.setdefault(partner_id, {})[currency] = int(cents or 0)
             won_n[partner_id] = won_n.get(partner_id, 0) + int(n)
         else:
             lost_n[partner_id] = lost_n.get(partner_id, 0) + int(n)
-    counts = {
-        row[0]: tuple(int(v) for v in row[1:]) for row in await run(_counts_stmt(ids, start, as_of))
+    medians = {
+        row[0]: float(row[1]) for row in await run(q.median_stmt(session, ids, start, as_of))
     }
-    medians = {row[0]: float(row[1]) for row in await run(_median_stmt(session, ids, start, as_of))}
-    activity = {row[0]: row[1] for row in await run(_activity_stmt(ids, as_of))}
+    activity = {row[0]: row[1] for row in await run(q.activity_stmt(ids, as_of))}
     checkins = {
-        row[0]: (int(row[1]), int(row[2])) for row in await run(_checkins_stmt(ids, start, as_of))
+        row[0]: (int(row[1]), int(row[2])) for row in await run(q.checkins_stmt(ids, start, as_of))
     }
     missed = {
         row[0]: (int(row[1]), int(row[2]))
-        for row in await run(_missed_stmt(ids, now - options.checkin_grace, options.missed_window))
+        for row in await run(q.missed_stmt(ids, now - options.checkin_grace, options.missed_window))
     }
     targets = await get_targets(session, ids, quarter.label)
     rates, program = options.rates, options.program_currency
@@ -377,13 +232,6 @@ async def quarter_kpis(
     return result
 
 
-def _counts_by_partner(rows: Iterable[Any]) -> dict[int, int]:
-    found: dict[int, int] = {}
-    for partner_id, _currency, _cents, n in rows:
-        found[partner_id] = found.get(partner_id, 0) + int(n)
-    return found
-
-
 def _as_datetime(value: Any) -> datetime | None:
     """A MAX over UTCDateTime columns comes back raw from a union (SQLite: text)."""
     if value is None:
@@ -405,6 +253,51 @@ __all__ = [
     "Money",
     "PartnerKpis",
     "convert",
+    "explain_kpi_queries",
     "managed_partner_ids",
     "quarter_kpis",
 ]
+
+
+def _statements(
+    session: AsyncSession, partner_ids: Sequence[int], quarter: Quarter, *, now: datetime
+) -> dict[str, Any]:
+    ids = sorted(set(partner_ids))
+    start, end = quarter.start, quarter.end
+    as_of = min(now, end)
+    return {
+        "pipeline and counts": q.deal_totals_stmt(ids, start, as_of, pipeline_at=None),
+        "won and lost": q.closed_in_stmt(ids, start, as_of),
+        "median approval": q.median_stmt(session, ids, start, as_of),
+        "last activity": q.activity_stmt(ids, as_of),
+        "check-ins": q.checkins_stmt(ids, start, as_of),
+        "missed check-ins": q.missed_stmt(ids, now, 2),
+    }
+
+
+async def time_kpi_queries(
+    session: AsyncSession, partner_ids: Sequence[int], quarter: Quarter, *, now: datetime
+) -> dict[str, float]:
+    """Seconds each KPI statement takes for these partners (the bench)."""
+    spent: dict[str, float] = {}
+    for name, stmt in _statements(session, partner_ids, quarter, now=now).items():
+        started = time.perf_counter()
+        (await session.execute(stmt)).all()
+        spent[name] = time.perf_counter() - started
+    return spent
+
+
+async def explain_kpi_queries(
+    session: AsyncSession, partner_ids: Sequence[int], quarter: Quarter, *, now: datetime
+) -> dict[str, list[str]]:
+    """The database's plan of each KPI statement for these partners (the bench shows
+    they use indexes). SQLite: EXPLAIN QUERY PLAN; PostgreSQL: EXPLAIN."""
+    statements = _statements(session, partner_ids, quarter, now=now)
+    bind = session.get_bind()
+    verb = "EXPLAIN QUERY PLAN" if bind.dialect.name == "sqlite" else "EXPLAIN"
+    plans: dict[str, list[str]] = {}
+    for name, stmt in statements.items():
+        compiled = stmt.compile(bind, compile_kwargs={"literal_binds": True})
+        rows = (await session.execute(text(f"{verb} {compiled}"))).all()
+        plans[name] = [str(row[-1]) for row in rows]
+    return plans

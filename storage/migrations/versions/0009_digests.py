@@ -1,4 +1,4 @@
-"""digests: partner_targets, digest_subscriptions
+"""digests: partner_targets, digest_subscriptions, an index on deal_events for KPIs
 
 Revision ID: 0009_digests
 Revises: 0006_checkins
@@ -56,9 +56,15 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_digest_subscriptions_next_due_at"), ["next_due_at"], unique=False
         )
+    with op.batch_alter_table("deal_events", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_deal_events_deal_status_at", ["deal_id", "to_status", "at"], unique=False
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("deal_events", schema=None) as batch_op:
+        batch_op.drop_index("ix_deal_events_deal_status_at")
     with op.batch_alter_table("digest_subscriptions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_digest_subscriptions_next_due_at"))
     op.drop_table("digest_subscriptions")
