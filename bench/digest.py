@@ -99,7 +99,6 @@ async def seed(sessions: SessionFactory, args: argparse.Namespace, rng: random.R
             "protected_until": decided + timedelta(days=90) if decided else None,
             "won_amount_cents": None, "lost_reason": "Budget" if status == "lost" else None,
         })  # fmt: skip
-    await _insert(sessions, Deal, deals)
     events: list[dict[str, Any]] = []
     for n, deal in enumerate(deals, start=1):
         events.append({"deal_id": n, "at": deal["submitted_at"], "kind": "submitted",
@@ -114,10 +113,14 @@ async def seed(sessions: SessionFactory, args: argparse.Namespace, rng: random.R
                 events.append({"deal_id": n, "at": min(closed, NOW), "kind": status,
                                "from_status": "approved", "to_status": status,
                                "actor_name": "", "detail": {}})  # fmt: skip
+                if status == "won":
+                    deal["won_amount_cents"] = deal["value_cents"]
         elif status == "withdrawn":
             events.append({"deal_id": n, "at": deal["submitted_at"] + timedelta(hours=5),
                            "kind": "withdrawn", "from_status": "pending",
                            "to_status": "withdrawn", "actor_name": "", "detail": {}})  # fmt: skip
+        deal["updated_at"] = events[-1]["at"]  # every change stamps updated_at
+    await _insert(sessions, Deal, deals)
     await _insert(sessions, DealEvent, events)
     weeks = args.checkins // args.partners
     checkins = [

@@ -46,6 +46,7 @@ def closed_in_stmt(ids: list[int], start: datetime, end: datetime) -> Any:
         .where(
             Deal.partner_id.in_(ids),
             Deal.status.in_((WON, LOST)),
+            Deal.updated_at >= start,  # closed in the window => changed since it began
             DealEvent.to_status == Deal.status,
             DealEvent.from_status != Deal.status,
             DealEvent.at >= start,
@@ -60,9 +61,13 @@ def _count_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
 
 
 def _open_at(at: datetime) -> ColumnElement[bool]:
-    """Open at `at`: submitted before it, and still open now or closed only since
-    (statuses never reopen, so an open registration needs no audit-trail lookup)."""
-    return and_(Deal.submitted_at < at, or_(Deal.status.in_(ACTIVE_STATUSES), ~_closed_before(at)))
+    """Open at `at`: submitted before it, and still open now or closed only since.
+
+    Statuses never reopen, so an open registration needs no audit-trail lookup; and
+    every change stamps `updated_at`, so a closed one last updated before `at` closed
+    before it: only those updated since are looked up in deal_events."""
+    closed_since = and_(Deal.updated_at >= at, ~_closed_before(at))
+    return and_(Deal.submitted_at < at, or_(Deal.status.in_(ACTIVE_STATUSES), closed_since))
 
 
 def _sum_if(condition: ColumnElement[bool], value: Any) -> ColumnElement[Any]:

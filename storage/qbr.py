@@ -44,6 +44,7 @@ async def closed_deals(
         .where(
             Deal.partner_id == partner_id,
             Deal.status.in_((WON, LOST)),
+            Deal.updated_at >= start,  # closed in the window => changed since it began
             DealEvent.to_status == Deal.status,
             DealEvent.from_status != Deal.status,
             DealEvent.at >= start,

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import Reply
-from handlers.deals.notices import deal_facts, decision_buttons
+from handlers.deals.notices import CONFLICT_LABELS, deal_facts, decision_buttons
 from handlers.deals.rules import format_money
 from handlers.deps import Deps
 from handlers.digests.kpis import at_risk, kpi_line, load_kpis, survey_results
@@ -160,16 +160,6 @@ async def build_digest(
             pending_total,
         )
     )
-    for deal in pending[:MAX_CARDS]:
-        digest.cards.append(
-            Reply(
-                title=f"Waiting for your approval: {deal.ref}",
-                text=f"*{deal.partner.name}* registered {deal.company}.",
-                facts=deal_facts(deal, partner_name=deal.partner.name),
-                buttons=decision_buttons(deal),
-            )
-        )
-        digest.card_deal_ids.append(deal.id)
     held, held_total = await items.undecided_deals(
         session, partner_ids, held=True, limit=SECTION_ROWS
     )
@@ -184,6 +174,18 @@ async def build_digest(
             held_total,
         )
     )
+    for deal in [*pending, *held][:MAX_CARDS]:
+        conflict = CONFLICT_LABELS.get(deal.conflict_kind or "")
+        digest.cards.append(
+            Reply(
+                title=f"Waiting for your approval: {deal.ref}",
+                text=f"*{deal.partner.name}* registered {deal.company}."
+                + (f"\n**{conflict}.**" if conflict else ""),
+                facts=deal_facts(deal, partner_name=deal.partner.name),
+                buttons=decision_buttons(deal),
+            )
+        )
+        digest.card_deal_ids.append(deal.id)
     expiring, expiring_total = await items.expiring_protections(
         session, partner_ids, now=now, until=now + timedelta(days=7), limit=SECTION_ROWS
     )

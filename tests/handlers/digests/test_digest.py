@@ -24,9 +24,11 @@ from tests.conftest import FIXED_NOW
 from tests.handlers.deal_world import (
     ADMIN,
     CHANNEL_A,
+    CHANNEL_B,
     MANAGER,
     MANAGER_DM,
     REP_A,
+    REP_B,
     build_world,
     button,
     click,
@@ -59,6 +61,8 @@ async def _mia_digest(deps: Deps) -> Any:
 
 async def test_digest_sections_and_buttons_that_act(deps: Deps, world: Any) -> None:
     await register(deps)  # a pending registration of Acme, no conflict
+    held = {"company": "Acme Corp", "domain": "acme.com", "value": "1k USD"}
+    await register(deps, REP_B, CHANNEL_B, **held)  # another partner's domain: held
     digest = await _mia_digest(deps)
     titles = [s.title for s in digest.sections]
     assert titles[0] == "Partners at risk"
@@ -75,21 +79,22 @@ async def test_digest_sections_and_buttons_that_act(deps: Deps, world: Any) -> N
         or "Protection ending this week" not in titles
     )
     risk = "\n".join(digest.sections[0].lines)
-    assert "Beta Resellers" in risk and "no activity for 117 days" in risk
-    assert "pipeline down 44%" in risk and "last 2 check-ins unanswered" in risk
+    assert "Beta Resellers" in risk  # (active again: it registered the held one today)
+    assert "pipeline down 43%" in risk and "last 2 check-ins unanswered" in risk
     answers = next(s for s in digest.sections if s.title == "Check-in answers")
     assert "security review" in answers.lines[0]  # the blocker comes first
     text = "\n".join(r.text for r in digest.replies())
     assert "Gamma" not in text  # Max's partner
     assert "6,000 GBP not counted" in text
     _digest, *approval_cards = digest.replies()
-    assert len(approval_cards) == 2  # the new one and A3 (EUR, pending)
+    assert len(approval_cards) == 3  # A3 (EUR), the new one, then the held one
+    assert "Horizontal conflict" in approval_cards[2].text
     card = next(c for c in approval_cards if "Acme Corp" in c.text)
     [done] = await click(deps, MANAGER, MANAGER_DM, button(card, "Approve"))
     assert "You approved" in done.text and done.replace_original
     async with deps.sessions() as session:
         pending = await deal_store.list_deals(session, statuses=deal_store.UNDECIDED_STATUSES)
-    assert [d.company for d in pending] == ["Alpha Three"]
+    assert sorted(d.company for d in pending) == ["Acme Corp", "Alpha Three"]  # A3, the held one
 
 
 async def test_an_empty_period_is_one_line(deps: Deps) -> None:
