@@ -29,11 +29,13 @@ def _seconds(session: AsyncSession, later: Any, earlier: Any) -> ColumnElement[A
     return func.extract("epoch", later - earlier)
 
 
-def _closed_before(moment: datetime) -> ColumnElement[bool]:
-    return exists().where(
-        DealEvent.deal_id == Deal.id,
-        DealEvent.to_status.in_(CLOSED_STATUSES),
-        DealEvent.at < moment,
+def _closed_at() -> Any:
+    """When the registration closed: a scalar subquery (PostgreSQL cannot turn it into
+    a hashed scan of every event, so it stays one index-only lookup per row)."""
+    return (
+        select(func.min(DealEvent.at))
+        .where(DealEvent.deal_id == Deal.id, DealEvent.to_status.in_(CLOSED_STATUSES))
+        .scalar_subquery()
     )
 
 
@@ -66,7 +68,7 @@ def _open_at(at: datetime) -> ColumnElement[bool]:
     Statuses never reopen, so an open registration needs no audit-trail lookup; and
     every change stamps `updated_at`, so a closed one last updated before `at` closed
     before it: only those updated since are looked up in deal_events."""
-    closed_since = and_(Deal.updated_at >= at, ~_closed_before(at))
+    closed_since = and_(Deal.updated_at >= at, _closed_at() >= at)
     return and_(Deal.submitted_at < at, or_(Deal.status.in_(ACTIVE_STATUSES), closed_since))
 
 
