@@ -55,3 +55,30 @@ async def test_digest_in_the_dm_and_its_approve_button_acts(
 
     again = await run_due(slack_deps, now=DUE.replace(minute=45))
     assert again.queued["digests"] == 0
+
+
+async def test_app_home_shows_the_callers_scorecard(
+    slack: SlackDriver, slack_deps: Deps, sessions: SessionFactory
+) -> None:
+    async with sessions() as session, session.begin():
+        manager = await people_store.upsert_person(
+            session, "slack", "U0MANAGER", name="Mia", role="manager"
+        )
+        acme = await partner_store.add_partner(session, "Acme", manager_id=manager.id)
+        beta = await partner_store.add_partner(session, "Beta", manager_id=manager.id)
+        await seed_deal(session, acme.id, "Globex", submitted=at(11, 25), value=40_000)
+        await people_store.upsert_person(
+            session, "slack", "U0ADMIN", name="Pat", role="partner_admin", partner_id=beta.id
+        )
+
+    for user in ("U0MANAGER", "U0ADMIN"):
+        event = {"type": "app_home_opened", "user": user, "channel": f"D{user}", "tab": "home"}
+        assert (await slack.event(event)).status == 200
+        await slack.settle()
+    manager_view, admin_view = slack.calls("views.publish")
+    assert manager_view.params["user_id"] == "U0MANAGER"
+    shown = str(manager_view.params["view"])
+    assert "Your partners" in shown and "Acme" in shown and "Beta" in shown
+    assert manager_view.params["view"]["type"] == "home"
+    theirs = str(admin_view.params["view"])
+    assert "Scorecard: Beta" in theirs and "Acme" not in theirs
