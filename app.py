@@ -12,6 +12,7 @@ from aiohttp import web
 
 from bot.core.settings import Settings
 from handlers.deps import Deps, system_clock
+from handlers.knowledge.index import KnowledgeIndex, build_embedder
 from storage.engine import create_engine, create_session_factory
 
 logger = logging.getLogger("partnerbot")
@@ -38,6 +39,7 @@ def build_deps(settings: Settings, *, engine: Any = None) -> Deps:
         sessions=create_session_factory(engine),
         clock=system_clock,
         llm=llm,
+        knowledge=KnowledgeIndex(embedder=build_embedder(settings, llm) if llm else None),
     )
 
 

@@ -1,13 +1,20 @@
-"""Knowledge-base quality and speed on ../shared/kb-corpus: prints its figures.
+"""Knowledge-base quality and speed on ../shared/kb-corpus, side by side per question file.
 
-    python bench/kb_eval.py [--corpus PATH] [--database-url URL] [--embeddings on|off]
+    python bench/kb_eval.py [--questions FILE]... [--database-url URL] [--embeddings on|off]
+                            [--corpus PATH] [--misses] [--json] [--seed N]
 
 Ingests the corpus into a fresh database (SQLite in a temp folder by default; a
 PostgreSQL URL works too, its kb tables are emptied first), then asks every question
-of bench/kb_eval_questions.json as staff with no LLM (the offline, extractive path)
-and reports, at document level: recall@1, recall@5, MRR@10; unanswerable questions
-declined; answerable questions wrongly declined; p50/p95 answer latency; full-ingest
-time (and a second, incremental ingest).
+of each question file (default: bench/kb_eval_questions.json, the tune split, plus
+bench/kb_eval_test_questions.json when it exists) as staff with no chat model (the
+offline, extractive path), and prints for each file, for the knowledge base and for
+plain BM25 over the same passages: recall@1 and recall@5 (page), MRR@10, answerable
+questions declined, unanswerable questions declined, answer fact coverage, p50/p95
+answer latency, each share with a seeded 95% bootstrap interval; the full-ingest
+time; and how choosing the "I don't know" threshold from a file's own questions would
+fare (leave-one-out) against the fixed rule. A question file is {"answerable": [{"q",
+"docs", "facts"?}], "unanswerable": [{"q"} or "text"]}. `--embeddings on` uses
+OPENAI_EMBEDDING_MODEL (with OPENAI_API_KEY / OPENAI_BASE_URL) from the environment.
 """
 
 from __future__ import annotations
@@ -15,135 +22,213 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import text  # noqa: E402
 
+from bench._kb_metrics import (  # noqa: E402
+    PlainBM25,
+    Scores,
+    bootstrap,
+    distinct,
+    fact_coverage,
+    leave_one_out,
+    mean,
+    percentile,
+)
 from bot.core.settings import Settings  # noqa: E402
-from handlers import knowledge_embed  # noqa: E402
 from handlers.deps import Deps  # noqa: E402
 from handlers.knowledge.ask import answer_question  # noqa: E402
+from handlers.knowledge.grounding import signals  # noqa: E402
+from handlers.knowledge.index import KnowledgeIndex, build_embedder  # noqa: E402
 from handlers.knowledge.ingest import ingest  # noqa: E402
+from storage import kb as kb_store  # noqa: E402
 from storage.engine import create_engine, create_session_factory  # noqa: E402
 from storage.kb_search import Access  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 
-QUESTIONS = Path(__file__).with_name("kb_eval_questions.json")
-DEFAULT_CORPUS = ROOT.parent / "shared" / "kb-corpus"
+TUNE = Path(__file__).with_name("kb_eval_questions.json")
+TEST = Path(__file__).with_name("kb_eval_test_questions.json")
+#: ../shared beside the checkout (a worktree one level deeper looks one level up too).
+DEFAULT_CORPUS = next(
+    (p for p in (ROOT.parent / "shared" / "kb-corpus", ROOT.parents[1] / "shared" / "kb-corpus")
+     if p.is_dir()),
+    ROOT.parent / "shared" / "kb-corpus",
+)  # fmt: skip
 
 
-def ranked_documents(sources: list[str]) -> list[str]:
-    seen: list[str] = []
-    for source in sources:
-        if source not in seen:
-            seen.append(source)
-    return seen
+def _question(item: Any) -> str:
+    return str(item["q"] if isinstance(item, dict) else item)
 
 
-async def evaluate(corpus: Path, url: str, *, embeddings: str) -> dict[str, float | int]:
-    if embeddings == "on":
-        knowledge_embed.enable()
+async def _plain_bm25(deps: Deps) -> PlainBM25:
+    async with deps.sessions() as session:
+        texts = await kb_store.list_passage_texts(session)
+        rows = await kb_store.get_passages(session, [pid for pid, *_ in texts])
+    return PlainBM25([(rows[pid].source, f"{t}\n{s}\n{b}") for pid, t, s, b in texts])
+
+
+async def _run_file(
+    deps: Deps, bm25: PlainBM25, data: dict[str, Any], misses: list[str]
+) -> tuple[Scores, Scores]:
+    ours, plain = Scores(), Scores()
+    staff = Access(staff=True)
+    for item in data["answerable"]:
+        wanted = set(item["docs"])
+        started = time.perf_counter()
+        answer, retrieval = await answer_question(deps, item["q"], access=staff, limit=20)
+        ours.latencies_ms.append((time.perf_counter() - started) * 1000)
+        ours.grounding.append((signals(retrieval).coverage, True))
+        docs = distinct([r.passage.source for r in retrieval.passages])
+        first = ours.add_ranking(docs, wanted)
+        ours.declined.append(0.0 if answer.grounded else 1.0)
+        if item.get("facts"):
+            ours.coverage.append(
+                fact_coverage(item["facts"], answer.text, declined=not answer.grounded)
+            )
+        started = time.perf_counter()
+        baseline = bm25.ranked_documents(item["q"])
+        plain.latencies_ms.append((time.perf_counter() - started) * 1000)
+        plain.add_ranking(baseline, wanted)
+        if first is None or first >= 5:
+            misses.append(f"  miss@5: {item['q']!r} -> {docs[:3]} (want {sorted(wanted)})")
+        if not answer.grounded:
+            misses.append(f"  declined: {item['q']!r} (rank {first})")
+        elif item.get("facts") and ours.coverage and ours.coverage[-1] < 1:
+            flat = " ".join(answer.text.split())[:160]
+            misses.append(f"  facts {ours.coverage[-1]:.2f}: {item['q']!r} -> {flat!r}")
+    for item in data["unanswerable"]:
+        question = _question(item)
+        started = time.perf_counter()
+        answer, retrieval = await answer_question(deps, question, access=staff, limit=20)
+        ours.latencies_ms.append((time.perf_counter() - started) * 1000)
+        ours.grounding.append((signals(retrieval).coverage, False))
+        ours.unanswerable_declined.append(0.0 if answer.grounded else 1.0)
+        if answer.grounded:
+            misses.append(f"  answered: {question!r} -> {answer.citations[0].source_id}")
+    return ours, plain
+
+
+def _cell(values: list[float], *, seed: int, count: bool = False) -> str:
+    if not values:
+        return "—"
+    low, high = bootstrap(values, seed=seed)
+    share = f"{mean(values):.3f} [{low:.2f}, {high:.2f}]"
+    return f"{int(sum(values))}/{len(values)} = {share}" if count else share
+
+
+def _table(results: dict[str, tuple[Scores, Scores]], *, seed: int) -> list[tuple[str, ...]]:
+    header = ["metric"]
+    for name in results:
+        header += [f"{name}: kb", f"{name}: bm25"]
+    rows: list[tuple[str, ...]] = [tuple(header)]
+    for label, attr, count in (
+        ("recall@1", "r1", False),
+        ("recall@5", "r5", False),
+        ("MRR@10", "mrr", False),
+        ("answerable declined", "declined", True),
+        ("unanswerable declined", "unanswerable_declined", True),
+        ("fact coverage", "coverage", False),
+    ):
+        row = [label]
+        for ours, plain in results.values():
+            row.append(_cell(getattr(ours, attr), seed=seed, count=count))
+            row.append(_cell(getattr(plain, attr), seed=seed, count=count) if attr in {
+                "r1", "r5", "mrr"} else "—")  # fmt: skip
+        rows.append(tuple(row))
+    for label, share in (("latency p50 ms", 0.5), ("latency p95 ms", 0.95)):
+        row = [label]
+        for ours, plain in results.values():
+            row += [f"{percentile(ours.latencies_ms, share):.1f}"]
+            row += [f"{percentile(plain.latencies_ms, share):.1f}"]
+        rows.append(tuple(row))
+    return rows
+
+
+async def evaluate(args: argparse.Namespace, url: str) -> dict[str, Any]:
     engine = create_engine(url)
     await upgrade(engine)
     if url.startswith("postgresql"):
         async with engine.begin() as conn:
             await conn.execute(text("TRUNCATE kb_passages, kb_documents RESTART IDENTITY CASCADE"))
     settings = Settings(_env_file=None, database_url=url)  # type: ignore[call-arg]
-    deps = Deps(settings=settings, sessions=create_session_factory(engine))
-    knowledge_embed.load_embedder()  # model load is start-up cost, not ingest cost
+    embedder = build_embedder(settings) if args.embeddings == "on" else None
+    knowledge = KnowledgeIndex(embedder=embedder)
+    deps = Deps(settings=settings, sessions=create_session_factory(engine), knowledge=knowledge)
     started = time.perf_counter()
-    report = await ingest(deps, [corpus])
+    report = await ingest(deps, [args.corpus])
     ingest_seconds = time.perf_counter() - started
     started = time.perf_counter()
-    again = await ingest(deps, [corpus])
+    again = await ingest(deps, [args.corpus])
     reingest_seconds = time.perf_counter() - started
-    data = json.loads(QUESTIONS.read_text())
-    staff = Access(staff=True)
-    await answer_question(deps, "warm up", access=staff)
-    r1 = r5 = mrr = 0.0
-    wrongly_declined = 0
-    latencies: list[float] = []
-    misses: list[str] = []
-    for item in data["answerable"]:
-        started = time.perf_counter()
-        answer, retrieval = await answer_question(deps, item["q"], access=staff, limit=20)
-        latencies.append((time.perf_counter() - started) * 1000)
-        docs = ranked_documents([r.passage.source for r in retrieval.passages])
-        wanted = set(item["docs"])
-        ranks = [i for i, doc in enumerate(docs[:10]) if doc in wanted]
-        first = ranks[0] if ranks else None
-        r1 += 1 if first == 0 else 0
-        r5 += 1 if first is not None and first < 5 else 0
-        mrr += 1 / (first + 1) if first is not None else 0
-        if first is None or first >= 5:
-            misses.append(f"  miss@5: {item['q']!r} -> {docs[:3]}")
-        if not answer.grounded:
-            wrongly_declined += 1
-            misses.append(f"  declined: {item['q']!r}")
-    declined = 0
-    for question in data["unanswerable"]:
-        started = time.perf_counter()
-        answer, _ = await answer_question(deps, question, access=staff, limit=20)
-        latencies.append((time.perf_counter() - started) * 1000)
-        if not answer.grounded:
-            declined += 1
-        else:
-            misses.append(
-                f"  answered unanswerable: {question!r} -> {answer.citations[0].source_id}"
-            )
+    await answer_question(deps, "warm up", access=Access(staff=True))
+    bm25 = await _plain_bm25(deps)
+    results: dict[str, tuple[Scores, Scores]] = {}
+    misses: dict[str, list[str]] = {}
+    for path in args.questions:
+        data = json.loads(path.read_text())
+        name = path.stem.removeprefix("kb_eval_").removesuffix("_questions") or path.stem
+        name = {"questions": "tune"}.get(name, name)
+        misses[name] = []
+        results[name] = await _run_file(deps, bm25, data, misses[name])
     await engine.dispose()
-    n = len(data["answerable"])
-    latencies.sort()
-    for line in misses:
-        print(line)
     return {
         "backend": url.split(":", 1)[0],
-        "embeddings": knowledge_embed.load_embedder() is not None,
+        "embeddings": embedder is not None,
         "documents": report.added,
         "passages": report.passages,
-        "answerable": n,
-        "unanswerable": len(data["unanswerable"]),
-        "recall@1": round(r1 / n, 3),
-        "recall@5": round(r5 / n, 3),
-        "mrr@10": round(mrr / n, 3),
-        "unanswerable_declined": declined,
-        "answerable_wrongly_declined": wrongly_declined,
-        "answerable_wrongly_declined_pct": round(100 * wrongly_declined / n, 1),
-        "latency_p50_ms": round(statistics.median(latencies), 1),
-        "latency_p95_ms": round(latencies[int(0.95 * (len(latencies) - 1))], 1),
         "full_ingest_s": round(ingest_seconds, 2),
         "reingest_unchanged_s": round(reingest_seconds, 2),
         "reingest_skipped": again.unchanged,
+        "table": _table(results, seed=args.seed),
+        "grounding_cv": {
+            name: leave_one_out(ours.grounding) for name, (ours, _) in results.items()
+        },
+        "misses": misses,
     }
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--database-url", help="default: a fresh SQLite file in a temp folder")
-    parser.add_argument(
-        "--embeddings",
-        choices=("on", "off"),
-        default="off",
-        help="on: fuse the packaged MiniLM model (if installed) with full-text search",
-    )
+    parser.add_argument("--questions", type=Path, action="append", help="repeatable")
+    parser.add_argument("--embeddings", choices=("on", "off"), default="off")
+    parser.add_argument("--seed", type=int, default=13, help="bootstrap seed")
+    parser.add_argument("--misses", action="store_true", help="list misses and declines")
+    parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    if not args.questions:
+        args.questions = [TUNE] + ([TEST] if TEST.exists() else [])
     if not args.corpus.is_dir():
         print(f"corpus not found: {args.corpus}", file=sys.stderr)
         return 2
     with tempfile.TemporaryDirectory() as folder:
         url = args.database_url or f"sqlite+aiosqlite:///{folder}/kb_eval.db"
-        figures = asyncio.run(evaluate(args.corpus, url, embeddings=args.embeddings))
-    width = max(len(k) for k in figures)
-    for key, value in figures.items():
-        print(f"{key:<{width}}  {value}")
+        figures = asyncio.run(evaluate(args, url))
+    if args.json:
+        print(json.dumps(figures, indent=1))
+        return 0
+    if args.misses:
+        for name, lines in figures["misses"].items():
+            print(f"[{name}]", *lines, sep="\n")
+    for key in ("backend", "embeddings", "documents", "passages", "full_ingest_s"):
+        print(f"{key:<22}{figures[key]}")
+    print(f"{'reingest_unchanged_s':<22}{figures['reingest_unchanged_s']}"
+          f" ({figures['reingest_skipped']} files skipped)")  # fmt: skip
+    for name, cv in figures["grounding_cv"].items():
+        print(f"grounding threshold, leave-one-out on {name}: {cv}")
+    table = figures["table"]
+    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
+    for row in table:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
     return 0
 
 

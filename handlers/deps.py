@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from bot.core.delivery import Sender
 from bot.core.names import DisplayNames
 from bot.core.settings import Settings
+from handlers.knowledge.index import KnowledgeIndex
 from storage.engine import SessionFactory
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ class Deps:
         outbox_wakeup: set when a message is queued, so the outbox loop delivers it
             now rather than at its next tick.
         names: display names an adapter looked up (Slack `users.info`), per process.
+        knowledge: the knowledge base's search state (vocabulary, embeddings, embedder).
     """
 
     settings: Settings
@@ -45,3 +47,4 @@ class Deps:
     senders: dict[str, Sender] = field(default_factory=dict)
     outbox_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
     names: DisplayNames = field(default_factory=DisplayNames)
+    knowledge: KnowledgeIndex = field(default_factory=KnowledgeIndex)

@@ -9,6 +9,7 @@ them; `include_object` keeps them out of autogenerate's comparison.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,13 +24,13 @@ from sqlalchemy import (
     UniqueConstraint,
     delete,
     func,
-    or_,
     select,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.base import Base, UTCDateTime, utcnow
+from storage.kb_glossary import KbGlossaryEntry
 
 #: Names of the hand-written full-text objects (migration 0002), not in the models.
 FTS_TABLE = "kb_passages_fts"
@@ -73,6 +74,15 @@ class KbPassage(Base):
     body: Mapped[str] = mapped_column(Text)
     audience: Mapped[str | None] = mapped_column(String(500))
     embedding: Mapped[bytes | None] = mapped_column(LargeBinary)
+    #: The model that computed `embedding`, and the hash of the text it embedded
+    #: (an unchanged passage keeps its vector when its document is re-ingested).
+    embedding_model: Mapped[str | None] = mapped_column(String(200))
+    text_hash: Mapped[str | None] = mapped_column(String(64))
+
+
+def text_hash(title: str, section: str, body: str) -> str:
+    """What identifies a passage's text for reusing its embedding."""
+    return hashlib.sha256(f"{title}\x1f{section}\x1f{body}".encode()).hexdigest()
 
 
 def include_object(
@@ -101,7 +111,6 @@ class PassageIn:
     title: str
     section: str
     body: str
-    embedding: bytes | None = None
 
 
 # -- documents ----------------------------------------------------------------------
@@ -135,10 +144,17 @@ async def replace_document(
     """Store a document and its passages, replacing any earlier version of it."""
     document = await get_document(session, root, source)
     fenced = fence_audience(audience)
+    kept: dict[str, tuple[str, bytes]] = {}
     if document is None:
         document = KbDocument(root=root, source=source)
         session.add(document)
     else:
+        old = await session.execute(
+            select(KbPassage.text_hash, KbPassage.embedding_model, KbPassage.embedding).where(
+                KbPassage.document_id == document.id, KbPassage.embedding.is_not(None)
+            )
+        )
+        kept = {h: (m, bytes(e)) for h, m, e in old if h and m and e is not None}
         await session.execute(delete(KbPassage).where(KbPassage.document_id == document.id))
     document.title = title[:500]
     document.url = url
@@ -146,18 +162,25 @@ async def replace_document(
     document.audience = fenced
     document.ingested_at = now
     await session.flush()
-    session.add_all(
-        KbPassage(
-            document_id=document.id,
-            position=position,
-            title=passage.title[:500],
-            section=passage.section[:500],
-            body=passage.body,
-            audience=fenced,
-            embedding=passage.embedding,
+    rows = []
+    for position, passage in enumerate(passages):
+        title, section = passage.title[:500], passage.section[:500]
+        digest = text_hash(title, section, passage.body)
+        model, vector = kept.get(digest, (None, None))
+        rows.append(
+            KbPassage(
+                document_id=document.id,
+                position=position,
+                title=title,
+                section=section,
+                body=passage.body,
+                audience=fenced,
+                text_hash=digest,
+                embedding=vector,
+                embedding_model=model,
+            )
         )
-        for position, passage in enumerate(passages)
-    )
+    session.add_all(rows)
     await session.flush()
     return document
 
@@ -178,18 +201,33 @@ async def count_passages(session: AsyncSession) -> int:
     return int(await session.scalar(select(func.count()).select_from(KbPassage)) or 0)
 
 
-async def index_stamp(session: AsyncSession) -> tuple[int, int, str]:
-    """Changes whenever the index changes: (passages, max id, latest ingest time)."""
+async def index_stamp(session: AsyncSession) -> tuple[int, int, str, int, int, int]:
+    """Changes whenever the index changes: (passages, max id, latest ingest time,
+    embedded passages, glossary entries, max glossary entry id). One query."""
+    glossary_count = select(func.count(KbGlossaryEntry.id)).scalar_subquery()
+    glossary_max = select(func.max(KbGlossaryEntry.id)).scalar_subquery()
     row = (
         await session.execute(
             select(
-                func.count(KbPassage.id), func.max(KbPassage.id), func.max(KbDocument.ingested_at)
+                func.count(KbPassage.id),
+                func.max(KbPassage.id),
+                func.max(KbDocument.ingested_at),
+                func.count(KbPassage.embedding_model),
+                glossary_count,
+                glossary_max,
             )
             .select_from(KbPassage)
-            .join(KbDocument, KbDocument.id == KbPassage.document_id)
+            .join(KbDocument, KbDocument.id == KbPassage.document_id, isouter=True)
         )
     ).one()
-    return int(row[0] or 0), int(row[1] or 0), str(row[2])
+    return (
+        int(row[0] or 0),
+        int(row[1] or 0),
+        str(row[2]),
+        int(row[3] or 0),
+        int(row[4] or 0),
+        int(row[5] or 0),
+    )
 
 
 async def list_passage_texts(session: AsyncSession) -> list[tuple[int, str, str, str]]:
@@ -198,22 +236,6 @@ async def list_passage_texts(session: AsyncSession) -> list[tuple[int, str, str,
         select(KbPassage.id, KbPassage.title, KbPassage.section, KbPassage.body)
     )
     return [(int(r[0]), r[1], r[2], r[3]) for r in rows]
-
-
-async def list_embeddings(
-    session: AsyncSession, *, audience_like: str | None
-) -> list[tuple[int, bytes]]:
-    """(passage id, embedding) of every passage with one that the audience may see.
-
-    Args:
-        audience_like: None for staff (everything), else a LIKE pattern such as
-            `%,gold,%` that the passage's fenced audience must match (or be open).
-    """
-    stmt = select(KbPassage.id, KbPassage.embedding).where(KbPassage.embedding.is_not(None))
-    if audience_like is not None:
-        stmt = stmt.where(or_(KbPassage.audience.is_(None), KbPassage.audience.like(audience_like)))
-    rows = await session.execute(stmt.order_by(KbPassage.id))
-    return [(int(pid), bytes(blob)) for pid, blob in rows if blob is not None]
 
 
 @dataclass(frozen=True)
@@ -231,14 +253,13 @@ class PassageRow:
     position: int
 
 
-async def get_passages(session: AsyncSession, ids: Sequence[int]) -> dict[int, PassageRow]:
-    if not ids:
+async def get_passages(session: AsyncSession, ids: Sequence[int] | None) -> dict[int, PassageRow]:
+    """The passages with these ids (None: every passage), by id."""
+    if ids is not None and not ids:
         return {}
-    stmt = (
-        select(KbPassage, KbDocument)
-        .join(KbDocument, KbDocument.id == KbPassage.document_id)
-        .where(KbPassage.id.in_(list(ids)))
-    )
+    stmt = select(KbPassage, KbDocument).join(KbDocument, KbDocument.id == KbPassage.document_id)
+    if ids is not None:
+        stmt = stmt.where(KbPassage.id.in_(list(ids)))
     out: dict[int, PassageRow] = {}
     for passage, document in await session.execute(stmt):
         out[passage.id] = PassageRow(

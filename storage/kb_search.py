@@ -117,6 +117,16 @@ async def _search_pg(
     return [Hit(int(pid), float(rank)) for pid, rank in rows]
 
 
+async def visible_passage_ids(session: AsyncSession, *, access: Access) -> list[int]:
+    """Every passage `access` may see (the audience filter, in the query)."""
+    sql = f"SELECT p.id FROM kb_passages AS p WHERE 1 = 1{_audience_clause(access, 'p.audience')}"
+    params: dict[str, object] = {}
+    if access.like() is not None:
+        params["audience"] = access.like()
+    rows = await session.execute(text(sql + " ORDER BY p.id"), params)
+    return [int(pid) for (pid,) in rows]
+
+
 async def fts_row_count(session: AsyncSession) -> int:
     """How many passages the full-text index holds (tests check it matches)."""
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"

@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.core.settings import Settings
 from handlers.deps import Deps
+from handlers.knowledge.index import KnowledgeIndex
 from storage.engine import SessionFactory, create_engine, create_session_factory
 from storage.migrate import upgrade
 
@@ -178,4 +179,6 @@ def settings(database: TestDatabase) -> Settings:
 @pytest.fixture
 def deps(settings: Settings, sessions: SessionFactory) -> Deps:
     """Deps as the server builds them (with its caller cache), on a fixed clock."""
-    return Deps(settings=settings, sessions=sessions, clock=lambda: FIXED_NOW)
+    return Deps(
+        settings=settings, sessions=sessions, clock=lambda: FIXED_NOW, knowledge=KnowledgeIndex()
+    )

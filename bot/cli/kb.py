@@ -77,6 +77,7 @@ def _print_report(report: IngestReport, *, as_json: bool) -> None:
                 "unchanged": report.unchanged,
                 "removed": report.removed,
                 "passages": report.passages,
+                "embedded": report.embedded,
                 "problems": [{"path": p, "reason": r} for p, r in report.problems],
             }
         )

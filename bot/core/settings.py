@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     openai_api_key: SecretStr | None = None
     openai_base_url: str | None = None
     openai_model: str = "gpt-4o-mini"
+    #: Embeddings for the knowledge base (OpenAI-compatible endpoint); None = full text only.
+    openai_embedding_model: str | None = None
     host: str = "127.0.0.1"
     port: int = Field(default=3978, ge=0, le=65535)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
@@ -95,6 +97,7 @@ class Settings(BaseSettings):
         "slack_app_token",
         "microsoft_app_password",
         "openai_api_key",
+        "openai_embedding_model",
         mode="before",
     )
     @classmethod

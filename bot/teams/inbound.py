@@ -127,7 +127,7 @@ def _mentions(activity: Activity) -> list[tuple[str, str]]:
     """(mentioned id, mention text) for each mention entity."""
     found = []
     for entity in activity.entities or []:
-        if (entity.type or "").lower() != "mention":
+        if entity is None or str(entity.type or "").lower() != "mention":
             continue
         props = getattr(entity, "additional_properties", None) or {}
         mentioned = props.get("mentioned") or {}

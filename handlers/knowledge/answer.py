@@ -16,8 +16,10 @@ from typing import Any
 
 import prompts
 from bot.core import Citation
-from handlers.knowledge.search import Retrieval, Retrieved
-from handlers.knowledge.terms import stem, tokens
+from handlers.knowledge.grounding import is_grounded
+from handlers.knowledge.quote import Sentence, best_sentences, pick, scored_sentences
+from handlers.knowledge.search import Retrieval
+from handlers.knowledge.terms import Query
 from storage.kb import PassageRow
 
 logger = logging.getLogger(__name__)
@@ -26,23 +28,24 @@ logger = logging.getLogger(__name__)
 MAX_CITATIONS = 3
 #: Passages the LLM sees.
 LLM_PASSAGES = 6
-#: Characters quoted from one passage in an extractive answer.
-QUOTE_CHARS = 280
+#: Passages whose sentences compete for the extractive answer's first quote, and how
+#: much a lower-ranked passage's sentence is discounted per rank.
+QUOTE_POOL = 3
+RANK_DISCOUNT = 0.85
+#: Passages of the best page (within this many of the top) whose sentences compete too.
+PAGE_POOL = 10
+#: A second source is quoted when its passage covers this much of the question and its
+#: best sentence scores at least this share of the first quote's.
+SECOND_COVERAGE = 0.5
+SECOND_SCORE = 0.6
 #: What the LLM must answer when the passages do not support an answer.
 REFUSAL = "I don't know."
 DONT_KNOW = "I couldn't find that in the documentation."
 
-#: Grounding thresholds: the share of the question's (idf-weighted) words found in the
-#: best passages, and, with embeddings, the best cosine similarity.
-MIN_COVERAGE = 0.5
-MIN_COVERAGE_WITH_DENSE = 0.34
-MIN_DENSE = 0.42
 #: `[3]` or `[1][2]` / `[1, 2]` citation markers in LLM text.
 CITE = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 #: The same marker twice in a row (two passages of one document): `[2][2]`.
 REPEATED_CITE = re.compile(r"(\[\d+\])(?:\1)+")
-#: Sentence ends.
-SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9`\"'(])")
 
 
 @dataclass(frozen=True)
@@ -52,17 +55,6 @@ class Answer:
     text: str
     citations: tuple[Citation, ...]
     grounded: bool
-
-
-def is_grounded(retrieval: Retrieval) -> bool:
-    """Whether the best passages plausibly answer the question."""
-    if not retrieval.passages or not retrieval.query.core:
-        return False
-    if retrieval.best_dense is not None:
-        if retrieval.best_dense >= MIN_DENSE and retrieval.coverage >= MIN_COVERAGE_WITH_DENSE:
-            return True
-        return retrieval.coverage >= 0.85 and retrieval.best_dense >= MIN_DENSE - 0.1
-    return retrieval.coverage >= MIN_COVERAGE
 
 
 def number_citations(
@@ -97,50 +89,59 @@ def number_citations(
     return citations, numbers
 
 
-def best_quote(body: str, query: Sequence[str], *, limit: int = QUOTE_CHARS) -> str:
-    """The sentences of `body` that share most words with the query, briefly."""
-    flat = " ".join(line.strip(" -*>#|") for line in body.splitlines() if line.strip())
-    sentences = [s.strip() for s in SENTENCE.split(flat) if s.strip()]
-    if not sentences:
-        return ""
-    wanted = {stem(w) for w in query}
-
-    def score(sentence: str) -> int:
-        return len(wanted & {stem(t) for t in tokens(sentence)})
-
-    start = max(range(len(sentences)), key=lambda i: (score(sentences[i]), -i))
-    quote = sentences[start]
-    for extra in sentences[start + 1 :]:
-        if len(quote) + len(extra) + 1 > limit:
-            break
-        quote = f"{quote} {extra}"
-    if len(quote) > limit:
-        quote = quote[: limit - 1].rsplit(" ", 1)[0] + "…"
-    return quote
+def best_quote(body: str, words: Sequence[str], *, question: str = "") -> str:
+    """The sentences of `body` that state most of `words` (1-3 of them, briefly)."""
+    query = Query(core=tuple(words), terms=tuple(words))
+    _, quote = best_sentences(body, query, None, question=question)
+    return " ".join(quote)
 
 
 def compose_extractive(retrieval: Retrieval, *, max_quotes: int = 2) -> Answer:
-    """Quote the best passages briefly, each with its [n] and where it comes from."""
+    """Quote the 1-3 sentences that state the answer, each passage quoted with its [n]
+    and where it comes from: sentences of the best page's top passages and of the
+    other top passages compete; then one other page, when it is about the question
+    too, adds its own best sentence."""
     if not is_grounded(retrieval):
         return Answer(DONT_KNOW, (), grounded=False)
-    chosen: list[Retrieved] = []
-    docs: set[int] = set()
-    for item in retrieval.passages:
-        if item.passage.document_id in docs:
-            continue
-        if chosen and item.coverage < MIN_COVERAGE:
-            continue  # a second source is quoted only when it is about the question too
-        chosen.append(item)
-        docs.add(item.passage.document_id)
-        if len(chosen) >= max_quotes:
+    top = retrieval.passages[:PAGE_POOL]
+    page = top[0].passage.document_id
+    pool = [
+        (rank, item) for rank, item in enumerate(top)
+        if rank < QUOTE_POOL or item.passage.document_id == page
+    ]  # fmt: skip
+    candidates: list[tuple[float, Sentence, int]] = []
+    for index, (rank, item) in enumerate(pool):
+        discount = RANK_DISCOUNT ** min(rank, QUOTE_POOL)
+        for value, sentence in scored_sentences(
+            retrieval.sentences_of(item.passage), retrieval.query, retrieval.vocabulary
+        ):
+            candidates.append((value * discount, sentence, index))
+    if not candidates:
+        return Answer(DONT_KNOW, (), grounded=False)
+    leader = max(candidates, key=lambda c: c[0])
+    best = leader[0]
+    first_doc = pool[leader[2]][1].passage.document_id
+    same_page = [c for c in candidates if pool[c[2]][1].passage.document_id == first_doc]
+    groups = pick(same_page, question=retrieval.question)
+    if not groups:
+        return Answer(DONT_KNOW, (), grounded=False)
+    blocks = [(pool[i][1], texts) for i, texts in groups]
+    for item in retrieval.passages[:PAGE_POOL]:
+        if len({b[0].passage.document_id for b in blocks}) >= max_quotes:
             break
-    citations, numbers = number_citations([item.passage for item in chosen])
+        if item.passage.document_id in {b[0].passage.document_id for b in blocks}:
+            continue
+        value, quote = best_sentences(
+            item.passage.body, retrieval.query, retrieval.vocabulary, question="", limit=1
+        )
+        if quote and item.coverage >= SECOND_COVERAGE and value >= SECOND_SCORE * best:
+            blocks.append((item, quote))
+    citations, numbers = number_citations([item.passage for item, _ in blocks])
     lines = []
-    for item in chosen:
+    for item, quote in blocks:
         p = item.passage
         where = f"*{p.doc_title}*" + (f" › {p.section}" if p.section else "")
-        quote = best_quote(p.body, retrieval.query.core)
-        lines.append(f"{where} [{numbers[p.id]}]\n> {quote}")
+        lines.append(f"{where} [{numbers[p.id]}]\n> " + " ".join(quote))
     return Answer("\n\n".join(lines), tuple(citations), grounded=True)
 
 

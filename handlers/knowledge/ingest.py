@@ -12,7 +12,6 @@ a half-indexed document.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import logging
 import os
@@ -22,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from handlers.deps import Deps
-from handlers.knowledge.embed import Embedder, load_embedder, to_blob
+from handlers.knowledge.enrich import embed_missing, ingest_glossaries
 from handlers.knowledge.parse import PARSERS, FrontMatterError, ParsedDocument, parse_document
 from storage import kb as kb_store
 
@@ -43,6 +42,7 @@ class IngestReport:
     unchanged: int = 0
     removed: int = 0
     passages: int = 0
+    embedded: int = 0
     problems: list[tuple[str, str]] = field(default_factory=list)
 
     @property
@@ -135,27 +135,11 @@ def read_text(path: Path) -> tuple[str | None, str, str]:
     return text, hashlib.sha256(raw).hexdigest(), ""
 
 
-def passage_text(title: str, section: str, body: str) -> str:
-    """What the embedding model sees for a passage."""
-    heading = f"{title}: {section}" if section else title
-    return f"{heading}\n{body}"[:1500]
-
-
-def _passages(parsed: ParsedDocument, embedder: Embedder | None) -> list[kb_store.PassageIn]:
-    sections = [s for s in parsed.sections if s.body.strip()]
-    vectors = (
-        embedder.embed([passage_text(parsed.title, s.section, s.body) for s in sections])
-        if embedder is not None and sections
-        else None
-    )
+def _passages(parsed: ParsedDocument) -> list[kb_store.PassageIn]:
     return [
-        kb_store.PassageIn(
-            title=parsed.title,
-            section=s.section,
-            body=s.body,
-            embedding=to_blob(vectors[i]) if vectors is not None else None,
-        )
-        for i, s in enumerate(sections)
+        kb_store.PassageIn(title=parsed.title, section=s.section, body=s.body)
+        for s in parsed.sections
+        if s.body.strip()
     ]
 
 
@@ -164,7 +148,6 @@ async def ingest(
     paths: Sequence[Path],
     *,
     progress: Progress = _noop,
-    embedder: Embedder | bool | None = True,
 ) -> IngestReport:
     """Ingest files and folders into the knowledge base.
 
@@ -173,12 +156,10 @@ async def ingest(
             path relative to the folder it was found in (a single file: its name).
         progress: called with ("files", "", total) once, then ("file", source, passages)
             after each file.
-        embedder: True loads the packaged model when installed; None/False for none.
 
     Returns:
         An IngestReport; bad files are listed in `problems`, never raised.
     """
-    model = load_embedder() if embedder is True else (embedder or None)
     report = IngestReport()
     candidates, outside = collect(paths)
     for path in paths:
@@ -197,7 +178,7 @@ async def ingest(
                 known[root] = await kb_store.list_document_hashes(session, root)
         if candidate.in_folder:  # only a folder's walk says what is gone from it
             seen.setdefault(root, set()).add(candidate.source)
-        count = await _ingest_one(deps, candidate, known[root], model, report)
+        count = await _ingest_one(deps, candidate, known[root], report)
         progress("file", candidate.source, count)
     for root, sources in seen.items():
         gone = sorted(set(known[root]) - sources)
@@ -211,6 +192,9 @@ async def ingest(
             async with deps.sessions() as session, session.begin():
                 stale = list(await kb_store.list_document_hashes(session, key))
                 report.removed += await kb_store.delete_documents(session, key, stale)
+    report.problems += await ingest_glossaries(deps, paths)
+    report.embedded, problems = await embed_missing(deps)
+    report.problems += problems
     logger.info(
         "ingest: %d added, %d updated, %d unchanged, %d removed, %d problems",
         report.added, report.updated, report.unchanged, report.removed, len(report.problems),
@@ -222,7 +206,6 @@ async def _ingest_one(
     deps: Deps,
     candidate: _Candidate,
     known: dict[str, str],
-    model: Embedder | None,
     report: IngestReport,
 ) -> int:
     source = candidate.source
@@ -250,9 +233,7 @@ async def _ingest_one(
     if not parsed.sections:
         report.problems.append((source, "no text"))
         return 0
-    passages = (
-        await asyncio.to_thread(_passages, parsed, model) if model else _passages(parsed, None)
-    )
+    passages = _passages(parsed)
     async with deps.sessions() as session, session.begin():
         await kb_store.replace_document(
             session,

@@ -10,18 +10,24 @@ query); this pure function orders them. Title and section count more than body t
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass
 
-from handlers.knowledge.terms import SYNONYMS, Vocabulary, stem, tokens
+from handlers.knowledge.terms import Query, Vocabulary, stem, tokens
 
 K1 = 1.2
 B = 0.75
 #: Field weights: a word in the document title or section heading counts this many times.
-TITLE_WEIGHT = 4.0
-SECTION_WEIGHT = 2.0
-#: Synonyms added by normalisation count this much of a word the asker wrote.
-SYNONYM_WEIGHT = 0.4
+TITLE_WEIGHT = 2.0
+SECTION_WEIGHT = 1.0
+#: Words added by synonyms or the glossary count this much of a word the asker wrote.
+EXTRA_WEIGHT = 0.4
+#: Words of the chat framing around the request ("our fintech client wants ...").
+CONTEXT_WEIGHT = 0.4
+
+
+#: (passage id, impact) in a term's postings (see `impacts`).
+Impact = tuple[int, float]
 
 
 @dataclass(frozen=True)
@@ -44,34 +50,49 @@ class Fields:
         )
 
 
-def bm25f(
-    core: Sequence[str],
-    candidates: Sequence[int],
-    fields: Mapping[int, Fields],
-    vocabulary: Vocabulary,
-) -> dict[int, float]:
-    """passage id -> BM25F score of the query words (`core` plus their synonyms)."""
+def query_weights(query: Query) -> dict[str, float]:
+    """Stemmed term -> weight: the request's words 1, its framing's CONTEXT_WEIGHT,
+    added words EXTRA_WEIGHT."""
     weights: dict[str, float] = {}
-    for word in core:
-        weights[stem(word)] = max(weights.get(stem(word), 0.0), 1.0)
-        for extra in SYNONYMS.get(word, ()):
-            weights.setdefault(stem(extra), SYNONYM_WEIGHT)
-    idf = {term: vocabulary.idf(term) for term in weights}
+    focus = set(query.focus or query.core)
+    for word in query.core:
+        weights[stem(word)] = 1.0 if word in focus else CONTEXT_WEIGHT
+    for word in query.extra:
+        weights.setdefault(stem(word), EXTRA_WEIGHT)
+    return weights
+
+
+def impacts(fields: Mapping[int, Fields], vocabulary: Vocabulary) -> dict[str, list[Impact]]:
+    """Stem -> (passage id, saturated field-weighted term frequency) of every passage
+    holding it, computed once per index snapshot. A query term's BM25F contribution to a
+    passage is then its weight x idf x this impact."""
     average = vocabulary.average_length or 1.0
-    scores: dict[int, float] = {}
-    for pid in candidates:
-        passage = fields.get(pid)
-        if passage is None:
-            continue
+    postings: dict[str, list[Impact]] = {}
+    for pid in sorted(fields):
+        passage = fields[pid]
         norm = 1 - B + B * (passage.length / average)
-        score = 0.0
-        for term, weight in weights.items():
+        for term in {*passage.title, *passage.section, *passage.body}:
             tf = (
-                passage.body[term] / norm
-                + TITLE_WEIGHT * passage.title[term]
-                + SECTION_WEIGHT * passage.section[term]
+                passage.body.get(term, 0) / norm
+                + TITLE_WEIGHT * passage.title.get(term, 0)
+                + SECTION_WEIGHT * passage.section.get(term, 0)
             )
-            if tf:
-                score += weight * idf[term] * tf * (K1 + 1) / (tf + K1)
-        scores[pid] = score
+            postings.setdefault(term, []).append((pid, tf * (K1 + 1) / (tf + K1)))
+    return postings
+
+
+def bm25f(
+    weights: Mapping[str, float],
+    postings: Mapping[str, Sequence[Impact]],
+    vocabulary: Vocabulary,
+    visible: Container[int],
+) -> dict[int, float]:
+    """passage id -> BM25F score of the weighted (stemmed) query terms, for the
+    `visible` passages that hold at least one of them (term at a time)."""
+    scores: dict[int, float] = {}
+    for term, weight in weights.items():
+        factor = weight * vocabulary.idf(term)
+        for pid, impact in postings.get(term, ()):
+            if pid in visible:
+                scores[pid] = scores.get(pid, 0.0) + factor * impact
     return scores

@@ -1,40 +1,48 @@
-"""Retrieval: full-text search in the database, fused with embeddings when available.
+"""Retrieval: BM25F over the index's own statistics, fused with embeddings when
+configured.
 
 `retrieve(deps, question, access=...)` normalises the question (stop words, typo
-repair against the index vocabulary, synonyms), asks the database's full-text index
-(FTS5 / tsvector, audience-filtered in the query), and, when the packaged embedding
-model is installed, ranks the audience-filtered passage embeddings stored in the
-database by cosine similarity; the two rankings are fused (reciprocal rank). The
-per-process cache of vocabulary and embeddings is rebuilt whenever the index changes.
+repair against the index vocabulary, generic synonyms and the vendor's glossary),
+takes the passages holding any of its words that `access` may see (the audience
+filter is the database's, `storage.kb_search.visible_passage_ids`, kept per audience
+until the index changes), and ranks them with BM25F and page support over the
+snapshot of the index that `Deps.knowledge` holds. Ranking never depends on the
+database's own full-text scoring, so SQLite and PostgreSQL rank alike, and a question
+costs no full-text query. When an embedder is configured, the audience's passage
+embeddings are ranked by cosine similarity and the two rankings are fused
+(reciprocal rank). The signals the "I don't know" decision needs are measured here
+too (`Retrieval`).
 """
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
+import heapq
 import logging
-import weakref
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from handlers.deps import Deps
-from handlers.knowledge.embed import DenseIndex, Embedder, load_embedder
-from handlers.knowledge.rank import Fields, bm25f
-from handlers.knowledge.terms import Query, Vocabulary, coverage, normalise
+from handlers.knowledge.quote import Sentence, sentences
+from handlers.knowledge.rank import bm25f, query_weights
+from handlers.knowledge.terms import Query, Vocabulary, coverage_of, normalise
 from storage import kb as kb_store
-from storage.kb_search import Access, search_passages
+from storage.kb_search import Access
 
 logger = logging.getLogger(__name__)
 
-#: Candidates the full-text index returns for re-ranking, and the dense ranking's share.
-CANDIDATES = 100
+#: Passages the dense ranking contributes.
 DENSE_CANDIDATES = 60
-#: Passages whose query coverage is measured, and those that decide "grounded".
+#: Passages whose query coverage is measured, and those of the same page that count.
 COVERAGE_TOP = 5
-GROUNDING_TOP = 3
-#: Reciprocal-rank-fusion constant and the weight of each ranking.
-RRF_K = 20
-LEXICAL_WEIGHT = 1.0
-DENSE_WEIGHT = 1.0
+PAGE_TOP = 10
+#: How much a passage gains from its page's other best passages (see with_page_support).
+PAGE_SUPPORT = 0.3
+PAGE_PASSAGES = 2
+PAGE_LEADERS = 1000
+#: Passages of the full-text ranking that take part in fusion with the dense one.
+LEXICAL_DEPTH = 300
+#: Reciprocal-rank-fusion constant.
+RRF_K = 60
 
 
 @dataclass(frozen=True)
@@ -50,92 +58,98 @@ class Retrieved:
 
 @dataclass(frozen=True)
 class Retrieval:
+    """The ranked passages and the query; `coverage` is the best idf-weighted share
+    of the query's words that one of the top passages holds; `best_dense` the best
+    cosine similarity (None without embeddings)."""
+
     query: Query
     passages: tuple[Retrieved, ...]
     coverage: float
     best_dense: float | None
-
-
-@dataclass
-class _IndexCache:
-    stamp: tuple[int, int, str] = (-1, -1, "")
     vocabulary: Vocabulary | None = None
-    fields: dict[int, Fields] = field(default_factory=dict)
-    dense: dict[str, DenseIndex] = field(default_factory=dict)
+    question: str = ""
+    sentence_cache: dict[int, list[Sentence]] | None = None
+
+    def sentences_of(self, passage: kb_store.PassageRow) -> list[Sentence]:
+        """The passage's sentences (split once per index snapshot)."""
+        if self.sentence_cache is None:
+            return sentences(passage.body)
+        found = self.sentence_cache.get(passage.id)
+        if found is None:
+            found = self.sentence_cache[passage.id] = sentences(passage.body)
+        return found
 
 
-#: One cache per session factory (per database), dropped with it.
-_CACHES: weakref.WeakKeyDictionary[object, _IndexCache] = weakref.WeakKeyDictionary()
-_LOCK = asyncio.Lock()
+def with_page_support(scores: dict[int, float], documents: dict[int, int]) -> dict[int, float]:
+    """Each passage's score plus PAGE_SUPPORT times its page's other best passages'
+    (up to PAGE_PASSAGES of them): a page that answers in several places outranks a
+    lone passage that happens to repeat a query word."""
+    if not PAGE_SUPPORT:
+        return scores
+    by_page: dict[int, list[tuple[float, int]]] = {}
+    # Only the leaders can reach the top; the rest keep their own score.
+    leaders = heapq.nlargest(PAGE_LEADERS, scores.items(), key=lambda item: item[1])
+    out: dict[int, float] = dict(scores)
+    for pid, value in leaders:
+        by_page.setdefault(documents.get(pid, -pid), []).append((value, pid))
+    for members in by_page.values():
+        members.sort(reverse=True)
+        top = members[: PAGE_PASSAGES + 1]
+        rest = PAGE_SUPPORT * sum(v for v, _ in top[:PAGE_PASSAGES])
+        for value, pid in top:
+            others = [v for v, other in top if other != pid][:PAGE_PASSAGES]
+            out[pid] = value + PAGE_SUPPORT * sum(others)
+        for value, pid in members[PAGE_PASSAGES + 1 :]:
+            out[pid] = value + rest
+    return out
 
 
-async def _cache(deps: Deps) -> _IndexCache:
-    async with _LOCK:
-        cache = _CACHES.setdefault(deps.sessions, _IndexCache())
-        async with deps.sessions() as session:
-            stamp = await kb_store.index_stamp(session)
-            if stamp != cache.stamp:
-                texts = await kb_store.list_passage_texts(session)
-                cache.vocabulary = Vocabulary.build(f"{t} {s} {b}" for _, t, s, b in texts)
-                cache.fields = {pid: Fields.of(t, s, b) for pid, t, s, b in texts}
-                cache.dense.clear()
-                cache.stamp = stamp
-        return cache
-
-
-async def _dense_index(deps: Deps, cache: _IndexCache, access: Access) -> DenseIndex:
-    key = "*" if access.staff else (access.tier or "").lower()
-    if key not in cache.dense:
-        async with deps.sessions() as session:
-            rows = await kb_store.list_embeddings(session, audience_like=access.like())
-        cache.dense[key] = DenseIndex(rows)
-    return cache.dense[key]
-
-
-async def retrieve(
-    deps: Deps,
-    question: str,
-    *,
-    access: Access,
-    limit: int = 20,
-    embedder: Embedder | bool | None = True,
-) -> Retrieval:
+async def retrieve(deps: Deps, question: str, *, access: Access, limit: int = 20) -> Retrieval:
     """The passages `access` may see that best answer `question`, best first."""
-    cache = await _cache(deps)
-    vocabulary = cache.vocabulary
-    query = normalise(question, vocabulary)
-    async with deps.sessions() as session:
-        hits = await search_passages(session, query.terms, access=access, limit=CANDIDATES)
-    candidates = [hit.passage_id for hit in hits]
-    lexical = bm25f(query.core, candidates, cache.fields, vocabulary) if vocabulary else {}
-    order = sorted(candidates, key=lambda pid: (-lexical.get(pid, 0.0), pid))
-    fused: dict[int, float] = {}
-    lexical_rank: dict[int, int] = {}
-    for rank, pid in enumerate(order):
-        lexical_rank[pid] = rank
-        fused[pid] = LEXICAL_WEIGHT / (RRF_K + rank + 1)
+    index = deps.knowledge
+    snapshot = await index.snapshot(deps.sessions)
+    vocabulary = snapshot.vocabulary
+    query = normalise(question, vocabulary, snapshot.glossary)
+    weights = query_weights(query)
+    visible = await index.visible(deps.sessions, access)
+    lexical = bm25f(weights, snapshot.postings, vocabulary, visible)
+    lexical = with_page_support(lexical, snapshot.documents)
+    rows = snapshot.rows
+    order = heapq.nlargest(LEXICAL_DEPTH, lexical, key=lambda pid: (lexical[pid], -pid))
+    lexical_rank = {pid: rank for rank, pid in enumerate(order)}
+    fused = {pid: 1 / (RRF_K + rank + 1) for pid, rank in lexical_rank.items()}
     dense_scores: dict[int, float] = {}
-    model = load_embedder() if embedder is True else (embedder or None)
     best_dense: float | None = None
-    if model is not None and query.core:
-        index = await _dense_index(deps, cache, access)
-        similar = index.rank(model.embed([question])[0], limit=DENSE_CANDIDATES)
+    dense = await index.dense(deps.sessions, access)
+    if dense is not None and index.embedder is not None and query.core:
+        [vector] = await index.embedder.embed([question])
+        similar = dense.rank(vector, limit=DENSE_CANDIDATES)
         best_dense = similar[0][1] if similar else None
         for rank, (pid, similarity) in enumerate(similar):
             dense_scores[pid] = similarity
-            fused[pid] = fused.get(pid, 0.0) + DENSE_WEIGHT / (RRF_K + rank + 1)
-    ranked = sorted(fused, key=lambda pid: (-fused[pid], pid))[: max(limit, 1)]
-    async with deps.sessions() as session:
-        rows = await kb_store.get_passages(session, ranked)
+            fused[pid] = fused.get(pid, 0.0) + 1 / (RRF_K + rank + 1)
+    if dense_scores:
+        ranked = sorted(fused, key=lambda pid: (-fused[pid], pid))[: max(limit, 1)]
+    else:
+        # Full text alone: BM25F's own scores and order (ties by id).
+        ranked, fused = order[: max(limit, 1)], lexical
     passages = [
         Retrieved(rows[pid], fused[pid], lexical_rank.get(pid), dense_scores.get(pid))
         for pid in ranked
         if pid in rows
     ]
-    if vocabulary is not None:
-        for i, item in enumerate(passages[:COVERAGE_TOP]):
-            p = item.passage
-            share = coverage(query.core, f"{p.doc_title} {p.section} {p.body}", vocabulary)
-            passages[i] = dataclasses.replace(item, coverage=share)
-    best = max((item.coverage for item in passages[:GROUNDING_TOP]), default=0.0)
-    return Retrieval(query, tuple(passages), best, best_dense)
+    for i, item in enumerate(passages[:COVERAGE_TOP]):
+        # A page may answer in more than one place: its other top passages count too.
+        page = [
+            other.passage.id
+            for other in passages[:PAGE_TOP]
+            if other.passage.document_id == item.passage.document_id
+        ]
+        words = set().union(*(snapshot.words.get(pid, ()) for pid in page))
+        present = set().union(*(snapshot.present.get(pid, ()) for pid in page))
+        share = coverage_of(query, words, present, vocabulary)
+        passages[i] = dataclasses.replace(item, coverage=share)
+    best = max((item.coverage for item in passages[:COVERAGE_TOP]), default=0.0)
+    return Retrieval(
+        query, tuple(passages), best, best_dense, vocabulary, question, snapshot.sentences
+    )

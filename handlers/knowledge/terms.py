@@ -11,13 +11,20 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from typing import Protocol
 
+import Stemmer
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 #: Words: letters and digits (an apostrophe-s is dropped first).
 WORD = re.compile(r"[a-z0-9]+")
+#: A word's letter and digit runs ("soc2" -> "soc", "2").
+ALNUM = re.compile(r"[a-z]+|[0-9]+")
+#: "A/B", "A/A": one word ("ab", "aa"), as chat writes it.
+LETTER_PAIR = re.compile(r"\b([a-z])/([a-z])\b")
 #: Chat noise to drop before tokenising: user mentions, URLs, emoji codes.
 NOISE = re.compile(r"<@[^>]+>|https?://\S+|:[a-z0-9_+-]+:")
 
@@ -32,77 +39,50 @@ _STOP_WORD_TEXT = """a about above after again all also am an and any are as at 
     know tell wondering question quick ok okay hmm u ur im i'm ya yeah btw guys team
     got get gets need needs want wants way ways like really actually still something
     thing things there's let lets us we're you're it's doesn't dont don't cant can't
-    possible able use using used work works vs versus"""
+    possible able use using used work works vs versus isnt arent wasnt werent doesnt
+    didnt wont wouldnt shouldnt couldnt hasnt havent whats hows wheres whos wat pls thx
+    ty stuff asap lol fyi imo tbh hiya folks whether"""
 #: Words that carry no meaning for search (English function words and chat filler).
 STOP_WORDS = frozenset(_STOP_WORD_TEXT.split())
 
-#: Partner chat words -> the documentation's words (added, never replacing).
-SYNONYMS: dict[str, tuple[str, ...]] = {
-    "sso": ("saml", "oidc", "single", "sign"),
-    "saml": ("sso",),
-    "login": ("sign", "authentication", "sso"),
+#: Generic English equivalences (added, never replacing). Words of a vendor's own
+#: product or domain do not belong here: they come from the vendor's glossary.yml
+#: (`Glossary`) and from the documents themselves.
+GENERIC_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "delete": ("remove",),
+    "remove": ("delete",),
+    "price": ("pricing", "cost"),
+    "pricing": ("price", "cost"),
+    "cost": ("price", "pricing"),
+    "login": ("sign", "authentication"),
     "signin": ("sign", "login"),
-    "ab": ("experiment", "test"),
-    "abtest": ("experiment",),
-    "split": ("experiment",),
-    "flag": ("feature",),
-    "flags": ("feature",),
-    "toggle": ("feature", "flag"),
-    "price": ("pricing", "plan", "cost"),
-    "pricing": ("plan", "price"),
-    "cost": ("pricing", "price"),
-    "costs": ("pricing", "price"),
-    "tier": ("plan",),
-    "selfhost": ("self", "hosted"),
-    "selfhosted": ("self", "hosted"),
-    "onprem": ("self", "hosted"),
-    "prem": ("self", "hosted"),
-    "premise": ("self", "hosted"),
-    "docker": ("container",),
-    "k8s": ("kubernetes",),
-    "dw": ("warehouse",),
-    "warehouse": ("data", "source"),
-    "db": ("database",),
+    "permissions": ("roles", "access"),
+    "perms": ("permissions", "roles"),
     "prod": ("production",),
     "dev": ("development",),
-    "gdpr": ("privacy", "compliance"),
-    "hipaa": ("compliance",),
-    "soc": ("compliance", "security"),
-    "soc2": ("soc", "compliance", "security"),
-    "delete": ("remove", "deleting"),
-    "remove": ("delete",),
-    "permissions": ("roles", "access"),
-    "rbac": ("roles", "permissions"),
-    "perms": ("permissions", "roles"),
-    "api": ("rest",),
-    "key": ("keys",),
-    "webhook": ("webhooks",),
-    "metric": ("metrics",),
-    "stats": ("statistics", "statistical"),
-    "bayesian": ("bayes",),
-    "frequentist": ("frequentist",),
-    "sdk": ("library", "sdks"),
-    "js": ("javascript",),
-    "ts": ("typescript",),
-    "py": ("python",),
-    "rn": ("react", "native"),
-    "ios": ("swift",),
-    "android": ("kotlin",),
-    "bandit": ("bandits",),
-    "mab": ("bandits",),
-    "rollout": ("rollouts", "release"),
-    "canary": ("rollout",),
-    "kill": ("disable",),
-    "killswitch": ("kill", "switch", "disable"),
-    "audit": ("log", "history"),
-    "logs": ("log", "audit"),
-    "bigquery": ("bigquery",),
-    "bq": ("bigquery",),
-    "ga4": ("google", "analytics"),
-    "ga": ("google", "analytics"),
-    "gtm": ("google", "tag", "manager"),
+    "db": ("database",),
+    "reqs": ("requirements",),
+    "config": ("configuration", "configure"),
+    "auth": ("authentication", "authenticate"),
+    "repo": ("repository",),
+    "docs": ("documentation",),
+    "alerts": ("notifications",),
+    "notifications": ("alerts",),
 }
 
+#: Chat framing around a relayed request (see request_part): a bracketed aside, a
+#: label of at most LABEL_WORDS words before a colon, and a verb of asking or wanting
+#: within the first FRAME_WORDS words; at least MIN_FOCUS words must remain.
+ASIDE = re.compile(r"\([^)]*\)")
+#: "for our big retail client, ..." / "re the Acme deal, ...": a leading phrase.
+LEADING_CLAUSE = re.compile(r"^\s*(?:for|from|re|regarding|about|on behalf of)\b[^,?]*,", re.I)
+LABEL_WORDS = 4
+FRAME_WORDS = 8
+MIN_FOCUS = 2
+_RELAY_TEXT = """wants want wanted needs need needed asks ask asked asking wonders wondering
+    wondered requires required requests requested expects expected hopes hoping
+    curious whether"""
+RELAY_VERBS = frozenset(_RELAY_TEXT.split())
 #: Typo repair: only for words of this length or more, with this similarity or more
 #: (optimal string alignment: a swap of two letters is one edit, so at most one edit
 #: per five letters), and to an indexed word at most this many letters longer or shorter.
@@ -114,25 +94,19 @@ TYPO_MAX_LEN_DIFF = 2
 PREFIX_MIN = 5
 
 
+#: The Snowball English stemmer (PostgreSQL's `english` configuration uses the same).
+STEMMER = Stemmer.Stemmer("english")
+
+
 def stem(word: str) -> str:
-    """A light English stemmer for matching (plurals, -ing, -ed)."""
-    for suffix, keep in (
-        ("ies", "y"),
-        ("sses", "ss"),
-        ("ing", ""),
-        ("ed", ""),
-        ("es", ""),
-        ("s", ""),
-    ):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: len(word) - len(suffix)] + keep
-    return word
+    """The English (Snowball) stem of a lower-case word, for matching."""
+    return str(STEMMER.stemWord(word))
 
 
 def tokens(text: str) -> list[str]:
     """Lower-case word tokens of `text`, noise removed."""
     text = NOISE.sub(" ", text.lower()).replace("'s ", " ")
-    return WORD.findall(text)
+    return WORD.findall(LETTER_PAIR.sub(r"\1\2", text))
 
 
 def content_words(text: str) -> list[str]:
@@ -195,33 +169,112 @@ class Vocabulary:
 
 @dataclass(frozen=True)
 class Query:
-    """A normalised question: `core` words (typo-repaired), `terms` (+ synonyms)."""
+    """A normalised question: `core` words (typo-repaired, as the asker meant them),
+    `extra` words that synonyms and the glossary add (weighted lower), `terms` (both,
+    what the full-text index is asked for), and each core word's `alternatives`."""
 
     core: tuple[str, ...]
     terms: tuple[str, ...]
     repaired: tuple[tuple[str, str], ...] = ()
+    extra: tuple[str, ...] = ()
+    alternatives: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: The core words of the request itself, without the chat framing around it
+    #: ("our fintech client wants to ..."); the core words when there is none.
+    focus: tuple[str, ...] = ()
+
+    def alternatives_of(self, word: str) -> tuple[str, ...]:
+        return dict(self.alternatives).get(word, ())
 
 
-def normalise(question: str, vocabulary: Vocabulary | None) -> Query:
-    """Question text -> search terms: content words, repaired typos, synonyms."""
+class Expander(Protocol):
+    def expand(self, words: Sequence[str]) -> list[str]: ...
+
+
+def _split_alnum(word: str, vocabulary: Vocabulary | None) -> list[str]:
+    """ "soc2" -> ["soc", "2"] when the index knows "soc" but not "soc2"."""
+    parts = ALNUM.findall(word)
+    if len(parts) < 2 or vocabulary is None or vocabulary.knows(word):
+        return [word]
+    return parts if any(vocabulary.knows(p) for p in parts if not p.isdigit()) else [word]
+
+
+def _fixed(raw: str, vocabulary: Vocabulary | None) -> list[str]:
+    """A content word as normalise keeps it: split, typo-repaired."""
+    out = []
+    for word in _split_alnum(raw, vocabulary):
+        fixed = vocabulary.repair(word) if vocabulary is not None else None
+        out.append(fixed or word)
+    return out
+
+
+def _misspelt_stop(word: str) -> bool:
+    """A short word that is a stop word with two neighbouring letters swapped."""
+    if not 3 <= len(word) <= 5 or word.isdigit():
+        return False
+    return any(
+        sorted(stop) == sorted(word) and OSA.distance(word, stop) == 1 for stop in STOP_WORDS
+    )
+
+
+def request_part(question: str) -> str:
+    """The request a chat message relays, without its framing: asides in brackets, a
+    short label ("reseller question: ..."), a leading phrase ("for our retail client,
+    ..."), and who is asking ("our fintech client wants to ...", "a prospect asked
+    whether ..."). Generic English, no product words."""
+    text = ASIDE.sub(" ", question)
+    head, colon, rest = text.partition(":")
+    if colon and rest.strip() and len(tokens(head)) <= LABEL_WORDS:
+        text = rest
+    lead = LEADING_CLAUSE.match(text)
+    if lead and len(tokens(lead.group(0))) <= FRAME_WORDS:
+        text = text[lead.end() :]
+    words = text.split()
+    for i, raw in enumerate(words[:FRAME_WORDS]):
+        if i and tokens(raw)[:1] and tokens(raw)[0] in RELAY_VERBS and len(words) - i > 2:
+            return " ".join(words[i + 1 :])
+    return text
+
+
+def normalise(
+    question: str, vocabulary: Vocabulary | None, glossary: Expander | None = None
+) -> Query:
+    """Question text -> search terms: content words, repaired typos, synonyms and the
+    vendor's glossary."""
     core: list[str] = []
     repaired: list[tuple[str, str]] = []
-    for word in content_words(question):
-        fixed = vocabulary.repair(word) if vocabulary is not None else None
-        if fixed is not None:
-            repaired.append((word, fixed))
-            word = fixed
-        if word not in core:
-            core.append(word)
-    terms = list(core)
+    for raw in content_words(question):
+        for word in _split_alnum(raw, vocabulary):
+            if vocabulary is not None and not vocabulary.knows(word) and _misspelt_stop(word):
+                continue  # "teh", "waht", "hwo": chat typos of stop words
+            fixed = vocabulary.repair(word) if vocabulary is not None else None
+            if fixed is not None:
+                repaired.append((word, fixed))
+                word = fixed
+            if word not in core:
+                core.append(word)
+    alternatives: dict[str, list[str]] = {w: list(GENERIC_SYNONYMS.get(w, ())) for w in core}
+    from_glossary = glossary.expand(core) if glossary is not None else []
     for word in core:
-        for extra in SYNONYMS.get(word, ()):
-            if extra not in terms:
-                terms.append(extra)
-    return Query(core=tuple(core), terms=tuple(terms), repaired=tuple(repaired))
+        own = glossary.expand([word]) if glossary is not None else []
+        alternatives[word] += [w for w in own if w not in alternatives[word]]
+    extra: list[str] = []
+    for word in [w for alts in alternatives.values() for w in alts] + from_glossary:
+        if word not in core and word not in extra:
+            extra.append(word)
+    request = {w for raw in content_words(request_part(question)) for w in _fixed(raw, vocabulary)}
+    focus = tuple(w for w in core if w in request)
+    return Query(
+        core=tuple(core),
+        focus=focus if len(focus) >= MIN_FOCUS else tuple(core),
+        terms=tuple(core + extra),
+        repaired=tuple(repaired),
+        extra=tuple(extra),
+        alternatives=tuple((w, tuple(a)) for w, a in alternatives.items() if a),
+    )
 
 
-def _found(word: str, words: set[str], present: set[str]) -> bool:
+def found(word: str, words: AbstractSet[str], present: AbstractSet[str]) -> bool:
+    """Whether `word` (or its stem, or a longer word it starts) is among a text's words."""
     root = stem(word)
     return (
         word in present
@@ -230,17 +283,26 @@ def _found(word: str, words: set[str], present: set[str]) -> bool:
     )
 
 
-def coverage(query: Sequence[str], text: str, vocabulary: Vocabulary) -> float:
-    """The idf-weighted share of query words found in `text` (0..1); a word also
-    counts as found when one of its synonyms is."""
-    if not query:
-        return 0.0
+def coverage(query: Query, text: str, vocabulary: Vocabulary) -> float:
+    """The idf-weighted share of the query's request words (`focus`) found in `text`
+    (0..1); a word also counts as found when one of its alternatives is."""
     words = set(tokens(text))
-    present = {stem(t) for t in words} | words
-    total = found = 0.0
-    for word in query:
+    return coverage_of(query, words, {stem(t) for t in words} | words, vocabulary)
+
+
+def coverage_of(
+    query: Query, words: AbstractSet[str], present: AbstractSet[str], vocabulary: Vocabulary
+) -> float:
+    """`coverage` over a text's words and their stems (`present`: words and stems)."""
+    if not query.core:
+        return 0.0
+    total = hit = 0.0
+    for word in query.focus or query.core:
+        # A word the documentation never uses weighs as much as a word can (and is
+        # found nowhere): a question about something the docs do not cover usually
+        # names it in a word of its own ("bitcoin", "FedRAMP").
         weight = vocabulary.idf(word)
         total += weight
-        if any(_found(alt, words, present) for alt in (word, *SYNONYMS.get(word, ()))):
-            found += weight
-    return found / total if total else 0.0
+        if any(found(alt, words, present) for alt in (word, *query.alternatives_of(word))):
+            hit += weight
+    return hit / total if total else 0.0

@@ -14,7 +14,15 @@ from storage import partners as partner_store
 from storage import people as people_store
 
 SAMPLE = Path(__file__).resolve().parents[2] / "kb" / "sample"
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "kb-corpus"
+#: ../shared/kb-corpus beside the checkout (or beside its parent, for a worktree).
+CORPUS = next(
+    (
+        folder / "shared" / "kb-corpus"
+        for folder in Path(__file__).resolve().parents[3:5]
+        if (folder / "shared" / "kb-corpus").is_dir()
+    ),
+    Path(__file__).resolve().parents[3] / "shared" / "kb-corpus",
+)
 
 MANAGER = Actor(platform="slack", user_id="U-MGR", name="Maya Manager")
 GOLD_REP = Actor(platform="slack", user_id="U-GOLD", name="Gina Gold", is_external=True)

@@ -1,7 +1,7 @@
 """check-ins: checkin_schedules, checkins, checkin_answers
 
 Revision ID: 0006_checkins
-Revises: 0003
+Revises: 0005_kb_embeddings
 Create Date: 2026-12-01
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import storage.base
 
 revision = "0006_checkins"
-down_revision = "0003"
+down_revision = "0005_kb_embeddings"
 branch_labels = None
 depends_on = None
 

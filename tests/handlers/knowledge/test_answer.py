@@ -3,6 +3,8 @@ LLM text renumbered to sources; the grounding decision."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from handlers.knowledge.answer import (
     DONT_KNOW,
     MAX_CITATIONS,
@@ -61,17 +63,23 @@ def test_citations_are_numbered_in_order_deduplicated_and_capped() -> None:
 
 def test_extractive_answer_quotes_briefly_with_numbered_sources() -> None:
     long_body = "Filler sentence here. " * 30 + "SSO supports SAML and OIDC. More words follow."
+    other = "Okta and Entra ID connect through SAML SSO."
     found = retrieval(
-        [passage(1, 1, body=long_body, section="SSO"), passage(2, 1), passage(3, 2)],
+        [
+            passage(1, 1, body=long_body, section="SSO"),
+            passage(2, 1),
+            passage(3, 2, body=other),
+        ],
         core=("sso", "saml"),
         cover=0.9,
     )
     answer = compose_extractive(found)
     assert answer.grounded
     assert answer.text.startswith("*Document 1* › SSO [1]\n> SSO supports SAML and OIDC.")
-    assert "[2]" in answer.text
+    assert "Filler" not in answer.text  # the sentence that states it, not the section head
+    assert f"[2]\n> {other}" in answer.text
     assert [c.n for c in answer.citations] == [1, 2]
-    assert len(best_quote(long_body, ("filler",))) <= 280
+    assert len(best_quote(long_body, ("filler",))) <= 480
 
 
 def test_a_second_source_is_quoted_only_when_it_is_about_the_question() -> None:
@@ -101,3 +109,64 @@ def test_llm_numbers_map_back_to_documents_in_cited_order() -> None:
     assert answer.text == "Yes, via SAML [1]. Okta works [2]. Also ."
     assert [(c.n, c.source_id) for c in answer.citations] == [(1, "doc6.md"), (2, "doc5.md")]
     assert not renumber("No citations at all.", passages).grounded
+
+
+def test_the_quote_is_the_sentence_that_answers_not_a_config_blob() -> None:
+    body = (
+        "Configure it in the admin panel.\n\n"
+        "```json\n"
+        '{"sso": {"provider": "okta", "protocol": "oidc", "saml": false}}\n'
+        "```\n\n"
+        "SSO uses OpenID Connect; SAML is not supported."
+    )
+    found = retrieval([passage(1, 1, body=body, section="SSO")], core=("sso", "saml"), cover=1.0)
+    answer = compose_extractive(found)
+    assert answer.text.endswith("> SSO uses OpenID Connect; SAML is not supported.")
+    assert "{" not in answer.text
+    # Asked for the configuration, the JSON may be quoted.
+    asked = retrieval(
+        [passage(1, 1, body=body, section="SSO")], core=("sso", "json", "config"), cover=1.0
+    )
+    assert '"provider"' in compose_extractive(asked).text
+
+
+def test_a_yes_no_question_gets_the_settling_sentence_first() -> None:
+    body = (
+        "Lumora supports SAML and SCIM providers. "
+        "Okta is configured from the admin page. "
+        "Yes, Okta SCIM provisioning works with SAML single sign-on."
+    )
+    core = ("okta", "scim", "saml")
+    items = (Retrieved(passage(1, 1, body=body), 1.0, 0, None, 1.0),)
+    question = Retrieval(
+        Query(core=core, terms=core), items, 1.0, None, None, "does okta scim work?"
+    )
+    answer = compose_extractive(question)
+    assert answer.text.split("> ", 1)[1].startswith("Yes, Okta SCIM provisioning works")
+    how = dataclasses.replace(question, question="how do okta, scim and saml fit together")
+    assert compose_extractive(how).text.split("> ", 1)[1].startswith("Lumora supports SAML")
+
+
+def test_sentences_from_another_passage_of_the_same_page_can_answer() -> None:
+    summary = passage(1, 1, section="", body="Connect Postgres with a read-only user.")
+    detail = passage(
+        2, 1, section="Network", body="Whitelist 52.70.79.40 for Cloud to reach Postgres."
+    )
+    found = retrieval([summary, detail], core=("whitelist", "cloud", "postgres"), cover=1.0)
+    answer = compose_extractive(found)
+    assert "52.70.79.40" in answer.text
+    assert [c.source_id for c in answer.citations] == ["doc1.md"]
+
+
+def test_a_command_comes_with_the_sentence_that_introduces_it_and_repeats_are_dropped() -> None:
+    summary = passage(1, 1, section="", body="Lumora is SOC 2 and HIPAA compliant.")
+    body = (
+        "Lumora takes security seriously and is compliant with SOC 2 and HIPAA.\n\n"
+        "Install the CLI with:\n\npip install lumora-cli\n\nThen sign in."
+    )
+    detail = passage(2, 1, section="Install", body=body)
+    found = retrieval([summary, detail], core=("hipaa", "compliant"), cover=1.0)
+    text = compose_extractive(found).text
+    assert text.count("HIPAA") == 1  # the page says it twice; the answer once
+    cli = retrieval([detail], core=("install", "cli"), cover=1.0)
+    assert "Install the CLI with: `pip install lumora-cli`" in compose_extractive(cli).text

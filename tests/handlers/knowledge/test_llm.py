@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import AsyncIterator
-from typing import Any
 
 import pytest
-from aiohttp import web
 from openai import AsyncOpenAI
 
 from handlers.deps import Deps
@@ -17,56 +15,7 @@ from handlers.knowledge.answer import DONT_KNOW, REFUSAL
 from handlers.knowledge.ask import answer_question
 from storage.kb_search import Access
 from tests.handlers.kb_world import GOLD_REP, ask, build_world
-
-
-class FakeOpenAI:
-    """Answers POST /v1/chat/completions with scripted replies; records each request."""
-
-    def __init__(self) -> None:
-        self.replies: list[str] = []
-        self.requests: list[dict[str, Any]] = []
-        self.fail_with: int | None = None
-
-    async def completions(self, request: web.Request) -> web.Response:
-        body = await request.json()
-        self.requests.append(body)
-        if self.fail_with is not None:
-            return web.json_response({"error": {"message": "down"}}, status=self.fail_with)
-        content = self.replies.pop(0)
-        return web.json_response(
-            {
-                "id": f"chatcmpl-{len(self.requests)}",
-                "object": "chat.completion",
-                "created": 0,
-                "model": body["model"],
-                "choices": [
-                    {
-                        "index": 0,
-                        "message": {"role": "assistant", "content": content},
-                        "finish_reason": "stop",
-                    }
-                ],
-                "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-            }
-        )
-
-    @property
-    def prompt(self) -> str:
-        return str(self.requests[-1]["messages"][-1]["content"])
-
-
-@pytest.fixture
-async def fake_openai() -> AsyncIterator[tuple[FakeOpenAI, str]]:
-    fake = FakeOpenAI()
-    app = web.Application()
-    app.router.add_post("/v1/chat/completions", fake.completions)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    yield fake, f"http://127.0.0.1:{port}/v1"
-    await runner.cleanup()
+from tests.handlers.knowledge.fake_openai import FakeOpenAI
 
 
 @pytest.fixture
@@ -120,3 +69,32 @@ async def test_when_the_llm_fails_the_answer_is_extractive(
     assert fake.requests  # the model was asked first
     assert answer.grounded and "SOC 2 Type II" in answer.text
     assert answer.citations[0].source_id == "security.md"
+
+
+async def test_the_model_judges_whether_the_passages_state_the_answer(
+    llm_deps: Deps, fake_openai: tuple[FakeOpenAI, str]
+) -> None:
+    fake, _ = fake_openai
+    await build_world(llm_deps)
+    staff = Access(staff=True)
+    # Passages on the topic that the extractive rule would quote, but that do not state
+    # the answer: the model says it doesn't know, and so does the bot.
+    question = "does sso work with okta?"
+    extractive, _ = await answer_question(
+        dataclasses.replace(llm_deps, llm=None), question, access=staff
+    )
+    assert extractive.grounded
+    fake.replies.append(REFUSAL)
+    answer, _ = await answer_question(llm_deps, question, access=staff)
+    assert "state the answer" in fake.prompt and REFUSAL in fake.prompt
+    assert (answer.grounded, answer.text, answer.citations) == (False, DONT_KNOW, ())
+    # And when the passages do state it, the model's cited answer stands even where the
+    # word-overlap rule alone would have declined.
+    fake.replies.append("Yes: single sign-on works with Okta [1].")
+    terse = "our healthcare client wonders if okta federation works"
+    lexical, found = await answer_question(
+        dataclasses.replace(llm_deps, llm=None), terse, access=staff
+    )
+    assert not lexical.grounded and found.passages
+    judged, _ = await answer_question(llm_deps, terse, access=staff)
+    assert judged.grounded and judged.citations

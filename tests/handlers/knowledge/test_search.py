@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 
 from handlers.deps import Deps
+from handlers.knowledge.glossary import Glossary, parse_glossary
 from handlers.knowledge.ingest import ingest
 from handlers.knowledge.search import retrieve
-from handlers.knowledge.terms import Vocabulary, normalise
+from handlers.knowledge.terms import GENERIC_SYNONYMS, Vocabulary, normalise
 from storage.kb_search import Access
 from tests.handlers.kb_world import CORPUS
 
@@ -59,11 +60,29 @@ async def test_ranked_passages_are_distinct_and_scored_best_first(corpus: Deps) 
     assert scores == sorted(scores, reverse=True)
 
 
-def test_normalise_drops_chat_noise_repairs_typos_and_adds_synonyms() -> None:
+def test_normalise_drops_chat_noise_repairs_typos_and_adds_glossary_words() -> None:
     vocabulary = Vocabulary.build(["Sequential testing lets you peek.", "Single sign-on (SSO)"])
-    query = normalise("<@U123> hey, does SSO do sequentail testing?? https://x.io", vocabulary)
-    assert query.core == ("sso", "sequential", "testing")
+    glossary = Glossary.of(parse_glossary("SSO: single sign-on\nSAML: [security assertion]"))
+    query = normalise(
+        "<@U123> hey, does SAML do sequentail testing?? https://x.io", vocabulary, glossary
+    )
+    assert query.core == ("saml", "sequential", "testing")
     assert ("sequentail", "sequential") in query.repaired
-    assert "saml" in query.terms and "single" in query.terms
+    assert "security" in query.terms and "assertion" in query.extra
+    assert query.alternatives_of("saml") == ("security", "assertion")
     # Short or unknown-but-unlike words are left alone rather than forced onto the index.
     assert normalise("apac bitcoin", vocabulary).core == ("apac", "bitcoin")
+    # A letters-and-digits word the index does not know is split: "soc2" -> "soc", "2".
+    assert normalise("soc2 report", Vocabulary.build(["SOC 2 report"])).core == (
+        "soc",
+        "2",
+        "report",
+    )
+
+
+def test_no_product_words_are_built_in() -> None:
+    """Only generic English equivalences ship in code; product words come from the
+    vendor's glossary and documents."""
+    assert {"bigquery", "ga4", "gtm", "bandit", "sso", "saml", "k8s"}.isdisjoint(GENERIC_SYNONYMS)
+    vocabulary = Vocabulary.build(["Single sign-on (SSO) with SAML."])
+    assert normalise("does sso do saml", vocabulary).extra == ()

@@ -37,8 +37,9 @@ async def test_answers_in_the_reply_chain_are_stored_and_acknowledged_once(
 
     teams.mark()
     await teams.channel("partnerbot checkins weekly mon 09:00", user=ALICE)
-    [confirmed] = await teams.wait_for(1)
-    assert "weekly on mon at 09:00 (Europe/Berlin)" in confirmed.shown
+    # Said only to the manager: in their 1:1 chat, with a pointer to it in the channel.
+    sent = await teams.wait_for(2)
+    assert any("weekly on mon at 09:00 (Europe/Berlin)" in m.shown for m in sent)
 
     teams.mark()
     report = await run_due(deps, now=DUE)

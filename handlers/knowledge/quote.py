@@ -1,0 +1,228 @@
+"""Sentence-level extraction: the 1-3 sentences of the best passages that state the
+answer, for the extractive (no-LLM) answer.
+
+A passage is cut into sentences (list items and table rows count as one each);
+headings, code and JSON/YAML lines are left out unless the question asks for
+configuration or code. Each sentence is scored by the idf-weighted query words it
+holds (an alternative, e.g. a glossary meaning, counts a little less), lightly
+discounted for length and for the rank of its passage. Pure functions.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from handlers.knowledge.terms import STOP_WORDS, Query, Vocabulary, found, stem, tokens
+
+#: Sentence ends inside a line of prose.
+SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9`\"'(*\[])")
+#: Code fences (their contents are code).
+FENCE = re.compile(r"^\s*(```|~~~)")
+#: Lines that are code or data rather than prose: JSON/YAML keys, braces, shell
+#: prompts, assignments and calls ending in a semicolon or brace.
+CODE_LINE = re.compile(
+    r"""^\s*(?:[{}\[\]]|["'][\w.-]+["']\s*:|[\w.-]+:\s*$|[\w.-]+:\s+["'{\[\d]|\$\s|"""
+    r"""(?:import|export|const|let|var|def|class|return|from)\s|</?\w)|[;{]\s*$""",
+)
+#: Markdown table separator rows and heading markers.
+TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}")
+HEADING = re.compile(r"^\s*#{1,6}\s")
+#: Question words that ask for configuration or code (then code lines may be quoted).
+_CONFIG_TEXT = """config configuration configure yaml yml json snippet code example command
+    commands syntax env variable variables script install installation"""
+CONFIG_WORDS = frozenset(_CONFIG_TEXT.split())
+#: The words that open a yes/no question.
+_YES_NO_TEXT = "is are does do can could will would should has have was were did"
+YES_NO = frozenset(_YES_NO_TEXT.split())
+#: An alternative found counts this much of the word itself.
+ALTERNATIVE_WEIGHT = 0.6
+#: Sentences longer than this many words are discounted (they say several things).
+LONG_SENTENCE = 40
+#: A sentence whose content words are this much in an already quoted one is left out.
+SAME_POINT = 0.6
+#: A code line this short, right after a sentence ending in ":", is quoted with it.
+COMMAND_CHARS = 120
+#: Characters of one quoted sentence, and of a whole quote.
+SENTENCE_CHARS = 320
+QUOTE_CHARS = 480
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One quotable unit of a passage, with its words and stems for scoring."""
+
+    text: str
+    position: int
+    is_code: bool
+    words: frozenset[str] = frozenset()
+    present: frozenset[str] = frozenset()
+    length: int = 0
+
+    @classmethod
+    def of(cls, text: str, position: int, *, is_code: bool) -> Sentence:
+        words = tokens(text)
+        unique = frozenset(words)
+        present = unique | {stem(w) for w in unique}
+        return cls(text, position, is_code, unique, present, len(words))
+
+
+def asks_for_code(question: Sequence[str]) -> bool:
+    return any(word in CONFIG_WORDS for word in question)
+
+
+def is_yes_no(question: str) -> bool:
+    first = tokens(question)[:1]
+    return bool(first) and first[0] in YES_NO
+
+
+def sentences(body: str) -> list[Sentence]:
+    """The sentences of a passage body, in order, code lines marked."""
+    out: list[Sentence] = []
+    in_code = False
+    prose: list[str] = []
+
+    def flush() -> None:
+        text = " ".join(prose).strip()
+        prose.clear()
+        for piece in SENTENCE.split(text):
+            if len(tokens(piece)) >= 2:
+                out.append(Sentence.of(piece.strip(), len(out), is_code=False))
+
+    for line in body.splitlines():
+        if FENCE.match(line):
+            flush()
+            in_code = not in_code
+            continue
+        stripped = line.strip()
+        if in_code or CODE_LINE.search(line):
+            flush()
+            if stripped and len(tokens(stripped)) >= 1:
+                out.append(Sentence.of(stripped, len(out), is_code=True))
+            continue
+        if not stripped or HEADING.match(line) or TABLE_RULE.match(line):
+            flush()
+            continue
+        if stripped.startswith(("- ", "* ", "|")) or re.match(r"^\d+\.\s", stripped):
+            flush()  # a list item or table row stands alone
+            prose.append(stripped.strip("|-* ").replace(" | ", "; "))
+            flush()
+            continue
+        prose.append(stripped.lstrip("> "))
+    flush()
+    return _with_commands(out)
+
+
+def _with_commands(units: list[Sentence]) -> list[Sentence]:
+    """A sentence that introduces a short command or line of code ("Install it with:")
+    carries that line (code, or a line that is not a sentence: the parser drops fence
+    markers), so quoting it quotes what it introduces."""
+    out: list[Sentence] = []
+    for i, unit in enumerate(units):
+        after = units[i + 1] if i + 1 < len(units) else None
+        if (
+            not unit.is_code
+            and unit.text.endswith(":")
+            and after is not None
+            and (after.is_code or not after.text.endswith((".", "!", "?", ":")))
+            and len(after.text) <= COMMAND_CHARS
+        ):
+            unit = Sentence.of(f"{unit.text} `{after.text}`", unit.position, is_code=False)
+        out.append(unit)
+    return out
+
+
+def score(sentence: Sentence, query: Query, vocabulary: Vocabulary | None) -> float:
+    """Idf-weighted query words in `sentence`, discounted when it is long."""
+    words, present = set(sentence.words), set(sentence.present)
+    if not words:
+        return 0.0
+    total = 0.0
+    for word in query.core:
+        weight = vocabulary.idf(word) if vocabulary is not None else 1.0
+        if found(word, words, present):
+            total += weight
+        elif any(found(alt, words, present) for alt in query.alternatives_of(word)):
+            total += ALTERNATIVE_WEIGHT * weight
+    length = sentence.length
+    if length > LONG_SENTENCE:
+        total /= math.sqrt(length / LONG_SENTENCE)
+    return total
+
+
+def scored_sentences(
+    units: Sequence[Sentence], query: Query, vocabulary: Vocabulary | None
+) -> list[tuple[float, Sentence]]:
+    """Every quotable sentence of a passage (`sentences(body)`) with its score, in
+    document order (code lines only when the question asks for configuration or code)."""
+    code_ok = asks_for_code(query.core)
+    return [(score(s, query, vocabulary), s) for s in units if code_ok or not s.is_code]
+
+
+def pick(
+    scored: Sequence[tuple[float, Sentence, int]], *, question: str, limit: int = 3
+) -> list[tuple[int, list[str]]]:
+    """From (score, sentence, passage index) candidates: the best sentence and up to
+    `limit - 1` others at least half as good, grouped by passage (index order), each
+    group in document order; for a yes/no question the best one's group comes first
+    and the best sentence leads it. Returns (passage index, texts) groups."""
+    if not scored:
+        return []
+    best = max(scored, key=lambda c: (c[0], -c[2], -c[1].position))
+    if best[0] <= 0:
+        return []
+    chosen = [best]
+    for candidate in sorted(scored, key=lambda c: -c[0]):
+        if len(chosen) >= limit or candidate[0] < best[0] / 2:
+            break
+        if candidate is not best and not any(_same_point(candidate[1], c[1]) for c in chosen):
+            chosen.append(candidate)
+    groups: dict[int, list[tuple[float, Sentence, int]]] = {}
+    order = sorted(chosen, key=lambda c: (c[2], c[1].position))
+    if is_yes_no(question):
+        order = [best, *(c for c in order if c is not best)]
+    for c in order:
+        groups.setdefault(c[2], []).append(c)
+    out: list[tuple[int, list[str]]] = []
+    used = 0
+    for index, members in groups.items():
+        texts: list[str] = []
+        for _, sentence, _ in members:
+            text = _cut(sentence.text, SENTENCE_CHARS)
+            if (texts or out) and used + len(text) > QUOTE_CHARS:
+                continue
+            texts.append(text)
+            used += len(text) + 1
+        if texts:
+            out.append((index, texts))
+    return out
+
+
+def best_sentences(
+    body: str,
+    query: Query,
+    vocabulary: Vocabulary | None,
+    *,
+    question: str = "",
+    limit: int = 3,
+) -> tuple[float, list[str]]:
+    """The best sentence's score, and the 1-`limit` sentences of one passage to quote."""
+    scored = [(value, s, 0) for value, s in scored_sentences(sentences(body), query, vocabulary)]
+    groups = pick(scored, question=question, limit=limit)
+    best = max((value for value, _, _ in scored), default=0.0)
+    return best, [text for _, texts in groups for text in texts]
+
+
+def _same_point(a: Sentence, b: Sentence) -> bool:
+    """Two sentences that say much the same (a page's summary and its body often do):
+    most content words of the shorter one are in the other."""
+    left = {stem(w) for w in a.words if w not in STOP_WORDS}
+    right = {stem(w) for w in b.words if w not in STOP_WORDS}
+    shorter = min(len(left), len(right))
+    return shorter > 0 and len(left & right) / shorter >= SAME_POINT
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"

@@ -1,0 +1,62 @@
+"""The "I don't know" rule: more than half of the request must be covered (the
+idf-weighted share of its words on the best page, a word the documentation never uses
+weighing as much as a word can); the chat framing around a relayed request and typos
+of stop words do not count against it."""
+
+from __future__ import annotations
+
+from handlers.knowledge.grounding import MIN_COVERAGE, is_grounded, signals
+from handlers.knowledge.search import Retrieval, Retrieved
+from handlers.knowledge.terms import Vocabulary, coverage, normalise, request_part
+from storage.kb import PassageRow
+
+PAGES = (
+    "Single sign-on works with Okta and Entra ID through SAML for every customer.",
+    "Invoices are paid by card or bank transfer each month.",
+    "Audit logs record who changed which feature and when.",
+    "Webhooks fire when a feature changes, with retries.",
+    "Each customer gets a workspace; a workspace has admins.",
+)
+
+
+def retrieval_for(question: str) -> Retrieval:
+    vocabulary = Vocabulary.build(PAGES)
+    query = normalise(question, vocabulary)
+    items = []
+    for i, body in enumerate(PAGES):
+        row = PassageRow(i, i, f"p{i}.md", None, f"Page {i}", f"Page {i}", "", body, 0)
+        items.append(Retrieved(row, 1.0 / (i + 1), i, None, coverage(query, body, vocabulary)))
+    items.sort(key=lambda item: -item.coverage)
+    best = max(item.coverage for item in items)
+    return Retrieval(query, tuple(items), best, None, vocabulary, question)
+
+
+def test_the_request_is_told_from_its_chat_framing() -> None:
+    assert request_part("our fintech client wants to know if sso works") == "to know if sso works"
+    assert request_part("a prospect (big retailer) asked whether sso works") == (
+        "whether sso works"
+    )
+    assert request_part("reseller question: does sso work?").strip() == "does sso work?"
+    assert request_part("for our retail client, does sso work?").strip() == "does sso work?"
+    assert request_part("does sso work with okta?") == "does sso work with okta?"
+
+
+def test_a_question_the_pages_answer_is_answered_even_when_chatty() -> None:
+    assert is_grounded(retrieval_for("does single sign-on work with okta?"))
+    chatty = retrieval_for("hey, teh customer asks: does sign-on work with okta and saml??")
+    assert chatty.query.core == ("customer", "asks", "sign", "okta", "saml")  # no "teh"
+    assert chatty.coverage > MIN_COVERAGE and is_grounded(chatty)
+    # Words of the framing ("our fintech retailer wants to know") do not count.
+    framed = retrieval_for("our fintech retailer wants to know: does sign-on work with saml?")
+    assert framed.query.focus == ("sign", "saml")
+    assert signals(framed).foreign == 0.0 and is_grounded(framed)
+
+
+def test_a_question_about_something_the_docs_never_mention_is_declined() -> None:
+    coins = retrieval_for("can invoices be paid with bitcoin or dogecoin")
+    assert signals(coins).foreign == 2 / 4  # every other word is on the invoice page
+    assert not is_grounded(coins)
+    assert not is_grounded(retrieval_for("what time is the webinar on tuesday"))
+    assert is_grounded(retrieval_for("how are invoices paid"))
+    # Known words that no single page holds together are not coverage either.
+    assert not is_grounded(retrieval_for("audit invoices okta webhooks retries"))
