@@ -81,7 +81,7 @@ async def digest_command(request: Request, caller: Caller, deps: Deps) -> list[R
 
 def _describe(cadence: str, weekday: int, local_time: str, zone: str) -> str:
     when = f"every {WEEKDAYS[weekday]}" if cadence == "weekly" else "every day"
-    return f"Your digest comes {when} at {local_time} ({zone}), to this DM."
+    return f"Your digest comes {when} at {local_time} ({zone}), to your direct messages."
 
 
 async def target_command(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
