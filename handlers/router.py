@@ -18,6 +18,7 @@ from handlers.caller import Caller, load_caller
 from handlers.checkins.routes import ROUTES as CHECKINS
 from handlers.deals.routes import ROUTES as DEALS
 from handlers.deps import Deps
+from handlers.digests.routes import ROUTES as DIGESTS
 from handlers.help.menu import menu
 from handlers.help.routes import ROUTES as HELP
 from handlers.intents.act import answer_in_words
@@ -29,7 +30,7 @@ from handlers.surveys.routes import ROUTES as SURVEYS
 
 logger = logging.getLogger(__name__)
 
-ROUTES: Routes = merge_routes(HELP, ADMIN, KNOWLEDGE, DEALS, INTENTS, CHECKINS, SURVEYS)
+ROUTES: Routes = merge_routes(HELP, ADMIN, KNOWLEDGE, DEALS, INTENTS, CHECKINS, SURVEYS, DIGESTS)
 
 #: Top-level commands: the Slack slash commands, and the same words as text.
 TOP_LEVEL = ("register-deal", "deals", "ask", "help", "partnerbot")

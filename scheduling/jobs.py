@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from handlers.checkins.due import post_due_checkins, remind_unanswered
 from handlers.deps import Deps
+from handlers.digests.due import send_due_digests
 from handlers.reminders.deals import (
     expire_protection,
     nudge_quiet_deals,
@@ -47,6 +48,7 @@ DUE_STEPS: tuple[tuple[str, DueStep], ...] = (
     ("surveys_recurring", surveys.send_recurring),
     ("surveys_after_decisions", surveys.ask_after_decisions),
     ("survey_reminders", surveys.remind_unanswered),
+    ("digests", send_due_digests),
     ("events_pruned", prune_processed_events),
 )
 

@@ -43,11 +43,16 @@ REJECTED = "rejected"
 WON = "won"
 LOST = "lost"
 EXPIRED = "expired"
-STATUSES = (PENDING, INFO_REQUESTED, APPROVED, REJECTED, WON, LOST, EXPIRED)
+#: Taken back by the partner before it was decided (counted as submitted, never as
+#: rejected; out of the pipeline).
+WITHDRAWN = "withdrawn"
+STATUSES = (PENDING, INFO_REQUESTED, APPROVED, REJECTED, WON, LOST, EXPIRED, WITHDRAWN)
 #: Registrations that still claim their customer (conflict checks look only at these).
 ACTIVE_STATUSES = (PENDING, INFO_REQUESTED, APPROVED)
 #: Awaiting a manager's decision.
 UNDECIDED_STATUSES = (PENDING, INFO_REQUESTED)
+#: A registration in one of these is out of the pipeline for good.
+CLOSED_STATUSES = (REJECTED, WON, LOST, EXPIRED, WITHDRAWN)
 
 EXTENSION_REQUESTED = "requested"
 EXTENSION_APPROVED = "approved"
@@ -135,6 +140,8 @@ class DealEvent(Base):
     """One state change of a registration: who, when, from -> to, why."""
 
     __tablename__ = "deal_events"
+    #: Covers the KPI lookups "when did this registration close" (storage.kpis).
+    __table_args__ = (Index("ix_deal_events_deal_status_at", "deal_id", "to_status", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"), index=True)

@@ -7,6 +7,7 @@ from storage import (
     checkins,
     conversations,
     deals,
+    digests,
     events,
     house_accounts,
     kb,
@@ -17,6 +18,7 @@ from storage import (
     people,
     survey_results,
     surveys,
+    targets,
 )
 from storage.base import Base
 
@@ -27,6 +29,7 @@ __all__ = [
     "checkins",
     "conversations",
     "deals",
+    "digests",
     "events",
     "house_accounts",
     "kb",
@@ -38,4 +41,5 @@ __all__ = [
     "people",
     "survey_results",
     "surveys",
+    "targets",
 ]

@@ -36,7 +36,21 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_settings import SettingsError
 
-from bot.cli import admin, checkins, db, deals, jobs, kb, partners, serve, shell, surveys
+from bot.cli import (
+    admin,
+    checkins,
+    db,
+    deals,
+    demo,
+    digest,
+    jobs,
+    kb,
+    partners,
+    qbr,
+    serve,
+    shell,
+    surveys,
+)
 from bot.cli._database import dispose, prepare_database
 from bot.cli._errors import handled_errors
 from bot.cli._logging import configure_logging
@@ -56,6 +70,9 @@ GROUPS: tuple[ModuleType, ...] = (
     deals,
     kb,
     jobs,
+    digest,
+    qbr,
+    demo,
 )
 DEFAULT_COMMAND = "serve"
 

@@ -1,4 +1,5 @@
-"""`partnerbot partners add | link | unlink | list`: partners and their channels."""
+"""`partnerbot partners add | set | link | unlink | list`: partners, their channels and
+their quarterly targets."""
 
 from __future__ import annotations
 
@@ -6,8 +7,13 @@ import argparse
 from typing import Any
 
 from bot.cli._output import print_json, print_table, say
+from bot.core.errors import InvalidInput, NotFound
 from handlers.admin import offboarding, operators
+from handlers.deals.rules import CURRENCIES, parse_amount
 from handlers.deps import Deps
+from handlers.digests.targets import set_partner_target
+from storage import partners as partner_store
+from storage.quarters import Quarter
 
 NAME = "partners"
 
@@ -23,6 +29,17 @@ def add_parser(subparsers: Any) -> None:
     add.add_argument("--timezone", help="IANA time zone, e.g. Europe/Berlin (default UTC)")
     add.add_argument("--manager", metavar="PLATFORM:USER_ID", help="owning channel manager")
     add.add_argument("--json", action="store_true", help="print machine-readable output")
+
+    change = actions.add_parser("set", help="change a partner: quarterly target, tier …")
+    change.add_argument("name", metavar="NAME")
+    change.add_argument("--target", metavar="AMOUNT", help="revenue target, e.g. 250000 or 250k")
+    change.add_argument("--currency", help="the target's currency (default DEAL_DEFAULT_CURRENCY)")
+    change.add_argument("--quarter", help="the target's quarter, e.g. 2026Q4 (default: this one)")
+    change.add_argument("--tier")
+    change.add_argument("--region")
+    change.add_argument("--timezone", help="IANA time zone, e.g. Europe/Berlin")
+    change.add_argument("--manager", metavar="PLATFORM:USER_ID", help="owning channel manager")
+    change.add_argument("--json", action="store_true", help="print machine-readable output")
 
     link = actions.add_parser("link", help="link a Slack channel or Teams conversation")
     link.add_argument("name", metavar="NAME")
@@ -55,6 +72,8 @@ async def run(args: argparse.Namespace, deps: Deps) -> int:
         else:
             say(f"{'Added' if created else 'Updated'} partner {summary.name}.")
         return 0
+    if args.partners_action == "set":
+        return await _set(args, deps)
     if args.partners_action == "link":
         summary = await operators.link_partner_channel(
             deps, args.name, platform=args.platform, channel_id=args.channel
@@ -97,4 +116,46 @@ async def run(args: argparse.Namespace, deps: Deps) -> int:
         ("Name", "Tier", "Region", "Time zone", "Manager", "Channels"),
         rows,
     )
+    return 0
+
+
+async def _set(args: argparse.Namespace, deps: Deps) -> int:
+    async with deps.sessions() as session:
+        if await partner_store.get_partner_by_name(session, args.name) is None:
+            raise NotFound("partner", args.name)
+    lines: list[str] = []
+    if any(v is not None for v in (args.tier, args.region, args.timezone, args.manager)):
+        summary, _ = await operators.add_partner(
+            deps,
+            args.name,
+            tier=args.tier,
+            region=args.region,
+            timezone=args.timezone,
+            manager=args.manager,
+        )
+        lines.append(f"Updated partner {summary.name}.")
+    target: dict[str, object] | None = None
+    if args.target is not None:
+        currency = (args.currency or deps.settings.deal_default_currency).upper()
+        if currency not in CURRENCIES:
+            raise InvalidInput({"currency": f"{args.currency!r} is not an ISO 4217 currency"})
+        try:
+            cents, named = parse_amount(args.target)
+            quarter = Quarter.parse(args.quarter) if args.quarter else Quarter.of(deps.clock())
+        except ValueError as exc:
+            raise InvalidInput({"target": str(exc)}) from exc
+        currency = named or currency
+        async with deps.sessions() as session, session.begin():
+            line = await set_partner_target(
+                session, args.name, cents=cents, currency=currency, quarter=quarter,
+                now=deps.clock(),
+            )  # fmt: skip
+        lines.append(line.replace("**", ""))
+        target = {"quarter": quarter.label, "cents": cents, "currency": currency}
+    elif args.currency is not None or args.quarter is not None:
+        raise InvalidInput({"target": "--currency and --quarter go with --target"})
+    if args.json:
+        print_json({"name": args.name, "target": target})
+    else:
+        say(" ".join(lines) or "Nothing to change: give --target, --tier, --region …")
     return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from decimal import Decimal
 from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
@@ -77,6 +78,20 @@ class Settings(BaseSettings):
 
     # Surveys: after how many days a partner that has not answered gets one reminder.
     survey_reminder_days: int = Field(default=3, ge=1, le=60)
+    # KPIs, scorecards and digests. Money is shown in the program currency,
+    # DEAL_DEFAULT_CURRENCY; DEAL_FX_RATES converts the others to it (1 unit of the
+    # currency = rate units of the program currency, e.g. '{"EUR": 1.08}'). A deal in a
+    # currency without a rate is left out of every sum and flagged.
+    deal_fx_rates: dict[str, Decimal] = Field(default_factory=dict)
+    #: At-risk rules: no activity for this many days; open pipeline down more than this
+    #: percentage against the start of the quarter; this many missed check-ins in a row;
+    #: won revenue behind the straight-line pace to target by more than this percentage
+    #: (checked once AT_RISK_PACE_MIN_DAYS of the quarter have passed).
+    at_risk_idle_days: int = Field(default=21, ge=1, le=365)
+    at_risk_pipeline_drop_pct: int = Field(default=30, ge=1, le=100)
+    at_risk_missed_checkins: int = Field(default=2, ge=1, le=12)
+    at_risk_pace_gap_pct: int = Field(default=25, ge=1, le=100)
+    at_risk_pace_min_days: int = Field(default=14, ge=0, le=92)
 
     @field_validator(
         "slack_bot_token",
@@ -91,6 +106,16 @@ class Settings(BaseSettings):
     def _blank_is_unset(cls, value: object) -> object:
         if isinstance(value, str) and not value.strip():
             return None
+        return value
+
+    @field_validator("deal_fx_rates")
+    @classmethod
+    def _rates(cls, value: dict[str, Decimal]) -> dict[str, Decimal]:
+        for code, rate in value.items():
+            if not re.fullmatch(r"[A-Z]{3}", code):
+                raise ConfigError(f"DEAL_FX_RATES: {code!r} is not an ISO 4217 code like EUR")
+            if not rate.is_finite() or rate <= 0:
+                raise ConfigError(f"DEAL_FX_RATES: the rate of {code} must be a positive number")
         return value
 
     @field_validator("slack_api_url")

@@ -11,6 +11,7 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.flow import answer, home_of
+from bot.slack.home import publish_home
 from bot.slack.inbound import from_message
 from bot.slack.tasks import Tasks
 from handlers.deps import Deps
@@ -23,7 +24,8 @@ ANY_EVENT = re.compile(r".+")
 
 
 def register(bolt_app: AsyncApp, deps: Deps, *, tasks: Tasks) -> None:
-    """Listen for app_mention and message events; acknowledge every other event."""
+    """Listen for app_mention, message and app_home_opened events; acknowledge every
+    other event."""
 
     async def on_event_app_mention(
         body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
@@ -49,9 +51,18 @@ def register(bolt_app: AsyncApp, deps: Deps, *, tasks: Tasks) -> None:
                 return  # channel chatter is not for the bot
         tasks.spawn(answer(deps, client, inbound), name="slack-message", bounded=True)
 
+    async def on_event_app_home_opened(body: dict[str, Any], client: AsyncWebClient) -> None:
+        event = body["event"]
+        user = str(event.get("user") or "")
+        if event.get("tab") != "home" or not user:
+            return
+        channel = str(event.get("channel") or f"D-{user}")
+        tasks.spawn(publish_home(deps, client, user, channel), name="slack-home")
+
     async def on_event_other(body: dict[str, Any]) -> None:
         logger.debug("ignoring Slack event %s", body.get("event", {}).get("type"))
 
     bolt_app.event("app_mention")(on_event_app_mention)
     bolt_app.event("message")(on_event_message)
+    bolt_app.event("app_home_opened")(on_event_app_home_opened)
     bolt_app.event(ANY_EVENT)(on_event_other)

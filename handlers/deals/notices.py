@@ -39,6 +39,7 @@ STATUS_LABELS = {
     deal_store.WON: "won",
     deal_store.LOST: "lost",
     deal_store.EXPIRED: "expired",
+    deal_store.WITHDRAWN: "withdrawn",
 }
 SAVE_FAILED = "I couldn't save your registration just now. Nothing is lost: submit the form again."
 
