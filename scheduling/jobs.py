@@ -15,6 +15,7 @@ from handlers.reminders.deals import (
     remind_protection_ending,
     remind_stalled_approvals,
 )
+from handlers.reminders.qbr import remind_qbrs
 from scheduling.outbox import DeliveryReport, deliver_due
 from storage import events
 
@@ -42,6 +43,7 @@ DUE_STEPS: tuple[tuple[str, DueStep], ...] = (
     ("deals_ending", remind_protection_ending),
     ("approvals_stalled", remind_stalled_approvals),
     ("deals_quiet", nudge_quiet_deals),
+    ("qbrs", remind_qbrs),
     ("events_pruned", prune_processed_events),
 )
 

@@ -1,18 +1,34 @@
 """The outbox: every proactive message, queued until a sender delivers it exactly once.
 
-Rows are claimed with a lease (`claimed_by`/`claimed_until`): PostgreSQL selects due
-rows `FOR UPDATE SKIP LOCKED`; both backends then mark them with a conditional UPDATE,
-so two replicas never send the same row.
+Rows are claimed with a lease (`claimed_by`/`claimed_until`, and `next_attempt_at`
+moved to the lease's end): claims take turns (a PostgreSQL advisory lock; SQLite's one
+writer), PostgreSQL selects due rows `FOR UPDATE SKIP LOCKED`, and both backends mark
+them with a conditional UPDATE, so two replicas never send the same row, and messages
+to one destination are claimed in order, by one worker at a time.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import JSON, Index, String, Text, and_, or_, select, update
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    Index,
+    String,
+    Text,
+    and_,
+    exists,
+    func,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, aliased, mapped_column
 
 from storage.base import Base, UTCDateTime, insert_or_ignore, utcnow
 
@@ -119,30 +135,118 @@ async def enqueue_many(session: AsyncSession, messages: Sequence[dict[str, objec
     return queued
 
 
+def _address(message: type[OutboxMessage] | Any) -> ColumnElement[str]:
+    """Where a message goes, as one column: its channel, else the person it is for."""
+    return func.coalesce(message.channel_id, message.user_id)
+
+
+def _held(now: datetime) -> Any:
+    """Per destination, the first message that holds the ones after it: one that waits
+    for a retry, or one a worker has claimed (its lease still runs). Read through the
+    `(status, next_attempt_at)` index: both kinds are pending rows not due yet."""
+    held = aliased(OutboxMessage)
+    return (
+        select(
+            held.platform.label("platform"),
+            _address(held).label("address"),
+            func.min(held.id).label("first_id"),
+        )
+        .where(
+            held.status == PENDING,
+            held.next_attempt_at > now,
+            or_(held.attempts > 0, held.claimed_by.is_not(None)),
+        )
+        .group_by(held.platform, _address(held))
+        .subquery("held")
+    )
+
+
+def _claimable(now: datetime) -> ColumnElement[bool]:
+    """Due, and not behind a held message to the same destination (order per channel)."""
+    held = _held(now)
+    behind = exists().where(
+        held.c.platform == OutboxMessage.platform,
+        held.c.address == _address(OutboxMessage),
+        held.c.first_id < OutboxMessage.id,
+    )
+    return and_(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now, ~behind)
+
+
+#: PostgreSQL advisory lock (per schema) that makes claims of replicas take turns.
+_CLAIM_LOCK = text("SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.outbox.claim'))")
+
+
 async def claim_due(
     session: AsyncSession, *, now: datetime, worker: str, lease: timedelta, limit: int = 50
 ) -> list[OutboxMessage]:
-    """Claim up to `limit` due messages for `worker` until `now + lease`."""
-    due = and_(
-        OutboxMessage.status == PENDING,
-        OutboxMessage.next_attempt_at <= now,
-        or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
-    )
-    candidates = select(OutboxMessage.id).where(due).order_by(OutboxMessage.id).limit(limit)
+    """Claim up to `limit` due messages for `worker` until `now + lease`, oldest first.
+
+    Order per destination: a message is not claimed while an earlier one to the same
+    channel (or person) waits for a retry or is claimed by a worker, so messages to one
+    channel leave in the order they were queued, one worker at a time. The lease is
+    written to `next_attempt_at` too: a crashed worker's messages are due again (and
+    hold their channel) until it ends. Claims take turns: PostgreSQL through an advisory
+    lock held to the end of the claiming transaction, SQLite through its one writer
+    (the UPDATE re-checks every condition).
+    """
     bind = session.bind
-    if bind is not None and bind.dialect.name == "postgresql":
-        candidates = candidates.with_for_update(skip_locked=True)
+    postgresql = bind is not None and bind.dialect.name == "postgresql"
+    if postgresql:
+        await session.execute(_CLAIM_LOCK)
+    claimable = _claimable(now)
+    candidates = select(OutboxMessage.id).where(claimable).order_by(OutboxMessage.id).limit(limit)
+    if postgresql:
+        candidates = candidates.with_for_update(skip_locked=True, of=OutboxMessage)
     ids = list((await session.scalars(candidates)).all())
     if not ids:
         return []
     claimed = await session.scalars(
         update(OutboxMessage)
-        .where(OutboxMessage.id.in_(ids), due)
-        .values(claimed_by=worker, claimed_until=now + lease)
+        .where(OutboxMessage.id.in_(ids), claimable)
+        .values(claimed_by=worker, claimed_until=now + lease, next_attempt_at=now + lease)
         .returning(OutboxMessage)
         .execution_options(synchronize_session=False)
     )
     return sorted(claimed.all(), key=lambda m: m.id)
+
+
+async def renew_claims(
+    session: AsyncSession, ids: Sequence[int], *, worker: str, now: datetime, lease: timedelta
+) -> set[int]:
+    """Extend `worker`'s lease on these messages to `now + lease`; returns the ids it
+    still held (a message whose lease ended may have been claimed by another worker)."""
+    if not ids:
+        return set()
+    renewed = await session.scalars(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id.in_(ids),
+            OutboxMessage.claimed_by == worker,
+            OutboxMessage.status == PENDING,
+        )
+        .values(claimed_until=now + lease, next_attempt_at=now + lease)
+        .returning(OutboxMessage.id)
+        .execution_options(synchronize_session=False)
+    )
+    return set(renewed.all())
+
+
+async def release_claims(
+    session: AsyncSession, ids: Sequence[int], *, worker: str, now: datetime
+) -> None:
+    """Give back claimed messages that were not attempted (due again at `now`)."""
+    if not ids:
+        return
+    await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id.in_(ids),
+            OutboxMessage.claimed_by == worker,
+            OutboxMessage.status == PENDING,
+        )
+        .values(claimed_by=None, claimed_until=None, next_attempt_at=now)
+        .execution_options(synchronize_session=False)
+    )
 
 
 async def get_thread(session: AsyncSession, key: str, platform: str) -> Thread | None:
@@ -227,7 +331,11 @@ async def mark_retry(
     )
 
 
-async def mark_failed(session: AsyncSession, message_id: int, *, worker: str, error: str) -> None:
+async def mark_failed(
+    session: AsyncSession, message_id: int, *, worker: str, error: str, attempted: bool = True
+) -> None:
+    """Failed for good with `error`; `attempted=False` when it was not sent at all
+    (its destination had just failed as gone)."""
     await session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == message_id, OutboxMessage.claimed_by == worker)
@@ -236,7 +344,7 @@ async def mark_failed(session: AsyncSession, message_id: int, *, worker: str, er
             last_error=error[:2000],
             claimed_by=None,
             claimed_until=None,
-            attempts=OutboxMessage.attempts + 1,
+            attempts=OutboxMessage.attempts + int(attempted),
         )
     )
 
@@ -246,3 +354,19 @@ async def list_outbox(session: AsyncSession, *, status: str | None = None) -> li
     if status is not None:
         stmt = stmt.where(OutboxMessage.status == status)
     return list((await session.scalars(stmt)).all())
+
+
+async def list_failed(session: AsyncSession, *, limit: int = 200) -> list[OutboxMessage]:
+    """Messages that failed for good, newest first."""
+    stmt = (
+        select(OutboxMessage)
+        .where(OutboxMessage.status == FAILED)
+        .order_by(OutboxMessage.id.desc())
+        .limit(limit)
+    )
+    return list((await session.scalars(stmt)).all())
+
+
+async def count_failed(session: AsyncSession) -> int:
+    stmt = select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == FAILED)
+    return int(await session.scalar(stmt) or 0)
