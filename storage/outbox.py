@@ -1,34 +1,26 @@
 """The outbox: every proactive message, queued until a sender delivers it exactly once.
 
-Rows are claimed with a lease (`claimed_by`/`claimed_until`, and `next_attempt_at`
-moved to the lease's end): claims take turns (a PostgreSQL advisory lock; SQLite's one
-writer), PostgreSQL selects due rows `FOR UPDATE SKIP LOCKED`, and both backends mark
-them with a conditional UPDATE, so two replicas never send the same row, and messages
-to one destination are claimed in order, by one worker at a time.
+Rows are claimed with a lease (`storage.outbox_claims`), then marked sent, retried or
+failed here by the worker that holds them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import datetime
 
 from sqlalchemy import (
     JSON,
-    ColumnElement,
     Index,
     String,
+    Table,
     Text,
-    and_,
-    exists,
     func,
-    or_,
     select,
-    text,
     update,
 )
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Mapped, aliased, mapped_column
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.base import Base, UTCDateTime, insert_or_ignore, utcnow
 
@@ -135,120 +127,6 @@ async def enqueue_many(session: AsyncSession, messages: Sequence[dict[str, objec
     return queued
 
 
-def _address(message: type[OutboxMessage] | Any) -> ColumnElement[str]:
-    """Where a message goes, as one column: its channel, else the person it is for."""
-    return func.coalesce(message.channel_id, message.user_id)
-
-
-def _held(now: datetime) -> Any:
-    """Per destination, the first message that holds the ones after it: one that waits
-    for a retry, or one a worker has claimed (its lease still runs). Read through the
-    `(status, next_attempt_at)` index: both kinds are pending rows not due yet."""
-    held = aliased(OutboxMessage)
-    return (
-        select(
-            held.platform.label("platform"),
-            _address(held).label("address"),
-            func.min(held.id).label("first_id"),
-        )
-        .where(
-            held.status == PENDING,
-            held.next_attempt_at > now,
-            or_(held.attempts > 0, held.claimed_by.is_not(None)),
-        )
-        .group_by(held.platform, _address(held))
-        .subquery("held")
-    )
-
-
-def _claimable(now: datetime) -> ColumnElement[bool]:
-    """Due, and not behind a held message to the same destination (order per channel)."""
-    held = _held(now)
-    behind = exists().where(
-        held.c.platform == OutboxMessage.platform,
-        held.c.address == _address(OutboxMessage),
-        held.c.first_id < OutboxMessage.id,
-    )
-    return and_(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now, ~behind)
-
-
-#: PostgreSQL advisory lock (per schema) that makes claims of replicas take turns.
-_CLAIM_LOCK = text("SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.outbox.claim'))")
-
-
-async def claim_due(
-    session: AsyncSession, *, now: datetime, worker: str, lease: timedelta, limit: int = 50
-) -> list[OutboxMessage]:
-    """Claim up to `limit` due messages for `worker` until `now + lease`, oldest first.
-
-    Order per destination: a message is not claimed while an earlier one to the same
-    channel (or person) waits for a retry or is claimed by a worker, so messages to one
-    channel leave in the order they were queued, one worker at a time. The lease is
-    written to `next_attempt_at` too: a crashed worker's messages are due again (and
-    hold their channel) until it ends. Claims take turns: PostgreSQL through an advisory
-    lock held to the end of the claiming transaction, SQLite through its one writer
-    (the UPDATE re-checks every condition).
-    """
-    bind = session.bind
-    postgresql = bind is not None and bind.dialect.name == "postgresql"
-    if postgresql:
-        await session.execute(_CLAIM_LOCK)
-    claimable = _claimable(now)
-    candidates = select(OutboxMessage.id).where(claimable).order_by(OutboxMessage.id).limit(limit)
-    if postgresql:
-        candidates = candidates.with_for_update(skip_locked=True, of=OutboxMessage)
-    ids = list((await session.scalars(candidates)).all())
-    if not ids:
-        return []
-    claimed = await session.scalars(
-        update(OutboxMessage)
-        .where(OutboxMessage.id.in_(ids), claimable)
-        .values(claimed_by=worker, claimed_until=now + lease, next_attempt_at=now + lease)
-        .returning(OutboxMessage)
-        .execution_options(synchronize_session=False)
-    )
-    return sorted(claimed.all(), key=lambda m: m.id)
-
-
-async def renew_claims(
-    session: AsyncSession, ids: Sequence[int], *, worker: str, now: datetime, lease: timedelta
-) -> set[int]:
-    """Extend `worker`'s lease on these messages to `now + lease`; returns the ids it
-    still held (a message whose lease ended may have been claimed by another worker)."""
-    if not ids:
-        return set()
-    renewed = await session.scalars(
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.id.in_(ids),
-            OutboxMessage.claimed_by == worker,
-            OutboxMessage.status == PENDING,
-        )
-        .values(claimed_until=now + lease, next_attempt_at=now + lease)
-        .returning(OutboxMessage.id)
-        .execution_options(synchronize_session=False)
-    )
-    return set(renewed.all())
-
-
-async def release_claims(
-    session: AsyncSession, ids: Sequence[int], *, worker: str, now: datetime
-) -> None:
-    """Give back claimed messages that were not attempted (due again at `now`)."""
-    if not ids:
-        return
-    await session.execute(
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.id.in_(ids),
-            OutboxMessage.claimed_by == worker,
-            OutboxMessage.status == PENDING,
-        )
-        .values(claimed_by=None, claimed_until=None, next_attempt_at=now)
-        .execution_options(synchronize_session=False)
-    )
-
-
 async def get_thread(session: AsyncSession, key: str, platform: str) -> Thread | None:
     return await session.get(Thread, (key, platform))
 
@@ -298,36 +176,51 @@ async def save_thread(
     )
 
 
-async def mark_sent(
-    session: AsyncSession, message_id: int, *, worker: str, now: datetime, delivered_id: str
+_TABLE: Table = OutboxMessage.__table__  # type: ignore[assignment]
+
+
+async def _finish(
+    session: AsyncSession | AsyncConnection,
+    row_id: int,
+    /,
+    *,
+    worker: str,
+    attempted: bool = True,
+    **values: object,
 ) -> None:
+    """End `worker`'s claim on a message, recording `values`. A Core UPDATE (no ORM
+    bookkeeping): it runs once per delivered message."""
+    table = _TABLE
     await session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.claimed_by == worker)
+        update(table)
+        .where(table.c.id == row_id, table.c.claimed_by == worker)
         .values(
-            status=SENT,
-            sent_at=now,
-            message_id=delivered_id,
             claimed_by=None,
             claimed_until=None,
-            attempts=OutboxMessage.attempts + 1,
+            attempts=table.c.attempts + int(attempted),
+            **values,
         )
+    )
+
+
+async def mark_sent(
+    session: AsyncSession | AsyncConnection,
+    message_id: int,
+    *,
+    worker: str,
+    now: datetime,
+    delivered_id: str,
+) -> None:
+    await _finish(
+        session, message_id, worker=worker, status=SENT, sent_at=now, message_id=delivered_id
     )
 
 
 async def mark_retry(
     session: AsyncSession, message_id: int, *, worker: str, next_attempt_at: datetime, error: str
 ) -> None:
-    await session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.claimed_by == worker)
-        .values(
-            next_attempt_at=next_attempt_at,
-            last_error=error[:2000],
-            claimed_by=None,
-            claimed_until=None,
-            attempts=OutboxMessage.attempts + 1,
-        )
+    await _finish(
+        session, message_id, worker=worker, next_attempt_at=next_attempt_at, last_error=error[:2000]
     )
 
 
@@ -336,16 +229,13 @@ async def mark_failed(
 ) -> None:
     """Failed for good with `error`; `attempted=False` when it was not sent at all
     (its destination had just failed as gone)."""
-    await session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.claimed_by == worker)
-        .values(
-            status=FAILED,
-            last_error=error[:2000],
-            claimed_by=None,
-            claimed_until=None,
-            attempts=OutboxMessage.attempts + int(attempted),
-        )
+    await _finish(
+        session,
+        message_id,
+        worker=worker,
+        attempted=attempted,
+        status=FAILED,
+        last_error=error[:2000],
     )
 
 
