@@ -121,10 +121,11 @@ async def _record_sent(
     started: tuple[str, str] | None,
     worker: str,
 ) -> None:
-    if message.thread_key is None or started is None:
-        # One statement, its own transaction (autocommit): one round trip (or one
-        # SQLite call) instead of BEGIN, UPDATE, COMMIT, for every message sent.
-        engine: AsyncEngine = deps.sessions.kw["bind"]
+    engine: AsyncEngine = deps.sessions.kw["bind"]
+    if engine.dialect.name == "postgresql" and (message.thread_key is None or started is None):
+        # One statement, its own transaction (autocommit): one round trip instead of
+        # BEGIN, UPDATE, COMMIT, for every message sent. (Not on SQLite, where leaving
+        # autocommit again costs a PRAGMA.)
         async with engine.connect() as connection:
             autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
             await outbox.mark_sent(
