@@ -71,6 +71,7 @@ def test_run_due_only_touches_messages_due_at_the_given_time(
             "deals_ending": 0,
             "approvals_stalled": 0,
             "deals_quiet": 0,
+            "qbrs": 0,
             "events_pruned": 0,
         },
         "sent": 0,
