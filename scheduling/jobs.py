@@ -16,6 +16,7 @@ from handlers.reminders.deals import (
     remind_protection_ending,
     remind_stalled_approvals,
 )
+from handlers.reminders.qbr import remind_qbrs
 from handlers.surveys import due as surveys
 from scheduling.outbox import DeliveryReport, deliver_due
 from storage import events
@@ -49,6 +50,7 @@ DUE_STEPS: tuple[tuple[str, DueStep], ...] = (
     ("surveys_after_decisions", surveys.ask_after_decisions),
     ("survey_reminders", surveys.remind_unanswered),
     ("digests", send_due_digests),
+    ("qbrs", remind_qbrs),
     ("events_pruned", prune_processed_events),
 )
 

@@ -1,17 +1,25 @@
 """The outbox: every proactive message, queued until a sender delivers it exactly once.
 
-Rows are claimed with a lease (`claimed_by`/`claimed_until`): PostgreSQL selects due
-rows `FOR UPDATE SKIP LOCKED`; both backends then mark them with a conditional UPDATE,
-so two replicas never send the same row.
+Rows are claimed with a lease (`storage.outbox_claims`), then marked sent, retried or
+failed here by the worker that holds them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import JSON, Index, String, Text, and_, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import (
+    JSON,
+    Index,
+    String,
+    Table,
+    Text,
+    func,
+    select,
+    update,
+)
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.base import Base, UTCDateTime, insert_or_ignore, utcnow
@@ -119,32 +127,6 @@ async def enqueue_many(session: AsyncSession, messages: Sequence[dict[str, objec
     return queued
 
 
-async def claim_due(
-    session: AsyncSession, *, now: datetime, worker: str, lease: timedelta, limit: int = 50
-) -> list[OutboxMessage]:
-    """Claim up to `limit` due messages for `worker` until `now + lease`."""
-    due = and_(
-        OutboxMessage.status == PENDING,
-        OutboxMessage.next_attempt_at <= now,
-        or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
-    )
-    candidates = select(OutboxMessage.id).where(due).order_by(OutboxMessage.id).limit(limit)
-    bind = session.bind
-    if bind is not None and bind.dialect.name == "postgresql":
-        candidates = candidates.with_for_update(skip_locked=True)
-    ids = list((await session.scalars(candidates)).all())
-    if not ids:
-        return []
-    claimed = await session.scalars(
-        update(OutboxMessage)
-        .where(OutboxMessage.id.in_(ids), due)
-        .values(claimed_by=worker, claimed_until=now + lease)
-        .returning(OutboxMessage)
-        .execution_options(synchronize_session=False)
-    )
-    return sorted(claimed.all(), key=lambda m: m.id)
-
-
 async def get_thread(session: AsyncSession, key: str, platform: str) -> Thread | None:
     return await session.get(Thread, (key, platform))
 
@@ -194,50 +176,66 @@ async def save_thread(
     )
 
 
-async def mark_sent(
-    session: AsyncSession, message_id: int, *, worker: str, now: datetime, delivered_id: str
+_TABLE: Table = OutboxMessage.__table__  # type: ignore[assignment]
+
+
+async def _finish(
+    session: AsyncSession | AsyncConnection,
+    row_id: int,
+    /,
+    *,
+    worker: str,
+    attempted: bool = True,
+    **values: object,
 ) -> None:
+    """End `worker`'s claim on a message, recording `values`. A Core UPDATE (no ORM
+    bookkeeping): it runs once per delivered message."""
+    table = _TABLE
     await session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.claimed_by == worker)
+        update(table)
+        .where(table.c.id == row_id, table.c.claimed_by == worker)
         .values(
-            status=SENT,
-            sent_at=now,
-            message_id=delivered_id,
             claimed_by=None,
             claimed_until=None,
-            attempts=OutboxMessage.attempts + 1,
+            attempts=table.c.attempts + int(attempted),
+            **values,
         )
+    )
+
+
+async def mark_sent(
+    session: AsyncSession | AsyncConnection,
+    message_id: int,
+    *,
+    worker: str,
+    now: datetime,
+    delivered_id: str,
+) -> None:
+    await _finish(
+        session, message_id, worker=worker, status=SENT, sent_at=now, message_id=delivered_id
     )
 
 
 async def mark_retry(
     session: AsyncSession, message_id: int, *, worker: str, next_attempt_at: datetime, error: str
 ) -> None:
-    await session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.claimed_by == worker)
-        .values(
-            next_attempt_at=next_attempt_at,
-            last_error=error[:2000],
-            claimed_by=None,
-            claimed_until=None,
-            attempts=OutboxMessage.attempts + 1,
-        )
+    await _finish(
+        session, message_id, worker=worker, next_attempt_at=next_attempt_at, last_error=error[:2000]
     )
 
 
-async def mark_failed(session: AsyncSession, message_id: int, *, worker: str, error: str) -> None:
-    await session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.claimed_by == worker)
-        .values(
-            status=FAILED,
-            last_error=error[:2000],
-            claimed_by=None,
-            claimed_until=None,
-            attempts=OutboxMessage.attempts + 1,
-        )
+async def mark_failed(
+    session: AsyncSession, message_id: int, *, worker: str, error: str, attempted: bool = True
+) -> None:
+    """Failed for good with `error`; `attempted=False` when it was not sent at all
+    (its destination had just failed as gone)."""
+    await _finish(
+        session,
+        message_id,
+        worker=worker,
+        attempted=attempted,
+        status=FAILED,
+        last_error=error[:2000],
     )
 
 
@@ -257,3 +255,19 @@ async def latest_thread_id(session: AsyncSession, platform: str, channel_id: str
         .limit(1)
     )
     return await session.scalar(stmt)
+
+
+async def list_failed(session: AsyncSession, *, limit: int = 200) -> list[OutboxMessage]:
+    """Messages that failed for good, newest first."""
+    stmt = (
+        select(OutboxMessage)
+        .where(OutboxMessage.status == FAILED)
+        .order_by(OutboxMessage.id.desc())
+        .limit(limit)
+    )
+    return list((await session.scalars(stmt)).all())
+
+
+async def count_failed(session: AsyncSession) -> int:
+    stmt = select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == FAILED)
+    return int(await session.scalar(stmt) or 0)

@@ -9,6 +9,7 @@ here loops over all registrations in Python.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -18,9 +19,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
 from storage.base import insert_or_ignore
-from storage.deals import APPROVED, EXPIRED, Deal, DealEvent
+from storage.deals import APPROVED, EXPIRED, PENDING, Deal, DealEvent
 from storage.outbox import OutboxMessage
 from storage.partners import Partner, PartnerChannel
+from storage.people import Person
 
 
 @dataclass(frozen=True)
@@ -127,3 +129,69 @@ async def expire_ended(session: AsyncSession, *, now: datetime, limit: int = BAT
             )
         )
     return ids
+
+
+async def pending_timezones(session: AsyncSession) -> list[str]:
+    """The time zones of the partners with a registration waiting for a decision."""
+    stmt = (
+        select(Partner.timezone)
+        .join(Deal, Deal.partner_id == Partner.id)
+        .where(Deal.status == PENDING)
+        .distinct()
+    )
+    return sorted((await session.scalars(stmt)).all())
+
+
+async def qbr_timezones(session: AsyncSession, tiers: Sequence[str]) -> list[str]:
+    """The time zones of the managed partners in `tiers` (compared without case)."""
+    stmt = (
+        select(Partner.timezone)
+        .where(func.lower(Partner.tier).in_([t.lower() for t in tiers]))
+        .where(Partner.manager_id.is_not(None))
+        .distinct()
+    )
+    return sorted((await session.scalars(stmt)).all())
+
+
+@dataclass(frozen=True)
+class DueQbr:
+    """A partner whose quarterly business review reminder is due, and its manager."""
+
+    partner_id: int
+    partner_name: str
+    tier: str
+    manager_platform: str
+    manager_user_id: str
+    dedupe_key: str
+
+
+async def find_qbr_due(
+    session: AsyncSession,
+    *,
+    tiers: Sequence[str],
+    timezones: Sequence[str],
+    quarter: str,
+    limit: int = BATCH,
+) -> list[DueQbr]:
+    """Managed partners in `tiers` and `timezones` whose reminder for `quarter`
+    (dedupe key `qbr:<partner id>:<quarter>`) is not queued yet, in one SELECT."""
+    if not tiers or not timezones:
+        return []
+    key = literal("qbr:", String).concat(cast(Partner.id, String)).concat(f":{quarter}")
+    queued = exists().where(OutboxMessage.dedupe_key == key)
+    stmt = (
+        select(Partner.id, Partner.name, Partner.tier, Person.platform, Person.user_id, key)
+        .join(Person, Person.id == Partner.manager_id)
+        .where(
+            func.lower(Partner.tier).in_([t.lower() for t in tiers]),
+            Partner.timezone.in_(timezones),
+            ~queued,
+        )
+        .order_by(Partner.id)
+        .limit(limit)
+    )
+    rows = await session.execute(stmt)
+    return [
+        DueQbr(partner_id, name, tier or "", platform, user_id, dedupe_key)
+        for partner_id, name, tier, platform, user_id, dedupe_key in rows.all()
+    ]

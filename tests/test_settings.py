@@ -167,3 +167,9 @@ def test_env_example_names_every_variable_and_works_as_a_dotenv(clean_env: Path)
     assert settings.database_url == DEFAULT_DATABASE_URL
     assert not settings.slack_enabled
     assert settings.teams_local_mode
+
+
+def test_qbr_tiers_default_and_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert Settings(_env_file=None).qbr_tiers == ["gold", "platinum"]  # type: ignore[call-arg]
+    monkeypatch.setenv("QBR_TIERS", '["diamond"]')
+    assert Settings(_env_file=None).qbr_tiers == ["diamond"]  # type: ignore[call-arg]

@@ -6,6 +6,8 @@ import argparse
 from datetime import UTC, datetime
 from typing import Any
 
+from aiohttp import web
+
 from bot.cli._output import print_json, say
 from handlers.deps import Deps
 from scheduling.jobs import run_due
@@ -32,10 +34,15 @@ def add_parser(subparsers: Any) -> None:
 
 
 async def run(args: argparse.Namespace, deps: Deps) -> int:
-    # Building the web app registers each configured platform's sender in deps.senders.
-    args.build_web_app(deps)
-    now = args.at or deps.clock()
-    report = await run_due(deps, now=now)
+    # Building the web app registers each configured platform's sender in deps.senders;
+    # its start-up gives the senders their HTTP sessions (one connection, reused).
+    runner = web.AppRunner(args.build_web_app(deps), handle_signals=False)
+    await runner.setup()
+    try:
+        now = args.at or deps.clock()
+        report = await run_due(deps, now=now)
+    finally:
+        await runner.cleanup()
     delivery = report.delivery
     if args.json:
         print_json(

@@ -30,13 +30,24 @@ class Delivered:
 
 class DeliveryError(Exception):
     """A send that failed. `transient` errors (429, 5xx, network) are retried by the
-    outbox, honouring `retry_after` seconds; the others mark the message failed."""
+    outbox, honouring `retry_after` seconds; the others mark the message failed.
+    `gone` says the destination itself no longer takes the bot's messages (the bot was
+    removed from the channel, it was archived or deleted): the outbox then fails the
+    other messages to it in the same run without calling the platform again."""
 
-    def __init__(self, reason: str, *, transient: bool, retry_after: float | None = None) -> None:
+    def __init__(
+        self,
+        reason: str,
+        *,
+        transient: bool,
+        retry_after: float | None = None,
+        gone: bool = False,
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.transient = transient
         self.retry_after = retry_after
+        self.gone = gone and not transient
 
 
 class Sender(Protocol):

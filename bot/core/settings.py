@@ -21,6 +21,7 @@ DEFAULT_CHECKIN_QUESTIONS = (
     "Anything blocking you?",
     "Where can we, the vendor, help?",
 )
+DEFAULT_QBR_TIERS = ("gold", "platinum")
 _PLACEHOLDERS = {"changeme", "change-me", "xoxb-your-token", "your-secret", "todo"}
 #: One label of a host name (RFC 1123): letters, digits and inner hyphens.
 _HOST_LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)")
@@ -65,9 +66,12 @@ class Settings(BaseSettings):
     deal_products: list[str] = Field(default_factory=lambda: list(DEFAULT_DEAL_PRODUCTS))
     #: The currency of a bare estimated value ("50000", "about 50k").
     deal_default_currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
-    #: hours a registration may wait for a decision before the manager is reminded
-    #: (admins too after twice as long).
+    #: business hours (Monday to Friday, in the partner's time zone) a registration may
+    #: wait for a decision before the manager is reminded (admins too after twice as long).
     deal_approval_sla_hours: int = Field(default=48, ge=1, le=24 * 60)
+    #: partner tiers whose manager is reminded of the quarterly business review two
+    #: weeks before each quarter ends (a JSON list; [] turns the reminder off).
+    qbr_tiers: list[str] = Field(default_factory=lambda: list(DEFAULT_QBR_TIERS))
 
     # Check-ins: the questions of every check-in (a JSON list in the environment) and
     # after how many days an unanswered check-in gets its one reminder.

@@ -51,19 +51,33 @@ RATE_LIMIT_RETRIES = 2
 
 @dataclass(frozen=True)
 class SlackRuntime:
-    """The running adapter: the bolt app, its Web API client and its background work."""
+    """The running adapter: the bolt app, its Web API clients and its background work.
+
+    `outbox_client` is the outbox sender's: it does not wait out a 429 in the process
+    (the outbox records the Retry-After in the message's row and moves on)."""
 
     bolt: AsyncApp
     client: AsyncWebClient
+    outbox_client: AsyncWebClient
     tasks: Tasks
+
+    def use_session(self, session: aiohttp.ClientSession | None) -> None:
+        """Share one HTTP session between both clients (None: each call opens one)."""
+        self.client.session = session
+        self.outbox_client.session = session
 
 
 SLACK_KEY = web.AppKey("slack", SlackRuntime)
 
 
-def build_client(deps: Deps, *, session: aiohttp.ClientSession | None = None) -> AsyncWebClient:
-    """The Web API client: SLACK_API_URL as base URL, 429s retried after Retry-After,
-    dropped connections retried once."""
+def build_client(
+    deps: Deps,
+    *,
+    session: aiohttp.ClientSession | None = None,
+    rate_limit_retries: int = RATE_LIMIT_RETRIES,
+) -> AsyncWebClient:
+    """The Web API client: SLACK_API_URL as base URL, 429s retried after Retry-After
+    (`rate_limit_retries` times), dropped connections retried once."""
     token = deps.settings.slack_bot_token
     if token is None:
         raise ValueError("SLACK_BOT_TOKEN is not set")
@@ -73,7 +87,11 @@ def build_client(deps: Deps, *, session: aiohttp.ClientSession | None = None) ->
         session=session,
         retry_handlers=[
             AsyncConnectionErrorRetryHandler(max_retry_count=1),
-            AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
+            *(
+                [AsyncRateLimitErrorRetryHandler(max_retry_count=rate_limit_retries)]
+                if rate_limit_retries > 0
+                else []
+            ),
         ],
     )
 
@@ -109,8 +127,9 @@ def build_runtime(deps: Deps) -> SlackRuntime:
         return None
 
     bolt.error(on_error)
-    deps.senders["slack"] = SlackSender(client)
-    return SlackRuntime(bolt=bolt, client=client, tasks=tasks)
+    outbox_client = build_client(deps, rate_limit_retries=0)
+    deps.senders["slack"] = SlackSender(outbox_client)
+    return SlackRuntime(bolt=bolt, client=client, outbox_client=outbox_client, tasks=tasks)
 
 
 def _json_error(status: int, message: str) -> web.Response:
@@ -166,12 +185,12 @@ def register(web_app: web.Application, deps: Deps) -> None:
         # One HTTP session for every Web API call (a new one per call costs a TCP
         # connection each time); created here because it needs the running loop.
         async with aiohttp.ClientSession() as session:
-            runtime.client.session = session
+            runtime.use_session(session)
             try:
                 yield
                 await runtime.tasks.close()
             finally:
-                runtime.client.session = None  # later sends open their own
+                runtime.use_session(None)  # later sends open their own
 
     web_app.router.add_post(PATH, slack_events)
     web_app.cleanup_ctx.append(lifecycle)
@@ -190,7 +209,7 @@ async def run_socket_mode(deps: Deps) -> None:
         raise ValueError("SLACK_APP_TOKEN is not set")
     runtime = build_runtime(deps)
     async with aiohttp.ClientSession() as session:
-        runtime.client.session = session
+        runtime.use_session(session)
         handler = AsyncSocketModeHandler(
             runtime.bolt, app_token.get_secret_value(), web_client=runtime.client
         )
@@ -199,4 +218,4 @@ async def run_socket_mode(deps: Deps) -> None:
         finally:
             await handler.close_async()  # type: ignore[no-untyped-call]
             await runtime.tasks.close()
-            runtime.client.session = None
+            runtime.use_session(None)

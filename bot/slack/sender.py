@@ -19,13 +19,26 @@ _TRANSIENT_ERRORS = frozenset(
     {"ratelimited", "service_unavailable", "internal_error", "fatal_error"}
 )
 
+#: Errors that mean the channel (or person) no longer takes the bot's messages.
+_GONE_ERRORS = frozenset(
+    {
+        "channel_not_found",
+        "not_in_channel",
+        "is_archived",
+        "channel_is_archived",
+        "user_not_found",
+        "user_disabled",
+    }
+)
+
 
 class SlackSender:
     """Posts a reply to a channel or thread, or to a person's DM (`conversations.open`).
 
     Raises `DeliveryError`: transient for 429, 5xx and network failures (with the
     `Retry-After` seconds when Slack gave them), permanent otherwise (e.g.
-    `channel_not_found`, `not_in_channel`, `invalid_blocks`).
+    `channel_not_found`, `not_in_channel`, `invalid_blocks`), and `gone` when the
+    channel no longer takes the bot's messages (removed, archived, deleted).
     """
 
     def __init__(self, client: AsyncWebClient) -> None:
@@ -68,4 +81,6 @@ def _delivery_error(exc: SlackApiError) -> DeliveryError:
         except ValueError:
             retry_after = None
     transient = status == 429 or status >= 500 or error in _TRANSIENT_ERRORS
-    return DeliveryError(error, transient=transient, retry_after=retry_after)
+    return DeliveryError(
+        error, transient=transient, retry_after=retry_after, gone=error in _GONE_ERRORS
+    )

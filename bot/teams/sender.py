@@ -37,6 +37,8 @@ logger = logging.getLogger(__name__)
 
 #: Statuses worth retrying (Teams rate-limit guidance: 429, 412, 502, 504; and 5xx).
 _TRANSIENT = {408, 412, 429}
+#: Statuses that mean the bot was removed from the conversation (or it was deleted).
+_GONE = {403, 404}
 
 
 class TeamsSender:
@@ -194,8 +196,13 @@ def _delivery_error(exc: BaseException) -> DeliveryError:
     if isinstance(exc, HttpOperationError):
         status, retry_after = _status_of(exc)
         transient = status is not None and (status in _TRANSIENT or status >= 500)
-        reason = f"Teams connector answered {status}: {exc}"
-        return DeliveryError(reason, transient=transient, retry_after=_seconds(retry_after))
+        reason = f"Teams connector answered {status}: {exc}"[:500]
+        return DeliveryError(
+            reason,
+            transient=transient,
+            retry_after=_seconds(retry_after),
+            gone=status in _GONE,
+        )
     if isinstance(exc, ClientRequestError | aiohttp.ClientError | asyncio.TimeoutError | OSError):
         return DeliveryError(f"network error: {exc}", transient=True)
     return DeliveryError(f"{type(exc).__name__}: {exc}", transient=False)

@@ -1,8 +1,9 @@
-"""What program administration answers in chat: link, partners, managers."""
+"""What program administration answers in chat: link, partners, managers, outbox."""
 
 from __future__ import annotations
 
 from handlers.admin import chat
-from handlers.routes import Routes
+from handlers.admin.outbox import show_outbox
+from handlers.routes import Routes, merge_routes
 
-ROUTES: Routes = chat.ROUTES
+ROUTES: Routes = merge_routes(chat.ROUTES, Routes(commands={"outbox": show_outbox}))

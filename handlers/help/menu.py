@@ -23,6 +23,7 @@ _STAFF_LINES = (
 _ADMIN_LINES = (
     "`/partnerbot managers add <@user>`: make someone a channel manager",
     "`/partnerbot managers remove <@user>`: take the manager role away",
+    "`/partnerbot outbox failed`: deliveries that failed for good, with the reason",
 )
 
 

@@ -11,7 +11,9 @@ registration is reminded again before its new end.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from sqlalchemy import ColumnElement, and_, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import Button, Reply, ids
@@ -21,10 +23,12 @@ from handlers.deals.forms import DealRef
 from handlers.deals.notices import DEAL_THREAD, manager_card
 from handlers.deps import Deps
 from handlers.notify import outbox_row, person_destination, queue_rows
+from handlers.reminders.business_time import business_cutoff
 from storage import deals as deal_store
 from storage import people as people_store
 from storage import reminders as store
 from storage.deals import Deal
+from storage.partners import Partner
 from storage.reminders import DueDeal, dedupe_key_sql
 
 THRESHOLDS_DAYS = (14, 3)
@@ -113,18 +117,43 @@ async def expire_protection(deps: Deps, now: datetime) -> int:
         return await _queue(deps, session, rows)
 
 
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def _waited(sla_hours: float, now: datetime, timezones: list[str]) -> ColumnElement[bool]:
+    """Pending at least `sla_hours` business hours in the partner's time zone: one
+    cutoff per time zone, so the query stays one SELECT."""
+    return or_(
+        *(
+            and_(
+                Partner.timezone == name,
+                Deal.submitted_at <= business_cutoff(now, sla_hours, _zone(name)),
+            )
+            for name in timezones
+        )
+    )
+
+
 async def remind_stalled_approvals(deps: Deps, now: datetime) -> int:
-    """Registrations pending longer than DEAL_APPROVAL_SLA_HOURS: the owning manager
-    gets the approval card again (admins when the partner has no manager); past twice
-    the SLA, every program admin is told too."""
-    sla = timedelta(hours=deps.settings.deal_approval_sla_hours)
+    """Registrations pending longer than DEAL_APPROVAL_SLA_HOURS business hours
+    (Monday to Friday in the partner's time zone; 48 = two business days): the owning
+    manager gets the approval card again (admins when the partner has no manager);
+    past twice the SLA, every program admin is told too."""
+    sla = deps.settings.deal_approval_sla_hours
     async with deps.sessions() as session, session.begin():
+        timezones = await store.pending_timezones(session)
+        if not timezones:
+            return 0
         pending = Deal.status == deal_store.PENDING
         first = await store.find_due(
-            session, dedupe_key_sql("deal-sla:"), pending, Deal.submitted_at <= now - sla
+            session, dedupe_key_sql("deal-sla:"), pending, _waited(sla, now, timezones)
         )
         second = await store.find_due(
-            session, dedupe_key_sql("deal-sla-admins:"), pending, Deal.submitted_at <= now - 2 * sla
+            session, dedupe_key_sql("deal-sla-admins:"), pending, _waited(2 * sla, now, timezones)
         )
         if not (first or second):
             return 0
@@ -143,21 +172,24 @@ async def remind_stalled_approvals(deps: Deps, now: datetime) -> int:
         }
         rows: list[dict[str, object] | None] = []
         for due in first:
-            card = _card(deals[due.deal_id], f"Waiting for your decision for over {_hours(sla)}.")
+            card = _card(deals[due.deal_id], f"Waiting for your decision for over {_span(sla)}.")
             manager = managers.get(due.manager_id) if due.manager_id is not None else None
             rows.extend(_to_people(due.dedupe_key, [manager] if manager else admins, card, now))
         for due in second:
             card = _card(
                 deals[due.deal_id],
-                f"Still undecided after {_hours(2 * sla)}: the channel manager was reminded.",
+                f"Still undecided after {_span(2 * sla)}: the channel manager was reminded.",
             )
             rows.extend(_to_people(due.dedupe_key, admins, card, now))
         return await _queue(deps, session, rows)
 
 
-def _hours(span: timedelta) -> str:
-    hours = int(span.total_seconds() // 3600)
-    return f"{hours // 24} days" if hours % 24 == 0 else f"{hours} hours"
+def _span(hours: int) -> str:
+    """48 -> "2 business days"; 12 -> "12 business hours"."""
+    if hours % 24 == 0:
+        days = hours // 24
+        return f"{days} business day{'s' * (days != 1)}"
+    return f"{hours} business hours"
 
 
 def _card(deal: Deal, note: str) -> Reply:

@@ -9,7 +9,7 @@ from bot.core.delivery import Delivered, DeliveryError, Destination
 from handlers.deps import Deps
 from handlers.notify import queue_reply, thread_of
 from scheduling.outbox import deliver_due
-from storage import outbox
+from storage import outbox, outbox_claims
 from tests.conftest import FIXED_NOW
 
 
@@ -120,10 +120,10 @@ async def test_a_claimed_row_is_not_claimed_twice(deps: Deps) -> None:
     await _queue(deps, "hello", destination=Destination(platform="slack", channel_id="C1"))
     lease = timedelta(minutes=1)
     async with deps.sessions() as session, session.begin():
-        first = await outbox.claim_due(session, now=FIXED_NOW, worker="a", lease=lease)
+        first = await outbox_claims.claim_due(session, now=FIXED_NOW, worker="a", lease=lease)
     async with deps.sessions() as session, session.begin():
-        second = await outbox.claim_due(session, now=FIXED_NOW, worker="b", lease=lease)
+        second = await outbox_claims.claim_due(session, now=FIXED_NOW, worker="b", lease=lease)
     later = FIXED_NOW + timedelta(minutes=2)
     async with deps.sessions() as session, session.begin():
-        after_lease = await outbox.claim_due(session, now=later, worker="b", lease=lease)
+        after_lease = await outbox_claims.claim_due(session, now=later, worker="b", lease=lease)
     assert (len(first), len(second), len(after_lease)) == (1, 0, 1)

@@ -89,16 +89,24 @@ async def test_protection_reminders_then_expiry_each_once(
 async def test_a_stalled_approval_reminds_the_manager_then_the_admins(
     deps: Deps, sender: RecordingSender
 ) -> None:
-    assert (await _run(deps, FIXED_NOW + timedelta(hours=47)))["approvals_stalled"] == 0
-    assert (await _run(deps, FIXED_NOW + timedelta(hours=49)))["approvals_stalled"] == 1
-    assert (await _run(deps, FIXED_NOW + timedelta(hours=50)))["approvals_stalled"] == 0
+    # Submitted Thursday 09:00 (UTC, the partner's zone); the SLA is 48 business hours:
+    # Thursday's 15 and Friday's 24, the weekend not at all, then Monday's first 9.
+    saturday_evening = FIXED_NOW + timedelta(days=2, hours=10)
+    assert (await _run(deps, saturday_evening))["approvals_stalled"] == 0
+    monday = FIXED_NOW + timedelta(days=4)
+    assert (await _run(deps, monday - timedelta(hours=1)))["approvals_stalled"] == 0
+    assert (await _run(deps, monday + timedelta(hours=1)))["approvals_stalled"] == 1
+    assert (await _run(deps, monday + timedelta(hours=2)))["approvals_stalled"] == 0
     [reminder] = _saying(sender, "Waiting for your decision")
+    assert "over 2 business days" in reminder.reply.text
     assert reminder.destination.user_id == "U-MIA"
     assert "Approve" in [b.label for b in reminder.reply.buttons]
-    assert (await _run(deps, FIXED_NOW + timedelta(hours=97)))["approvals_stalled"] == 1
+    wednesday = FIXED_NOW + timedelta(days=6)  # twice the SLA: 96 business hours
+    assert (await _run(deps, wednesday - timedelta(hours=1)))["approvals_stalled"] == 0
+    assert (await _run(deps, wednesday + timedelta(hours=1)))["approvals_stalled"] == 1
     [escalated] = _saying(sender, "Still undecided")
     assert escalated.destination.user_id == "U-ADA"
-    assert (await _run(deps, FIXED_NOW + timedelta(hours=98)))["approvals_stalled"] == 0
+    assert (await _run(deps, wednesday + timedelta(hours=2)))["approvals_stalled"] == 0
 
 
 async def test_a_quiet_registration_is_nudged_once_with_stage_buttons(

@@ -3,7 +3,9 @@
 `FakeSlackApi` is an aiohttp server on 127.0.0.1 (ephemeral port) that records every
 Web API call (method + parsed params) and answers with realistic `ok` payloads. It also
 serves `response_url`s (`/response/<id>`). It can be told to fail a method: a 429 with
-Retry-After, a 500, or an `ok: false` error.
+Retry-After, a 500, or an `ok: false` error; `fail_next` queues failures to answer in
+turn, `gone` makes a channel answer like one the bot was removed from, and `latency`
+slows every `chat.postMessage` (to catch a process mid-drain).
 
 A slash command is answered in its ack when the answer is for the person alone (an
 ephemeral message in the HTTP response: `sent.message()`); everything else arrives at
@@ -48,6 +50,8 @@ class Call:
     method: str
     params: dict[str, Any]
     path: str = ""
+    #: False when the fake answered with an error (the call delivered nothing).
+    ok: bool = True
 
     def blocks(self) -> list[dict[str, Any]]:
         return list(self.params.get("blocks") or [])
@@ -83,6 +87,11 @@ class FakeSlackApi:
 
     calls_made: list[Call] = field(default_factory=list)
     _failures: dict[str, _Failure] = field(default_factory=dict)
+    _queued: dict[str, list[_Failure]] = field(default_factory=dict)
+    #: channel id -> the error `chat.postMessage` answers for it, every time.
+    gone: dict[str, str] = field(default_factory=dict)
+    #: seconds every `chat.postMessage` takes.
+    latency: float = 0.0
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _runner: web.AppRunner | None = None
     port: int = 0
@@ -132,6 +141,30 @@ class FakeSlackApi:
             error = "ratelimited"
         self._failures[method] = _Failure(status, error, retry_after, times)
 
+    def fail_next(
+        self,
+        method: str,
+        *,
+        status: int = 200,
+        error: str = "fatal_error",
+        retry_after: int | None = None,
+        times: int = 1,
+    ) -> None:
+        """Queue `times` failures of `method`, answered after those queued before."""
+        if status == 429:
+            error = "ratelimited"
+        self._queued.setdefault(method, []).append(_Failure(status, error, retry_after, times))
+
+    def posted(self, channel: str | None = None) -> list[Call]:
+        """The messages `chat.postMessage` delivered (not the calls it refused)."""
+        return [
+            c
+            for c in self.calls_made
+            if c.method == "chat.postMessage"
+            and c.ok
+            and (channel is None or c.params.get("channel") == channel)
+        ]
+
     def calls(self, method: str | None = None) -> list[Call]:
         return [c for c in self.calls_made if method is None or c.method == method]
 
@@ -172,15 +205,33 @@ class FakeSlackApi:
             return web.json_response({"ok": True, "url": f"ws://127.0.0.1:{self.port}/socket"})
         if token != f"Bearer {BOT_TOKEN}":
             return web.json_response({"ok": False, "error": "invalid_auth"})
-        self.calls_made.append(Call(method, params, request.path))
-        failure = self._failures.get(method)
-        if failure is not None and failure.times > 0:
-            failure.times -= 1
+        call = Call(method, params, request.path)
+        self.calls_made.append(call)
+        if method == "chat.postMessage" and self.latency:
+            await asyncio.sleep(self.latency)
+        failure = self._failure(method, params)
+        if failure is not None:
+            call.ok = False
             headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after else {}
             return web.json_response(
                 {"ok": False, "error": failure.error}, status=failure.status, headers=headers
             )
         return web.json_response(self._answer(method, params))
+
+    def _failure(self, method: str, params: dict[str, Any]) -> _Failure | None:
+        if method == "chat.postMessage" and params.get("channel") in self.gone:
+            return _Failure(200, self.gone[params["channel"]], None, 1)
+        failure = self._failures.get(method)
+        if failure is not None and failure.times > 0:
+            failure.times -= 1
+            return failure
+        queued = self._queued.get(method) or []
+        while queued and queued[0].times <= 0:
+            queued.pop(0)
+        if queued:
+            queued[0].times -= 1
+            return queued[0]
+        return None
 
     async def _socket(self, request: web.Request) -> web.WebSocketResponse:
         """Socket Mode: say hello, then queue whatever the bot sends (its acks)."""
@@ -282,6 +333,30 @@ class SlackDriver:
 
     async def settle(self) -> None:
         await self._settle()
+
+    def fail_next(
+        self,
+        method: str,
+        *,
+        status: int = 200,
+        error: str = "fatal_error",
+        retry_after: int | None = None,
+        times: int = 1,
+    ) -> None:
+        """Queue `times` failures of `method`, answered after those queued before."""
+        if status == 429:
+            error = "ratelimited"
+        self._queued.setdefault(method, []).append(_Failure(status, error, retry_after, times))
+
+    def posted(self, channel: str | None = None) -> list[Call]:
+        """The messages `chat.postMessage` delivered (not the calls it refused)."""
+        return [
+            c
+            for c in self.calls_made
+            if c.method == "chat.postMessage"
+            and c.ok
+            and (channel is None or c.params.get("channel") == channel)
+        ]
 
     def calls(self, method: str | None = None) -> list[Call]:
         return self.api.calls(method)
