@@ -21,9 +21,9 @@ from bot.core.errors import InvalidInput
 from bot.core.model import Reply
 from bot.slack.flow import deliver_or_fail, fail, home_of, input_error_reply
 from bot.slack.inbound import Inbound, from_view, wrap_metadata
+from bot.slack.modal import render_form
 from bot.slack.mrkdwn import truncate
 from bot.slack.outbound import apologize, deliver
-from bot.slack.render import render_form
 from bot.slack.tasks import Tasks
 from handlers import router
 from handlers.deps import Deps
