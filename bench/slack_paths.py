@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import signal
 import sys
 import tempfile
 import time
@@ -117,6 +118,24 @@ async def measure(
     return Run(n, done - started, result.latencies, used)
 
 
+async def profile(
+    args: argparse.Namespace, servers: Servers, target: str, path: str, *, last: bool
+) -> asyncio.subprocess.Process | None:
+    """With --profile DIR: py-spy records PartnerBot during the last round's runs
+    (DIR/<path>.txt, collapsed stacks: flamegraph.pl or speedscope read them)."""
+    if args.profile is None or target != "partnerbot" or not last:
+        return None
+    args.profile.mkdir(parents=True, exist_ok=True)
+    spy = await asyncio.create_subprocess_exec(
+        str(Path(sys.executable).parent / "py-spy"), "record", "--pid",
+        str(servers.by_name[target].proc.pid), "--rate", "500", "--format", "raw",
+        "--output", str(args.profile / f"{path}.txt"), "--nonblocking",
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+    )  # fmt: skip
+    await asyncio.sleep(0.5)  # py-spy attaches
+    return spy
+
+
 def median(values: list[float]) -> float:
     return sorted(values)[len(values) // 2]
 
@@ -153,10 +172,14 @@ async def rounds(args: argparse.Namespace, servers: Servers, deals: Deals) -> li
             for path in args.paths:
                 bodies = await deals.bodies(path, n, http)
                 for target in order:
+                    spy = await profile(args, servers, target, path, last=number == args.rounds - 1)
                     run = await measure(
                         http, servers, target, path, bodies,
                         concurrency=args.concurrency, problems=problems,
                     )  # fmt: skip
+                    if spy is not None:
+                        spy.send_signal(signal.SIGINT)
+                        await spy.wait()
                     if number >= 0:
                         runs[path].setdefault(target, []).append(run)
                 if path == "submit":
@@ -214,6 +237,9 @@ def cli() -> None:
         help=f"comma-separated, of {','.join(PATHS)}",
     )
     parser.add_argument("--database-url", help="default: a fresh SQLite file")
+    parser.add_argument(
+        "--profile", type=Path, metavar="DIR", help="py-spy PartnerBot in the last round"
+    )
     args = parser.parse_args()
     asyncio.run(main(args))
 
