@@ -17,7 +17,7 @@ from bot.core.model import Command
 from bot.slack import ids
 from bot.slack.flow import answer, home_of
 from bot.slack.inbound import Inbound, from_action
-from bot.slack.payloads import MalformedPayload
+from bot.slack.payloads import PAYLOAD_KEY, MalformedPayload
 from bot.slack.tasks import Tasks
 from handlers.deps import Deps
 
@@ -60,7 +60,7 @@ def register(bolt_app: AsyncApp, deps: Deps, *, tasks: Tasks) -> None:
     async def on_action_any(
         ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
     ) -> None:
-        inbound = from_action(body, home_of(context))
+        inbound = from_action(body, home_of(context), parsed=context.get(PAYLOAD_KEY))
         await ack()
         click = inbound.request.click
         if click is not None and click.action_id == ids.OPEN_FORM:

@@ -135,9 +135,10 @@ def parse(model: type[_M], data: object) -> _M:
         raise MalformedPayload(f"not a Slack {model.__name__} payload") from exc
 
 
-#: bolt context key of the slash command `bolt_request` validated, so the listener
-#: does not validate it again.
-SLASH_COMMAND_KEY = "partnerbot_slash_command"
+#: bolt context key of the payload `bolt_request` validated (a SlashCommand,
+#: BlockActions, ViewSubmission or EventEnvelope), so the listener does not
+#: validate it again.
+PAYLOAD_KEY = "partnerbot_payload"
 
 
 def bolt_request(raw: str, *, query: str = "", headers: Mapping[str, str]) -> AsyncBoltRequest:
@@ -148,27 +149,29 @@ def bolt_request(raw: str, *, query: str = "", headers: Mapping[str, str]) -> As
     except (ValueError, TypeError, AttributeError, KeyError) as exc:
         # bolt's parser: bad JSON (ValueError), or a JSON value that is not an object
         raise MalformedPayload("unreadable body") from exc
-    command = check_body(request.body)
-    if command is not None:
-        request.context[SLASH_COMMAND_KEY] = command
+    payload = check_body(request.body)
+    if payload is not None:
+        request.context[PAYLOAD_KEY] = payload
     return request
 
 
-def check_body(body: object) -> SlashCommand | None:
+def check_body(body: object) -> _Model | None:
     """Raise MalformedPayload unless `body` has the shape of a payload we handle;
-    a slash command comes back validated."""
+    the payloads the listeners read come back validated."""
     if not isinstance(body, dict) or not body:
         raise MalformedPayload("body is not an object")
     if "command" in body:
         return parse(SlashCommand, body)
-    if body.get("type") == "event_callback":
+    kind = body.get("type")
+    if kind == "event_callback":
         envelope = parse(EventEnvelope, body)
         if not isinstance(envelope.event, dict) or "type" not in envelope.event:
             raise MalformedPayload("event_callback without an event")
-    elif body.get("type") == "block_actions":
-        parse(BlockActions, body)
-    elif body.get("type") == "view_submission":
-        parse(ViewSubmission, body)
-    elif not isinstance(body.get("type"), str) and body.get("ssl_check") is None:
+        return envelope
+    if kind == "block_actions":
+        return parse(BlockActions, body)
+    if kind == "view_submission":
+        return parse(ViewSubmission, body)
+    if not isinstance(kind, str) and body.get("ssl_check") is None:
         raise MalformedPayload("no payload type")
     return None
