@@ -121,15 +121,15 @@ async def measure(
 async def profile(
     args: argparse.Namespace, servers: Servers, target: str, path: str, *, last: bool
 ) -> asyncio.subprocess.Process | None:
-    """With --profile DIR: py-spy records PartnerBot during the last round's runs
-    (DIR/<path>.txt, collapsed stacks: flamegraph.pl or speedscope read them)."""
-    if args.profile is None or target != "partnerbot" or not last:
+    """With --profile DIR: py-spy records each server during the last round's runs
+    (DIR/<path>-<server>.txt, collapsed stacks: flamegraph.pl or speedscope read them)."""
+    if args.profile is None or not last:
         return None
     args.profile.mkdir(parents=True, exist_ok=True)
     spy = await asyncio.create_subprocess_exec(
         str(Path(sys.executable).parent / "py-spy"), "record", "--pid",
         str(servers.by_name[target].proc.pid), "--rate", "500", "--format", "raw",
-        "--output", str(args.profile / f"{path}.txt"), "--nonblocking",
+        "--output", str(args.profile / f"{path}-{target.replace(' ', '-')}.txt"), "--nonblocking",
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
     )  # fmt: skip
     await asyncio.sleep(0.5)  # py-spy attaches
@@ -238,7 +238,7 @@ def cli() -> None:
     )
     parser.add_argument("--database-url", help="default: a fresh SQLite file")
     parser.add_argument(
-        "--profile", type=Path, metavar="DIR", help="py-spy PartnerBot in the last round"
+        "--profile", type=Path, metavar="DIR", help="py-spy every server in the last round"
     )
     args = parser.parse_args()
     asyncio.run(main(args))
