@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import signal
 import sys
 import tempfile
@@ -49,10 +50,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import aiohttp
 from _slack_paths_setup import INTERACTIVE, Deals, Servers, content_type
 from deals_slack import TEAM, load, pct
-from slack_help import cpu_seconds
 
 PATHS = ("register", "submit", "approve", "thread")
 TARGETS = ("partnerbot", "bare bolt", "raw floor")
+
+
+def cpu_times(pid: int) -> tuple[float, float]:
+    """(user, system) CPU seconds a process has used so far (Linux /proc/<pid>/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    tick = os.sysconf("SC_CLK_TCK")
+    return int(fields[11]) / tick, int(fields[12]) / tick
 
 
 async def stats(http: aiohttp.ClientSession, api: str) -> dict[str, Any]:
@@ -81,10 +88,13 @@ async def settle(
 class Run:
     """One path against one server: throughput to completion, ack latency, CPU."""
 
-    def __init__(self, n: int, seconds: float, latencies: list[float], cpu_s: float) -> None:
+    def __init__(
+        self, n: int, seconds: float, latencies: list[float], cpu: tuple[float, float]
+    ) -> None:
         self.rps = n / seconds
         self.p50, self.p99 = pct(latencies, 50), pct(latencies, 99)
-        self.cpu_ms = cpu_s * 1000 / n
+        self.cpu_ms = sum(cpu) * 1000 / n
+        self.sys_share = cpu[1] / max(sum(cpu), 1e-9)
 
 
 async def measure(
@@ -101,11 +111,12 @@ async def measure(
     method, channel = INTERACTIVE[path]
     n = len(bodies)
     await reset(http, servers.api)
-    cpu0, started = cpu_seconds(server.proc.pid), time.monotonic()
+    cpu0, started = cpu_times(server.proc.pid), time.monotonic()
     result = await load(server.url, bodies, concurrency, http, content_type=content_type(path))
     acked = time.monotonic()
     found = await settle(http, servers.api, method=method, n=n)
-    used = cpu_seconds(server.proc.pid) - cpu0
+    cpu1 = cpu_times(server.proc.pid)
+    used = (cpu1[0] - cpu0[0], cpu1[1] - cpu0[1])
     done = max(acked, found["last"])
     if result.errors:
         problems.append(f"{target} {path}: {result.errors} errors, e.g. {result.bodies[0]}")
@@ -156,6 +167,7 @@ def summary(path: str, runs: dict[str, list[Run]], concurrency: int) -> list[str
             f" {median([r.cpu_ms for r in mine]):>8.3f}"
             f"  {median(speed):.2f} ({min(speed):.2f}-{max(speed):.2f})"
             f"  {median(cpu):.2f} ({min(cpu):.2f}-{max(cpu):.2f})"
+            f"  {median([r.sys_share for r in mine]):>4.0%}"
         )
     return lines
 
@@ -187,7 +199,7 @@ async def rounds(args: argparse.Namespace, servers: Servers, deals: Deals) -> li
         again = await deals.resubmit(http, args.concurrency)
     lines = [
         f"{'path':<9} {'target':<11} {'conc':<4} {'req/s':>7} {'p50 ms':>7} {'p99 ms (range)':>15}"
-        f" {'cpu ms/req':>8}  {'req/s vs bare':>18}  {'cpu vs bare':>16}"
+        f" {'cpu ms/req':>8}  {'req/s vs bare':>18}  {'cpu vs bare':>16}  sys"
     ]
     for path in args.paths:
         lines += summary(path, runs[path], args.concurrency)
