@@ -8,6 +8,7 @@ check reads a handful of rows by index and never scans the table.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -21,6 +22,7 @@ from sqlalchemy import (
     Index,
     String,
     Text,
+    bindparam,
     func,
     insert,
     literal,
@@ -218,15 +220,22 @@ class ConflictLookup:
     house_account: str | None
 
 
-def _candidates_stmt(*, domain: str, prefix: str, limit: int) -> CompoundSelect[Any]:
-    """Three index lookups in one statement: active deals of `domain`
+@functools.lru_cache(maxsize=4)
+def _candidates_stmt(limit: int) -> CompoundSelect[Any]:
+    """Three index lookups in one statement: active deals of `:domain`
     (ix_deals_domain_status), up to `limit` active deals whose company key starts with
-    `prefix` (ix_deals_company_prefix_status), and the house account of `domain`
-    (its unique index), marked with status `_HOUSE`."""
+    `:prefix` (ix_deals_company_prefix_status), and the house account of `:domain`
+    (its unique index), marked with status `_HOUSE`. Built once per limit: building
+    it cost more than running it (it runs on every registration)."""
     columns = (Deal.id, Deal.partner_id, Deal.domain, Deal.company, Deal.company_key, Deal.status)
     active = Deal.status.in_(ACTIVE_STATUSES)
+    domain = bindparam("domain", type_=String)
     by_domain = select(*columns).where(Deal.domain == domain, active)
-    by_prefix = select(*columns).where(Deal.company_prefix == prefix, active).limit(limit)
+    by_prefix = (
+        select(*columns)
+        .where(Deal.company_prefix == bindparam("prefix", type_=String), active)
+        .limit(limit)
+    )
     house = select(
         HouseAccount.id,
         literal(0),
@@ -243,9 +252,8 @@ async def lookup_conflicts(
 ) -> ConflictLookup:
     """Active registrations of `domain`, up to `limit` whose company key starts with
     `prefix`, and the house account of `domain`: index lookups, one round trip."""
-    rows = (
-        await session.execute(_candidates_stmt(domain=domain, prefix=prefix, limit=limit))
-    ).all()
+    params = {"domain": domain, "prefix": prefix}
+    rows = (await session.execute(_candidates_stmt(limit), params)).all()
     house = next((row for row in rows if row[5] == _HOUSE), None)
     unique = {row[0]: Candidate(*row) for row in rows if row[5] != _HOUSE}
     return ConflictLookup(
@@ -335,7 +343,7 @@ async def explain_conflict_queries(
     bind = session.get_bind()
     sqlite = bind.dialect.name == "sqlite"
     queries: dict[str, ClauseElement] = {
-        "conflict lookup": _candidates_stmt(domain=domain, prefix=prefix, limit=200),
+        "conflict lookup": _candidates_stmt(200).params(domain=domain, prefix=prefix),
     }
     plans: dict[str, list[str]] = {}
     for name, stmt in queries.items():
