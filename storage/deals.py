@@ -32,7 +32,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship, selectinload
-from sqlalchemy.sql import ClauseElement, CompoundSelect
+from sqlalchemy.sql import ClauseElement, CompoundSelect, Select
 
 from storage.base import Base, UTCDateTime, utcnow
 from storage.house_accounts import HouseAccount
@@ -165,15 +165,26 @@ async def get_submit_context(
 ) -> SubmitContext | None:
     """The partner with its channels, its owning manager, and the id of the registration
     already stored under `idempotency_key` (a re-submitted form), in one query."""
-    existing = select(Deal.id).where(Deal.idempotency_key == idempotency_key).scalar_subquery()
-    stmt = (
+    params = {"partner_id": partner_id, "idempotency_key": idempotency_key}
+    row = (await session.execute(_submit_context_stmt(), params)).unique().one_or_none()
+    return SubmitContext(row[0], row[1], row[2]) if row is not None else None
+
+
+@functools.cache
+def _submit_context_stmt() -> Select[Any]:
+    """Built once (on first use: the models must be complete), bound with
+    `:partner_id` and `:idempotency_key`; it runs on every registration."""
+    existing = (
+        select(Deal.id)
+        .where(Deal.idempotency_key == bindparam("idempotency_key", type_=String))
+        .scalar_subquery()
+    )
+    return (
         select(Partner, Person, existing)
         .outerjoin(Person, Person.id == Partner.manager_id)
-        .where(Partner.id == partner_id)
+        .where(Partner.id == bindparam("partner_id"))
         .options(joinedload(Partner.channels))
     )
-    row = (await session.execute(stmt)).unique().one_or_none()
-    return SubmitContext(row[0], row[1], row[2]) if row is not None else None
 
 
 async def add_deal(session: AsyncSession, deal: Deal) -> Deal:
