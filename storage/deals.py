@@ -196,10 +196,14 @@ async def add_deal(session: AsyncSession, deal: Deal) -> Deal:
 
 async def get_deal(session: AsyncSession, deal_id: int, *, for_update: bool = False) -> Deal | None:
     """A registration with its partner and the partner's channels loaded."""
-    stmt = select(Deal).where(Deal.id == deal_id).options(_WITH_CHANNELS)
-    if for_update:
-        stmt = stmt.with_for_update()
-    return (await session.scalars(stmt)).one_or_none()
+    return (await session.scalars(_deal_stmt(for_update), {"deal_id": deal_id})).one_or_none()
+
+
+@functools.cache
+def _deal_stmt(for_update: bool) -> Select[Deal]:
+    """Built once per lock mode, bound with `:deal_id` (every click on a card reads it)."""
+    stmt = select(Deal).where(Deal.id == bindparam("deal_id")).options(_WITH_CHANNELS)
+    return stmt.with_for_update() if for_update else stmt
 
 
 async def get_deal_by_key(session: AsyncSession, idempotency_key: str) -> Deal | None:

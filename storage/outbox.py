@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import JSON, Index, String, Text, and_, or_, select, update
+from sqlalchemy import JSON, Index, String, Text, and_, bindparam, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -131,10 +131,16 @@ async def get_thread(session: AsyncSession, key: str, platform: str) -> Thread |
 async def get_thread_by_id(
     session: AsyncSession, platform: str, channel_id: str, thread_id: str
 ) -> Thread | None:
-    stmt = select(Thread).where(
-        Thread.platform == platform, Thread.channel_id == channel_id, Thread.thread_id == thread_id
-    )
-    return (await session.scalars(stmt)).first()
+    params = {"platform": platform, "channel_id": channel_id, "thread_id": thread_id}
+    return (await session.scalars(_THREAD_BY_ID, params)).first()
+
+
+#: Built once: every message in a thread looks its thread up.
+_THREAD_BY_ID = select(Thread).where(
+    Thread.platform == bindparam("platform"),
+    Thread.channel_id == bindparam("channel_id"),
+    Thread.thread_id == bindparam("thread_id"),
+)
 
 
 async def get_threads(
