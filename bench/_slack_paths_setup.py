@@ -6,18 +6,18 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import os
 import sys
 import time
 import uuid
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 import aiohttp
+from _slack_paths_bodies import click, info_request, thread_reply
 from deals_slack import (
     CHANNEL,
     SECRET,
-    TEAM,
     TOKEN,
     USERS,
     load,
@@ -29,17 +29,12 @@ from slack_help import Server, free_port, start_server
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from bot.core import Place
-from bot.core.ids import FORM_DEAL_INFO
-from bot.slack.inbound import wrap_metadata
-from handlers.deals.forms import DealRef
 from storage import deals as deal_store
 from storage import outbox
 from storage.engine import create_engine, create_session_factory
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
-MANAGER, MANAGER_DM = "U0MGR", "D0U0MGR"  # the fake's conversations.open answers D0<user>
 #: The Web API call each path answers with (and the channel, where the outbox posts the
 #: same method elsewhere).
 INTERACTIVE: dict[str, tuple[str, str | None]] = {
@@ -48,8 +43,6 @@ INTERACTIVE: dict[str, tuple[str, str | None]] = {
     "approve": ("chat.update", None),
     "thread": ("chat.postMessage", CHANNEL),
 }
-QUESTION = "Which budget is this from, and who signs?"
-ANSWER = "The FY27 platform budget; the CFO signs."
 
 
 class Servers:
@@ -126,8 +119,6 @@ class Servers:
 
 
 def _environ() -> dict[str, str]:
-    import os
-
     return dict(os.environ)
 
 
@@ -196,11 +187,11 @@ class Deals:
             return self.last_submits
         deal_ids = await self._pending(n, http)
         if path == "approve":
-            return [(str(i), _click(i)) for i in deal_ids]
-        await self._to_partnerbot(http, [(str(i), _info_request(i)) for i in deal_ids])
+            return [(str(i), click(i)) for i in deal_ids]
+        await self._to_partnerbot(http, [(str(i), info_request(i)) for i in deal_ids])
         threads = await self._threads(deal_ids)
         return [
-            (str(i), _thread_reply(threads[i], users[k], next(self._ts)))
+            (str(i), thread_reply(threads[i], users[k], next(self._ts)))
             for k, i in enumerate(deal_ids)
         ]
 
@@ -266,77 +257,3 @@ class Deals:
             stored = await deal_store.count_deals(session)
         await engine.dispose()
         return stored
-
-
-def _click(deal_id: int) -> str:
-    ts = f"1700000000.{deal_id:06d}"
-    payload = {
-        "type": "block_actions",
-        "api_app_id": "A0BENCH",
-        "team": {"id": TEAM},
-        "user": {"id": MANAGER, "team_id": TEAM, "name": MANAGER},
-        "channel": {"id": MANAGER_DM},
-        "container": {"type": "message", "message_ts": ts, "channel_id": MANAGER_DM},
-        "message": {"type": "message", "ts": ts, "text": "New registration"},
-        "trigger_id": f"trig-approve-{deal_id}",
-        "response_url": "http://127.0.0.1:9/unused",
-        "actions": [
-            {
-                "type": "button",
-                "action_id": f"deal-approve:{deal_id}",
-                "block_id": "actions",
-                "value": DealRef(deal_id=deal_id).model_dump_json(),
-                "action_ts": ts,
-            }
-        ],
-    }
-    return urlencode({"payload": json.dumps(payload)})
-
-
-def _info_request(deal_id: int) -> str:
-    metadata = wrap_metadata(
-        DealRef(deal_id=deal_id).model_dump_json(), Place("slack", MANAGER_DM, kind="dm")
-    )
-    payload = {
-        "type": "view_submission",
-        "api_app_id": "A0BENCH",
-        "team": {"id": TEAM},
-        "user": {"id": MANAGER, "team_id": TEAM, "name": MANAGER},
-        "view": {
-            "id": "V2",
-            "type": "modal",
-            "callback_id": FORM_DEAL_INFO,
-            "private_metadata": metadata,
-            "state": {
-                "values": {"reason": {"reason": {"type": "plain_text_input", "value": QUESTION}}}
-            },
-            "app_installed_team_id": TEAM,
-        },
-    }
-    return urlencode({"payload": json.dumps(payload)})
-
-
-def _thread_reply(thread_ts: str, user: str, k: int) -> str:
-    ts = f"1800000000.{k:06d}"
-    return json.dumps(
-        {
-            "type": "event_callback",
-            "team_id": TEAM,
-            "api_app_id": "A0BENCH",
-            "event_id": f"Ev{uuid.uuid4().hex[:12]}",
-            "event_time": int(time.time()),
-            "authorizations": [{"team_id": TEAM, "user_id": "U0BENCHBOT", "is_bot": True}],
-            "is_ext_shared_channel": False,
-            "event": {
-                "type": "message",
-                "channel": CHANNEL,
-                "channel_type": "channel",
-                "user": user,
-                "team": TEAM,
-                "text": ANSWER,
-                "ts": ts,
-                "thread_ts": thread_ts,
-                "event_ts": ts,
-            },
-        }
-    )
