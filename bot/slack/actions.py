@@ -65,6 +65,6 @@ def register(bolt_app: AsyncApp, deps: Deps, *, tasks: Tasks) -> None:
         click = inbound.request.click
         if click is not None and click.action_id == ids.OPEN_FORM:
             inbound = reopen(inbound)
-        tasks.spawn(answer(deps, client, inbound), name="slack-action")
+        tasks.spawn_bounded(answer(deps, client, inbound), name="slack-action")
 
     bolt_app.action(ANY_ACTION)(on_action_any)

@@ -35,7 +35,7 @@ def register(bolt_app: AsyncApp, deps: Deps, *, tasks: Tasks) -> None:
             body, home_of(context), mentioned=True, parsed=context.get(PAYLOAD_KEY)
         )
         if inbound is not None:
-            tasks.spawn(answer(deps, client, inbound), name="slack-mention")
+            tasks.spawn_bounded(answer(deps, client, inbound), name="slack-mention")
 
     async def on_event_message(
         body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
@@ -50,7 +50,7 @@ def register(bolt_app: AsyncApp, deps: Deps, *, tasks: Tasks) -> None:
                 return  # the app_mention event for this message answers it
             if place.thread_id is None:
                 return  # channel chatter is not for the bot
-        tasks.spawn(answer(deps, client, inbound), name="slack-message")
+        tasks.spawn_bounded(answer(deps, client, inbound), name="slack-message")
 
     async def on_event_other(body: dict[str, Any]) -> None:
         logger.debug("ignoring Slack event %s", body.get("event", {}).get("type"))

@@ -11,6 +11,12 @@ logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
+#: Background answers (clicks, messages) running at once; the rest wait their turn.
+#: Without a bound, a burst of a thousand clicks starts a thousand database sessions:
+#: past the pool's size they queue in the pool and fail after its 30 s timeout
+#: (seen on PostgreSQL with a pool of 20+10, bench/slack_paths.py, issue 15).
+BACKGROUND_LIMIT = 16
+
 
 class Tasks:
     """Runs coroutines after the ack and keeps a reference to each until it ends,
@@ -20,8 +26,10 @@ class Tasks:
     anything that still escapes is logged here with its traceback.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, limit: int = BACKGROUND_LIMIT) -> None:
         self._running: set[asyncio.Task[Any]] = set()
+        self._limit = limit
+        self._slots: asyncio.Semaphore | None = None  # made in the running loop
 
     def spawn(
         self, coro: Coroutine[Any, Any, T], *, name: str | None = None, awaited: bool = False
@@ -32,6 +40,27 @@ class Tasks:
         self._running.add(task)
         task.add_done_callback(self._running.discard if awaited else self._finished)
         return task
+
+    def spawn_bounded(
+        self, coro: Coroutine[Any, Any, T], *, name: str | None = None
+    ) -> asyncio.Task[T]:
+        """Like `spawn`, but at most `limit` of these run at once; the others wait for
+        a slot (in memory, not holding or queueing for a database connection)."""
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self._limit)
+        return self.spawn(self._bounded(coro, self._slots), name=name)
+
+    @staticmethod
+    async def _bounded(coro: Coroutine[Any, Any, T], slots: asyncio.Semaphore) -> T:
+        try:
+            await slots.acquire()
+        except asyncio.CancelledError:
+            coro.close()  # cancelled while waiting (shutdown): it never started
+            raise
+        try:
+            return await coro
+        finally:
+            slots.release()
 
     def _finished(self, task: asyncio.Task[Any]) -> None:
         self._running.discard(task)
