@@ -74,13 +74,25 @@ async def reset(http: aiohttp.ClientSession, api: str) -> None:
 
 
 async def settle(
-    http: aiohttp.ClientSession, api: str, *, method: str, n: int, within: float = 60.0
+    http: aiohttp.ClientSession,
+    api: str,
+    *,
+    method: str,
+    channel: str | None,
+    n: int,
+    within: float = 60.0,
 ) -> dict[str, Any]:
-    """The fake's stats once `n` calls of `method` have arrived (or `within` passed)."""
+    """The fake's stats once `n` calls of `method` (to `channel`, when given: the
+    outbox posts the same method elsewhere) have arrived, or `within` passed."""
     deadline = time.monotonic() + within
     while True:
         found = await stats(http, api)
-        if found["counts"].get(method, 0) >= n or time.monotonic() > deadline:
+        got = (
+            found["places"].get(f"{method} {channel}", 0)
+            if channel
+            else found["counts"].get(method, 0)
+        )
+        if got >= n or time.monotonic() > deadline:
             return found
         await asyncio.sleep(0.01)
 
@@ -114,7 +126,7 @@ async def measure(
     cpu0, started = cpu_times(server.proc.pid), time.monotonic()
     result = await load(server.url, bodies, concurrency, http, content_type=content_type(path))
     acked = time.monotonic()
-    found = await settle(http, servers.api, method=method, n=n)
+    found = await settle(http, servers.api, method=method, channel=channel, n=n)
     cpu1 = cpu_times(server.proc.pid)
     used = (cpu1[0] - cpu0[0], cpu1[1] - cpu0[1])
     done = max(acked, found["last"])
