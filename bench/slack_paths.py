@@ -38,6 +38,7 @@ import argparse
 import asyncio
 import os
 import signal
+import statistics
 import sys
 import tempfile
 import time
@@ -160,7 +161,7 @@ async def profile(
 
 
 def median(values: list[float]) -> float:
-    return sorted(values)[len(values) // 2]
+    return statistics.median(values)
 
 
 def summary(path: str, runs: dict[str, list[Run]], concurrency: int) -> list[str]:
