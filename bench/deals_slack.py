@@ -240,13 +240,13 @@ def company_name(n: str) -> str:
     return f"{first} {second} {_PLACE[h % len(_PLACE)]}"
 
 
-def _signed(body: str) -> dict[str, str]:
+def _signed(body: str, content_type: str = "application/x-www-form-urlencoded") -> dict[str, str]:
     ts = str(int(time.time()))
     digest = hmac.new(SECRET.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
     return {
         "X-Slack-Request-Timestamp": ts,
         "X-Slack-Signature": f"v0={digest}",
-        "Content-Type": "application/x-www-form-urlencoded",
+        "Content-Type": content_type,
     }
 
 
@@ -319,7 +319,12 @@ class Result:
 
 
 async def load(
-    url: str, bodies: list[tuple[str, str]], concurrency: int, http: aiohttp.ClientSession
+    url: str,
+    bodies: list[tuple[str, str]],
+    concurrency: int,
+    http: aiohttp.ClientSession,
+    *,
+    content_type: str = "application/x-www-form-urlencoded",
 ) -> Result:
     """POST every (key, body), `concurrency` in flight; key -> send time kept."""
     result = Result()
@@ -330,7 +335,8 @@ async def load(
             key, body = queue.pop()
             t0 = time.perf_counter()
             result.sent_at[key] = t0
-            async with http.post(url, data=body.encode(), headers=_signed(body)) as resp:
+            headers = _signed(body, content_type)
+            async with http.post(url, data=body.encode(), headers=headers) as resp:
                 answer = await resp.text()
             result.latencies.append((time.perf_counter() - t0) * 1000)
             if resp.status == 200 and "response_action" not in answer:
@@ -414,6 +420,12 @@ async def prepare_database(url: str) -> str:
             await conn.execute(text(f'CREATE DATABASE "{name}"'))
         await admin.dispose()
         url = url.rsplit("/", 1)[0] + f"/{name}"
+    await seed_database(url)
+    return url
+
+
+async def seed_database(url: str) -> None:
+    """Migrate and seed an empty database (see prepare_database)."""
     engine = create_engine(url)
     await upgrade(engine)
     sessions = create_session_factory(engine)
@@ -426,7 +438,6 @@ async def prepare_database(url: str) -> str:
                 session, "slack", user, name=user, partner_id=partner.id
             )
     await engine.dispose()
-    return url
 
 
 async def count_rows(url: str) -> int:

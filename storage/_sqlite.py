@@ -4,7 +4,8 @@ aiosqlite runs every call on the connection's own thread, and SQLAlchemy's adapt
 makes four calls per statement (open a cursor, execute, fetch, close): four hand-offs
 between the event loop and that thread, which dominate a short statement's cost. The
 cursor here does all four in one hand-off and keeps the rows, so the adapter's later
-fetch and close calls return at once. Everything else is aiosqlite's own connection.
+fetch and close calls return at once; a commit or rollback with no transaction open
+costs no hand-off at all. Everything else is aiosqlite's own connection.
 """
 
 from __future__ import annotations
@@ -70,6 +71,20 @@ class _Connection(aiosqlite.Connection):
     @contextmanager
     async def cursor(self) -> aiosqlite.Cursor:
         return _PrefetchingCursor(self)
+
+    # A session that only read ends with a rollback (and a `session.begin()` block
+    # that only read, with a commit) of a transaction sqlite3 never opened: nothing to
+    # do, so no hand-off to the connection's thread. `in_transaction` reads SQLite's
+    # autocommit flag; the pool lends this connection to one user at a time, who is
+    # awaiting this very call, so no statement runs on it meanwhile.
+
+    async def commit(self) -> None:
+        if self._conn.in_transaction:
+            await super().commit()
+
+    async def rollback(self) -> None:
+        if self._conn.in_transaction:
+            await super().rollback()
 
 
 def connector(database: str, **kwargs: Any) -> Any:

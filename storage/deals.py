@@ -8,6 +8,7 @@ check reads a handful of rows by index and never scans the table.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -21,6 +22,7 @@ from sqlalchemy import (
     Index,
     String,
     Text,
+    bindparam,
     func,
     literal,
     select,
@@ -29,7 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship, selectinload
-from sqlalchemy.sql import ClauseElement, CompoundSelect
+from sqlalchemy.sql import ClauseElement, CompoundSelect, Select
 
 from storage.base import Base, UTCDateTime, utcnow
 from storage.house_accounts import HouseAccount
@@ -169,15 +171,26 @@ async def get_submit_context(
 ) -> SubmitContext | None:
     """The partner with its channels, its owning manager, and the id of the registration
     already stored under `idempotency_key` (a re-submitted form), in one query."""
-    existing = select(Deal.id).where(Deal.idempotency_key == idempotency_key).scalar_subquery()
-    stmt = (
+    params = {"partner_id": partner_id, "idempotency_key": idempotency_key}
+    row = (await session.execute(_submit_context_stmt(), params)).unique().one_or_none()
+    return SubmitContext(row[0], row[1], row[2]) if row is not None else None
+
+
+@functools.cache
+def _submit_context_stmt() -> Select[Any]:
+    """Built once (on first use: the models must be complete), bound with
+    `:partner_id` and `:idempotency_key`; it runs on every registration."""
+    existing = (
+        select(Deal.id)
+        .where(Deal.idempotency_key == bindparam("idempotency_key", type_=String))
+        .scalar_subquery()
+    )
+    return (
         select(Partner, Person, existing)
         .outerjoin(Person, Person.id == Partner.manager_id)
-        .where(Partner.id == partner_id)
+        .where(Partner.id == bindparam("partner_id"))
         .options(joinedload(Partner.channels))
     )
-    row = (await session.execute(stmt)).unique().one_or_none()
-    return SubmitContext(row[0], row[1], row[2]) if row is not None else None
 
 
 async def add_deal(session: AsyncSession, deal: Deal) -> Deal:
@@ -189,10 +202,14 @@ async def add_deal(session: AsyncSession, deal: Deal) -> Deal:
 
 async def get_deal(session: AsyncSession, deal_id: int, *, for_update: bool = False) -> Deal | None:
     """A registration with its partner and the partner's channels loaded."""
-    stmt = select(Deal).where(Deal.id == deal_id).options(_WITH_CHANNELS)
-    if for_update:
-        stmt = stmt.with_for_update()
-    return (await session.scalars(stmt)).one_or_none()
+    return (await session.scalars(_deal_stmt(for_update), {"deal_id": deal_id})).one_or_none()
+
+
+@functools.cache
+def _deal_stmt(for_update: bool) -> Select[Deal]:
+    """Built once per lock mode, bound with `:deal_id` (every click on a card reads it)."""
+    stmt = select(Deal).where(Deal.id == bindparam("deal_id")).options(_WITH_CHANNELS)
+    return stmt.with_for_update() if for_update else stmt
 
 
 async def get_deal_by_key(session: AsyncSession, idempotency_key: str) -> Deal | None:
@@ -224,15 +241,22 @@ class ConflictLookup:
     house_account: str | None
 
 
-def _candidates_stmt(*, domain: str, prefix: str, limit: int) -> CompoundSelect[Any]:
-    """Three index lookups in one statement: active deals of `domain`
+@functools.lru_cache(maxsize=4)
+def _candidates_stmt(limit: int) -> CompoundSelect[Any]:
+    """Three index lookups in one statement: active deals of `:domain`
     (ix_deals_domain_status), up to `limit` active deals whose company key starts with
-    `prefix` (ix_deals_company_prefix_status), and the house account of `domain`
-    (its unique index), marked with status `_HOUSE`."""
+    `:prefix` (ix_deals_company_prefix_status), and the house account of `:domain`
+    (its unique index), marked with status `_HOUSE`. Built once per limit: building
+    it cost more than running it (it runs on every registration)."""
     columns = (Deal.id, Deal.partner_id, Deal.domain, Deal.company, Deal.company_key, Deal.status)
     active = Deal.status.in_(ACTIVE_STATUSES)
+    domain = bindparam("domain", type_=String)
     by_domain = select(*columns).where(Deal.domain == domain, active)
-    by_prefix = select(*columns).where(Deal.company_prefix == prefix, active).limit(limit)
+    by_prefix = (
+        select(*columns)
+        .where(Deal.company_prefix == bindparam("prefix", type_=String), active)
+        .limit(limit)
+    )
     house = select(
         HouseAccount.id,
         literal(0),
@@ -249,9 +273,8 @@ async def lookup_conflicts(
 ) -> ConflictLookup:
     """Active registrations of `domain`, up to `limit` whose company key starts with
     `prefix`, and the house account of `domain`: index lookups, one round trip."""
-    rows = (
-        await session.execute(_candidates_stmt(domain=domain, prefix=prefix, limit=limit))
-    ).all()
+    params = {"domain": domain, "prefix": prefix}
+    rows = (await session.execute(_candidates_stmt(limit), params)).all()
     house = next((row for row in rows if row[5] == _HOUSE), None)
     unique = {row[0]: Candidate(*row) for row in rows if row[5] != _HOUSE}
     return ConflictLookup(
@@ -335,7 +358,7 @@ async def explain_conflict_queries(
     bind = session.get_bind()
     sqlite = bind.dialect.name == "sqlite"
     queries: dict[str, ClauseElement] = {
-        "conflict lookup": _candidates_stmt(domain=domain, prefix=prefix, limit=200),
+        "conflict lookup": _candidates_stmt(200).params(domain=domain, prefix=prefix),
     }
     plans: dict[str, list[str]] = {}
     for name, stmt in queries.items():

@@ -96,7 +96,12 @@ async def read_person_in_place(
 ) -> PersonInPlace | None:
     """The person and their place in one round trip, or None for someone new."""
     params = {"platform": platform, "user_id": user_id, "channel_id": channel_id}
-    row = (await session.execute(_PERSON_IN_PLACE, params)).one_or_none()
+    # Run on the session's connection: this read (on every request) needs none of the
+    # ORM's statement handling, which costs more than the statement (~25 us). Pending
+    # changes are flushed first, as session.execute would.
+    await session.flush()
+    connection = await session.connection()
+    row = (await connection.execute(_PERSON_IN_PLACE, params)).one_or_none()
     return PersonInPlace(*row) if row is not None else None
 
 

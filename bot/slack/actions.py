@@ -15,7 +15,7 @@ from bot.core.model import Command
 from bot.slack import ids
 from bot.slack.flow import answer, home_of
 from bot.slack.inbound import Inbound, from_action
-from bot.slack.payloads import open_form_value
+from bot.slack.payloads import PAYLOAD_KEY, open_form_value
 from bot.slack.tasks import Tasks
 from handlers.deps import Deps
 
@@ -52,11 +52,11 @@ def register(bolt_app: AsyncApp, deps: Deps, *, tasks: Tasks) -> None:
     async def on_action_any(
         ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
     ) -> None:
-        inbound = from_action(body, home_of(context))
+        inbound = from_action(body, home_of(context), parsed=context.get(PAYLOAD_KEY))
         click = inbound.request.click
         if click is not None and click.action_id == ids.OPEN_FORM:
             inbound = reopen(inbound)
         await ack()
-        tasks.spawn(answer(deps, client, inbound), name="slack-action")
+        tasks.spawn(answer(deps, client, inbound), name="slack-action", bounded=True)
 
     bolt_app.action(ANY_ACTION)(on_action_any)

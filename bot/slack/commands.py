@@ -25,7 +25,7 @@ from bot.core.errors import InvalidInput
 from bot.core.model import Reply
 from bot.slack.flow import deliver_or_fail, home_of, input_error_reply
 from bot.slack.inbound import Inbound, from_command
-from bot.slack.payloads import SLASH_COMMAND_KEY
+from bot.slack.payloads import PAYLOAD_KEY
 from bot.slack.render import ephemeral_response
 from bot.slack.tasks import Tasks
 from handlers import messages, router
@@ -81,7 +81,7 @@ def register(bolt_app: AsyncApp, deps: Deps, *, tasks: Tasks) -> None:
     async def on_command_any(
         ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
     ) -> BoltResponse | None:
-        inbound = from_command(context.get(SLASH_COMMAND_KEY) or body, home_of(context))
+        inbound = from_command(body, home_of(context), parsed=context.get(PAYLOAD_KEY))
         work = tasks.spawn(replies_for(deps, inbound), name="slack-command", awaited=True)
         try:
             replies = await asyncio.wait_for(asyncio.shield(work), ACK_BUDGET_SECONDS)

@@ -13,6 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.slack.flow import answer, home_of
 from bot.slack.home import publish_home
 from bot.slack.inbound import from_message
+from bot.slack.payloads import PAYLOAD_KEY
 from bot.slack.tasks import Tasks
 from handlers.deps import Deps
 
@@ -32,7 +33,9 @@ def register(bolt_app: AsyncApp, deps: Deps, *, tasks: Tasks) -> None:
     ) -> None:
         if str(body["event"].get("channel", "")).startswith("D"):
             return  # a mention inside a DM also arrives as message.im
-        inbound = from_message(body, home_of(context), mentioned=True)
+        inbound = from_message(
+            body, home_of(context), mentioned=True, parsed=context.get(PAYLOAD_KEY)
+        )
         if inbound is not None:
             tasks.spawn(answer(deps, client, inbound), name="slack-mention", bounded=True)
 
@@ -40,7 +43,7 @@ def register(bolt_app: AsyncApp, deps: Deps, *, tasks: Tasks) -> None:
         body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
     ) -> None:
         home = home_of(context)
-        inbound = from_message(body, home, mentioned=False)
+        inbound = from_message(body, home, mentioned=False, parsed=context.get(PAYLOAD_KEY))
         if inbound is None:
             return
         place = inbound.request.place

@@ -113,10 +113,12 @@ def _actor(
     )
 
 
-def from_command(body: dict[str, Any] | SlashCommand, home: Home) -> Inbound:
-    """A slash command (its body, or the body already validated) ->
-    Request(command=Command(name without '/', text))."""
-    cmd = body if isinstance(body, SlashCommand) else parse(SlashCommand, body)
+def from_command(body: dict[str, Any], home: Home, *, parsed: object = None) -> Inbound:
+    """A slash command -> Request(command=Command(name without '/', text)).
+
+    Every `from_*` takes `parsed`, the body as `payloads.bolt_request` validated it
+    (when it is the payload model this function reads, it is not validated again)."""
+    cmd = parsed if isinstance(parsed, SlashCommand) else parse(SlashCommand, body)
     place = Place(
         platform="slack",
         channel_id=cmd.channel_id,
@@ -140,10 +142,12 @@ def strip_mention(text: str, bot_user_id: str | None) -> str:
     return " ".join(text.split(" ")).strip()
 
 
-def from_message(body: dict[str, Any], home: Home, *, mentioned: bool) -> Inbound | None:
+def from_message(
+    body: dict[str, Any], home: Home, *, mentioned: bool, parsed: object = None
+) -> Inbound | None:
     """An app_mention or message event -> Request; None for messages that are not a
     person talking (bot posts, edits, deletes, joins)."""
-    envelope = parse(EventEnvelope, body)
+    envelope = parsed if isinstance(parsed, EventEnvelope) else parse(EventEnvelope, body)
     event = parse(MessageEvent, envelope.event)
     edited = event.subtype == EDITED and isinstance((envelope.event or {}).get("message"), dict)
     if edited:
@@ -175,9 +179,9 @@ def from_message(body: dict[str, Any], home: Home, *, mentioned: bool) -> Inboun
     return _bound(Inbound(request, event_id=envelope.event_id))
 
 
-def from_action(body: dict[str, Any], home: Home) -> Inbound:
+def from_action(body: dict[str, Any], home: Home, *, parsed: object = None) -> Inbound:
     """The first action of a block_actions payload -> Request(click=ButtonClick)."""
-    payload = parse(BlockActions, body)
+    payload = parsed if isinstance(parsed, BlockActions) else parse(BlockActions, body)
     action = payload.actions[0] if payload.actions else None
     if action is None:
         raise MalformedPayload("block_actions without an action")
@@ -254,9 +258,9 @@ def field_value(element: StateElement) -> str | list[str] | None:
     return element.value
 
 
-def from_view(body: dict[str, Any], home: Home) -> Inbound:
+def from_view(body: dict[str, Any], home: Home, *, parsed: object = None) -> Inbound:
     """A view_submission -> Request(submit=FormSubmit), placed where the form was opened."""
-    payload = parse(ViewSubmission, body)
+    payload = parsed if isinstance(parsed, ViewSubmission) else parse(ViewSubmission, body)
     view = payload.view
     origin = unwrap_metadata(view.private_metadata)
     values: dict[str, str | list[str] | None] = {}

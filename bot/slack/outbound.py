@@ -24,7 +24,8 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from bot.core.model import Button, Place, Reply
 from bot.slack import ids
 from bot.slack.inbound import Inbound, wrap_metadata
-from bot.slack.render import render_form, render_reply
+from bot.slack.modal import render_form
+from bot.slack.render import render_reply
 from handlers import messages, router
 
 logger = logging.getLogger(__name__)

@@ -175,9 +175,9 @@ def open_form_value(value: str) -> OpenFormValue:
         raise MalformedPayload("bad open-form button value") from exc
 
 
-#: bolt context key of the slash command `bolt_request` validated, so the listener
-#: does not validate it again.
-SLASH_COMMAND_KEY = "partnerbot_slash_command"
+#: bolt context key of the payload `bolt_request` validated (a SlashCommand,
+#: BlockActions or ViewSubmission), so the listener does not validate it again.
+PAYLOAD_KEY = "partnerbot_payload"
 
 
 #: Payload types PartnerBot answers (besides slash commands and `ssl_check`). Bolt
@@ -219,7 +219,7 @@ def bolt_request(raw: str, *, query: str = "", headers: Mapping[str, str]) -> As
     MalformedPayload when the body is not a Slack payload we can read."""
     request = AsyncBoltRequest(body="", query=query, headers=headers)  # type: ignore[arg-type]
     body = parse_body(raw, request.content_type)
-    command = check_body(body)
+    payload = check_body(body)
     # Bolt offers no way to hand it a parsed body in HTTP mode; these are the two
     # attributes its constructor would have filled from `raw`.
     request.raw_body, request.body = raw, body
@@ -227,14 +227,14 @@ def bolt_request(raw: str, *, query: str = "", headers: Mapping[str, str]) -> As
         request.context = build_async_context(request.context, body)
     except SHAPE_ERRORS as exc:  # bolt reads ids from fields of unexpected types
         raise MalformedPayload(f"unreadable fields ({type(exc).__name__})") from exc
-    if command is not None:
-        request.context[SLASH_COMMAND_KEY] = command
+    if payload is not None:
+        request.context[PAYLOAD_KEY] = payload
     return request
 
 
-def check_body(body: object) -> SlashCommand | None:
+def check_body(body: object) -> _Model | None:
     """Raise MalformedPayload unless `body` has the shape of a payload we handle;
-    a slash command comes back validated."""
+    the payloads the listeners read come back validated."""
     if not isinstance(body, dict) or not body:
         raise MalformedPayload("body is not an object")
     if "command" in body:
@@ -244,13 +244,15 @@ def check_body(body: object) -> SlashCommand | None:
         envelope = parse(EventEnvelope, body)
         if not isinstance(envelope.event, dict) or not isinstance(envelope.event.get("type"), str):
             raise MalformedPayload("event_callback without an event")
-    elif kind == "block_actions":
+        return envelope
+    if kind == "block_actions":
         actions = parse(BlockActions, body)
         action = actions.actions[0]
         if action.action_id == ids.OPEN_FORM:
             open_form_value(action.value or "")
-    elif kind == "view_submission":
-        parse(ViewSubmission, body)
-    elif (not isinstance(kind, str) or kind not in HANDLED_TYPES) and "ssl_check" not in body:
+        return actions
+    if kind == "view_submission":
+        return parse(ViewSubmission, body)
+    if (not isinstance(kind, str) or kind not in HANDLED_TYPES) and "ssl_check" not in body:
         raise MalformedPayload(f"not a payload type PartnerBot handles ({str(kind)[:40]!r})")
     return None

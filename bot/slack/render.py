@@ -1,4 +1,4 @@
-"""Reply -> Block Kit message, Form -> modal view; built with slack_sdk.models.
+"""Reply -> Block Kit message, built with slack_sdk.models (forms: bot/slack/modal.py).
 
 `render_reply` composes private `_build_*` helpers in a fixed order: title, body,
 facts, warning, sources, small print, buttons. Every limit Slack enforces is applied
@@ -18,30 +18,19 @@ from slack_sdk.models.blocks import (
     Block,
     ButtonElement,
     ContextBlock,
-    DatePickerElement,
-    EmailInputElement,
     HeaderBlock,
-    InputBlock,
-    InputInteractiveElement,
     MarkdownTextObject,
-    NumberInputElement,
-    Option,
-    PlainTextInputElement,
     PlainTextObject,
     SectionBlock,
-    StaticMultiSelectElement,
-    StaticSelectElement,
 )
-from slack_sdk.models.views import View
 
-from bot.core.model import Button, Citation, Field, Form, Reply
+from bot.core.model import Button, Citation, Reply
 from bot.slack import ids
 from bot.slack.mrkdwn import defang, split, to_mrkdwn, to_plain_text, truncate
 
 logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_BLOCKS = 50
-MAX_MODAL_BLOCKS = 100
 SECTION_TEXT_CHARS = 3000
 #: Slack rejects messages whose blocks hold too much text in total (`msg_blocks_too_long`,
 #: undocumented, about 12k characters); the body is cut well below that.
@@ -57,13 +46,6 @@ MAX_CITATIONS = 8
 CITATION_TITLE_CHARS = 80
 ACTIONS_ELEMENTS = 25
 BUTTON_TEXT_CHARS = 75
-VIEW_TITLE_CHARS = 24
-LABEL_CHARS = 2000
-PLACEHOLDER_CHARS = 150
-OPTION_TEXT_CHARS = 75
-OPTION_VALUE_CHARS = 150
-MAX_OPTIONS = 100
-INPUT_MAX_LENGTH = 3000
 SHORTENED = "_(shortened: the full text was too long for Slack)_"
 
 
@@ -246,100 +228,3 @@ def _build_actions(buttons: tuple[Button, ...]) -> list[Block]:
         )
         for i in range(0, len(buttons), ACTIONS_ELEMENTS)
     ]
-
-
-def render_form(form: Form, *, private_metadata: str) -> dict[str, Any]:
-    """Render a Form as a modal view. Each input's block_id and action_id is the
-    field's name, so `response_action: errors` can point at it."""
-    blocks: list[Block] = []
-    if form.intro:
-        blocks.append(
-            SectionBlock(
-                block_id=ids.BLOCK_INTRO,
-                text=MarkdownTextObject(text=truncate(to_mrkdwn(form.intro), SECTION_TEXT_CHARS)),
-            )
-        )
-    for field in form.fields:
-        blocks.append(_input(field))
-        error = form.errors.get(field.name)
-        if error:
-            text = truncate(f":warning: {defang(error)}", CONTEXT_TEXT_CHARS)
-            blocks.append(
-                ContextBlock(
-                    block_id=f"{field.name}-error", elements=[MarkdownTextObject(text=text)]
-                )
-            )
-    view = View(
-        type="modal",
-        callback_id=form.form_id,
-        title=PlainTextObject(text=truncate(form.title, VIEW_TITLE_CHARS)),
-        submit=PlainTextObject(text=truncate(form.submit_label, VIEW_TITLE_CHARS)),
-        close=PlainTextObject(text="Cancel"),
-        blocks=blocks[:MAX_MODAL_BLOCKS],
-        private_metadata=private_metadata,
-    )
-    rendered: dict[str, Any] = view.to_dict()
-    return rendered
-
-
-def _option(value: str, label: str) -> Option:
-    return Option(
-        value=value[:OPTION_VALUE_CHARS],
-        text=PlainTextObject(text=truncate(label, OPTION_TEXT_CHARS)),
-    )
-
-
-def _element(field: Field) -> InputInteractiveElement:
-    placeholder = truncate(field.placeholder, PLACEHOLDER_CHARS) if field.placeholder else None
-    initial = field.initial
-    single = initial if isinstance(initial, str) else None
-    if field.kind in ("select", "multiselect"):
-        options = [_option(o.value, o.label) for o in field.options[:MAX_OPTIONS]]
-        wanted = {initial} if isinstance(initial, str) else set(initial or ())
-        chosen = [o for o in options if o.value in wanted]
-        if field.kind == "select":
-            return StaticSelectElement(
-                action_id=field.name,
-                options=options,
-                placeholder=placeholder,
-                initial_option=chosen[0] if chosen else None,
-            )
-        return StaticMultiSelectElement(
-            action_id=field.name,
-            options=options,
-            placeholder=placeholder,
-            initial_options=chosen or None,
-        )
-    if field.kind == "number":
-        return NumberInputElement(
-            action_id=field.name,
-            is_decimal_allowed=True,
-            initial_value=single or None,
-            placeholder=placeholder,
-        )
-    if field.kind == "date":
-        return DatePickerElement(
-            action_id=field.name, initial_date=single or None, placeholder=placeholder
-        )
-    if field.kind == "email":
-        return EmailInputElement(
-            action_id=field.name, initial_value=single or None, placeholder=placeholder
-        )
-    max_length = min(field.max_length or INPUT_MAX_LENGTH, INPUT_MAX_LENGTH)
-    return PlainTextInputElement(
-        action_id=field.name,
-        multiline=field.kind == "multiline",
-        initial_value=single[:max_length] if single else None,
-        placeholder=placeholder,
-        max_length=max_length,
-    )
-
-
-def _input(field: Field) -> InputBlock:
-    return InputBlock(
-        block_id=field.name,
-        label=PlainTextObject(text=truncate(field.label, LABEL_CHARS)),
-        element=_element(field),
-        hint=PlainTextObject(text=truncate(field.hint, LABEL_CHARS)) if field.hint else None,
-        optional=not field.required,
-    )

@@ -21,9 +21,10 @@ from bot.core.errors import InvalidInput
 from bot.core.model import Reply
 from bot.slack.flow import deliver_or_fail, fail, home_of, input_error_reply
 from bot.slack.inbound import Inbound, from_view, wrap_metadata
+from bot.slack.modal import render_form
 from bot.slack.mrkdwn import truncate
 from bot.slack.outbound import apologize, deliver
-from bot.slack.render import render_form
+from bot.slack.payloads import PAYLOAD_KEY
 from bot.slack.tasks import Tasks
 from handlers import router
 from handlers.deps import Deps
@@ -60,7 +61,7 @@ def register(bolt_app: AsyncApp, deps: Deps, *, tasks: Tasks) -> None:
     async def on_view_submission(
         ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
     ) -> None:
-        inbound = from_view(body, home_of(context))
+        inbound = from_view(body, home_of(context), parsed=context.get(PAYLOAD_KEY))
         work = tasks.spawn(router.dispatch(inbound.request, deps), name="slack-view", awaited=True)
         try:
             replies = await asyncio.wait_for(asyncio.shield(work), ACK_BUDGET_SECONDS)

@@ -58,3 +58,27 @@ async def test_a_failed_statement_rolls_back_and_the_connection_stays_usable(
     finally:
         await engine.dispose()
     assert (error, count) == ("IntegrityError", 0)
+
+
+async def test_rollback_and_commit_undo_and_keep_writes_even_after_reads(tmp_path: Path) -> None:
+    # Reads alone open no transaction, and then commit/rollback skip the driver; a
+    # write after them must still be undone or kept.
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'driver.db'}")
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(text("create table t (id integer primary key)"))
+        async with engine.connect() as conn:
+            await conn.execute(text("select count(*) from t"))
+            await conn.rollback()
+            await conn.execute(text("insert into t (id) values (1)"))
+            await conn.rollback()
+            await conn.execute(text("select count(*) from t"))
+            await conn.commit()
+            await conn.execute(text("insert into t (id) values (2)"))
+            await conn.commit()
+            await conn.execute(text("insert into t (id) values (3)"))
+        async with engine.connect() as conn:  # closing the last one rolled 3 back
+            ids = (await conn.execute(text("select id from t order by id"))).scalars().all()
+    finally:
+        await engine.dispose()
+    assert ids == [2]

@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 
 from bot.core.model import Button, Citation, Fact, Field, Form, Option, Reply
-from bot.slack.render import MAX_CITATIONS, citation_items, render_form, render_reply
+from bot.slack.modal import render_form
+from bot.slack.render import MAX_CITATIONS, citation_items, render_reply
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 
