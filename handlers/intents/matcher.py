@@ -48,6 +48,7 @@ class IntentMatch:
 
 _REF = re.compile(r"(?<![a-z0-9])#?dr[\s_#-]*0*(\d{1,7})\b", re.I)
 _WORD = re.compile(r"[a-z0-9][a-z0-9'’-]*")
+_DOMAIN = re.compile(r"\b(?:[a-z0-9-]+\.)+(?:com|io|net|org|co|de|fr|uk|ai|app|dev|eu|biz)\b")
 
 
 def normalise_ref(raw: str) -> str | None:
@@ -57,10 +58,15 @@ def normalise_ref(raw: str) -> str | None:
 
 
 def normalise(text: str) -> str:
-    """Lower case, refs replaced by the token `dealref`, typos and shorthand fixed."""
+    """Lower case, refs replaced by the token `dealref` and domains by `webdomain`,
+    typos and shorthand fixed, indirect requests put plainly."""
     lowered = _REF.sub(" dealref ", text.lower().replace("’", "'"))
+    lowered = _DOMAIN.sub(" webdomain ", lowered)
     words = [v.correct(word) for word in _WORD.findall(lowered)]
-    return " " + " ".join(w for w in words if w) + " "
+    norm = " " + " ".join(w for w in words if w) + " "
+    for framing, plain in v.FRAMINGS:
+        norm = framing.sub(plain, norm)
+    return norm
 
 
 def _score(patterns: tuple[tuple[re.Pattern[str], float], ...], text: str) -> float:
@@ -79,6 +85,10 @@ def kb_score(text: str) -> float:
         score += 0.75 * mine
     if v.WHO_START.match(text):
         score += 2.5
+    if v.DO_I_START.match(text):
+        score += 2.0
+    if v.WHAT_NEEDED.search(text):
+        score += 4.5
     if v.WH_START.match(text) and not v.PERSONAL.search(text) and not v.REQUEST.search(text):
         score += 1.0
     return score
@@ -135,7 +145,9 @@ def match_intent(text: str) -> IntentMatch:
     if command <= 0:
         return IntentMatch("ask", 1.0)
     signals = _score(v.KB_SIGNALS, norm)
-    if v.REQUEST.search(norm) or (v.MODAL_REQUEST.search(norm) and not signals):
+    # "what do I need to register …" asks what it takes: no request inside a wh-question
+    requested = v.REQUEST.search(norm) and not v.WH_START.match(norm)
+    if requested or (v.MODAL_REQUEST.search(norm) and not signals):
         command += 1.0
     kb = kb_score(norm)
     margin = command - kb

@@ -2,7 +2,8 @@
 """The words the intent matcher knows: typo fixes, per-intent patterns, question signals.
 
 Patterns run on normalised text (lower case, one space between words, a space at each
-end, a deal ref replaced by `dealref`), so ` deals? ` matches a whole word.
+end, a deal ref replaced by `dealref`, a web domain by `webdomain`), so ` deals? `
+matches a whole word.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ SHORTHAND = {
     "opp": "opportunity", "opps": "opportunities", "oppty": "opportunity", "thx": "thanks",
     "we'd": "we would", "you'd": "you would", "we're": "we are", "we've": "we have",
     "i've": "i have", "that's": "that is", "it's": "it is", "there's": "there is", "im": "i am", "i'm": "i am", "id": "i would", "i'd": "i would", "whats": "what is",
-    "what's": "what is", "hows": "how is", "how's": "how does", "cant": "can not",
+    "what's": "what is", "hows": "how is", "how's": "how is", "cant": "can not",
     "can't": "can not", "dont": "do not", "don't": "do not", "wont": "will not",
     "checkin": "check-in", "checkins": "check-ins", "chekin": "check-in",
     "scorecards": "scorecard", "nps": "survey", "pipline": "pipeline", "aprove": "approve",
@@ -71,13 +72,27 @@ def correct(word: str) -> str:
     return word
 
 
+#: Indirect requests, rewritten to the plain request they are ("I was wondering whether
+#: you could pull up …" is "can you pull up …"). "Is it possible to …" stays a question:
+#: it usually asks about the rules.
+FRAMINGS = (
+    (re.compile(r" i (was|am|were) (just )?wondering (if|whether) (you|u) (could|can|would|might) "), " can you "),
+    (re.compile(r" i (was|am|were) (just )?wondering (if|whether) (i|we) (could|can|might) "), " can we "),
+    (re.compile(r" (would|do) you mind "), " please "),
+    (re.compile(r" would it be possible (for you )?to "), " please "),
+    (re.compile(r" (i would|i'd) (love|appreciate) it if you (could|would) "), " please "),
+)  # fmt: skip
+
+
 def _p(*pairs: tuple[str, float]) -> tuple[tuple[re.Pattern[str], float], ...]:
     return tuple((re.compile(pattern), weight) for pattern, weight in pairs)
 
 
 _DEAL = r"(deals?|registrations?|opportunit(y|ies)|pipeline|regs?)"
-_SHOW = r"(show|list|see|view|display|get|give|pull|bring|fetch|check|find|look at|status of)"
+_SHOW = r"(show|showing|list|listing|see|view|display|get|give|pull|pulling|bring|fetch|check|find|look at|status of)"
 _ACT = r"(show|open|take|fill|fill in|fill out|start|send|give|do|see|get|view|complete|run|list|display|pull up|check|answer|submit)"
+#: An amount as people write it: "25k", "1.2m", "50 000", "80000 eur".
+_AMOUNT = r" (\d+ ?(k|m)|\d+ 000|\d{4,}|\d+ (usd|eur|gbp|dollars|euros)) "
 _STATUS = r"(approved|pending|rejected|won|lost|expired|open|active|declined|closed)"
 
 INTENTS = {
@@ -90,9 +105,14 @@ INTENTS = {
         (r"^ (please )?register ", 2.5),
         (r" (want|need|like|going|have)( to)? (register|registering|reg) ", 2.5),
         (r" (deal|opportunity) registration ", 1.5),
-        (r" (register|protect|registering) (?!(a|an|the|my|our|one|this|new|deals?) )[a-z0-9-]+(\.[a-z]{2,})? ", 0.5),
-        (r" [a-z0-9-]+\.(com|io|net|org|co|de|fr|uk|ai|app|dev)\b", 0.5),
+        (r" (register|protect|registering) (?!(a|an|the|my|our|one|this|new|deals?) )[a-z0-9-]+ ", 0.5),
+        (r" webdomain ", 0.5),
         (r" deal reg(istration)? (for|form) ", 1.5),
+        (r" (get|have|put|keep)( a| an| the| this| my| our| new| one| another)* (deal|opportunity|registration) (registered|logged|on file|recorded|protected) ", 3.0),
+        (r" make( a| the| new| one)*( deal)? registration | (deal|opportunity) register ", 3.0),
+        (r" (deal|opportunity) on file ", 2.5),
+        # the details of a registration: a domain and an amount ("wingtip.io, 25k")
+        (rf" webdomain.*{_AMOUNT}|{_AMOUNT}.*webdomain ", 2.0),
         (r" registration form ", 2.0),
         (r" (deal|opportunity|customer|account) (i|we)? ?(want|would like|need|have)? ?to register ", 2.5),
     ),
@@ -113,6 +133,7 @@ INTENTS = {
         (rf"^ (show|list|display|view)( me)?( all| the| my| our)? {_STATUS}( ones)?( please| pls)? $", 3.0),
         (rf" {_SHOW}( me| us)? (what|everything|all) (we|i) (have )?(registered|submitted) ", 3.0),
         (rf" which ({_STATUS} )?{_DEAL} ", 2.0),
+        (rf" {_DEAL} (that |which )?(we|i) (have |had )?({_STATUS}|registered|submitted|made) ", 2.5),
     ),
     "pending_approvals": _p(
         (r" (waiting|awaiting|pending|needs?|need|require|requires|queued)( for)? (on )?(my|me|manager) ?(approval|review|decision|sign off|ok)? ", 3.0),
@@ -125,13 +146,16 @@ INTENTS = {
         (rf" {_DEAL} (waiting|awaiting|pending) (for )?(approval|review|a decision) ", 3.0),
         (r" (my|the) (approvals|queue|review queue) ", 2.0),
         (r"^ (my |show |list )?(pending )?approvals( please)? $", 3.0),
+        (r" sign(ing)? off( on)? | (need|needs|needing) (approving|signing off|my signature|my ok) ", 3.0),
+        (r" (i|we) (should|need to|have to|must|ought to) (look at|review|approve|check|sign) ", 3.0),
     ),
     "extend_deal": _p(
         (r" (extend|extension|prolong|renew|more time|lengthen|push out|push back)", 2.5),
+        (r" (few |couple of |some |two |three |\d+ )?(more|extra|additional) (days|weeks|months) ", 2.5),
     ),
     "update_deal": _p(
         (r" (update|change|move|set|advance|bump|put|progress)( the)?( stage| status)?( of)? ", 1.5),
-        (r" (stage|to|at|in|into) (prospecting|qualified|proposal|negotiation|negotiating) ", 1.5),
+        (r" (stage|to|at|in|into|dealref) (prospecting|qualified|proposal|negotiation|negotiating) ", 1.5),
         (r" (prospecting|qualified|proposal|negotiation) stage ", 1.0),
     ),
     "mark_won": _p(
@@ -144,21 +168,28 @@ INTENTS = {
     ),
     "checkins": _p(
         (r" check-ins? ", 2.0),
-        (r" check ins? ", 1.5),
+        (r" check ins? ", 2.0),
         (r" (my|our|next|upcoming) (next |upcoming )?(check-ins?|check ins?) ", 1.5),
         (rf" {_ACT}( me| us)?( the| my| our| a| this week's| next| upcoming| due)* (check-ins?|check ins?) ", 1.5),
     ),
     "survey": _p(
         (r" (survey|surveys|questionnaire|feedback form) ", 2.0),
         (rf" {_ACT}( me| us)?( the| my| our| a| partner| this)* (survey|surveys|questionnaire|feedback form) ", 1.5),
+        (r" (answer|fill|fill out|fill in|complete|take|do|find)( the| a| our| my| this)*( feedback| partner)? (survey|questionnaire) ", 2.0),
     ),
     "digest": _p(
         (r" (digest|recap|weekly summary|daily summary|summary of (the|this|last) week|weekly report) ", 2.0),
         (rf" {_ACT}( me| us)?( the| my| our| a| weekly| daily| this week's)* (digest|recap|summary|report) ", 1.5),
+        (r" what (happened|has happened|changed|has changed|is new|went on) (this|last|today|yesterday|over|in the|across|with my) ", 4.0),
     ),
     "scorecard": _p(
         (r" (scorecard|score card|partner score|our score|my score|performance report) ", 2.0),
         (rf" {_ACT}( me| us)?( the| my| our| a| partner)* (scorecard|score card|score) ", 1.5),
+        # how a partner is doing: "how's Acme doing this quarter", "how are we tracking"
+        (r" how( is| are| am| has| have)?( [a-z0-9'-]+){1,3} (doing|performing|tracking|trending) ", 4.0),
+        (r" (against|vs|versus|towards?|to) (the |our |their |its |my )?(target|quota|goal) ", 3.0),
+        (rf" {_ACT}( me| us)?( [a-z0-9'-]+)? (numbers|performance|kpis?|metrics|stats|attainment) ", 3.0),
+        (r" where (do|does|did) ([a-z0-9'-]+ ){1,2}stand ", 3.0),
     ),
     "help": _p(
         (r"^ (help|menu|commands|options|start|hi|hello|hey)( please| me)? $", 3.0),
@@ -171,6 +202,10 @@ INTENTS = {
         (r" how (does|do) (this bot|the bot|partnerbot|you) work ", 7.0),
         (r" how (can|could|do|will) you help ", 7.0),
         (r" what (can|should|do) (i|we) (ask|say to|tell|type to) you ", 7.0),
+        (r" (how|what) (i|we) (can|could|should) (use|do with|ask|say to) you ", 7.0),
+        (r" what (kinds?|sorts?|types?) of (things|questions|stuff|requests) ", 7.0),
+        (r" where (do|should|can) (i|we) (start|begin) ", 5.0),
+        (r" (i am|we are) new ", 2.0),
     ),
 }  # fmt: skip
 
@@ -178,7 +213,7 @@ INTENTS = {
 REF_INTENTS = ("extend_deal", "update_deal", "mark_won", "mark_lost")
 #: "waiting for my approval": a manager's queue, not a list of pending deals.
 PENDING_FOR_ME = re.compile(
-    r" (for|on) (my|me) (approval|review|decision)| to approve | (waiting|awaiting) (for |on )?me "
+    r" (for|on) (my|me) (approval|review|decision)| to (approve|review|sign off) | (waiting|awaiting) (for |on )?me "
 )
 #: A sentence framed as a request for an action.
 REQUEST = re.compile(
@@ -203,8 +238,16 @@ WHO_START = re.compile(
 )
 #: The asker's own things ("my deals", "for me", a registration's id), or the bot's ("you").
 PERSONAL = re.compile(r" (my|our|me|us|you|dealref) ")
-#: The asker's own things in the first person singular ("is there anything for me …").
-MINE = re.compile(r" (my|me|mine) ")
+#: The asker's own things in the first person singular ("is there anything for me …"),
+#: or a registration they name.
+MINE = re.compile(r" (my|me|mine|dealref) ")
+#: "do I register before or after …", "should we …": a question about what to do; but
+#: "do I have anything to approve?" asks for the asker's own data.
+DO_I_START = re.compile(r"^ (hi |hello |hey )?(do|should|must|shall|would) (i|we) (?!have (?!to ))")
+#: "what information do I need to register …": asks what something takes.
+WHAT_NEEDED = re.compile(
+    r" what( [a-z]+){1,2} (do|does|should|must|would|will) (i|we|you|a partner|partners) (need|provide|include|give|bring|add) "
+)
 WH_START = re.compile(r"^ (hi |hello |hey )?(what|which|who|why|how|when|where) ")
 EXPLAIN_START = re.compile(
     r"^ (hi |hello |hey |quick question )?(how (does|do|is|are|long|many|much|often|soon|far|come)|why"
