@@ -85,6 +85,8 @@ def kb_score(text: str) -> float:
         score += 0.75 * mine
     if v.WHO_START.match(text):
         score += 2.5
+    if v.HOW_WORKS.match(text):
+        score += 2.0
     if v.DO_I_START.match(text):
         score += 2.0
     if v.WHAT_NEEDED.search(text):

@@ -24,6 +24,8 @@ SHORTHAND = {
     "i've": "i have", "that's": "that is", "it's": "it is", "there's": "there is", "im": "i am", "i'm": "i am", "id": "i would", "i'd": "i would", "whats": "what is",
     "what's": "what is", "hows": "how is", "how's": "how is", "cant": "can not",
     "can't": "can not", "dont": "do not", "don't": "do not", "wont": "will not",
+    "haven't": "have not", "havent": "have not", "hasn't": "has not", "didn't": "did not",
+    "isn't": "is not", "aren't": "are not", "let's": "let us", "lets": "let us",
     "checkin": "check-in", "checkins": "check-ins", "chekin": "check-in",
     "scorecards": "scorecard", "nps": "survey", "pipline": "pipeline", "aprove": "approve",
     "aproval": "approval", "aprovals": "approvals", "extnd": "extend", "regstr": "register",
@@ -78,7 +80,7 @@ def correct(word: str) -> str:
 FRAMINGS = (
     (re.compile(r" i (was|am|were) (just )?wondering (if|whether) (you|u) (could|can|would|might) "), " can you "),
     (re.compile(r" i (was|am|were) (just )?wondering (if|whether) (i|we) (could|can|might) "), " can we "),
-    (re.compile(r" (would|do) you mind "), " please "),
+    (re.compile(r" (would|do) you mind |^ mind "), " please "),
     (re.compile(r" would it be possible (for you )?to "), " please "),
     (re.compile(r" (i would|i'd) (love|appreciate) it if you (could|would) "), " please "),
 )  # fmt: skip
@@ -102,13 +104,13 @@ INTENTS = {
         (r" new (deal|opportunity)( registration| reg)?( for| with)? ", 1.5),
         (r"^ (hi |hey |hello )?(a |another )?new (deal|opportunity) ", 1.0),
         (r" (new|a) (deal )?registration ", 2.0),
-        (r"^ (please )?register ", 2.5),
-        (r" (want|need|like|going|have)( to)? (register|registering|reg) ", 2.5),
+        (r"^ (please |can you |could you )?(register|registering) ", 2.5),
+        (r" (want|need|like|going|have)( to)? (register|registering|reg|protect) ", 2.5),
         (r" (deal|opportunity) registration ", 1.5),
         (r" (register|protect|registering) (?!(a|an|the|my|our|one|this|new|deals?) )[a-z0-9-]+ ", 0.5),
         (r" webdomain ", 0.5),
         (r" deal reg(istration)? (for|form) ", 1.5),
-        (r" (get|have|put|keep)( a| an| the| this| my| our| new| one| another)* (deal|opportunity|registration) (registered|logged|on file|recorded|protected) ", 3.0),
+        (r" (get|have|put|keep)( [a-z0-9'-]+){1,3} (registered|logged|on file|recorded|protected) ", 3.0),
         (r" make( a| the| new| one)*( deal)? registration | (deal|opportunity) register ", 3.0),
         (r" (deal|opportunity) on file ", 2.5),
         # the details of a registration: a domain and an amount ("wingtip.io, 25k")
@@ -117,7 +119,7 @@ INTENTS = {
         (r" (deal|opportunity|customer|account) (i|we)? ?(want|would like|need|have)? ?to register ", 2.5),
     ),
     "list_deals": _p(
-        (rf" {_SHOW}( me| us)?( all| the| a list of)?( of)? (my|our|all|the|current|existing)?"
+        (rf" {_SHOW}( me| us)?( all| the| a list of)?( of)? (my|our|all|the|current|existing|[a-z0-9-]+'s)?"
          rf" ?({_STATUS} )?{_DEAL} ", 3.0),
         (rf" (my|our) ({_STATUS} |registered |submitted |current |existing )?{_DEAL} ", 1.5),
         (rf" {_DEAL} (do|did|have) (we|i) (have|got|registered|submitted|made) ", 3.0),
@@ -134,9 +136,12 @@ INTENTS = {
         (rf" {_SHOW}( me| us)? (what|everything|all) (we|i) (have )?(registered|submitted) ", 3.0),
         (rf" which ({_STATUS} )?{_DEAL} ", 2.0),
         (rf" {_DEAL} (that |which )?(we|i) (have |had )?({_STATUS}|registered|submitted|made) ", 2.5),
+        (rf" (what|which|everything|all)( {_DEAL})? (have|did) (we|i) (registered|submitted|register|submit) ", 4.0),
+        (rf"^ (all |the |my |our )?{_STATUS} ones( please)? $", 3.0),
+        (rf" (anything|something|any {_DEAL}) ({_STATUS}|that (is|are|got) {_STATUS}) ", 3.0),
     ),
     "pending_approvals": _p(
-        (r" (waiting|awaiting|pending|needs?|need|require|requires|queued)( for)? (on )?(my|me|manager) ?(approval|review|decision|sign off|ok)? ", 3.0),
+        (r" (wait|waits|waiting|awaiting|pending|needs?|need|require|requires|queued)( for)? (on )?(my|me|manager) ?(approval|review|decision|sign off|ok)? ", 3.0),
         (r" waiting (for|on) me ", 1.0),
         (r" (pending|open|outstanding) (approvals?|reviews?|requests?) ", 3.0),
         (r" (to|i can|should i|i should|i need to|i have to|do i need to) (approve|review|decide) ", 3.0),
@@ -147,11 +152,12 @@ INTENTS = {
         (r" (my|the) (approvals|queue|review queue) ", 2.0),
         (r"^ (my |show |list )?(pending )?approvals( please)? $", 3.0),
         (r" sign(ing)? off( on)? | (need|needs|needing) (approving|signing off|my signature|my ok) ", 3.0),
-        (r" (i|we) (should|need to|have to|must|ought to) (look at|review|approve|check|sign) ", 3.0),
+        (r" (i|we) (should|need to|have to|must|ought to) (look at|review|approve|check|sign|ok|okay) ", 3.0),
+        (r" (i|we) (have not|did not|not yet) (reviewed|approved|looked at|seen) ", 3.0),
     ),
     "extend_deal": _p(
         (r" (extend|extension|prolong|renew|more time|lengthen|push out|push back)", 2.5),
-        (r" (few |couple of |some |two |three |\d+ )?(more|extra|additional) (days|weeks|months) ", 2.5),
+        (r" (another|one more|(few |couple of |some |two |three |\d+ )?(more|extra|additional)) (days?|weeks?|months?) ", 2.5),
     ),
     "update_deal": _p(
         (r" (update|change|move|set|advance|bump|put|progress)( the)?( stage| status)?( of)? ", 1.5),
@@ -163,7 +169,8 @@ INTENTS = {
         (r" mark(ed)?( it| dealref| the deal)?( as)? won ", 1.0),
     ),
     "mark_lost": _p(
-        (r" (lost|lose|closed lost|close lost|fell through|fell apart|dead|went with a competitor|chose a competitor|cancel+ed) ", 2.5),
+        (r" (lost|lose|closed lost|close lost|fell through|fell apart|dead|cancel+ed) ", 2.5),
+        (r" (chose|choose|chosen|picked|went with|selected|signed with|going with)( a| an| another| other| the)? (competitor|other vendor|vendor|someone else) ", 2.5),
         (r" mark(ed)?( it| dealref| the deal)?( as)? lost ", 1.0),
     ),
     "checkins": _p(
@@ -176,11 +183,13 @@ INTENTS = {
         (r" (survey|surveys|questionnaire|feedback form) ", 2.0),
         (rf" {_ACT}( me| us)?( the| my| our| a| partner| this)* (survey|surveys|questionnaire|feedback form) ", 1.5),
         (r" (answer|fill|fill out|fill in|complete|take|do|find)( the| a| our| my| this)*( feedback| partner)? (survey|questionnaire) ", 2.0),
+        (r" (survey|questionnaire) (i|we) (should|need to|have to|must|can) (answer|fill|take|complete|do) ", 3.0),
     ),
     "digest": _p(
         (r" (digest|recap|weekly summary|daily summary|summary of (the|this|last) week|weekly report) ", 2.0),
         (rf" {_ACT}( me| us)?( the| my| our| a| weekly| daily| this week's)* (digest|recap|summary|report) ", 1.5),
         (r" what (happened|has happened|changed|has changed|is new|went on) (this|last|today|yesterday|over|in the|across|with my) ", 4.0),
+        (r" catch (me|us) up | what did (i|we) miss | (bring|get) (me|us) up to (date|speed) ", 4.0),
     ),
     "scorecard": _p(
         (r" (scorecard|score card|partner score|our score|my score|performance report) ", 2.0),
@@ -189,11 +198,13 @@ INTENTS = {
         (r" how( is| are| am| has| have)?( [a-z0-9'-]+){1,3} (doing|performing|tracking|trending) ", 4.0),
         (r" (against|vs|versus|towards?|to) (the |our |their |its |my )?(target|quota|goal) ", 3.0),
         (rf" {_ACT}( me| us)?( [a-z0-9'-]+)? (numbers|performance|kpis?|metrics|stats|attainment) ", 3.0),
-        (r" where (do|does|did) ([a-z0-9'-]+ ){1,2}stand ", 3.0),
+        (r" where (do|does|did) ([a-z0-9'-]+ ){1,2}stand | on track ", 3.0),
+        (r" (our|my|their|[a-z0-9-]+'s) (numbers|performance|kpis?|metrics|stats|attainment) ", 3.0),
     ),
     "help": _p(
         (r"^ (help|menu|commands|options|start|hi|hello|hey)( please| me)? $", 3.0),
-        (r" what (can|could|do)? ?you (can |could )?(do|help|offer)", 4.0),
+        (r" what( else)? (can|could|do)? ?you (can |could )?(do|help|offer)", 4.0),
+        (r" (do|possible) (with|using) (you|this bot|the bot|partnerbot) ", 7.0),
         (r" (help me|need help|show help|help please|get help) ", 2.0),
         (r" (list of|your|the|available|which) commands ", 2.5),
         (r" what can i do( here| with you)? ", 4.0),
@@ -213,7 +224,8 @@ INTENTS = {
 REF_INTENTS = ("extend_deal", "update_deal", "mark_won", "mark_lost")
 #: "waiting for my approval": a manager's queue, not a list of pending deals.
 PENDING_FOR_ME = re.compile(
-    r" (for|on) (my|me) (approval|review|decision)| to (approve|review|sign off) | (waiting|awaiting) (for |on )?me "
+    r" (for|on) my (approval|review|decision|ok|sign off)| to (approve|review|sign off) "
+    r"| (wait|waits|waiting|awaiting|pending|needs?|needing) (for |on )?(my|me) "
 )
 #: A sentence framed as a request for an action.
 REQUEST = re.compile(
@@ -248,6 +260,10 @@ DO_I_START = re.compile(r"^ (hi |hello |hey )?(do|should|must|shall|would) (i|we
 WHAT_NEEDED = re.compile(
     r" what( [a-z]+){1,2} (do|does|should|must|would|will) (i|we|you|a partner|partners) (need|provide|include|give|bring|add) "
 )
+#: "how does registering protect us?": asks how something works.
+HOW_WORKS = re.compile(
+    r"^ (hi |hello |hey )?how (does|do) (?!(i|we|you|this bot|the bot|partnerbot) )"
+)
 WH_START = re.compile(r"^ (hi |hello |hey )?(what|which|who|why|how|when|where) ")
 EXPLAIN_START = re.compile(
     r"^ (hi |hello |hey |quick question )?(how (does|do|is|are|long|many|much|often|soon|far|come)|why"
@@ -275,6 +291,7 @@ KB_SIGNALS = _p(
     (r" (sent|scheduled|calculated|measured|based|generated|computed|chosen|selected|stored"
      r"|shared|handled|resolved|changed|reset|anonymous|visible|private|later|once|twice) ", 1.0),
     (r" more than (once|one|twice) | (a|an) [a-z]+ (who|which|that) ", 1.0),
+    (r" (is|are|would) (that|this|it|they) (allowed|ok|okay|possible|permitted|fine|required|needed)( for [a-z]+)? $", 2.0),
 )  # fmt: skip
 
 _STATUS_WORDS = {
