@@ -15,8 +15,10 @@ from bot.core.codec import action_id, decode, encode
 from handlers.caller import Caller
 from handlers.deals import listing, registration
 from handlers.deals.forms import DealRef
+from handlers.deals.rules import parse_free_text
 from handlers.deps import Deps
 from handlers.help.menu import show_help
+from handlers.intents import converse
 from handlers.intents.choose import choose_intent
 from handlers.intents.matcher import IntentMatch, match_intent
 from handlers.intents.prefill import registration_text
@@ -105,9 +107,11 @@ async def run_intent(
     """Run the command or button `match` names, as the caller."""
     intent = match.intent
     if intent == "register_deal":
-        text = registration_text(
-            request.text, today=deps.clock().date(), currency=deps.settings.deal_default_currency
-        )
+        today, currency = deps.clock().date(), deps.settings.deal_default_currency
+        text = registration_text(request.text, today=today, currency=currency)
+        if converse.can_talk(request):  # in a thread: ask what is missing, one at a time
+            prefill = parse_free_text(text, today=today, default_currency=currency)
+            return await converse.start(request, caller, deps, prefill=prefill)
         return await registration.register_deal(_as_text(request, text), caller, deps)
     if intent == "list_deals":
         return await listing.list_deals(
