@@ -29,6 +29,7 @@ SHORTHAND = {
     "checkin": "check-in", "checkins": "check-ins", "chekin": "check-in",
     "scorecards": "scorecard", "nps": "survey", "pipline": "pipeline", "aprove": "approve",
     "aproval": "approval", "aprovals": "approvals", "extnd": "extend", "regstr": "register",
+    "registrate": "register", "registar": "register", "regist": "register",
     "statu": "status", "wonn": "won", "lostt": "lost", "wat": "what", "hw": "how", "y": "why", "abt": "about",
 }  # fmt: skip
 #: Long keywords a misspelt word (5+ letters, edit distance 1-2) is corrected to.
@@ -82,6 +83,8 @@ FRAMINGS = (
     (re.compile(r" i (was|am|were) (just )?wondering (if|whether) (i|we) (could|can|might) "), " can we "),
     (re.compile(r" (would|do) you mind |^ mind "), " please "),
     (re.compile(r" would it be possible (for you )?to "), " please "),
+    (re.compile(r" is there any way (you|u) (could|can) "), " please "),
+    (re.compile(r"^ (first|firstly|first of all|ok|okay|so|and|also) "), " "),
     (re.compile(r" (i would|i'd) (love|appreciate) it if you (could|would) "), " please "),
 )  # fmt: skip
 
@@ -122,7 +125,7 @@ INTENTS = {
         (rf" {_SHOW}( me| us)?( all| the| a list of)?( of)? (my|our|all|the|current|existing|[a-z0-9-]+'s)?"
          rf" ?({_STATUS} )?{_DEAL} ", 3.0),
         (rf" (my|our) ({_STATUS} |registered |submitted |current |existing )?{_DEAL} ", 1.5),
-        (rf" {_DEAL} (do|did|have) (we|i) (have|got|registered|submitted|made) ", 3.0),
+        (rf" {_DEAL} ((do|did|have) )?(we|i) (have(?! not)|got|registered|submitted|made) ", 3.0),
         (rf" (what is|what are) in (my|our) {_DEAL} ", 3.0),
         (rf" (have|got|are there|do we have|do i have) (we |i )?any ({_STATUS} )?{_DEAL} ", 3.0),
         (rf" (what|where|which)( of)? (are |is )?(all )?(my|our) ({_STATUS} )?{_DEAL} ", 1.5),
@@ -133,10 +136,11 @@ INTENTS = {
         (rf"^ (all |my |our |the )?({_STATUS} )?{_DEAL}( please| pls| status| list| overview)? $", 3.0),
         (r"^ deals ", 1.0),
         (rf"^ (show|list|display|view)( me)?( all| the| my| our)? {_STATUS}( ones)?( please| pls)? $", 3.0),
-        (rf" {_SHOW}( me| us)? (what|everything|all) (we|i) (have )?(registered|submitted) ", 3.0),
+        (rf" {_SHOW}( me| us)? (what|everything|all) (we|i) (have )?(registered|submitted|got) ", 3.0),
         (rf" which ({_STATUS} )?{_DEAL} ", 2.0),
         (rf" {_DEAL} (that |which )?(we|i) (have |had )?({_STATUS}|registered|submitted|made) ", 2.5),
-        (rf" (what|which|everything|all)( {_DEAL})? (have|did) (we|i) (registered|submitted|register|submit) ", 4.0),
+        (rf" (what|which|everything|all)( {_DEAL})? (have|has|did) (we|i|[a-z0-9'-]+) (registered|submitted|register|submit) ", 4.0),
+        (rf" (tell|remind|update|brief) (me|us) (about|on) (my|our|the|[a-z0-9-]+'s) ({_STATUS} )?{_DEAL} ", 3.0),
         (rf"^ (all |the |my |our )?{_STATUS} ones( please)? $", 3.0),
         (rf" (anything|something|any {_DEAL}) ({_STATUS}|that (is|are|got) {_STATUS}) ", 3.0),
     ),
@@ -153,10 +157,11 @@ INTENTS = {
         (r"^ (my |show |list )?(pending )?approvals( please)? $", 3.0),
         (r" sign(ing)? off( on)? | (need|needs|needing) (approving|signing off|my signature|my ok) ", 3.0),
         (r" (i|we) (should|need to|have to|must|ought to) (look at|review|approve|check|sign|ok|okay) ", 3.0),
-        (r" (i|we) (have not|did not|not yet) (reviewed|approved|looked at|seen) ", 3.0),
+        (r" (i|we) (have not|did not|not yet) (reviewed|approved|looked at|seen|decided|signed off) ", 3.0),
     ),
     "extend_deal": _p(
         (r" (extend|extension|prolong|renew|more time|lengthen|push out|push back)", 2.5),
+        (r" (make|keep) it (longer|protected) | (protection|it) (is )?(ending|expiring|running out|about to expire) ", 2.5),
         (r" (another|one more|(few |couple of |some |two |three |\d+ )?(more|extra|additional)) (days?|weeks?|months?) ", 2.5),
     ),
     "update_deal": _p(
@@ -170,6 +175,7 @@ INTENTS = {
     ),
     "mark_lost": _p(
         (r" (lost|lose|closed lost|close lost|fell through|fell apart|dead|cancel+ed) ", 2.5),
+        (r" not (to )?(proceed|proceeding|buying|buy|going ahead|moving forward|interested) | (is|it is) off | (walked away|pulled out|backed out) ", 2.5),
         (r" (chose|choose|chosen|picked|went with|selected|signed with|going with)( a| an| another| other| the)? (competitor|other vendor|vendor|someone else) ", 2.5),
         (r" mark(ed)?( it| dealref| the deal)?( as)? lost ", 1.0),
     ),
@@ -216,7 +222,7 @@ INTENTS = {
         (r" (how|what) (i|we) (can|could|should) (use|do with|ask|say to) you ", 7.0),
         (r" what (kinds?|sorts?|types?) of (things|questions|stuff|requests) ", 7.0),
         (r" where (do|should|can) (i|we) (start|begin) ", 5.0),
-        (r" (i am|we are) new ", 2.0),
+        (r" (i am|we are) new | first time (here|using|with) ", 4.0),
     ),
 }  # fmt: skip
 
@@ -226,6 +232,7 @@ REF_INTENTS = ("extend_deal", "update_deal", "mark_won", "mark_lost")
 PENDING_FOR_ME = re.compile(
     r" (for|on) my (approval|review|decision|ok|sign off)| to (approve|review|sign off) "
     r"| (wait|waits|waiting|awaiting|pending|needs?|needing) (for |on )?(my|me) "
+    r"| i (have not|did not|not yet) (reviewed|approved|decided|signed off) "
 )
 #: A sentence framed as a request for an action.
 REQUEST = re.compile(
@@ -281,6 +288,7 @@ KB_SIGNALS = _p(
      r"|necessary|mandatory|guarantee|guaranteed|fee|fees|unsubscribe|opt out|opt-out|turn off"
      r"|disable|configure|configurable|frequency|mute) ", 1.5),
     (r" (if|whether|when|after|before|otherwise|instead|already|still|anymore|any more) ", 1.0),
+    (r" (do not|not|never) (want|need|wish|plan|going) to ", 3.0),  # "I don't want to register, just …"
     (r" (explain|describe|tell me about|tell me how|clarify|understand|walk me through) ", 1.5),
     (r" (who|how|what) (decides|approves|reviews|gets|owns|sees|can see) ", 1.5),
     (r" (how|what) (do|does|should|can) (i|we|you|a partner|partners) ", 0.5),
