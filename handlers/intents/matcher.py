@@ -91,6 +91,8 @@ def kb_score(text: str) -> float:
         score += 2.0
     if v.WHAT_NEEDED.search(text):
         score += 4.5
+    if v.INFO_REQUEST.search(text):
+        score += 3.0
     if v.WH_START.match(text) and not v.PERSONAL.search(text) and not v.REQUEST.search(text):
         score += 1.0
     return score
@@ -148,7 +150,10 @@ def match_intent(text: str) -> IntentMatch:
         return IntentMatch("ask", 1.0)
     signals = _score(v.KB_SIGNALS, norm)
     # "what do I need to register …" asks what it takes: no request inside a wh-question
-    requested = v.REQUEST.search(norm) and not v.WH_START.match(norm)
+    # nor in an imperative that asks for information ("show me how to register")
+    requested = (
+        v.REQUEST.search(norm) and not v.WH_START.match(norm) and not v.INFO_REQUEST.search(norm)
+    )
     if requested or (v.MODAL_REQUEST.search(norm) and not signals):
         command += 1.0
     kb = kb_score(norm)

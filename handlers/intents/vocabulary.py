@@ -94,7 +94,7 @@ def _p(*pairs: tuple[str, float]) -> tuple[tuple[re.Pattern[str], float], ...]:
 
 
 _DEAL = r"(deals?|registrations?|opportunit(y|ies)|pipeline|regs?)"
-_SHOW = r"(show|showing|list|listing|see|view|display|get|give|pull|pulling|bring|fetch|check|find|look at|status of)"
+_SHOW = r"(show|show to|showing|list|listing|see|view|display|get|give|pull|pulling|bring|fetch|check|find|look at|status of)"
 _ACT = r"(show|open|take|fill|fill in|fill out|start|send|give|do|see|get|view|complete|run|list|display|pull up|check|answer|submit)"
 #: An amount as people write it: "25k", "1.2m", "50 000", "80000 eur".
 _AMOUNT = r" (\d+ ?(k|m)|\d+ 000|\d{4,}|\d+ (usd|eur|gbp|dollars|euros)) "
@@ -114,7 +114,7 @@ INTENTS = {
         (r" webdomain ", 0.5),
         (r" deal reg(istration)? (for|form) ", 1.5),
         (r" (get|have|put|keep)( [a-z0-9'-]+){1,3} (registered|logged|on file|recorded|protected) ", 3.0),
-        (r" make( a| the| new| one)*( deal)? registration | (deal|opportunity) register ", 3.0),
+        (r" (make|do)( a| the| new| one)*( deal)? (registration|register)( of)? ", 3.0),
         (r" (deal|opportunity) on file ", 2.5),
         # the details of a registration: a domain and an amount ("wingtip.io, 25k")
         (rf" webdomain.*{_AMOUNT}|{_AMOUNT}.*webdomain ", 2.0),
@@ -141,7 +141,7 @@ INTENTS = {
         (rf" {_DEAL} (that |which )?(we|i) (have |had )?({_STATUS}|registered|submitted|made) ", 2.5),
         (rf" (what|which|everything|all)( {_DEAL})? (have|has|did) (we|i|[a-z0-9'-]+) (registered|submitted|register|submit) ", 4.0),
         (rf" (tell|remind|update|brief) (me|us) (about|on) (my|our|the|[a-z0-9-]+'s) ({_STATUS} )?{_DEAL} ", 3.0),
-        (rf"^ (all |the |my |our )?{_STATUS} ones( please)? $", 3.0),
+        (rf"^ (all |the |my |our )?{_STATUS} ones( please)? $| (any|all|the) {_STATUS} ones ", 3.0),
         (rf" (anything|something|any {_DEAL}) ({_STATUS}|that (is|are|got) {_STATUS}) ", 3.0),
     ),
     "pending_approvals": _p(
@@ -149,7 +149,7 @@ INTENTS = {
         (r" waiting (for|on) me ", 1.0),
         (r" (pending|open|outstanding) (approvals?|reviews?|requests?) ", 3.0),
         (r" (to|i can|should i|i should|i need to|i have to|do i need to) (approve|review|decide) ", 3.0),
-        (r" approval (queue|inbox|list|requests) ", 3.0),
+        (r" (approval|review) (queue|inbox|list|requests) ", 3.0),
         (r" (awaiting|waiting for|needs|need) (approval|approving|review|reviewing|a decision) ", 2.0),
         (r" (approvals|reviews) (pending|waiting|outstanding) ", 3.0),
         (rf" {_DEAL} (waiting|awaiting|pending) (for )?(approval|review|a decision) ", 3.0),
@@ -168,6 +168,7 @@ INTENTS = {
         (r" (update|change|move|set|advance|bump|put|progress)( the)?( stage| status)?( of)? ", 1.5),
         (r" (stage|to|at|in|into|dealref) (prospecting|qualified|proposal|negotiation|negotiating) ", 1.5),
         (r" (prospecting|qualified|proposal|negotiation) stage ", 1.0),
+        (r" (got|is|now|became|just) (prospecting|qualified|proposal|negotiation|negotiating) ", 1.0),
     ),
     "mark_won": _p(
         (r" (won|win|winning|closed won|close won|signed|closed it|we got it|booked) ", 2.5),
@@ -202,6 +203,7 @@ INTENTS = {
         (rf" {_ACT}( me| us)?( the| my| our| a| partner)* (scorecard|score card|score) ", 1.5),
         # how a partner is doing: "how's Acme doing this quarter", "how are we tracking"
         (r" how( is| are| am| has| have)?( [a-z0-9'-]+){1,3} (doing|performing|tracking|trending) ", 4.0),
+        (r" how (did|have|has) (we|they|[a-z0-9'-]+) (do|done|perform|performed) ", 4.0),
         (r" (against|vs|versus|towards?|to) (the |our |their |its |my )?(target|quota|goal) ", 3.0),
         (rf" {_ACT}( me| us)?( [a-z0-9'-]+)? (numbers|performance|kpis?|metrics|stats|attainment) ", 3.0),
         (r" where (do|does|did) ([a-z0-9'-]+ ){1,2}stand | on track ", 3.0),
@@ -223,6 +225,9 @@ INTENTS = {
         (r" what (kinds?|sorts?|types?) of (things|questions|stuff|requests) ", 7.0),
         (r" where (do|should|can) (i|we) (start|begin) ", 5.0),
         (r" (i am|we are) new | first time (here|using|with) ", 4.0),
+        (r" (my|the|your) options | (do not|don't) know (what|how) to (do|start|use) ", 4.0),
+        (r"^ (hi |hello |hey )?how (does|do) (this|it) work $", 7.0),
+        (r" help( please| me)? $", 2.0),
     ),
 }  # fmt: skip
 
@@ -247,7 +252,7 @@ MODAL_REQUEST = re.compile(
     r"| (can|could|may|shall) (i|we) (now |please )?(register|extend|get|see|have|mark|update|move|submit|log) "
 )
 QUESTION_START = re.compile(
-    r"^ (hi |hello |hey |sorry |quick question |question )?(how|why|what|when|where|which|who|is|are|does|do|did|can|could|should|would|will|am|if)"
+    r"^ (hi |hello |hey |sorry |quick question |question )?(for what|how|why|what|when|where|which|who|is|are|does|do|did|can|could|should|would|will|am|if)"
 )
 #: A yes/no question whose subject is not the asker ("does registering a deal …?").
 AUX_START = re.compile(r"^ (hi |hello |hey )?(does|did|is|are|was|were|will|should|must|has) ")
@@ -269,11 +274,19 @@ WHAT_NEEDED = re.compile(
 )
 #: "how does registering protect us?": asks how something works.
 HOW_WORKS = re.compile(
-    r"^ (hi |hello |hey )?how (does|do) (?!(i|we|you|this bot|the bot|partnerbot) )"
+    r"^ (hi |hello |hey )?how (does|do) (?!(i|we|you|this bot|the bot|partnerbot) |(this|it) work $)"
+)
+#: "show me how to register", "give me the rules for extensions": an imperative whose
+#: object is information about the program, not the caller's data ("show me what is
+#: waiting", "show me how many deals" are data): a question.
+INFO_REQUEST = re.compile(
+    r" (show|tell|give|send|list|explain|describe|teach)( to)?( me| us)? (how(?! (good|well|much|many|far))|why|whether"
+    r"|the (rules|requirements|policy|policies|documentation|docs|guide|guidelines|terms|criteria|steps|process|benefits|difference)"
+    r"|an? (example|explanation|definition) of) "
 )
 WH_START = re.compile(r"^ (hi |hello |hey )?(what|which|who|why|how|when|where) ")
 EXPLAIN_START = re.compile(
-    r"^ (hi |hello |hey |quick question )?(how (does|do|is|are|long|many|much|often|soon|far|come)|why"
+    r"^ (hi |hello |hey |quick question )?(for what|how (does|do|is|are|long|many|much|often|soon|far|come)|why"
     r"|what (is|are) (a|an|the|in the|in a|on the|included)|what (happens|does|do)|is there|are there|what if|explain"
     r"|tell me about|difference|(can|could|does|do|is|are|will|would|should|must) (a|an|the|partners?"
     r"|deals?|registrations?|customers?|it|this|that|they|extensions?) )"
@@ -288,7 +301,8 @@ KB_SIGNALS = _p(
      r"|necessary|mandatory|guarantee|guaranteed|fee|fees|unsubscribe|opt out|opt-out|turn off"
      r"|disable|configure|configurable|frequency|mute) ", 1.5),
     (r" (if|whether|when|after|before|otherwise|instead|already|still|anymore|any more) ", 1.0),
-    (r" (do not|not|never) (want|need|wish|plan|going) to ", 3.0),  # "I don't want to register, just …"
+    (r" (do not|not|never) (want|need|wish|plan|going) to ", 3.0),
+    (r" (policy|policies|rules|requirements|guidelines|criteria|terms|process) $", 2.0),  # "I don't want to register, just …"
     (r" (explain|describe|tell me about|tell me how|clarify|understand|walk me through) ", 1.5),
     (r" (who|how|what) (decides|approves|reviews|gets|owns|sees|can see) ", 1.5),
     (r" (how|what) (do|does|should|can) (i|we|you|a partner|partners) ", 0.5),
