@@ -83,7 +83,7 @@ FRAMINGS = (
     (re.compile(r" i (was|am|were) (just )?wondering (if|whether) (i|we) (could|can|might) "), " can we "),
     (re.compile(r" (would|do) you mind |^ mind "), " please "),
     (re.compile(r" would it be possible (for you )?to "), " please "),
-    (re.compile(r" is there any way (you|u) (could|can) "), " please "),
+    (re.compile(r" is there any way (you|u) (could|can) | any chance (you|u) (could|can) "), " please "),
     (re.compile(r"^ (first|firstly|first of all|ok|okay|so|and|also) "), " "),
     (re.compile(r" (i would|i'd) (love|appreciate) it if you (could|would) "), " please "),
 )  # fmt: skip
@@ -102,11 +102,12 @@ _STATUS = r"(approved|pending|rejected|won|lost|expired|open|active|declined|clo
 
 INTENTS = {
     "register_deal": _p(
-        (r" (register|registering|submit|log|add|create|enter|file|put in|record|protect)"
+        (r" (register|registering|submit|log|add|create|enter|file|put|put in|record|protect|declare|open|start|raise)"
          r"( a| an| my| our| the| this| one| new| another)* (new )?(deal|opportunity|registration|reg) ", 3.0),
         (r" new (deal|opportunity)( registration| reg)?( for| with)? ", 1.5),
         (r"^ (hi |hey |hello )?(a |another )?new (deal|opportunity) ", 1.0),
         (r" (new|a) (deal )?registration ", 2.0),
+        (r"^ (new |a )?registration (for|of) ", 2.5),
         (r"^ (please |can you |could you )?(register|registering) ", 2.5),
         (r" (want|need|like|going|have)( to)? (register|registering|reg|protect) ", 2.5),
         (r" (deal|opportunity) registration ", 1.5),
@@ -136,7 +137,7 @@ INTENTS = {
         (rf"^ (all |my |our |the )?({_STATUS} )?{_DEAL}( please| pls| status| list| overview)? $", 3.0),
         (r"^ deals ", 1.0),
         (rf"^ (show|list|display|view)( me)?( all| the| my| our)? {_STATUS}( ones)?( please| pls)? $", 3.0),
-        (rf" {_SHOW}( me| us)? (what|everything|all) (we|i) (have )?(registered|submitted|got) ", 3.0),
+        (rf" {_SHOW}( me| us)? (what|everything|all) (we|i) (have )?(registered|submitted|got|{_STATUS}) ", 3.0),
         (rf" which ({_STATUS} )?{_DEAL} ", 2.0),
         (rf" {_DEAL} (that |which )?(we|i) (have |had )?({_STATUS}|registered|submitted|made) ", 2.5),
         (rf" (what|which|everything|all)( {_DEAL})? (have|has|did) (we|i|[a-z0-9'-]+) (registered|submitted|register|submit) ", 4.0),
@@ -154,9 +155,10 @@ INTENTS = {
         (r" (approvals|reviews) (pending|waiting|outstanding) ", 3.0),
         (rf" {_DEAL} (waiting|awaiting|pending) (for )?(approval|review|a decision) ", 3.0),
         (r" (my|the) (approvals|queue|review queue) ", 2.0),
+        (r" (my|the) (inbox|to-do list|todo list|to do list) | (requests|approvals|reviews|decisions) for me ", 3.0),
         (r"^ (my |show |list )?(pending )?approvals( please)? $", 3.0),
         (r" sign(ing)? off( on)? | (need|needs|needing) (approving|signing off|my signature|my ok) ", 3.0),
-        (r" (i|we) (should|need to|have to|must|ought to) (look at|review|approve|check|sign|ok|okay) ", 3.0),
+        (r" (i|we) (still )?(should|need to|have to|must|ought to) (look at|review|approve|check|sign|ok|okay) ", 3.0),
         (r" (i|we) (have not|did not|not yet) (reviewed|approved|looked at|seen|decided|signed off) ", 3.0),
     ),
     "extend_deal": _p(
@@ -177,7 +179,7 @@ INTENTS = {
     "mark_lost": _p(
         (r" (lost|lose|closed lost|close lost|fell through|fell apart|dead|cancel+ed) ", 2.5),
         (r" not (to )?(proceed|proceeding|buying|buy|going ahead|moving forward|interested) | (is|it is) off | (walked away|pulled out|backed out) ", 2.5),
-        (r" (chose|choose|chosen|picked|went with|selected|signed with|going with)( a| an| another| other| the)? (competitor|other vendor|vendor|someone else) ", 2.5),
+        (r" (chose|choose|chosen|picked|went with|went to|gone with|gone to|lost to|selected|signed with|going with)( a| an| another| other| the)? (competitor|other vendor|vendor|someone else|other party) ", 2.5),
         (r" mark(ed)?( it| dealref| the deal)?( as)? lost ", 1.0),
     ),
     "checkins": _p(
@@ -196,6 +198,7 @@ INTENTS = {
         (r" (digest|recap|weekly summary|daily summary|summary of (the|this|last) week|weekly report) ", 2.0),
         (rf" {_ACT}( me| us)?( the| my| our| a| weekly| daily| this week's)* (digest|recap|summary|report) ", 1.5),
         (r" what (happened|has happened|changed|has changed|is new|went on) (this|last|today|yesterday|over|in the|across|with my) ", 4.0),
+        (r" (should|need to) know (from |about |for )?(this|last|today|the past|the last) (week|day|month) ", 4.0),
         (r" catch (me|us) up | what did (i|we) miss | (bring|get) (me|us) up to (date|speed) ", 4.0),
     ),
     "scorecard": _p(
@@ -208,9 +211,12 @@ INTENTS = {
         (rf" {_ACT}( me| us)?( [a-z0-9'-]+)? (numbers|performance|kpis?|metrics|stats|attainment) ", 3.0),
         (r" where (do|does|did) ([a-z0-9'-]+ ){1,2}stand | on track ", 3.0),
         (r" (our|my|their|[a-z0-9-]+'s) (numbers|performance|kpis?|metrics|stats|attainment) ", 3.0),
+        (r" (attainment|kpis?) | (performance|numbers|results) (of|for) ", 2.0),
     ),
     "help": _p(
-        (r"^ (help|menu|commands|options|start|hi|hello|hey)( please| me)? $", 3.0),
+        (r"^ (help|menu|commands|options|start|hi|hello|hey)( please| me| there| bot| partnerbot)? $", 3.0),
+        (r" what (can|should|do) i (type|say|write|ask)( here| you)? $", 7.0),
+        (r" (functions|features|capabilities|commands) (of|in) (the|this) bot | (your|its) (functions|features|capabilities) ", 7.0),
         (r" what( else)? (can|could|do)? ?you (can |could )?(do|help|offer)", 4.0),
         (r" (do|possible) (with|using) (you|this bot|the bot|partnerbot) ", 7.0),
         (r" (help me|need help|show help|help please|get help) ", 2.0),
@@ -270,7 +276,7 @@ MINE = re.compile(r" (my|me|mine|dealref) ")
 DO_I_START = re.compile(r"^ (hi |hello |hey )?(do|should|must|shall|would) (i|we) (?!have (?!to ))")
 #: "what information do I need to register …": asks what something takes.
 WHAT_NEEDED = re.compile(
-    r" what( [a-z]+){1,2} (do|does|should|must|would|will) (i|we|you|a partner|partners) (need|provide|include|give|bring|add) "
+    r" what( [a-z]+){0,2} (do|does|should|must|would|will) (i|we|you|a partner|partners) (need|provide|include|give|bring|add)(?! to (approve|review|sign|look)) "
 )
 #: "how does registering protect us?": asks how something works.
 HOW_WORKS = re.compile(
