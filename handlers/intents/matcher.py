@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from handlers.intents import patterns as p
 from handlers.intents import vocabulary as v
 
 #: At or above: run the command. Between MEDIUM and CONFIDENT: ask with buttons.
@@ -101,18 +102,18 @@ def kb_score(text: str) -> float:
 def _slots(intent: str, raw: str, text: str) -> dict[str, str]:
     slots: dict[str, str] = {}
     ref = normalise_ref(raw)
-    if ref and intent in v.REF_INTENTS:
+    if ref and intent in p.REF_INTENTS:
         slots["ref"] = ref
     if intent == "list_deals":
-        status = v.status_in(text)
+        status = p.status_in(text)
         if status:
             slots["status"] = status
     if intent == "update_deal":
-        stage = v.stage_in(text)
+        stage = p.stage_in(text)
         if stage:
             slots["stage"] = stage
     if intent == "mark_lost":
-        reason = v.LOST_REASON.search(_REF.sub(" ", raw))
+        reason = p.LOST_REASON.search(_REF.sub(" ", raw))
         if reason:
             slots["reason"] = reason.group(1).strip(" .")
     return slots
@@ -126,11 +127,11 @@ def _command_scores(norm: str) -> dict[str, float]:
     ("extend DR-21 and show my deals")."""
     head = _THEN.split(norm, maxsplit=1)[0] + " "
     for text in (head, norm) if head.strip() != norm.strip() else (norm,):
-        scores = {intent: _score(patterns, text) for intent, patterns in v.INTENTS.items()}
+        scores = {intent: _score(patterns, text) for intent, patterns in p.INTENTS.items()}
         if max(scores.values()) >= 1.5:
             break
     has_ref = " dealref " in text
-    for intent in v.REF_INTENTS:  # acting on one registration needs to know which
+    for intent in p.REF_INTENTS:  # acting on one registration needs to know which
         if scores[intent] > 0:
             scores[intent] += 1.0 if has_ref else -1.0
     return scores
@@ -142,7 +143,7 @@ def match_intent(text: str) -> IntentMatch:
     if not norm.strip():
         return IntentMatch("help", 0.5)
     scores = _command_scores(norm)
-    if v.PENDING_FOR_ME.search(norm):
+    if p.PENDING_FOR_ME.search(norm):
         scores["list_deals"] = min(scores["list_deals"], 1.0)
     best = max(scores, key=lambda name: scores[name])
     command = scores[best]
