@@ -67,9 +67,13 @@ def _form_fields(deps: Deps) -> tuple[Field, ...]:
     return form.fields
 
 
-def _values_of(prefill: ParsedText) -> dict[str, object]:
+def _values_of(deps: Deps, prefill: ParsedText) -> dict[str, object]:
+    """What the sentence held, plus the form's own defaults (the stage)."""
     value = " ".join(x for x in (prefill.value, prefill.currency) if x) or None
-    found = {
+    found: dict[str, object] = {
+        f.name: f.initial for f in _form_fields(deps) if f.initial and not f.required
+    }
+    found |= {
         "company": prefill.company,
         "domain": prefill.domain,
         "value": value,
@@ -115,7 +119,7 @@ async def start(
     thread = thread_of_answer(request)
     assert thread is not None  # can_talk() said so
     now = deps.clock()
-    values = _values_of(prefill)
+    values = _values_of(deps, prefill)
     async with deps.sessions() as session, session.begin():
         draft = await draft_store.add_draft(
             session,

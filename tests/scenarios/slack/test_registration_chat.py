@@ -101,6 +101,7 @@ async def test_the_thread_asks_what_is_missing_and_registers_only_on_register(
         "USD",
     )
     assert deal.products == ["Platform", "Analytics"] and deal.close_date == date(2027, 3, 31)
+    assert deal.stage == "qualified"  # the form's default stage
     texts = "\n".join(c.params.get("text", "") for c in slack.calls())
     assert "Registered *DR-000001*" in texts
 
