@@ -53,6 +53,7 @@ INTENTS = {
         (rf" {_STATUS} {_DEAL} ", 1.0),
         (rf" {_DEAL} (that are|which are|are|in|with status)? ?{_STATUS} ", 1.0),
         (rf" how many {_DEAL} ", 1.5),
+        (rf" how many {_DEAL} (do|does|did|have|has) ([a-z0-9'-]+ ){{1,2}}(have|got|submitted|registered) ", 3.0),
         (r" (list|show) (them|all) ", 1.0),
         (rf"^ (all |my |our |the )?({_STATUS} )?{_DEAL}( please| pls| status| list| overview)? $", 3.0),
         (r"^ deals ", 1.0),
@@ -95,6 +96,7 @@ INTENTS = {
     "mark_won": weighted(
         (r" (won|win|winning|closed won|close won|signed|closed it|we got it|booked) ", 2.5),
         (r" mark(ed)?( it| dealref| the deal)?( as)? won ", 1.0),
+        (r" closed dealref | dealref (is |was |got )?closed(?! lost) ", 2.5),
     ),
     "mark_lost": weighted(
         (r" (lost|lose|closed lost|close lost|fell through|fell apart|dead|cancel+ed) ", 2.5),
@@ -130,6 +132,7 @@ INTENTS = {
         (r" (against|vs|versus|towards?|to) (the |our |their |its |my )?(target|quota|goal) ", 3.0),
         (rf" {_ACT}( me| us)?( [a-z0-9'-]+)? (numbers|performance|kpis?|metrics|stats|attainment) ", 3.0),
         (r" where (do|does|did) ([a-z0-9'-]+ ){1,2}stand | on track ", 3.0),
+        (r" (hit|hitting|meet|meeting|reach|reaching|make|making) (the |their |our |its |my )?(targets?|quotas?|goals?) ", 3.0),
         (r" (our|my|their|[a-z0-9-]+'s) (numbers|performance|kpis?|metrics|stats|attainment) ", 3.0),
         (r" (attainment|kpis?) | (performance|numbers|results) (of|for) ", 2.0),
     ),
@@ -141,7 +144,7 @@ INTENTS = {
         (r" (do|possible) (with|using) (you|this bot|the bot|partnerbot) ", 7.0),
         (r" (help me|need help|show help|help please|get help) ", 2.0),
         (r" (list of|your|the|available|which) commands ", 2.5),
-        (r" what can i do( here| with you)? ", 4.0),
+        (r" what (can i|i can) do( here| with you)? ", 4.0),
         (r" how (do|can|should) (i|we) (use|talk to|work with) (you|this bot|the bot|partnerbot) ", 7.0),
         (r" (who|what) are you ", 4.0),
         (r" how (does|do) (this bot|the bot|partnerbot|you) work ", 7.0),

@@ -30,7 +30,7 @@ SHORTHAND = {
     "checkin": "check-in", "checkins": "check-ins", "chekin": "check-in",
     "scorecards": "scorecard", "nps": "survey", "pipline": "pipeline", "aprove": "approve",
     "aproval": "approval", "aprovals": "approvals", "extnd": "extend", "regstr": "register",
-    "registrate": "register", "registar": "register", "regist": "register",
+    "registrate": "register", "loose": "lose", "loosed": "lost", "registar": "register", "regist": "register",
     "statu": "status", "wonn": "won", "lostt": "lost", "wat": "what", "hw": "how", "y": "why", "abt": "about",
 }  # fmt: skip
 #: Long keywords a misspelt word (5+ letters, edit distance 1-2) is corrected to.
