@@ -47,11 +47,12 @@ INTENTS = {
          rf" ?({_STATUS} )?{_DEAL} ", 3.0),
         (rf" (my|our) ({_STATUS} |registered |submitted |current |existing )?{_DEAL} ", 1.5),
         (rf" {_DEAL} ((do|did|have) )?(we|i) (have(?! not)|got|registered|submitted|made) ", 3.0),
-        (rf" (what is|what are) in (my|our) {_DEAL} ", 3.0),
+        (rf" (what is|what are) in (my|our|the|[a-z0-9-]+'s) {_DEAL} ", 3.0),
         (rf" (have|got|are there|do we have|do i have) (we |i )?any ({_STATUS} )?{_DEAL} ", 3.0),
         (rf" (what|where|which)( of)? (are |is )?(all )?(my|our) ({_STATUS} )?{_DEAL} ", 1.5),
         (rf" {_STATUS} {_DEAL} ", 1.0),
         (rf" {_DEAL} (that are|which are|are|in|with status)? ?{_STATUS} ", 1.0),
+        (rf" {_DEAL} (got|were|have been|has been) {_STATUS} ", 2.0),
         (rf" how many {_DEAL} ", 1.5),
         (rf" how many {_DEAL} (do|does|did|have|has) ([a-z0-9'-]+ ){{1,2}}(have|got|submitted|registered) ", 3.0),
         (r" (list|show) (them|all) ", 1.0),
@@ -119,7 +120,7 @@ INTENTS = {
     "digest": weighted(
         (r" (digest|recap|weekly summary|daily summary|summary of (the|this|last) week|weekly report) ", 2.0),
         (rf" {_ACT}( me| us)?( the| my| our| a| weekly| daily| this week's)* (digest|recap|summary|report) ", 1.5),
-        (r" what (happened|has happened|changed|has changed|is new|went on) (this|last|today|yesterday|over|in the|across|with my) ", 4.0),
+        (r" what (happened|has happened|changed|has changed|is new|went on) (this|last|today|yesterday|over|in the past|in the last|across|with my) ", 4.0),
         (r" (should|need to) know (from |about |for )?(this|last|today|the past|the last) (week|day|month) ", 4.0),
         (r" catch (me|us) up | what did (i|we) miss | (bring|get) (me|us) up to (date|speed) ", 4.0),
     ),
@@ -132,6 +133,8 @@ INTENTS = {
         (r" (against|vs|versus|towards?|to) (the |our |their |its |my )?(target|quota|goal) ", 3.0),
         (rf" {_ACT}( me| us)?( [a-z0-9'-]+)? (numbers|performance|kpis?|metrics|stats|attainment) ", 3.0),
         (r" where (do|does|did) ([a-z0-9'-]+ ){1,2}stand | on track ", 3.0),
+        (r" (ahead|behind) (or (ahead|behind) )?(of |on )?(the |our |their |my )?(targets?|quotas?|plan|goals?) ", 3.0),
+        (r"^ (my |our |the )?scores?( please)? $", 3.0),
         (r" (hit|hitting|meet|meeting|reach|reaching|make|making) (the |their |our |its |my )?(targets?|quotas?|goals?) ", 3.0),
         (r" (our|my|their|[a-z0-9-]+'s) (numbers|performance|kpis?|metrics|stats|attainment) ", 3.0),
         (r" (attainment|kpis?) | (performance|numbers|results) (of|for) ", 2.0),
@@ -145,6 +148,7 @@ INTENTS = {
         (r" (help me|need help|show help|help please|get help) ", 2.0),
         (r" (list of|your|the|available|which) commands ", 2.5),
         (r" what (can i|i can) do( here| with you)? ", 4.0),
+        (r" what( else)? (can|could|does) (this bot|the bot|partnerbot) do ", 7.0),
         (r" how (do|can|should) (i|we) (use|talk to|work with) (you|this bot|the bot|partnerbot) ", 7.0),
         (r" (who|what) are you ", 4.0),
         (r" how (does|do) (this bot|the bot|partnerbot|you) work ", 7.0),
@@ -165,6 +169,7 @@ REF_INTENTS = ("extend_deal", "update_deal", "mark_won", "mark_lost")
 #: "waiting for my approval": a manager's queue, not a list of pending deals.
 PENDING_FOR_ME = re.compile(
     r" (for|on) my (approval|review|decision|ok|sign off)| to (approve|review|sign off) "
+    r"| (i|we) (must|need to|have to|should) (review|approve|sign off|look at) "
     r"| (wait|waits|waiting|awaiting|pending|needs?|needing) (for |on )?(my|me) "
     r"| i (have not|did not|not yet) (reviewed|approved|decided|signed off) "
 )

@@ -108,7 +108,7 @@ MODAL_REQUEST = re.compile(
     r"| (can|could|may|shall) (i|we) (now |please )?(register|extend|get|see|have|mark|update|move|submit|log) "
 )
 QUESTION_START = re.compile(
-    r"^ (hi |hello |hey |sorry |quick question |question )?(for what|how|why|what|when|where|which|who|is|are|does|do|did|can|could|should|would|will|am|if)"
+    r"^ (hi |hello |hey |sorry |quick question |question )?(for what|how|why|what|when|where|which|who|is|are|does|do|did|can|could|should|would|will|am|if) "
 )
 #: A yes/no question whose subject is not the asker ("does registering a deal …?").
 AUX_START = re.compile(r"^ (hi |hello |hey )?(does|did|is|are|was|were|will|should|must|has) ")
@@ -138,14 +138,15 @@ HOW_WORKS = re.compile(
 INFO_REQUEST = re.compile(
     r" (show|tell|give|send|list|explain|describe|teach)( to)?( me| us)? (how(?! (good|well|much|many|far))|why|whether"
     r"|the (rules|requirements|policy|policies|documentation|docs|guide|guidelines|terms|criteria|steps|process|benefits|difference)"
-    r"|an? (example|explanation|definition) of) "
+    r"|an? (example|explanation|definition) of"
+    r"|the( deal| registration| partner)? (stages|statuses|tiers|levels|types)) "
 )
 WH_START = re.compile(r"^ (hi |hello |hey )?(what|which|who|why|how|when|where) ")
 EXPLAIN_START = re.compile(
     r"^ (hi |hello |hey |quick question )?(for what|how (does|do|is|are|long|many|much|often|soon|far|come)|why"
     r"|what (is|are) (a|an|the|in the|in a|on the|included)|what (happens|does|do)|is there|are there|what if|explain"
     r"|tell me about|difference|(can|could|does|do|is|are|will|would|should|must) (a|an|the|partners?"
-    r"|deals?|registrations?|customers?|it|this|that|they|extensions?) )"
+    r"|deals?|registrations?|customers?|it|this|that|they|extensions?)) "
 )
 KB_SIGNALS = weighted(
     (r" (work|works|working|mean|means|meaning|happen|happens|happened|long|policy|policies"
@@ -158,6 +159,7 @@ KB_SIGNALS = weighted(
      r"|disable|configure|configurable|frequency|mute) ", 1.5),
     (r" (if|whether|when|after|before|otherwise|instead|already|still|anymore|any more) ", 1.0),
     (r" (do not|not|never) (want|need|wish|plan|going) to ", 3.0),
+    (r" what (should|do|can|must) (i|we) do (if|when|about|after|with) ", 3.0),
     (r" (policy|policies|rules|requirements|guidelines|criteria|terms|process) $", 2.0),  # "I don't want to register, just …"
     (r" (explain|describe|tell me about|tell me how|clarify|understand|walk me through) ", 1.5),
     (r" (who|how|what) (decides|approves|reviews|gets|owns|sees|can see) ", 1.5),
