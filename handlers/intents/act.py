@@ -109,8 +109,8 @@ async def run_intent(
     if intent == "register_deal":
         today, currency = deps.clock().date(), deps.settings.deal_default_currency
         text = registration_text(request.text, today=today, currency=currency)
-        if converse.can_talk(request):  # in a thread: ask what is missing, one at a time
-            prefill = parse_free_text(text, today=today, default_currency=currency)
+        prefill = parse_free_text(text, today=today, default_currency=currency)
+        if converse.can_talk(request, prefill):  # ask what is missing, one at a time
             return await converse.start(request, caller, deps, prefill=prefill)
         return await registration.register_deal(_as_text(request, text), caller, deps)
     if intent == "list_deals":

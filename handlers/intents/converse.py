@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict
 from bot.core import Button, ButtonClick, Fact, Field, FormSubmit, Reply, Request, ids
 from bot.core.codec import action_id, decode, encode
 from bot.core.errors import InvalidInput
+from bot.core.model import THREADED_DM_PLATFORMS
 from handlers import fields
 from handlers.caller import Caller
 from handlers.deals.forms import RegisterMeta, registration_form, with_values
@@ -38,6 +39,9 @@ DRAFT_THREAD = "draft"
 _CANCEL = frozenset({"cancel", "stop", "abort", "never mind", "nevermind", "forget it"})
 _LIST_SPLIT = re.compile(r"\s*(?:,|;|\band\b|&|\+)\s*", re.I)
 _NEXT = "Answer here in the thread (or `cancel`); nothing is registered until you press Register."
+_IN_THE_THREAD = (
+    "Let's register it together: I'll ask what is missing in the thread under your message."
+)
 _NOT_YOURS = "Only the person who started this registration can send or edit it."
 _GONE = "This registration was already sent or cancelled. Start again with `/register-deal`."
 
@@ -49,15 +53,21 @@ class DraftRef(BaseModel):
     draft_id: int
 
 
-def can_talk(request: Request) -> bool:
-    """A conversation needs a thread to live in (a channel, or a thread of a DM) and a
-    message to start it under (a click on an ephemeral message has no thread)."""
+def can_talk(request: Request, prefill: ParsedText) -> bool:
+    """Where a registration is written by conversation rather than in the form.
+
+    It needs a thread to live in and a message to start it under (a click on an
+    ephemeral message has none). In a channel or a thread, always: the first question
+    carries the form's button, and answering in the thread is the person's choice. In a
+    direct message (where a form on a phone is the awkward case, which no platform
+    tells us), only when the sentence already holds the company and the domain, and
+    only where direct messages have threads."""
     place = request.place
-    return (
-        request.click is None
-        and thread_of_answer(request) is not None
-        and (place.kind != "dm" or place.thread_id is not None)
-    )
+    if request.click is not None or thread_of_answer(request) is None:
+        return False
+    if place.kind != "dm" or place.thread_id is not None:
+        return True
+    return place.platform in THREADED_DM_PLATFORMS and bool(prefill.company and prefill.domain)
 
 
 def _form_fields(deps: Deps) -> tuple[Field, ...]:
@@ -106,7 +116,7 @@ def _question(field: Field, draft_id: int, *, error: str | None = None) -> Reply
 
 
 async def start(
-    request: Request, caller: Caller, deps: Deps, *, prefill: ParsedText, intro: str | None = None
+    request: Request, caller: Caller, deps: Deps, *, prefill: ParsedText
 ) -> list[Reply]:
     """Open a draft in the request's thread and ask the first missing field (or show
     the summary when the sentence held everything).
@@ -144,8 +154,8 @@ async def start(
             thread_id=thread,
         )
         replies = _next_step(deps, draft)
-    if intro:
-        replies.insert(0, Reply(text=intro, in_thread=True))
+    if place.thread_id is None and place.kind == "dm":  # a thread under a DM is easy to miss
+        replies.insert(0, Reply(text=_IN_THE_THREAD))
     return replies
 
 

@@ -161,3 +161,49 @@ async def test_cancel_ends_the_conversation(slack: SlackDriver, world: None) -> 
     [cancelled] = await _say(slack, "cancel", thread=thread)
     assert "Cancelled; nothing was registered." in cancelled.params["text"]
     assert await _say(slack, "50k", thread=thread) == []  # the thread is done
+
+
+async def test_in_a_dm_a_sentence_with_company_and_domain_talks_in_a_thread(
+    slack: SlackDriver, world: None, sessions: SessionFactory
+) -> None:
+    await slack.dm(
+        "register Acme Corp, acme.com, 50k, closing end of March",
+        user="U0REP",
+        channel="D0REP",
+        user_team=OTHER_TEAM,
+    )
+    await slack.settle()
+    intro, asked = slack.calls("chat.postMessage")
+    assert "thread under your message" in intro.params["text"] and not intro.params.get("thread_ts")
+    thread = asked.params["thread_ts"]
+    assert thread and asked.params["channel"] == "D0REP" and "Products?" in asked.params["text"]
+
+    before = len(slack.calls("chat.postMessage"))
+    await slack.thread_message(
+        "Platform",
+        thread_ts=thread,
+        user="U0REP",
+        channel="D0REP",
+        user_team=OTHER_TEAM,
+        channel_type="im",
+    )
+    await slack.settle()
+    [summary] = slack.calls("chat.postMessage")[before:]
+    register = _buttons(summary)["Register"]
+    await slack.click(
+        register["action_id"],
+        register["value"],
+        user="U0REP",
+        channel="D0REP",
+        user_team=OTHER_TEAM,
+    )
+    await slack.settle()
+    [deal] = await _deals(sessions)
+    assert deal.company == "Acme Corp" and deal.products == ["Platform"]
+
+
+async def test_in_a_dm_a_bare_request_opens_the_form(slack: SlackDriver, world: None) -> None:
+    await slack.dm("I want to register a deal", user="U0REP", channel="D0REP", user_team=OTHER_TEAM)
+    await slack.settle()
+    [prompt] = slack.calls("chat.postMessage")
+    assert "Register a deal" in _buttons(prompt) and not prompt.params.get("thread_ts")
