@@ -13,7 +13,7 @@ import re
 
 from handlers.intents.vocabulary import weighted
 
-_DEAL = r"(deals?|registrations?|opportunit(y|ies)|pipeline|regs?)"
+_DEAL = r"(deals?|registrations?|opportunit(y|ies)|pipeline|pipe|regs?)"
 _SHOW = r"(show|show to|showing|list|listing|see|view|display|get|give|pull|pulling|bring|fetch|check|find|look at|status of)"
 _ACT = r"(show|open|take|fill|fill in|fill out|start|send|give|do|see|get|view|complete|run|list|display|pull up|check|answer|submit)"
 #: An amount as people write it: "25k", "1.2m", "50 000", "80000 eur".
@@ -33,6 +33,8 @@ INTENTS = {
         (r" (deal|opportunity) registration ", 1.5),
         (r" (register|protect|registering) (?!(a|an|the|my|our|one|this|new|deals?) )[a-z0-9-]+ ", 0.5),
         (r" webdomain ", 0.5),
+        # "register Lamna Healthcare, lamna.com": a name and its domain after the verb
+        (r" (register|registering|protect) ([a-z0-9'&-]+ ){1,4}webdomain ", 3.0),
         (r" deal reg(istration)? (for|form) ", 1.5),
         (r" (get|have|put|keep)( [a-z0-9'-]+){1,3} (registered|logged|on file|recorded|protected) ", 3.0),
         (r" (make|do)( a| the| new| one)*( deal)? (registration|register)( of)? ", 3.0),
@@ -54,6 +56,7 @@ INTENTS = {
         (rf" {_DEAL} (that are|which are|are|in|with status)? ?{_STATUS} ", 1.0),
         (rf" {_DEAL} (got|were|have been|has been) {_STATUS} ", 2.0),
         (rf" how many {_DEAL} ", 1.5),
+        (rf" how (are|is) (my|our|the) ({_STATUS} )?{_DEAL} (looking|going) | in (the|our|my) (pipe|pipeline) ", 4.0),
         (rf" how many {_DEAL} (do|does|did|have|has) ([a-z0-9'-]+ ){{1,2}}(have|got|submitted|registered) ", 3.0),
         (r" (list|show) (them|all) ", 1.0),
         (rf"^ (all |my |our |the )?({_STATUS} )?{_DEAL}( please| pls| status| list| overview)? $", 3.0),
@@ -79,7 +82,7 @@ INTENTS = {
         (r" (my|the) (approvals|queue|review queue) ", 2.0),
         (r" (my|the) (inbox|to-do list|todo list|to do list) | (requests|approvals|reviews|decisions) for me ", 3.0),
         (r"^ (my |show |list )?(pending )?approvals( please)? $", 3.0),
-        (r" sign(ing)? off( on)? | (need|needs|needing) (approving|signing off|my signature|my ok) ", 3.0),
+        (r" (anything|something|what) (to|for me to) (sign|approve|ok) | sign(ing)? off( on)? | (need|needs|needing) (approving|signing off|my signature|my ok) ", 3.0),
         (r" (i|we) (still )?(should|need to|have to|must|ought to) (look at|review|approve|check|sign|ok|okay) ", 3.0),
         (r" (i|we) (have not|did not|not yet) (reviewed|approved|looked at|seen|decided|signed off) ", 3.0),
     ),
@@ -97,10 +100,12 @@ INTENTS = {
     "mark_won": weighted(
         (r" (won|win|winning|closed won|close won|signed|closed it|we got it|booked) ", 2.5),
         (r" mark(ed)?( it| dealref| the deal)?( as)? won ", 1.0),
+        (r" (got|received|have) the (po|purchase order|signature|signed contract) ", 2.5),
         (r" closed dealref | dealref (is |was |got )?closed(?! lost) ", 2.5),
     ),
     "mark_lost": weighted(
         (r" (lost|lose|closed lost|close lost|fell through|fell apart|dead|cancel+ed) ", 2.5),
+        (r" (customer|client|they) (said|say|says) no | is (finish|finished|over) ", 2.5),
         (r" not (to )?(proceed|proceeding|buying|buy|going ahead|moving forward|interested) | (is|it is) off | (walked away|pulled out|backed out) ", 2.5),
         (r" (chose|choose|chosen|picked|went with|went to|gone with|gone to|lost to|selected|signed with|going with)( a| an| another| other| the)? (competitor|other vendor|vendor|someone else|other party) ", 2.5),
         (r" mark(ed)?( it| dealref| the deal)?( as)? lost ", 1.0),
@@ -156,6 +161,7 @@ INTENTS = {
         (r" what (can|should|do) (i|we) (ask|say to|tell|type to) you ", 7.0),
         (r" (how|what) (i|we) (can|could|should) (use|do with|ask|say to) you ", 7.0),
         (r" what (kinds?|sorts?|types?) of (things|questions|stuff|requests) ", 7.0),
+        (r" what is (this bot|the bot|partnerbot|this|it) for ", 7.0),
         (r" where (do|should|can) (i|we) (start|begin) ", 5.0),
         (r" (i am|we are) new | first time (here|using|with) ", 4.0),
         (r" (my|the|your) options | (do not|don't) know (what|how) to (do|start|use) ", 4.0),
@@ -168,7 +174,7 @@ INTENTS = {
 REF_INTENTS = ("extend_deal", "update_deal", "mark_won", "mark_lost")
 #: "waiting for my approval": a manager's queue, not a list of pending deals.
 PENDING_FOR_ME = re.compile(
-    r" (for|on) my (approval|review|decision|ok|sign off)| to (approve|review|sign off) "
+    r" (for|on) my (approval|review|decision|ok|sign off)| to (approve|review|sign off|sign) "
     r"| (i|we) (must|need to|have to|should) (review|approve|sign off|look at) "
     r"| (wait|waits|waiting|awaiting|pending|needs?|needing) (for |on )?(my|me) "
     r"| i (have not|did not|not yet) (reviewed|approved|decided|signed off) "

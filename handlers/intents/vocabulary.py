@@ -160,6 +160,10 @@ KB_SIGNALS = weighted(
     (r" (if|whether|when|after|before|otherwise|instead|already|still|anymore|any more) ", 1.0),
     (r" (do not|not|never) (want|need|wish|plan|going) to ", 3.0),
     (r" what (should|do|can|must) (i|we) do (if|when|about|after|with) ", 3.0),
+    # who may see or do something: "can partners see the digest?"
+    (r"^ (can|could|do|does|will|may) (partners?|managers?|customers?|others|everyone|guests?|admins?) (see|view|access|read|get|change|edit) ", 2.5),
+    # how-to: "how do I list my deals?" asks how (the command itself is in help)
+    (r"^ how (do|can|should|would) (i|we) (?!(use|talk to|work with) (you|this bot|the bot|partnerbot) )", 1.5),
     (r" (policy|policies|rules|requirements|guidelines|criteria|terms|process) $", 2.0),  # "I don't want to register, just …"
     (r" (explain|describe|tell me about|tell me how|clarify|understand|walk me through) ", 1.5),
     (r" (who|how|what) (decides|approves|reviews|gets|owns|sees|can see) ", 1.5),
