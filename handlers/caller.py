@@ -54,7 +54,9 @@ async def load_caller(sessions: SessionFactory, request: Request) -> Caller:
     them changes), so a role or link changed anywhere (CLI, another replica) applies
     to the next request. A non-staff person who speaks in a channel linked to a
     partner becomes a member of that partner if they belong to none yet. Writes only
-    when something changed.
+    when something changed. The request never changes a role or makes anyone internal
+    (`people.record_seen`); a request that says its sender is external is answered as
+    external (no staff rights), whatever the stored row says.
     """
     actor, place = request.actor, request.place
     channel_id = place.channel_id if place.kind != "dm" else None
@@ -68,7 +70,7 @@ async def load_caller(sessions: SessionFactory, request: Request) -> Caller:
         person_id=known.id,
         role=known.role,
         name=display_name(known.name or actor.name or actor.user_id),
-        is_external=known.is_external,
+        is_external=known.is_external or actor.is_external,
         partner_id=known.partner_id,
         partner_name=known.partner_name if known.partner_id is not None else None,
         channel_partner_id=known.channel_partner_id,
@@ -79,10 +81,10 @@ async def load_caller(sessions: SessionFactory, request: Request) -> Caller:
 def _must_record(known: people_store.PersonInPlace, request: Request) -> bool:
     """Whether `_record_caller` would change the person's row."""
     actor, place = request.actor, request.place
-    return people_store.upsert_would_change(
+    return people_store.record_would_change(
         known,
         name=display_name(actor.name) or None,
-        is_external=actor.is_external,
+        seems_external=actor.is_external,
         dm_channel_id=place.channel_id if place.kind == "dm" else None,
     ) or (
         # a rep speaking in a partner's channel joins that partner
@@ -93,12 +95,12 @@ def _must_record(known: people_store.PersonInPlace, request: Request) -> bool:
 async def _record_caller(sessions: SessionFactory, request: Request) -> Caller:
     actor, place = request.actor, request.place
     async with sessions() as session, session.begin():
-        person = await people_store.upsert_person(
+        person = await people_store.record_seen(
             session,
             actor.platform,
             actor.user_id,
             name=display_name(actor.name) or None,
-            is_external=actor.is_external,
+            seems_external=actor.is_external,
             dm_channel_id=place.channel_id if place.kind == "dm" else None,
         )
         channel = None
@@ -118,7 +120,7 @@ async def _record_caller(sessions: SessionFactory, request: Request) -> Caller:
             person_id=person.id,
             role=person.role,
             name=display_name(person.name or actor.name or actor.user_id),
-            is_external=person.is_external,
+            is_external=person.is_external or actor.is_external,
             partner_id=person.partner_id,
             partner_name=partner_name,
             channel_partner_id=channel.partner_id if channel else None,

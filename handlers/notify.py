@@ -50,6 +50,39 @@ async def queue_reply(
     return queued is not None
 
 
+def outbox_row(
+    destination: Destination,
+    reply: Reply,
+    *,
+    dedupe_key: str,
+    now: datetime,
+    thread_key: str | None = None,
+) -> dict[str, object]:
+    """One message for `queue_rows`: the outbox columns of `reply` to `destination`."""
+    return {
+        "platform": destination.platform,
+        "channel_id": destination.channel_id,
+        "thread_id": destination.thread_id,
+        "user_id": destination.user_id,
+        "thread_key": thread_key,
+        "payload": reply_to_json(reply),
+        "dedupe_key": dedupe_key,
+        "next_attempt_at": now,
+        "created_at": now,
+    }
+
+
+async def queue_rows(session: AsyncSession, deps: Deps, rows: list[dict[str, object]]) -> int:
+    """Queue many `outbox_row`s at once (a set-based due step); a dedupe key already
+    queued is skipped. Returns how many were queued."""
+    if not rows:
+        return 0
+    queued = await outbox.enqueue_many(session, rows)
+    if queued:
+        deps.outbox_wakeup.set()
+    return queued
+
+
 def person_destination(person: Person) -> Destination:
     """A direct message to `person` on their platform."""
     return Destination(platform=person.platform, user_id=person.user_id)  # type: ignore[arg-type]

@@ -15,6 +15,7 @@ from bot.core.codec import action_base
 from bot.core.errors import NotAllowed, NotFound
 from handlers.admin.routes import ROUTES as ADMIN
 from handlers.caller import Caller, load_caller
+from handlers.checkins.routes import ROUTES as CHECKINS
 from handlers.deals.routes import ROUTES as DEALS
 from handlers.deps import Deps
 from handlers.help.menu import menu
@@ -23,11 +24,11 @@ from handlers.intents.act import answer_in_words
 from handlers.intents.routes import ROUTES as INTENTS
 from handlers.knowledge.routes import ROUTES as KNOWLEDGE
 from handlers.notify import thread_keys_at
-from handlers.routes import Routes, ThreadKey, merge_routes
+from handlers.routes import QUIET, Routes, ThreadKey, merge_routes
 
 logger = logging.getLogger(__name__)
 
-ROUTES: Routes = merge_routes(HELP, ADMIN, KNOWLEDGE, DEALS, INTENTS)
+ROUTES: Routes = merge_routes(HELP, ADMIN, KNOWLEDGE, DEALS, INTENTS, CHECKINS)
 
 #: Top-level commands: the Slack slash commands, and the same words as text.
 TOP_LEVEL = ("register-deal", "deals", "ask", "help", "partnerbot")
@@ -141,7 +142,7 @@ async def _free_text(request: Request, caller: Caller, deps: Deps) -> list[Reply
                 continue
             replies = await owner(request, key, caller, deps)
             if replies:
-                return replies
+                return [reply for reply in replies if reply != QUIET]
     if not (request.mentioned or place.kind == "dm"):
         return []
     return await answer_in_words(request, caller, deps)

@@ -42,6 +42,11 @@ class ThreadKey:
         return f"{self.owner}:{self.ident}"
 
 
+#: A thread owner returns `[QUIET]` to say "this message is mine and needs no answer":
+#: the router stops there (it does not offer the message to the knowledge base) and
+#: sends nothing. An empty list still means "not mine".
+QUIET = Reply(text="")
+
 #: A message in a thread the capability owns (found by the thread's key, once).
 ThreadHandler = Callable[[Request, ThreadKey, Caller, Deps], Awaitable[list[Reply]]]
 

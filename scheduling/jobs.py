@@ -5,18 +5,45 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from handlers.checkins.due import post_due_checkins, remind_unanswered
 from handlers.deps import Deps
+from handlers.reminders.deals import (
+    expire_protection,
+    nudge_quiet_deals,
+    remind_protection_ending,
+    remind_stalled_approvals,
+)
 from scheduling.outbox import DeliveryReport, deliver_due
+from storage import events
+
+#: How long inbound event ids are kept to recognise a platform's retry (Slack retries
+#: within minutes, Bot Framework within the hour): a week is ample.
+KEEP_PROCESSED_EVENTS = timedelta(days=7)
 
 logger = logging.getLogger(__name__)
 
+
+async def prune_processed_events(deps: Deps, now: datetime) -> int:
+    """Forget inbound event ids older than KEEP_PROCESSED_EVENTS (returns how many)."""
+    async with deps.sessions() as session, session.begin():
+        return await events.prune_events(session, older_than=KEEP_PROCESSED_EVENTS, now=now)
+
+
 #: Due-work steps run by `run_due` before the outbox is delivered, in order. Each
-#: capability that schedules work (reminders, expiries, digests) appends one:
+#: capability that schedules work (reminders, expiries, digests) adds one here:
 #: `async (deps, now) -> int` returning how many items it queued.
 DueStep = Callable[[Deps, datetime], Awaitable[int]]
-DUE_STEPS: list[tuple[str, DueStep]] = []
+DUE_STEPS: tuple[tuple[str, DueStep], ...] = (
+    ("checkins", post_due_checkins),
+    ("checkin_reminders", remind_unanswered),
+    ("deals_expired", expire_protection),
+    ("deals_ending", remind_protection_ending),
+    ("approvals_stalled", remind_stalled_approvals),
+    ("deals_quiet", nudge_quiet_deals),
+    ("events_pruned", prune_processed_events),
+)
 
 
 @dataclass(frozen=True)

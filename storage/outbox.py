@@ -7,7 +7,7 @@ so two replicas never send the same row.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import JSON, Index, String, Text, and_, or_, select, update
@@ -96,6 +96,27 @@ async def enqueue(
     # messages of one use case go out in one INSERT.
     session.add(message)
     return message
+
+
+#: Rows per INSERT in `enqueue_many` (SQLite allows 32,766 bound parameters).
+INSERT_CHUNK = 500
+
+
+async def enqueue_many(session: AsyncSession, messages: Sequence[dict[str, object]]) -> int:
+    """Queue many messages, each a dict of `OutboxMessage` columns with a `dedupe_key`,
+    in one INSERT per INSERT_CHUNK rows; a key already queued (by another replica
+    meanwhile) is skipped. Returns how many were queued."""
+    rows = [{"status": PENDING, "attempts": 0, **m} for m in messages]
+    queued = 0
+    for start in range(0, len(rows), INSERT_CHUNK):
+        inserted = await session.scalars(
+            insert_or_ignore(session, OutboxMessage)
+            .values(rows[start : start + INSERT_CHUNK])
+            .on_conflict_do_nothing(index_elements=["dedupe_key"])
+            .returning(OutboxMessage.id)
+        )
+        queued += len(inserted.all())
+    return queued
 
 
 async def claim_due(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint, func, select, update
@@ -68,6 +69,15 @@ async def get_partner_by_name(session: AsyncSession, name: str) -> Partner | Non
 async def get_partner(session: AsyncSession, partner_id: int) -> Partner | None:
     stmt = select(Partner).where(Partner.id == partner_id).options(selectinload(Partner.channels))
     return (await session.scalars(stmt)).one_or_none()
+
+
+async def get_partners(session: AsyncSession, partner_ids: Iterable[int]) -> dict[int, Partner]:
+    """The partners with these ids (and their channels), in two queries."""
+    wanted = set(partner_ids)
+    if not wanted:
+        return {}
+    stmt = select(Partner).where(Partner.id.in_(wanted)).options(selectinload(Partner.channels))
+    return {p.id: p for p in (await session.scalars(stmt)).all()}
 
 
 async def add_partner(

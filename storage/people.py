@@ -114,10 +114,14 @@ async def upsert_person(
     role: str | None = None,
     partner_id: int | None = None,
     dm_channel_id: str | None = None,
+    new_external: bool = False,
 ) -> Person:
-    """Create or update a person; only the given attributes change.
+    """Create or update a person; only the given attributes change. This is the
+    explicit path (an admin, the CLI); what a request says goes through `record_seen`.
 
     An external person never keeps a staff role: it is demoted to partner_rep.
+    `new_external` is the organisation of a person created here when `is_external`
+    is not given.
     """
     person = await get_person(session, platform, user_id)
     if person is None:
@@ -130,7 +134,7 @@ async def upsert_person(
                 user_id=user_id,
                 name=name or "",
                 role="partner_rep",
-                is_external=bool(is_external),
+                is_external=new_external if is_external is None else is_external,
                 created_at=now,
                 updated_at=now,
             )
@@ -156,20 +160,48 @@ async def upsert_person(
     return person
 
 
-def upsert_would_change(
+async def record_seen(
+    session: AsyncSession,
+    platform: str,
+    user_id: str,
+    *,
+    name: str | None = None,
+    seems_external: bool = False,
+    dm_channel_id: str | None = None,
+) -> Person:
+    """Record what a request says about the person behind it: their name and 1:1
+    channel. It never changes a role, and never makes anyone internal: a request may
+    only add doubt (mark a non-staff person external), because its fields are what
+    the platform says about one payload, not who the person is. A new person starts as
+    a partner rep, external when the request says so.
+    """
+    person = await upsert_person(
+        session,
+        platform,
+        user_id,
+        name=name,
+        dm_channel_id=dm_channel_id,
+        new_external=seems_external,
+    )
+    if seems_external and not person.is_external and person.role not in STAFF_ROLES:
+        person.is_external = True
+        await session.flush()
+    return person
+
+
+def record_would_change(
     known: PersonInPlace,
     *,
     name: str | None = None,
-    is_external: bool | None = None,
+    seems_external: bool = False,
     dm_channel_id: str | None = None,
 ) -> bool:
-    """Whether `upsert_person` with these arguments would change `known`'s row (keep
+    """Whether `record_seen` with these arguments would change `known`'s row (keep
     the two in step: callers skip the write when this says no)."""
     return (
         (bool(name) and name != known.name)
-        or (is_external is not None and is_external != known.is_external)
+        or (seems_external and not known.is_external and known.role not in STAFF_ROLES)
         or (bool(dm_channel_id) and dm_channel_id != known.dm_channel_id)
-        or (known.is_external and known.role in STAFF_ROLES)
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from storage import (
     audit,
+    checkins,
     conversations,
     deals,
     drafts,
@@ -21,6 +22,7 @@ metadata = Base.metadata
 
 __all__ = [
     "audit",
+    "checkins",
     "conversations",
     "deals",
     "drafts",

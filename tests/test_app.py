@@ -158,3 +158,24 @@ async def test_serving_runs_socket_mode_and_the_scheduler_until_shutdown(
         assert events == ["socket mode started"]
         assert (await client.get("/healthz")).status == 200
     assert events == ["socket mode started", "socket mode stopped"]
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "10.1.2.3"])
+def test_serve_refuses_local_mode_beyond_loopback(tmp_path: Path, host: str) -> None:
+    """Teams local mode authenticates nothing: served on a public address anyone could
+    impersonate Teams. One line, exit 2, and nothing is listening."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "MICROSOFT_"))}
+    env.update(HOST=host, PORT="0", DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'x.db'}")
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "app.py"), "serve"],
+        cwd=tmp_path,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    [line] = done.stderr.strip().splitlines()
+    assert f"HOST={host}" in line and "MICROSOFT_APP_ID" in line
+    assert "listening" not in done.stderr

@@ -36,7 +36,7 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_settings import SettingsError
 
-from bot.cli import admin, db, deals, jobs, kb, partners, serve, shell
+from bot.cli import admin, checkins, db, deals, jobs, kb, partners, serve, shell
 from bot.cli._database import dispose, prepare_database
 from bot.cli._errors import handled_errors
 from bot.cli._logging import configure_logging
@@ -45,7 +45,7 @@ from bot.core.settings import ConfigError, Settings
 logger = logging.getLogger(__name__)
 
 #: Command groups, in the order `--help` lists them. Add new groups here.
-GROUPS: tuple[ModuleType, ...] = (serve, shell, db, admin, partners, deals, kb, jobs)
+GROUPS: tuple[ModuleType, ...] = (serve, shell, db, admin, partners, checkins, deals, kb, jobs)
 DEFAULT_COMMAND = "serve"
 
 

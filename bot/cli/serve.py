@@ -13,6 +13,7 @@ from aiohttp import web
 
 from bot.cli._database import safe_url
 from bot.cli._errors import CliError
+from bot.core.net import is_loopback_host
 from bot.core.settings import Settings
 from handlers.deps import Deps
 
@@ -66,8 +67,24 @@ def _freeze_start_up_objects() -> None:
     gc.freeze()
 
 
+def check_exposure(settings: Settings) -> None:
+    """Refuse to serve Teams local mode (nothing authenticated) beyond this machine.
+
+    Raises:
+        CliError: HOST is not a loopback address and MICROSOFT_APP_ID is not set.
+    """
+    if settings.teams_local_mode and not is_loopback_host(settings.host):
+        raise CliError(
+            f"HOST={settings.host} would expose Teams local mode (no MICROSOFT_APP_ID: "
+            "requests are not authenticated); set MICROSOFT_APP_ID and "
+            "MICROSOFT_APP_PASSWORD, or HOST=127.0.0.1",
+            code=2,
+        )
+
+
 async def run(args: argparse.Namespace, deps: Deps) -> int:
     settings = deps.settings
+    check_exposure(settings)
     web_app = args.build_web_app(deps, serving=True)
     runner = web.AppRunner(web_app, handle_signals=False, access_log=None)
     await runner.setup()

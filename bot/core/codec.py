@@ -4,11 +4,15 @@ outbox), button values and form metadata (small pydantic models as JSON), and th
 
 from __future__ import annotations
 
+import logging
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, TypeAdapter
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from bot.core.errors import NotFound
 from bot.core.model import Reply
+
+logger = logging.getLogger(__name__)
 
 _REPLY = TypeAdapter(Reply)
 M = TypeVar("M", bound=BaseModel)
@@ -32,8 +36,17 @@ def encode(model: BaseModel) -> str:
 
 
 def decode(model: type[M], raw: str) -> M:
-    """Parse what `encode` wrote; fails loudly (pydantic ValidationError) on anything else."""
-    return model.model_validate_json(raw)
+    """Parse what `encode` wrote.
+
+    Raises:
+        NotFound: it is not what this code wrote (a forged or mangled button value or
+            form metadata): the person is told so, and one WARNING line is logged.
+    """
+    try:
+        return model.model_validate_json(raw)
+    except (ValidationError, RecursionError) as exc:
+        logger.warning("not a %s: %.80r", model.__name__, raw)
+        raise NotFound("button or form", model.__name__) from exc
 
 
 def action_id(base: str, item: object) -> str:

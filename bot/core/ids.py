@@ -41,3 +41,7 @@ INTENT_CHOOSE = "intent-choose"
 # Registration by conversation: the summary's buttons (the value names the draft)
 DRAFT_REGISTER = "draft-register"
 DRAFT_EDIT = "draft-edit"
+
+# Check-ins: the "Answer" button on a check-in (value: the check-in id) and its form
+CHECKIN_ANSWER = "checkin-answer"
+FORM_CHECKIN_ANSWER = "checkin-answer-form"

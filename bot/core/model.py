@@ -1,8 +1,12 @@
 """The neutral types every adapter translates to and from.
 
-Text in a `Reply` is neutral Markdown: `**bold**`, `_italic_`, `` `code` ``,
-`[label](url)` links and `- ` bullets. Each adapter converts it to its own dialect
-(Slack mrkdwn, Teams Markdown, rich in the shell) and escapes untrusted input there.
+Text in a `Reply` (its `text`, `context` lines, and a form's `intro`) is neutral
+Markdown: `**bold**`, `_italic_`, `` `code` ``, `[label](url)` links and `- ` bullets.
+Each adapter converts it to its own dialect (Slack mrkdwn, Teams Markdown, rich in the
+shell). Whatever a person typed (a company name, notes, a question, a display name)
+is interpolated as `untrusted(...)` (bot.core.untrusted), and every renderer shows it
+as typed, with links and mentions inert. Every other string (titles, facts,
+warnings, labels, citations) is plain text, shown as it is on every platform.
 """
 
 from __future__ import annotations
@@ -192,6 +196,9 @@ class Reply:
         form: open this form instead of (or besides) posting text.
         replace_original: update the message whose button was clicked.
         warning: one warning line (e.g. "no sources found").
+        reaction: a light acknowledgement of the request's message (an emoji name such
+            as `white_check_mark`): Slack adds it as a reaction to that message instead
+            of posting; Teams and the shell show `text` as a short line.
     """
 
     text: str
@@ -205,3 +212,4 @@ class Reply:
     form: Form | None = None
     replace_original: bool = False
     warning: str | None = None
+    reaction: str | None = None

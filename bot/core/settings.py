@@ -15,6 +15,11 @@ from sqlalchemy.exc import ArgumentError
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./partnerbot.db"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_DEAL_PRODUCTS = ("Platform", "Analytics", "Integrations", "Support plan", "Training")
+DEFAULT_CHECKIN_QUESTIONS = (
+    "What moved since last time?",
+    "Anything blocking you?",
+    "Where can we, the vendor, help?",
+)
 _PLACEHOLDERS = {"changeme", "change-me", "xoxb-your-token", "your-secret", "todo"}
 #: One label of a host name (RFC 1123): letters, digits and inner hyphens.
 _HOST_LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)")
@@ -57,6 +62,16 @@ class Settings(BaseSettings):
     deal_products: list[str] = Field(default_factory=lambda: list(DEFAULT_DEAL_PRODUCTS))
     #: The currency of a bare estimated value ("50000", "about 50k").
     deal_default_currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+    #: hours a registration may wait for a decision before the manager is reminded
+    #: (admins too after twice as long).
+    deal_approval_sla_hours: int = Field(default=48, ge=1, le=24 * 60)
+
+    # Check-ins: the questions of every check-in (a JSON list in the environment) and
+    # after how many days an unanswered check-in gets its one reminder.
+    checkin_questions: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_CHECKIN_QUESTIONS), min_length=1
+    )
+    checkin_reminder_days: int = Field(default=2, ge=1, le=60)
 
     @field_validator(
         "slack_bot_token",

@@ -10,6 +10,7 @@ from rich.text import Text
 
 from bot.core import Field, Form, FormSubmit, Reply
 from bot.core.errors import InvalidInput
+from bot.core.untrusted import strip_marks
 from bot.shell.io import Ask
 
 logger = logging.getLogger(__name__)
@@ -35,9 +36,9 @@ async def complete_form(
     Returns the replies to the accepted submission, or None if the user gave up (end of
     input) or the form kept failing.
     """
-    console.print(Text(form.title, style="bold underline"))
+    console.print(Text(strip_marks(form.title), style="bold underline"))
     if form.intro:
-        console.print(Text(form.intro, style="dim"))
+        console.print(Text(strip_marks(form.intro), style="dim"))
     try:
         values = await prompt_fields(form.fields, ask=ask, console=console, values={})
         if len(form.fields) > CONFIRM_OVER_FIELDS:
@@ -93,7 +94,7 @@ async def confirm(
 def show_errors(console: Console, errors: Mapping[str, str], form: Form) -> None:
     labels = {f.name: f.label for f in form.fields}
     for name, message in errors.items():
-        console.print(Text(f"✗ {labels.get(name, name)}: {message}", style="red"))
+        console.print(Text(strip_marks(f"✗ {labels.get(name, name)}: {message}"), style="red"))
 
 
 async def prompt_fields(
@@ -129,7 +130,7 @@ async def _prompt_field(
         label.append(" *", style="red")
     console.print(label)
     if error:
-        console.print(Text(f"  {error}", style="red"))
+        console.print(Text(f"  {strip_marks(error)}", style="red"))
     if field.hint or field.placeholder:
         console.print(Text(f"  {field.hint or field.placeholder}", style="dim"))
     for number, option in enumerate(field.options, start=1):

@@ -11,6 +11,21 @@ from rich.table import Table
 from rich.text import Text
 
 from bot.core import Button, Reply
+from bot.core.untrusted import protect, strip_marks
+
+#: Characters CommonMark lets a backslash make literal.
+_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+
+
+def _escaped(text: str) -> str:
+    """Untrusted text as Markdown that shows it as typed (rich follows CommonMark)."""
+    return "".join(f"\\{c}" if c in _PUNCTUATION else c for c in text)
+
+
+def markdown(text: str) -> Markdown:
+    """Neutral Markdown for rich, with text marked untrusted shown verbatim."""
+    held, restore = protect(text)
+    return Markdown(restore(held, _escaped))
 
 
 def render_reply(reply: Reply, *, first_choice: int = 1) -> tuple[RenderableType, list[Button]]:
@@ -21,15 +36,15 @@ def render_reply(reply: Reply, *, first_choice: int = 1) -> tuple[RenderableType
     """
     parts: list[RenderableType] = []
     if reply.title:
-        parts.append(Text(reply.title, style="bold"))
+        parts.append(Text(strip_marks(reply.title), style="bold"))
     if reply.text:
-        parts.append(Markdown(reply.text))
+        parts.append(markdown(reply.text))
     if reply.facts:
         table = Table(show_header=False, box=None, padding=(0, 2, 0, 0))
         table.add_column(style="bold")
         table.add_column()
         for fact in reply.facts:
-            table.add_row(fact.label, fact.value)
+            table.add_row(strip_marks(fact.label), strip_marks(fact.value))
         parts.append(table)
     if reply.citations:
         parts.append(Text("Sources", style="bold"))
@@ -41,9 +56,9 @@ def render_reply(reply: Reply, *, first_choice: int = 1) -> tuple[RenderableType
                 line.append(f" ({citation.url})", style="dim")
             parts.append(line)
     if reply.warning:
-        parts.append(Text(f"⚠ {reply.warning}", style="yellow"))
+        parts.append(Text(f"⚠ {strip_marks(reply.warning)}", style="yellow"))
     for small_print in reply.context:
-        parts.append(Text(small_print, style="dim"))
+        parts.append(Text(strip_marks(small_print), style="dim"))
     choices: list[Button] = []
     for button in reply.buttons:
         if button.url:
@@ -51,7 +66,7 @@ def render_reply(reply: Reply, *, first_choice: int = 1) -> tuple[RenderableType
             continue
         number = first_choice + len(choices)
         look = {"primary": "bold green", "danger": "bold red"}.get(button.style or "", "bold")
-        parts.append(Text.assemble((f"{number}) ", "cyan"), (button.label, look)))
+        parts.append(Text.assemble((f"{number}) ", "cyan"), (strip_marks(button.label), look)))
         choices.append(button)
     notes = []
     if reply.visibility == "only_actor":

@@ -34,7 +34,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack import actions, commands, events, views
 from bot.slack.outbound import apologize, apology_target
-from bot.slack.payloads import MalformedPayload, bolt_request
+from bot.slack.payloads import SHAPE_ERRORS, MalformedPayload, bolt_request
 from bot.slack.sender import SlackSender
 from bot.slack.tasks import Tasks
 from handlers.deps import Deps
@@ -42,6 +42,9 @@ from handlers.deps import Deps
 logger = logging.getLogger(__name__)
 
 PATH = "/slack/events"
+#: A Unix time in seconds has 10 digits until the year 2286; longer is not a timestamp
+#: (and a 400-digit one overflows slack_sdk's clock arithmetic).
+MAX_TIMESTAMP_DIGITS = 12
 #: How often a 429 is retried (each after its Retry-After) before the call fails.
 RATE_LIMIT_RETRIES = 2
 
@@ -95,6 +98,9 @@ def build_runtime(deps: Deps) -> SlackRuntime:
     views.register(bolt, deps, tasks=tasks)
 
     async def on_error(error: Exception, body: dict[str, Any]) -> BoltResponse | None:
+        if isinstance(error, MalformedPayload):  # a payload check_body let through
+            logger.warning("rejecting a malformed Slack payload: %s", error)
+            return BoltResponse(status=400, body='{"error":"malformed request"}')
         logger.error("Slack listener failed", exc_info=error)
         channel_id, user_id = apology_target(body)
         tasks.spawn(apologize(client, channel_id=channel_id, user_id=user_id))
@@ -126,23 +132,34 @@ def register(web_app: web.Application, deps: Deps) -> None:
     web_app[SLACK_KEY] = runtime
 
     async def slack_events(request: web.Request) -> web.StreamResponse:
-        raw = await request.text()
         # Verified here, not by bolt, so that an unsigned body is never parsed; bolt
-        # parses a signed one once, and a malformed one is a 400, not bolt's 500.
+        # gets a signed one parsed once, and a malformed one is a 400, not bolt's 500.
+        # Slack sends UTF-8 whatever the Content-Type says, so its charset is ignored.
+        try:
+            raw = (await request.read()).decode("utf-8")
+        except UnicodeDecodeError:
+            logger.warning("rejecting a Slack request whose body is not UTF-8")
+            return _json_error(400, "malformed request")
         timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
         signature = request.headers.get("X-Slack-Signature")
         if not (
             timestamp.isascii()
             and timestamp.isdigit()
+            and len(timestamp) <= MAX_TIMESTAMP_DIGITS
             and verifier.is_valid(body=raw, timestamp=timestamp, signature=signature)
         ):
+            logger.warning("rejecting a Slack request without a valid signature")
             return _json_error(401, "invalid request")
         try:
             parsed = bolt_request(raw, query=request.query_string, headers=request.headers)
         except MalformedPayload as exc:
-            logger.info("rejecting a malformed Slack request: %s", exc)
+            logger.warning("rejecting a malformed Slack request: %s", exc)
             return _json_error(400, "malformed request")
-        response = await runtime.bolt.async_dispatch(parsed)
+        try:
+            response = await runtime.bolt.async_dispatch(parsed)
+        except SHAPE_ERRORS as exc:  # bolt's matchers read a field of an odd type
+            logger.warning("rejecting a Slack payload bolt cannot read: %r", exc)
+            return _json_error(400, "malformed request")
         return await to_aiohttp_response(response)
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from dataclasses import replace
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
@@ -17,22 +15,13 @@ from bot.core.model import Command
 from bot.slack import ids
 from bot.slack.flow import answer, home_of
 from bot.slack.inbound import Inbound, from_action
-from bot.slack.payloads import MalformedPayload
+from bot.slack.payloads import open_form_value
 from bot.slack.tasks import Tasks
 from handlers.deps import Deps
 
 logger = logging.getLogger(__name__)
 
 ANY_ACTION = re.compile(r".+")
-
-
-class OpenFormValue(BaseModel):
-    """The value of an OPEN_FORM button: the command to run again."""
-
-    c: str
-    t: str = ""
-    th: str | None = None
-    mi: str | None = None
 
 
 def reopen(inbound: Inbound) -> Inbound:
@@ -42,10 +31,7 @@ def reopen(inbound: Inbound) -> Inbound:
         MalformedPayload: the button's value is not ours.
     """
     click = inbound.request.click
-    try:
-        value = OpenFormValue.model_validate(json.loads(click.value if click else ""))
-    except (ValueError, ValidationError) as exc:
-        raise MalformedPayload("bad open-form button value") from exc
+    value = open_form_value(click.value if click else "")
     place = replace(inbound.request.place, thread_id=value.th, message_id=value.mi)
     command = Command(value.c, value.t) if value.c else None  # "": the sentence, again
     request = replace(
@@ -67,10 +53,10 @@ def register(bolt_app: AsyncApp, deps: Deps, *, tasks: Tasks) -> None:
         ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
     ) -> None:
         inbound = from_action(body, home_of(context))
-        await ack()
         click = inbound.request.click
         if click is not None and click.action_id == ids.OPEN_FORM:
             inbound = reopen(inbound)
+        await ack()
         tasks.spawn(answer(deps, client, inbound), name="slack-action")
 
     bolt_app.action(ANY_ACTION)(on_action_any)

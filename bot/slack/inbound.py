@@ -31,6 +31,7 @@ from bot.slack.payloads import (
     MalformedPayload,
     MessageEvent,
     SlashCommand,
+    StateElement,
     ViewSubmission,
     parse,
 )
@@ -230,17 +231,17 @@ def unwrap_metadata(private_metadata: str) -> FormOrigin:
         return FormOrigin(m=private_metadata)
 
 
-def field_value(element: dict[str, Any]) -> str | list[str] | None:
+def field_value(element: StateElement) -> str | list[str] | None:
     """The value of one input element in `view.state.values`."""
-    if "selected_options" in element:
-        return [str(o.get("value", "")) for o in element.get("selected_options") or []]
-    if "selected_option" in element:
-        option = element.get("selected_option")
+    fields = element.model_fields_set
+    if "selected_options" in fields:
+        return [str(o.get("value", "")) for o in element.selected_options or []]
+    if "selected_option" in fields:
+        option = element.selected_option
         return str(option.get("value", "")) if option else None
-    if "selected_date" in element:
-        return element.get("selected_date")
-    value = element.get("value")
-    return None if value is None else str(value)
+    if "selected_date" in fields:
+        return element.selected_date
+    return element.value
 
 
 def from_view(body: dict[str, Any], home: Home) -> Inbound:
@@ -249,10 +250,9 @@ def from_view(body: dict[str, Any], home: Home) -> Inbound:
     view = payload.view
     origin = unwrap_metadata(view.private_metadata)
     values: dict[str, str | list[str] | None] = {}
-    for block_id, elements in (view.state.get("values") or {}).items():
-        if isinstance(elements, dict) and elements:
-            element = next(iter(elements.values()))
-            values[block_id] = field_value(element) if isinstance(element, dict) else None
+    for block_id, elements in view.state.values.items():
+        if elements:
+            values[block_id] = field_value(next(iter(elements.values())))
     user = payload.user
     channel = origin.c or ""
     place = Place(

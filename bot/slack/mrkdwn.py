@@ -3,13 +3,17 @@
 Everything that reaches Slack as mrkdwn passes through here. Slack reads `&`, `<` and
 `>` as control characters (`<!channel>`, `<@U123>`, `<url|label>`), so text from
 partners, the LLM or the database is escaped; only the constructs PartnerBot itself
-writes (neutral user mentions `<@U123>`, `[label](url)` links) become Slack syntax.
+writes (neutral user mentions `<@U123>`, `[label](url)` links) become Slack syntax,
+and never inside text a handler marked `untrusted` (bot.core.untrusted), which is
+shown as typed.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+
+from bot.core.untrusted import protect, strip_marks
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +53,7 @@ def defang(text: str) -> str:
     `<!channel>` and `<@U123>` become literal text (`&lt;!channel&gt;`), and the bare
     words `@channel`/`@here`/`@everyone` are broken with an invisible joiner.
     """
-    return _break_broadcasts(escape(text))
+    return _break_broadcasts(escape(strip_marks(text)))
 
 
 def _plain(text: str) -> str:
@@ -64,6 +68,11 @@ def to_mrkdwn(markdown: str, *, allow_mentions: bool = True) -> str:
         allow_mentions: keep neutral `<@U123>` user mentions as mentions; False shows
             them as literal text (for text that came from outside).
     """
+    markdown, restore = protect(markdown)
+    return restore(_convert(markdown, allow_mentions=allow_mentions), defang)
+
+
+def _convert(markdown: str, *, allow_mentions: bool) -> str:
     markdown = BULLET.sub(r"\1• ", markdown)
     out: list[str] = []
     pos = 0
@@ -89,9 +98,10 @@ def to_mrkdwn(markdown: str, *, allow_mentions: bool = True) -> str:
 def to_plain_text(markdown: str) -> str:
     """A readable plain-text form for notification fallbacks and plain_text objects:
     Markdown markers dropped, links as `label (url)`."""
+    markdown, restore = protect(markdown)
     text = LINK.sub(lambda m: f"{m.group(1)} ({m.group(2)})", markdown)
     text = BOLD.sub(r"\1", text)
-    return BULLET.sub(r"\1• ", text)
+    return restore(BULLET.sub(r"\1• ", text), str)
 
 
 def from_slack(text: str) -> str:
@@ -104,6 +114,7 @@ def truncate(text: str, limit: int) -> str:
 
     Never ends inside an escape entity such as `&amp;`, which Slack would show broken.
     """
+    text = strip_marks(text)  # a plain-text slot: shown verbatim anyway
     if len(text) <= limit:
         return text
     cut = text[: max(limit - 1, 0)]

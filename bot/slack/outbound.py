@@ -6,6 +6,7 @@ Which Web API call a neutral `Reply` becomes (DESIGN.md table):
 - `replace_original` -> `chat.update` of the clicked message (`response_url` when that
   message was ephemeral);
 - `visibility="only_actor"` -> `chat.postEphemeral` (a plain message in a DM);
+- `reaction` -> `reactions.add` on the request's message (no post);
 - otherwise `chat.postMessage`; in the request's thread, or under its message when
   `in_thread`.
 """
@@ -63,6 +64,15 @@ async def deliver(client: AsyncWebClient, inbound: Inbound, replies: list[Reply]
 async def _send(client: AsyncWebClient, inbound: Inbound, reply: Reply) -> None:
     request = inbound.request
     place = request.place
+    if reply.reaction and place.message_id and place.channel_id:
+        try:
+            await client.reactions_add(
+                channel=place.channel_id, timestamp=place.message_id, name=reply.reaction
+            )
+        except SlackApiError as exc:
+            if exc.response.get("error") != "already_reacted":
+                raise
+        return
     rendered = render_reply(reply)
     message: dict[str, Any] = {"text": rendered.text, "blocks": rendered.blocks}
     if reply.replace_original and request.click is not None:

@@ -26,6 +26,12 @@ def register(web_app: web.Application, deps: Deps) -> None:
     settings = deps.settings
     adapter = build_adapter(settings)
     sender = TeamsSender(adapter, deps, app_id=settings.microsoft_app_id)
-    bot = PartnerBotTeams(deps, sender=sender, home_tenant_id=settings.microsoft_app_tenant_id)
+    bot = PartnerBotTeams(
+        deps,
+        sender=sender,
+        home_tenant_id=settings.microsoft_app_tenant_id,
+        local_mode=settings.teams_local_mode,
+    )
     deps.senders["teams"] = sender
-    web_app.router.add_post("/api/messages", messages_route(adapter, bot))
+    route = messages_route(adapter, bot, local=settings.teams_local_mode)
+    web_app.router.add_post("/api/messages", route)

@@ -7,6 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+import jwt
 from aiohttp import web
 from botbuilder.core import Bot, MessageFactory, TurnContext
 from botbuilder.integration.aiohttp import (
@@ -15,7 +16,9 @@ from botbuilder.integration.aiohttp import (
 )
 from botbuilder.schema import Activity
 
+from bot.core.net import is_loopback_host
 from bot.core.settings import Settings
+from bot.teams.guard import GuardedAuthentication
 from handlers import messages
 
 logger = logging.getLogger(__name__)
@@ -38,7 +41,8 @@ def build_adapter(settings: Settings) -> CloudAdapter:
 
     With no MICROSOFT_APP_ID the bot runs in local mode: inbound requests without an
     Authorization header are accepted and outbound calls carry none. Only for local
-    try-outs (Agents Playground) and tests.
+    try-outs (Agents Playground) and tests: `serve` refuses it unless HOST is a
+    loopback address, and `guard.py` answers and calls only connectors on this machine.
     """
     password = settings.microsoft_app_password
     config = _BotConfig(
@@ -53,7 +57,8 @@ def build_adapter(settings: Settings) -> CloudAdapter:
             "UNAUTHENTICATED requests. Use this only on 127.0.0.1 for tests and Agents "
             "Playground; set MICROSOFT_APP_ID / MICROSOFT_APP_PASSWORD for real Teams. !!!"
         )
-    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(config))
+    authentication = ConfigurationBotFrameworkAuthentication(config)
+    adapter = CloudAdapter(GuardedAuthentication(authentication, local=settings.teams_local_mode))
     adapter.on_turn_error = on_turn_error
     return adapter
 
@@ -74,33 +79,88 @@ async def on_turn_error(turn_context: TurnContext, error: Exception) -> None:
 
 
 def _bad_request(reason: str) -> web.Response:
+    logger.warning("rejecting a Teams request: %s", reason)
     return web.json_response({"error": reason}, status=400)
 
 
-def messages_route(adapter: CloudAdapter, bot: Bot) -> Route:
+#: Longest conversation id and user/team id kept (Teams' own are about 100 characters).
+MAX_CONVERSATION_ID_CHARS = 512
+MAX_ID_CHARS = 255
+#: What `adapter.process` raises for a request it refuses to authenticate (a missing or
+#: malformed Authorization header, a bad token, an activity `guard.py` refuses).
+_REFUSED = (
+    PermissionError,
+    jwt.PyJWTError,
+    ValueError,
+    TypeError,
+    KeyError,
+    AttributeError,
+    IndexError,
+)
+
+
+def shape_problem(activity: Activity) -> str | None:
+    """Why `activity` cannot be a Teams activity we answer, or None. Checked before
+    botbuilder runs the turn, which assumes these fields."""
+    if not activity.type:
+        return "activity has no type"
+    conversation = activity.conversation
+    if conversation is None or not isinstance(conversation.id, str) or not conversation.id:
+        return "activity has no conversation id"
+    sender = getattr(activity.from_property, "id", None) or ""
+    data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    team = data.get("team")
+    team_id = team.get("id") if isinstance(team, dict) else data.get("teamsTeamId")
+    if (
+        len(conversation.id) > MAX_CONVERSATION_ID_CHARS
+        or len(str(sender)) > MAX_ID_CHARS
+        or len(str(team_id or "")) > MAX_ID_CHARS
+    ):
+        return "an id in the activity is too long to be a Teams id"
+    if activity.type == "conversationUpdate" and not isinstance(activity.channel_data, dict):
+        return "conversationUpdate without channelData"  # botbuilder reads its team
+    return None
+
+
+def messages_route(adapter: CloudAdapter, bot: Bot, *, local: bool = False) -> Route:
     """`POST /api/messages`: malformed input -> 400 (never a traceback), the rest to
-    `adapter.process` (activity types we don't handle are acknowledged and ignored)."""
+    `adapter.process` (activity types we don't handle are acknowledged and ignored).
+
+    In local mode (`local`) only a request addressed to a loopback host is served: a
+    web page that rebinds its own name to 127.0.0.1 cannot talk to the bot.
+    """
 
     async def on_messages(request: web.Request) -> web.StreamResponse:
+        if local and not is_loopback_host(request.url.host or ""):
+            logger.warning("rejecting a Teams request for host %r in local mode", request.host)
+            return web.json_response({"error": "activity rejected"}, status=401)
         if "json" not in request.content_type:
+            logger.warning("rejecting a Teams request with Content-Type %s", request.content_type)
             return web.json_response({"error": "expected application/json"}, status=415)
         try:
             body = json.loads(await request.read())
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             return _bad_request("malformed JSON")
         if not isinstance(body, dict):
             return _bad_request("expected a JSON object (an activity)")
         try:
             activity = Activity().deserialize(body)
-        except ValueError:  # msrest's DeserializationError: a field of the wrong shape
+        except (ValueError, RecursionError):  # msrest's DeserializationError: a bad field
             return _bad_request("not a Bot Framework activity")
-        if not activity.type:
-            return _bad_request("activity has no type")
+        problem = shape_problem(activity)
+        if problem is not None:
+            return _bad_request(problem)
         try:
             response = await adapter.process(request, bot)
+        except web.HTTPUnauthorized:
+            logger.warning("rejecting an unauthenticated Teams activity")
+            raise
         except web.HTTPException:
             raise
-        except Exception:  # boundary: e.g. a bad Authorization header (JWT decode)
+        except _REFUSED as exc:
+            logger.warning("rejecting a Teams activity: %s: %s", type(exc).__name__, exc)
+            return web.json_response({"error": "activity rejected"}, status=401)
+        except Exception:  # boundary: anything else is ours to fix
             logger.exception("could not process a Teams activity")
             return web.json_response({"error": "activity rejected"}, status=401)
         return response if response is not None else web.Response(status=200)

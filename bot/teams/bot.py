@@ -12,6 +12,7 @@ from botbuilder.schema.teams import TeamInfo
 
 from bot.core import Command, Request, logcontext
 from bot.core.errors import InvalidInput
+from bot.core.net import origin
 from bot.teams import inbound, render
 from handlers import deliveries as inbound_handlers
 from handlers import router
@@ -34,10 +35,18 @@ class PartnerBotTeams(TeamsActivityHandler):  # type: ignore[misc]
     """PartnerBot on Teams. Overrides only translate (inbound.py), delegate
     (handlers.router.dispatch) and show the answer (render.py)."""
 
-    def __init__(self, deps: Deps, *, sender: TeamsSender, home_tenant_id: str = "") -> None:
+    def __init__(
+        self,
+        deps: Deps,
+        *,
+        sender: TeamsSender,
+        home_tenant_id: str = "",
+        local_mode: bool = False,
+    ) -> None:
         self._deps = deps
         self._sender = sender
         self._home_tenant_id = home_tenant_id
+        self._local_mode = local_mode
 
     async def on_turn(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
@@ -53,10 +62,22 @@ class PartnerBotTeams(TeamsActivityHandler):  # type: ignore[misc]
         await super().on_turn(turn_context)
 
     async def _remember(self, turn_context: TurnContext) -> None:
-        """Store the ConversationReference (in the database) on every turn."""
+        """Store the ConversationReference (in the database) on every turn.
+
+        Authenticated turns come from Microsoft with a serviceUrl its token vouches for.
+        A local-mode turn proves nothing, so it may store a new reference, or refresh
+        one that already points at the same connector host, but never move a stored
+        conversation (or a person's 1:1 chat) to another host.
+        """
         activity = turn_context.activity
         reference = TurnContext.get_conversation_reference(activity).serialize()
         info = inbound.conversation_info(activity, reference)
+        if self._local_mode and await self._moves_elsewhere(info):
+            logger.warning(
+                "local mode: not moving the stored reference of %s to another host",
+                info.conversation_id,
+            )
+            return
         await inbound_handlers.remember_conversation(
             self._deps,
             inbound.PLATFORM,
@@ -65,6 +86,24 @@ class PartnerBotTeams(TeamsActivityHandler):  # type: ignore[misc]
             reference=info.reference,
             team_id=info.team_id,
             user_id=info.user_id,
+        )
+
+    async def _moves_elsewhere(self, info: inbound.ConversationInfo) -> bool:
+        wanted = origin(str(info.reference.get("serviceUrl") or ""))
+        stored = [
+            await inbound_handlers.get_conversation_reference(
+                self._deps, inbound.PLATFORM, conversation_id=info.conversation_id
+            )
+        ]
+        if info.user_id is not None:
+            stored.append(
+                await inbound_handlers.get_conversation_reference(
+                    self._deps, inbound.PLATFORM, user_id=info.user_id
+                )
+            )
+        return any(
+            found is not None and origin(str(found.get("serviceUrl") or "")) != wanted
+            for found in stored
         )
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:

@@ -13,8 +13,9 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from bot.core import Button, Citation, Field, Form, Reply
+from bot.core.untrusted import strip_marks
 from bot.teams import inbound
-from bot.teams.markdown import cut, to_teams
+from bot.teams.markdown import cut, literal, to_teams
 
 SCHEMA_URL = "http://adaptivecards.io/schemas/adaptive-card.json"
 VERSION = "1.5"
@@ -72,10 +73,12 @@ def _button(button: Button) -> dict[str, Any]:
 
 
 def _citation_line(citation: Citation) -> str:
-    title = cut(to_teams(citation.title), MAX_CITATION_TITLE_CHARS)
+    title = cut(citation.title, MAX_CITATION_TITLE_CHARS)
     if citation.section:
         title = f"{title} ({cut(citation.section, 60)})"
-    label = f"[{title}]({citation.url})" if citation.url else title
+    if citation.url:  # a bracket would end the link's label early
+        title = title.replace("[", "(").replace("]", ")")
+    label = f"[{literal(title)}]({citation.url})" if citation.url else literal(title)
     return f"[{citation.n}] {label}"
 
 
@@ -99,18 +102,18 @@ def reply_card(reply: Reply) -> Card:
     body: list[dict[str, Any]] = []
     if reply.title:
         body.append(
-            _text_block(cut(to_teams(reply.title), MAX_TITLE_CHARS), weight="Bolder", size="Medium")
+            _text_block(literal(cut(reply.title, MAX_TITLE_CHARS)), weight="Bolder", size="Medium")
         )
     if reply.text:
         body.append(_text_block(cut(to_teams(reply.text), MAX_TEXT_CHARS)))
     if reply.facts:
         facts = [
-            {"title": cut(f.label, 100), "value": cut(to_teams(f.value), MAX_FACT_CHARS)}
+            {"title": literal(cut(f.label, 100)), "value": literal(cut(f.value, MAX_FACT_CHARS))}
             for f in reply.facts
         ]
         body.append({"type": "FactSet", "facts": facts})
     if reply.warning:
-        body.append(_text_block(f"⚠ {to_teams(reply.warning)}", color="Warning"))
+        body.append(_text_block(f"⚠ {literal(reply.warning)}", color="Warning"))
     body.extend(sources_blocks(reply.citations))
     body.extend(
         _text_block(to_teams(line), size="Small", isSubtle=True, spacing="Small")
@@ -120,15 +123,18 @@ def reply_card(reply: Reply) -> Card:
 
 
 def _input(field: Field, value: str | list[str] | None) -> dict[str, Any]:
-    element: dict[str, Any] = {"id": field.name, "label": field.label}
+    label = strip_marks(field.label)
+    element: dict[str, Any] = {"id": field.name, "label": label}
     if field.required:
         element["isRequired"] = True
-        element["errorMessage"] = f"{field.label} is required"
+        element["errorMessage"] = f"{label} is required"
     if field.placeholder:
-        element["placeholder"] = field.placeholder
+        element["placeholder"] = strip_marks(field.placeholder)
     if field.kind in ("select", "multiselect"):
         element["type"] = "Input.ChoiceSet"
-        element["choices"] = [{"title": o.label, "value": o.value} for o in field.options]
+        element["choices"] = [
+            {"title": strip_marks(o.label), "value": o.value} for o in field.options
+        ]
         element["style"] = "compact" if field.kind == "select" else "expanded"
         if field.kind == "multiselect":
             element["isMultiSelect"] = True
@@ -178,22 +184,22 @@ def form_card(form: Form, *, values: dict[str, str | list[str] | None] | None = 
     values = values or {}
     names = {f.name for f in form.fields}
     body: list[dict[str, Any]] = [
-        _text_block(cut(to_teams(form.title), MAX_TITLE_CHARS), weight="Bolder", size="Medium")
+        _text_block(literal(cut(form.title, MAX_TITLE_CHARS)), weight="Bolder", size="Medium")
     ]
     if form.intro:
         body.append(_text_block(cut(to_teams(form.intro), MAX_TEXT_CHARS)))
     for name, message in form.errors.items():
         if name not in names:
-            body.append(_text_block(to_teams(message), color="Attention"))
+            body.append(_text_block(literal(message), color="Attention"))
     for field in form.fields:
         body.append(_input(field, values.get(field.name, field.initial)))
         if field.hint:
             body.append(
-                _text_block(to_teams(field.hint), size="Small", isSubtle=True, spacing="None")
+                _text_block(literal(field.hint), size="Small", isSubtle=True, spacing="None")
             )
         if field.name in form.errors:
             body.append(
-                _text_block(to_teams(form.errors[field.name]), color="Attention", spacing="None")
+                _text_block(literal(form.errors[field.name]), color="Attention", spacing="None")
             )
     definition = _FORM.dump_python(
         Form(

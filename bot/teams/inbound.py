@@ -127,7 +127,7 @@ def _mentions(activity: Activity) -> list[tuple[str, str]]:
     """(mentioned id, mention text) for each mention entity."""
     found = []
     for entity in activity.entities or []:
-        if (entity.type or "").lower() != "mention":
+        if entity is None or str(entity.type or "").lower() != "mention":
             continue
         props = getattr(entity, "additional_properties", None) or {}
         mentioned = props.get("mentioned") or {}
@@ -211,8 +211,12 @@ def request_from_activity(activity: Activity, *, home_tenant_id: str = "") -> Re
         logger.info("ignoring a card submit that carries no PartnerBot data")
         return None
     text, bot_mentioned = clean_text(activity)
+    # With the RSC permission ChannelMessage.Read.Group, Teams delivers every channel
+    # message, not only those that @mention the bot: in a channel only a real mention
+    # is put to the bot (a reply in a thread the bot knows still reaches its owner).
+    # A group chat still delivers only mentions (no RSC asked for chats).
     return Request(
-        actor=actor, place=place, text=text, mentioned=bot_mentioned or mentioned_by_place
+        actor=actor, place=place, text=text, mentioned=bot_mentioned or place.kind == "group"
     )
 
 

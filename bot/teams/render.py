@@ -8,10 +8,12 @@ Decisions per `Reply`:
   replies land in the thread without anything extra;
 - `visibility == "only_actor"`: in a 1:1 chat just reply. In a channel or group chat,
   Teams has no ephemeral messages, so the reply goes to the person's 1:1 chat with the
-  bot when one is stored (proactively, through the Teams `Sender`), with a one-line
-  pointer in the thread; when the bot has never met the person 1:1 it replies in the
-  thread. Partners' channels are their own organisation's, so nothing there is secret
-  from the people in it;
+  bot (proactively, through the Teams `Sender`, which opens the chat when the bot has
+  never had one with them), with a one-line pointer in the thread. When no chat can
+  be opened, the thread gets only "message me directly": a private answer (a
+  manager's partner list, say) never lands where others read it. Forms are the
+  exception: a form card is sent where it was asked for, as it carries nothing but
+  the fields to fill in;
 - `replace_original` updates the message whose button was clicked (its `replyToId`).
 """
 
@@ -27,18 +29,18 @@ from bot.core import Form, Reply, Request
 from bot.core.delivery import Delivered, DeliveryError, Destination
 from bot.core.errors import InvalidInput
 from bot.teams import cards, inbound
-from bot.teams.markdown import cut, mentioned_users, to_teams
+from bot.teams.markdown import cut, literal, mentioned_users, to_teams
 from handlers import messages
 
 logger = logging.getLogger(__name__)
 
 
-class StoredChats(Protocol):
+class PersonalChats(Protocol):
     """What rendering in a turn needs of the sender (bot.teams.sender.TeamsSender):
-    sending to a conversation whose reference is stored. A protocol, so that the
-    sender may use this module without the two importing each other."""
+    sending to a person's 1:1 chat, opened if needed. A protocol, so that the sender
+    may use this module without the two importing each other."""
 
-    async def send_stored(self, destination: Destination, reply: Reply) -> Delivered: ...
+    async def send(self, destination: Destination, reply: Reply) -> Delivered: ...
 
 
 #: A plain message's text, in characters (well under the ~100 KB message limit).
@@ -87,20 +89,23 @@ def _with_intro(form: Form, intro: str) -> Form:
 
 
 async def send_replies(
-    turn_context: TurnContext, request: Request, replies: list[Reply], *, sender: StoredChats
+    turn_context: TurnContext, request: Request, replies: list[Reply], *, sender: PersonalChats
 ) -> None:
     """Show `replies` to the person who made `request`, as decided above."""
-    sent_privately = False
+    pointer: str | None = None
     for reply in replies:
         if reply.replace_original and await _replace(turn_context, request, reply):
             continue
         private = reply.visibility == "only_actor" and request.place.kind != "dm"
-        if private and await _send_privately(request, reply, sender=sender):
-            sent_privately = True
+        if private and reply.form is None:
+            if await _send_privately(request, reply, sender=sender):
+                pointer = pointer or messages.SENT_PRIVATELY
+            else:
+                pointer = messages.ASK_ME_DIRECTLY
             continue
         await turn_context.send_activity(reply_activity(reply))
-    if sent_privately:
-        await turn_context.send_activity(MessageFactory.text(messages.SENT_PRIVATELY))
+    if pointer is not None:
+        await turn_context.send_activity(MessageFactory.text(pointer))
 
 
 async def _replace(turn_context: TurnContext, request: Request, reply: Reply) -> bool:
@@ -115,16 +120,16 @@ async def _replace(turn_context: TurnContext, request: Request, reply: Reply) ->
     return True
 
 
-async def _send_privately(request: Request, reply: Reply, *, sender: StoredChats) -> bool:
-    """Send to the actor's stored 1:1 chat; False when there is none (reply in place:
-    opening a new chat for every private answer would be too pushy)."""
+async def _send_privately(request: Request, reply: Reply, *, sender: PersonalChats) -> bool:
+    """Send to the actor's 1:1 chat, opening it if needed; False when Teams will not
+    let the bot reach them there."""
     destination = Destination(platform="teams", user_id=request.actor.user_id)
     try:
-        delivered: Delivered = await sender.send_stored(destination, reply)
+        delivered: Delivered = await sender.send(destination, reply)
     except DeliveryError as exc:
         if exc.transient:
             raise
-        logger.info("no 1:1 chat with %s; replying in place", request.actor.user_id)
+        logger.info("cannot reach %s in a 1:1 chat: %s", request.actor.user_id, exc.reason)
         return False
     logger.debug("sent a private reply as %s", delivered.message_id)
     return True
@@ -151,7 +156,7 @@ async def send_form_errors(turn_context: TurnContext, request: Request, exc: Inv
             )
     if form is None:
         lines = "\n".join(f"- {message}" for message in exc.field_errors.values())
-        await turn_context.send_activity(MessageFactory.text(f"Please check:\n{lines}"))
+        await turn_context.send_activity(MessageFactory.text(literal(f"Please check:\n{lines}")))
         return
     shown = Form(
         form_id=form.form_id,

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import Fact, Reply, Request
 from bot.core.errors import InvalidInput, NotAllowed
+from bot.core.untrusted import untrusted
 from handlers import fields, messages
 from handlers.admin import offboarding
 from handlers.caller import Caller
@@ -46,7 +47,7 @@ def parse_partner_spec(text: str) -> PartnerSpec:
     for key, raw in OPTION.findall(text):
         name = _OPTION_NAMES.get(key.lower())
         if name is None:
-            errors[key[:50]] = f"unknown option {key[:50]}= (use tier=, region=, tz=)"
+            errors[key[:50]] = f"unknown option {untrusted(key[:50])}= (use tier=, region=, tz=)"
             continue
         options[name] = raw.strip("\"'")
     name = fields.one_line(OPTION.sub("", text))
@@ -66,8 +67,8 @@ def parse_partner_spec(text: str) -> PartnerSpec:
         try:
             ZoneInfo(options["timezone"])
         except (ZoneInfoNotFoundError, ValueError, OSError):
-            shown = options["timezone"][:80]
-            errors["timezone"] = f"unknown time zone {shown!r} (e.g. Europe/Berlin)"
+            zone = untrusted(repr(options["timezone"][:80]))
+            errors["timezone"] = f"unknown time zone {zone} (e.g. Europe/Berlin)"
     if errors:
         raise InvalidInput(errors)
     return PartnerSpec(

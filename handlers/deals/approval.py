@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core import ButtonClick, FormSubmit, Reply, Request, ids
 from bot.core.codec import decode
 from bot.core.errors import InvalidInput, NotAllowed, NotFound
+from bot.core.untrusted import untrusted
 from handlers import fields
 from handlers.caller import Caller
 from handlers.deals.forms import DealRef, reason_form, with_values
@@ -86,7 +87,8 @@ async def approve(
         deps,
         deal,
         Reply(
-            text=f"*{deal.ref}* ({deal.company}) was {how}. It is protected until {until}.",
+            text=f"*{deal.ref}* ({untrusted(deal.company)}) was {how}. "
+            f"It is protected until {until}.",
             facts=deal_facts(deal),
         ),
     )
@@ -114,7 +116,7 @@ async def on_approve(
         until = when(deal.protected_until)
     return [
         Reply(
-            text=f"You approved *{deal.ref}* ({deal.company}); protected until {until}.",
+            text=f"You approved *{deal.ref}* ({untrusted(deal.company)}); protected until {until}.",
             replace_original=True,
         )
     ]
@@ -180,7 +182,9 @@ async def submit_reject(
             session,
             deps,
             deal,
-            Reply(text=f"*{deal.ref}* ({deal.company}) was not approved. Reason: {reason}"),
+            Reply(
+                text=f"*{deal.ref}* ({untrusted(deal.company)}) was not approved. Reason: {reason}"
+            ),
         )
     return [Reply(text=f"You rejected *{deal.ref}*. I've told the partner why.")]
 
@@ -209,7 +213,8 @@ async def submit_info_request(
             deps,
             deal,
             Reply(
-                text=f"Your channel manager has a question about *{deal.ref}* ({deal.company}):\n"
+                text="Your channel manager has a question about "
+                f"*{deal.ref}* ({untrusted(deal.company)}):\n"
                 f"> {question}\nPlease answer in this thread.",
             ),
         )
@@ -232,7 +237,7 @@ async def record_answer(
     )
     note = (
         f"*{deal.partner.name}* answered your question on {deal.ref}:\n"
-        f"> {deal.info_question or ''}\n{caller.name}: {answer[:MAX_REASON]}"
+        f"> {deal.info_question or ''}\n{untrusted(caller.name)}: {untrusted(answer[:MAX_REASON])}"
     )
     card = manager_card(deal, partner_name=deal.partner.name, submitted_by=caller.name, note=note)
     await post_to_manager(session, deps, deal, card)
@@ -246,7 +251,9 @@ async def _answer_extension(
         if deal.extension_status != deal_store.EXTENSION_REQUESTED:
             events = await deal_store.list_events(session, deal.id)
             last = next((e for e in reversed(events) if e.kind.startswith("extension_")), None)
-            said = f" by {last.actor_name} on {when(last.at)}" if last is not None else ""
+            said = (
+                f" by {untrusted(last.actor_name)} on {when(last.at)}" if last is not None else ""
+            )
             return [
                 Reply(
                     text=f"The extension of {deal.ref} was already answered{said}.",
@@ -300,7 +307,7 @@ async def on_decline_extension(
 def extension_card(deal: Deal, *, requested_by: str) -> Reply:
     return Reply(
         title=f"Extension requested: {deal.ref}",
-        text=f"*{deal.partner.name}* ({requested_by}) asks to extend the protection of "
+        text=f"*{deal.partner.name}* ({untrusted(requested_by)}) asks to extend the protection of "
         f"{deal.ref}, which ends {when(deal.protected_until)}.",
         facts=deal_facts(deal, partner_name=deal.partner.name),
         buttons=extension_buttons(deal),

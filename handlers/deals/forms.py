@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -13,6 +14,8 @@ from bot.core import Field, Form, Option, ids
 from bot.core.codec import encode
 from handlers.deals.rules import MAX_COMPANY, MAX_CONTACT, MAX_NOTES, MAX_REASON, STAGES, ParsedText
 from storage.deals import deal_ref
+
+logger = logging.getLogger(__name__)
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core import Button, ButtonClick, FormSubmit, Reply, Request, ids
 from bot.core.codec import action_id, decode, encode
 from bot.core.errors import InvalidInput, NotAllowed, NotFound
+from bot.core.untrusted import untrusted
 from handlers import fields, messages
 from handlers.caller import Caller
 from handlers.deals.approval import extension_card, may_decide
@@ -242,7 +243,9 @@ async def submit_stage(
             session,
             deps,
             deal,
-            Reply(text=f"{caller.name} moved *{deal.ref}* to stage {stage.capitalize()}."),
+            Reply(
+                text=f"{untrusted(caller.name)} moved *{deal.ref}* to stage {stage.capitalize()}."
+            ),
         )
     return [
         Reply(text=f"{deal.ref} is now at stage {stage.capitalize()}.", visibility="only_actor")
@@ -275,7 +278,8 @@ async def submit_won(
             to=deal_store.WON,
             detail={"amount_cents": cents},
         )
-        text = f"🎉 *{deal.ref}* ({deal.company}) was won: {format_money(cents, deal.currency)}."
+        money = format_money(cents, deal.currency)
+        text = f"🎉 *{deal.ref}* ({untrusted(deal.company)}) was won: {money}."
         await post_to_partner(session, deps, deal, Reply(text=text))
         await post_to_manager(session, deps, deal, Reply(text=f"{deal.partner.name}: {text}"))
     return [Reply(text=f"Marked {deal.ref} as won. Congratulations!", visibility="only_actor")]
@@ -304,7 +308,7 @@ async def submit_lost(
             to=deal_store.LOST,
             reason=reason,
         )
-        text = f"*{deal.ref}* ({deal.company}) was lost: {reason}"
+        text = f"*{deal.ref}* ({untrusted(deal.company)}) was lost: {untrusted(reason)}"
         await post_to_partner(session, deps, deal, Reply(text=text))
         await post_to_manager(session, deps, deal, Reply(text=f"{deal.partner.name}: {text}"))
     return [Reply(text=f"Marked {deal.ref} as lost.", visibility="only_actor")]
@@ -343,7 +347,7 @@ async def on_request_extension(
             session,
             deps,
             deal,
-            Reply(text=f"{caller.name} asked to extend the protection of *{deal.ref}*."),
+            Reply(text=f"{untrusted(caller.name)} asked to extend the protection of *{deal.ref}*."),
         )
     return [
         Reply(

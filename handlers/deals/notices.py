@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core import Button, Fact, Reply, ids
 from bot.core.codec import action_id, encode
 from bot.core.delivery import Destination
+from bot.core.untrusted import untrusted
 from handlers.deals.forms import DealRef
 from handlers.deals.rules import format_money
 from handlers.deps import Deps
@@ -79,7 +80,7 @@ def deal_facts(deal: Deal, *, partner_name: str | None = None) -> tuple[Fact, ..
 def decided_line(deal: Deal) -> str:
     """Who decided a registration, and when (the answer to a second click)."""
     verb = STATUS_LABELS.get(deal.status, deal.status)
-    who = deal.decided_by_name or "a channel manager"
+    who = untrusted(deal.decided_by_name) or "a channel manager"
     return f"{deal.ref} was already {verb} by {who} on {when(deal.decided_at)}."
 
 
@@ -114,19 +115,19 @@ def manager_card(
     note: str | None = None,
 ) -> Reply:
     """The approval card: the registration, any conflicting ones side by side, buttons."""
-    lines = [note or f"*{partner_name}* registered a deal ({submitted_by})."]
+    lines = [note or f"*{partner_name}* registered a deal ({untrusted(submitted_by)})."]
     if deal.conflict_kind in CONFLICT_LABELS:
         lines.append(f"**{CONFLICT_LABELS[deal.conflict_kind]}.**")
     if house_account:
         lines.append(f"- House account: {house_account}")
     for other in conflicts:
         lines.append(
-            f"- {other.ref} · {other.partner.name} · {other.company} · {other.domain} · "
+            f"- {other.ref} · {other.partner.name} · {untrusted(other.company)} · {other.domain} · "
             f"{format_money(other.value_cents, other.currency)} · "
             f"{STATUS_LABELS.get(other.status, other.status)}"
         )
     if deal.notes:
-        lines.append(f"Notes: {deal.notes}")
+        lines.append(f"Notes: {untrusted(deal.notes)}")
     return Reply(
         title=f"Deal registration {deal.ref}",
         text="\n".join(lines),

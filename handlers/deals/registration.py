@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core import ButtonClick, FormSubmit, Reply, Request, ids
 from bot.core.codec import decode
 from bot.core.errors import InvalidInput, NotAllowed
+from bot.core.untrusted import untrusted
 from handlers import fields, messages
 from handlers.caller import Caller
 from handlers.deals import approval as deal_approval
@@ -284,7 +285,8 @@ async def _announce(
             deps,
             deal,
             Reply(
-                text=f"*{deal.ref}* registered by {caller.name}: {deal.company} ({deal.domain}). "
+                text=f"*{deal.ref}* registered by {untrusted(caller.name)}: "
+                f"{untrusted(deal.company)} ({deal.domain}). "
                 f"Status: {status}. Updates will follow in this thread.",
                 facts=deal_facts(deal),
             ),

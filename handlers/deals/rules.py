@@ -23,6 +23,7 @@ from typing import Literal
 from rapidfuzz.fuzz import token_sort_ratio
 
 from bot.core.errors import InvalidInput
+from bot.core.untrusted import untrusted
 from handlers import fields
 from handlers.deals.dates import parse_close_phrase
 
@@ -366,7 +367,7 @@ def validate_form(
     if not chosen:
         errors["products"] = "Pick at least one product."
     elif unknown_products:
-        errors["products"] = f"Unknown product: {', '.join(unknown_products)}."
+        errors["products"] = f"Unknown product: {untrusted(', '.join(unknown_products))}."
     stage = text("stage").lower() or STAGES[0]
     if stage not in STAGES:
         errors["stage"] = f"Pick a stage: {', '.join(STAGES)}."

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 
 from bot.core import Button, ButtonClick, Reply, Request, ids
+from bot.core.untrusted import untrusted
 from handlers.caller import Caller
 from handlers.deps import Deps
 from handlers.routes import Routes
@@ -74,7 +75,7 @@ async def menu(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
         Button("Ask a question", ids.MENU_ASK),
         Button("Help", ids.MENU_HELP),
     ]
-    greeting = f"Hi {caller.name}! What would you like to do?"
+    greeting = f"Hi {untrusted(caller.name)}! What would you like to do?"
     return [Reply(text=greeting, buttons=tuple(buttons), visibility="only_actor")]
 
 

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict
 from bot.core import Button, ButtonClick, Reply, Request, ids
 from bot.core.codec import action_id, decode, encode
 from handlers.caller import Caller
+from handlers.checkins.chat import checkins_command
 from handlers.deals import listing, registration
 from handlers.deals.forms import DealRef
 from handlers.deals.rules import parse_free_text
@@ -50,11 +51,14 @@ _DEAL_ACTIONS: dict[str, tuple[str, ActionHandler]] = {
 }
 #: Commands other capabilities are adding; until then a sentence asking for one is told so.
 COMING = {
-    "checkins": "Check-ins with your channel manager",
     "survey": "Partner surveys",
     "digest": "The weekly digest",
     "scorecard": "Partner scorecards",
 }
+CHECKINS_FOR_PARTNERS = (
+    "Check-ins are posted in your partner channel on your channel manager's schedule. "
+    "Answer in the check-in's thread (or with its Answer button)."
+)
 _MAX_CARRIED = 1500  # a Slack button value holds 2,000 characters
 
 
@@ -121,6 +125,10 @@ async def run_intent(
         return await listing.list_deals(_as_text(request, "pending"), caller, deps)
     if intent in _DEAL_ACTIONS:
         return await _on_deal(request, match, caller, deps)
+    if intent == "checkins":
+        if caller.is_staff:  # the channel's schedule, as `checkins` with no words shows it
+            return await checkins_command(_as_text(request, ""), caller, deps)
+        return [Reply(text=CHECKINS_FOR_PARTNERS, visibility="only_actor")]
     if intent in COMING:
         coming = Reply(
             text=f"{COMING[intent]} are coming soon to PartnerBot. Meanwhile, here is what I "

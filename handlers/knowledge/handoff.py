@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import logging
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from bot.core import ButtonClick, Reply, Request
 from bot.core.codec import decode
 from bot.core.delivery import Destination
+from bot.core.errors import NotFound
+from bot.core.untrusted import untrusted
 from handlers import fields
 from handlers.caller import Caller
 from handlers.deps import Deps
@@ -44,7 +46,7 @@ def question_id_of(click: ButtonClick) -> int | None:
     one this code wrote, or not a row id (a forged or stale button)."""
     try:
         question_id = decode(QuestionRef, click.value).question_id
-    except ValidationError:
+    except NotFound:
         return None
     return fields.row_id(str(question_id))
 
@@ -96,14 +98,15 @@ async def ask_manager(
             reply=Reply(
                 title="A partner question the docs don't answer",
                 text=(
-                    f"*{caller.name}* from *{partner_name}* asked:\n> {question.text}\n\n"
+                    f"*{untrusted(caller.name)}* from *{partner_name}* asked:\n"
+                    f"> {untrusted(question.text)}\n\n"
                     "Reply in this thread and I'll pass your answer on to them."
                 ),
             ),
             thread_key=f"{QUESTION_THREAD}:{question.id}",
             dedupe_key=f"{QUESTION_THREAD}:{question.id}:ask",
         )
-        manager_name = manager.name or "your channel manager"
+        manager_name = untrusted(manager.name) or "your channel manager"
     return [
         Reply(
             text=f"{question.answer}\n\nI've asked {manager_name}; their answer will appear here.",
@@ -146,7 +149,7 @@ async def answer_from_manager(
             destination=destination,
             reply=Reply(
                 title="Your channel manager answered",
-                text=f"> {question.text}\n\n{text}",
+                text=f"> {untrusted(question.text)}\n\n{text}",
             ),
             dedupe_key=f"{QUESTION_THREAD}:{question.id}:answer:{deps.clock().isoformat()}",
         )

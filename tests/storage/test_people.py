@@ -11,31 +11,39 @@ CHANGES = [
     {},
     {"name": "Nia"},
     {"name": "Nia Obi"},
-    {"is_external": False},
-    {"is_external": True},
+    {"seems_external": False},
+    {"seems_external": True},
     {"dm_channel_id": "D1"},
     {"dm_channel_id": "D2"},
 ]
+#: (role, is_external) of the stored person
+STARTS = [("partner_rep", False), ("partner_rep", True), ("manager", False)]
 
 
+@pytest.mark.parametrize("start", STARTS, ids=lambda s: f"{s[0]},external={s[1]}")
 @pytest.mark.parametrize(
     "change", CHANGES, ids=lambda c: ",".join(f"{k}={v}" for k, v in c.items())
 )
-async def test_upsert_would_change_agrees_with_upsert_person(
-    sessions: SessionFactory, change: dict[str, object]
+async def test_record_would_change_agrees_with_record_seen(
+    sessions: SessionFactory, change: dict[str, object], start: tuple[str, bool]
 ) -> None:
+    role, external = start
     async with sessions() as session, session.begin():
-        await people.upsert_person(session, "slack", "U1", name="Nia", dm_channel_id="D1")
+        await people.upsert_person(
+            session, "slack", "U1", name="Nia", dm_channel_id="D1", role=role, is_external=external
+        )
     async with sessions() as session:
         known = await people.read_person_in_place(session, "slack", "U1", channel_id=None)
     assert known is not None
-    predicted = people.upsert_would_change(known, **change)  # type: ignore[arg-type]
+    predicted = people.record_would_change(known, **change)  # type: ignore[arg-type]
 
     async with sessions() as session, session.begin():
-        await people.upsert_person(session, "slack", "U1", **change)  # type: ignore[arg-type]
+        await people.record_seen(session, "slack", "U1", **change)  # type: ignore[arg-type]
     async with sessions() as session:
         after = await people.read_person_in_place(session, "slack", "U1", channel_id=None)
     assert predicted == (after != known)
+    assert after is not None and after.role == role  # a request never changes a role
+    assert after.is_external >= external  # ... and never makes anyone internal
 
 
 async def test_a_person_is_read_with_their_partner_and_the_channels(

@@ -1,7 +1,7 @@
 """registration drafts: deals being registered by conversation in a thread
 
 Revision ID: 0007_registration_drafts
-Revises: 0003
+Revises: 0006_checkins
 Create Date: 2026-12-01
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import storage.base
 
 revision = "0007_registration_drafts"
-down_revision = "0003"
+down_revision = "0006_checkins"
 branch_labels = None
 depends_on = None
 

@@ -64,7 +64,15 @@ def test_run_due_only_touches_messages_due_at_the_given_time(
 
     assert before == {
         "at": "2026-11-30T09:00:00+00:00",
-        "queued": {},
+        "queued": {
+            "checkins": 0,
+            "checkin_reminders": 0,
+            "deals_expired": 0,
+            "deals_ending": 0,
+            "approvals_stalled": 0,
+            "deals_quiet": 0,
+            "events_pruned": 0,
+        },
         "sent": 0,
         "retried": 0,
         "failed": 0,

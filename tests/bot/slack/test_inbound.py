@@ -199,6 +199,7 @@ def test_view_submission_values_and_origin() -> None:
         "type": "view_submission",
         "user": {"id": "U1", "team_id": "T0OTHER"},
         "view": {
+            "type": "modal",
             "callback_id": "deal-form",
             "private_metadata": wrap_metadata("{}", origin),
             "state": {

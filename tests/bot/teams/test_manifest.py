@@ -84,3 +84,11 @@ def _png_size(path: Path) -> tuple[int, int]:
 def test_icons_exist_with_teams_sizes(manifest: dict[str, Any]) -> None:
     assert _png_size(MANIFEST_DIR / manifest["icons"]["color"]) == (192, 192)
     assert _png_size(MANIFEST_DIR / manifest["icons"]["outline"]) == (32, 32)
+
+
+def test_channel_messages_arrive_without_a_mention(manifest: dict[str, Any]) -> None:
+    """Check-in answers in a reply chain need no @mention: the app asks for the
+    resource-specific permission to read the channel messages of teams it is in."""
+    permissions = manifest["authorization"]["permissions"]["resourceSpecific"]
+    assert {"name": "ChannelMessage.Read.Group", "type": "Application"} in permissions
+    assert manifest["webApplicationInfo"]["id"] == PLACEHOLDERS["{{MICROSOFT_APP_ID}}"]

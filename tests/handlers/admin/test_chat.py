@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core import Actor, Place, Reply, Request
+from bot.core.untrusted import strip_marks
 from handlers import messages
 from handlers.admin.chat import add_manager
 from handlers.admin.operators import list_partner_summaries
@@ -58,8 +59,9 @@ async def test_link_explains_itself_in_a_dm_and_on_bad_options(deps: Deps) -> No
     assert "shared channel" in reply.text
     [reply] = await say(deps, actor("U-MGR"), "link Acme tz=Mars/Base colour=red")
     assert reply.text.startswith("I couldn't read that:")
-    assert "Mars/Base" in reply.text
-    assert "colour=" in reply.text
+    shown = strip_marks(reply.text)  # what was typed is marked untrusted (bot.core.untrusted)
+    assert "Mars/Base" in shown
+    assert "colour=" in shown
     assert await list_partner_summaries(deps) == []
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from bot.core import Button, Request
 from bot.core.errors import InvalidInput
+from bot.core.untrusted import strip_marks
 from handlers.deals.export import export_deals_csv, import_house_accounts
 from handlers.deals.forms import DealRef, encode
 from handlers.deps import Deps
@@ -169,7 +170,7 @@ async def test_one_extension_request_at_a_time_approved_or_declined(
     assert (deal.extension_status, deal.extensions_granted) == ("approved", 1)
     [late] = await click(deps, ADMIN, MANAGER_DM, button(card, "Decline extension"))
     assert (
-        late.text
+        strip_marks(late.text)
         == "The extension of DR-000001 was already answered by Mia on 2026-11-26 09:00 UTC."
     )
     await click(deps, REP_A, CHANNEL_A, extend)

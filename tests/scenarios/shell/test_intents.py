@@ -54,3 +54,10 @@ async def test_nothing_is_registered_until_the_summary_is_confirmed(deps: Deps) 
     async with deps.sessions() as session:
         [deal] = await deal_store.list_deals(session)
     assert deal.company == "Acme Corporation"
+
+
+async def test_check_ins_in_words_show_the_schedule_or_say_how_they_work(deps: Deps) -> None:
+    manager = await chat(deps, "show check-ins", role="manager", partner_name="Acme")
+    assert "Check-ins for Acme" in manager and "coming soon" not in manager
+    rep = await chat(deps, "any check ins due for me?", role="partner", partner_name="Acme")
+    assert "posted in your partner channel" in rep and "coming soon" not in rep

@@ -75,20 +75,24 @@ async def test_slash_help_and_mentioned_help_in_channel(teams: TeamsDriver) -> N
     await teams.channel("/help")
     await teams.channel("help", mention=True)
 
-    replies = teams.sent()
-    assert len(replies) == 2
-    for reply in replies:
+    create, first, pointer, second, again = teams.sent()
+    # no 1:1 chat was stored: the bot opened one for the private answer, then used it
+    assert create.conversation_id == "" and create.body["members"] == [{"id": ALICE.id}]
+    for reply in (first, second):
         assert "What I can do for you" in reply.shown
-        # no 1:1 chat is stored yet, so the private answer stays in the thread
+        assert reply.conversation_id == create.id
+    for reply in (pointer, again):
         assert reply.conversation_id.startswith(f"{CHANNEL_ID};messageid=")
+        assert reply.text == messages.SENT_PRIVATELY
 
 
 async def test_group_chat_help_and_reference(teams: TeamsDriver, deps: Deps) -> None:
     await teams.group("help")
 
-    [reply] = teams.sent()
-    assert reply.conversation_id == GROUP_ID
+    create, reply, pointer = teams.sent()  # a private answer: in a 1:1 chat
+    assert reply.conversation_id == create.id
     assert "isn't linked to a partner yet" in reply.shown
+    assert (pointer.conversation_id, pointer.text) == (GROUP_ID, messages.SENT_PRIVATELY)
     stored = await _stored(deps, GROUP_ID)
     assert stored is not None and stored.kind == "group"
 
@@ -131,8 +135,10 @@ async def test_non_manager_and_guest_cannot_link(teams: TeamsDriver, deps: Deps)
     await teams.channel("partnerbot link Acme tier=gold", user=BOB)
     await teams.channel("partnerbot link Acme tier=gold", user=GUEST)
 
-    refusals = teams.sent()
-    assert [r.shown for r in refusals] == [messages.STAFF_ONLY, messages.STAFF_ONLY]
+    refusals = [sent for sent in teams.sent() if sent.shown == messages.STAFF_ONLY]
+    assert [r.conversation_id for r in refusals[:1]] != [r.conversation_id for r in refusals[1:]]
+    assert len(refusals) == 2  # each in its own 1:1 chat
+    assert all(CHANNEL_ID not in r.conversation_id for r in refusals)
     assert await _partner_count(deps) == 0
     async with deps.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(AuditEntry)) == 0
@@ -141,7 +147,9 @@ async def test_non_manager_and_guest_cannot_link(teams: TeamsDriver, deps: Deps)
 async def test_bare_mention_gets_menu_and_help_button_works(teams: TeamsDriver) -> None:
     await teams.channel("")
 
-    [menu] = teams.sent()
+    create, menu, pointer = teams.sent()  # the menu is for the person who asked
+    assert menu.conversation_id == create.id
+    assert pointer.text == messages.SENT_PRIVATELY
     titles = [action["title"] for action in menu.buttons]
     assert "Help" in titles and "Register a deal" in titles
     assert all(action["type"] == "Action.Submit" for action in menu.buttons)
@@ -322,3 +330,35 @@ async def test_simultaneous_deliveries_store_one_reference(teams: TeamsDriver, d
     async with deps.sessions() as session:
         count = await session.scalar(select(func.count()).select_from(conversations.Conversation))
     assert count == 1
+
+
+async def test_a_private_answer_never_lands_in_a_channel(teams: TeamsDriver, deps: Deps) -> None:
+    """A manager's `partners` in a partner's channel, before the bot has a 1:1 chat
+    with them: the list goes to a 1:1 chat the bot opens, and the thread gets a pointer."""
+    await make_person(deps, ALICE, role="manager")
+    await teams.channel("partnerbot link Acme tier=gold", user=ALICE)
+    teams.mark()
+
+    await teams.channel("partnerbot partners", user=ALICE)
+
+    create, private, pointer = await teams.wait_for(3)
+    assert create.conversation_id == "" and create.body["members"] == [{"id": ALICE.id}]
+    assert private.conversation_id == create.id and "Acme" in private.shown
+    assert pointer.conversation_id.startswith(f"{CHANNEL_ID};messageid=")
+    assert pointer.text == messages.SENT_PRIVATELY
+
+
+async def test_when_no_direct_chat_can_be_opened_the_channel_gets_no_content(
+    teams: TeamsDriver, deps: Deps
+) -> None:
+    await make_person(deps, ALICE, role="manager")
+    await teams.channel("partnerbot link Acme tier=gold", user=ALICE)
+    teams.mark()
+    teams.connector.fail_next(403)  # Teams refuses to open the chat
+
+    await teams.channel("partnerbot partners", user=ALICE)
+
+    [pointer] = teams.since()
+    assert pointer.conversation_id.startswith(f"{CHANNEL_ID};messageid=")
+    assert pointer.text == messages.ASK_ME_DIRECTLY
+    assert "Acme" not in pointer.shown and "gold" not in pointer.shown

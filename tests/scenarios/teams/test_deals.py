@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from handlers import messages
 from handlers.deps import Deps
 from scheduling.outbox import deliver_due
 from storage import deals as deal_store
@@ -86,8 +87,11 @@ async def test_register_in_a_channel_fix_errors_confirm_and_approve(
     teams.mark()
     good = {**_data(again), **VALUES}
     await teams.submit(good, reply_to=again.id, conversation=again.conversation_id, user=BOB)
-    [confirmation] = await teams.wait_for(1)
-    assert "DR-000001" in confirmation.shown
+    # The confirmation is Bob's alone: it goes to a 1:1 chat the bot opens, and the
+    # thread gets a pointer.
+    create, confirmation, pointer = await teams.wait_for(3)
+    assert "DR-000001" in confirmation.shown and confirmation.conversation_id == create.id
+    assert pointer.text == messages.SENT_PRIVATELY
 
     teams.mark()
     await deliver_due(deps, per_channel_interval=0)

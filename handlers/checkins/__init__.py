@@ -1,0 +1,1 @@
+"""Check-ins: the bot asks each partner channel, on a schedule, what moved."""

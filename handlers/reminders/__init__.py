@@ -1,0 +1,1 @@
+"""Reminders the bot sends on its own: deal protection, stalled approvals, quiet deals."""
