@@ -3,16 +3,22 @@
 `match_intent("can we extend DR-12?")` -> `IntentMatch("extend_deal", 0.9, {"ref": "DR-000012"})`.
 
 How it decides, in order:
-1. The text is normalised: lower case, common typos and chat shorthand fixed
-   (`regsiter` -> `register`, `pls` -> `please`), long words close to a keyword
-   corrected by edit distance.
-2. Each command intent scores its patterns (a verb and an object, a status, a ref).
-   A request framing (`I want to`, `please`, `can you`, an imperative first word)
-   adds to the best one.
+1. The text is normalised: lower case, a registration's ref becomes `dealref` and a
+   web domain `webdomain`, common typos and chat shorthand fixed (`regsiter` ->
+   `register`, `pls` -> `please`), long words close to a keyword corrected by edit
+   distance, and indirect framings put plainly ("I was wondering whether you could"
+   -> "can you", "would it be possible to" -> "please"; `vocabulary.FRAMINGS`).
+2. Each command intent scores its patterns (`patterns.INTENTS`: a verb and an object,
+   a status, a ref, a name and its domain). A request framing (`I want to`, `please`,
+   `can you`, an imperative first word) adds to the best one, except inside a
+   wh-question or an imperative that asks for information ("show me how to …").
 3. A knowledge-base score adds up question signals: a question word leading the
    sentence, and words that ask how something works (`work`, `mean`, `happen`,
-   `long`, `policy`, `if` …). A sentence that asks how something works is a
-   question even when it names a command (`how does deal protection work?`).
+   `long`, `policy`, `if` …), "do I / should we …", "what X do I need", "is that
+   allowed?", a negated request ("I don't want to register, just …"), questions
+   about who may see or do something. A sentence asking how, why or what something
+   is stays a question even when it names a command (`how does deal protection
+   work?`), unless it plainly acts on the asker's own data (`my`, a ref).
 4. The command wins only by a margin over that score: a clear win is confident,
    a narrow one is `medium` (the router asks with buttons), anything else is `ask`.
 """
