@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/intent_eval.py                    # tune file (+ test file if present)
     .venv/bin/python bench/intent_eval.py --phrasings FILE   # repeatable
+    .venv/bin/python bench/intent_eval.py --phrasings bench/blind/round1.json --show-texts
 
 Per file: accuracy, accuracy without "ask", knowledge-base questions routed to a command
 (must be 0), precision/recall per intent, slot accuracy for refs and statuses, and the
@@ -75,10 +76,15 @@ def evaluate(path: Path, *, show_texts: bool) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--phrasings", action="append", type=Path)
+    parser.add_argument(
+        "--show-texts",
+        action="store_true",
+        help="print the wrong ones of every file (never use it on a held-out set)",
+    )
     args = parser.parse_args()
     files = args.phrasings or [p for p in (TUNE, TEST) if p.exists()]
     for path in files:
-        evaluate(path, show_texts=path.resolve() == TUNE)
+        evaluate(path, show_texts=args.show_texts or path.resolve() == TUNE)
 
 
 if __name__ == "__main__":

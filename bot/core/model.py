@@ -16,6 +16,9 @@ from typing import Literal
 
 Platform = Literal["slack", "teams", "shell"]
 PlaceKind = Literal["dm", "channel", "group"]
+#: Platforms whose direct messages have threads (a Slack DM does; a Teams 1:1 chat has
+#: none, so a conversation there cannot be told apart from the next request).
+THREADED_DM_PLATFORMS: frozenset[str] = frozenset({"slack"})
 Role = Literal["partner_rep", "partner_admin", "manager", "admin"]
 Visibility = Literal["everyone", "only_actor"]
 FieldKind = Literal["text", "multiline", "number", "date", "select", "multiselect", "email"]

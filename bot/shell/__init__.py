@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import logging
 import re
+from pathlib import Path
 from typing import Final, Literal
 
 from rich.console import Console
@@ -21,6 +22,7 @@ from bot.core import Actor, Button, ButtonClick, FormSubmit, Place, Reply, Reque
 from bot.core.errors import InvalidInput
 from bot.shell.forms import complete_form
 from bot.shell.io import Ask, StdinReader
+from bot.shell.logs import logs_apart
 from bot.shell.render import print_replies
 from bot.shell.sender import ShellSender
 from handlers.admin import operators
@@ -146,10 +148,29 @@ async def run_shell(
     partner_name: str | None = None,
     console: Console | None = None,
     ask: Ask | None = None,
+    log_file: Path | None = None,
 ) -> int:
-    """Chat until `exit`, `quit` or end of input. Returns the exit code (0)."""
+    """Chat until `exit`, `quit` or end of input. Returns the exit code (0).
+
+    Logs never interleave with the chat: they go to `log_file` (dropped when None), and
+    only warnings are shown, on their own styled line (`bot.shell.logs`)."""
     console = console or Console()
     ask = ask or StdinReader(console)
+    with logs_apart(console, log_file):
+        return await _chat(
+            deps, role=role, partner_name=partner_name, console=console, ask=ask, log_file=log_file
+        )
+
+
+async def _chat(
+    deps: Deps,
+    *,
+    role: Literal["manager", "partner"],
+    partner_name: str | None,
+    console: Console,
+    ask: Ask,
+    log_file: Path | None,
+) -> int:
     if role == "partner" and partner_name is None:
         partner_name = DEFAULT_PARTNER
     channel_id = channel_for(partner_name)
@@ -174,6 +195,8 @@ async def run_shell(
             style="dim",
         )
     )
+    where_logs = f"Logs go to {log_file}; " if log_file else "Logs are off; "
+    console.print(Text(where_logs + "warnings show here in yellow.", style="dim"))
     session = ShellSession(deps, console=console, ask=ask, channel_id=channel_id)
     while True:
         line = await ask("you> ")

@@ -13,10 +13,14 @@ from pydantic import BaseModel, ConfigDict
 from bot.core import Button, ButtonClick, Reply, Request, ids
 from bot.core.codec import action_id, decode, encode
 from handlers.caller import Caller
+from handlers.checkins.chat import checkins_command
 from handlers.deals import listing, registration
 from handlers.deals.forms import DealRef
+from handlers.deals.rules import parse_free_text
 from handlers.deps import Deps
+from handlers.digests.chat import digest_command, scorecard_command
 from handlers.help.menu import show_help
+from handlers.intents import converse
 from handlers.intents.choose import choose_intent
 from handlers.intents.matcher import IntentMatch, match_intent
 from handlers.intents.prefill import registration_text
@@ -47,15 +51,13 @@ _DEAL_ACTIONS: dict[str, tuple[str, ActionHandler]] = {
     "mark_won": (ids.DEAL_MARK_WON, listing.on_mark_won),
     "mark_lost": (ids.DEAL_MARK_LOST, listing.on_mark_lost),
 }
-#: Commands other capabilities are adding; until then a sentence asking for one is told so.
-COMING = {
-    "checkins": "Check-ins with your channel manager",
-    "digest": "The weekly digest",
-    "scorecard": "Partner scorecards",
-}
 PARTNER_SURVEY_LINE = (
     "Surveys come to your team's channel: answer a survey's question in its thread, in "
     "your own words (e.g. “9 - support is great”) or with one click."
+)
+CHECKINS_FOR_PARTNERS = (
+    "Check-ins are posted in your partner channel on your channel manager's schedule. "
+    "Answer in the check-in's thread (or with its Answer button)."
 )
 _MAX_CARRIED = 1500  # a Slack button value holds 2,000 characters
 
@@ -109,9 +111,11 @@ async def run_intent(
     """Run the command or button `match` names, as the caller."""
     intent = match.intent
     if intent == "register_deal":
-        text = registration_text(
-            request.text, today=deps.clock().date(), currency=deps.settings.deal_default_currency
-        )
+        today, currency = deps.clock().date(), deps.settings.deal_default_currency
+        text = registration_text(request.text, today=today, currency=currency)
+        prefill = parse_free_text(text, today=today, default_currency=currency)
+        if converse.can_talk(request, prefill):  # ask what is missing, one at a time
+            return await converse.start(request, caller, deps, prefill=prefill)
         return await registration.register_deal(_as_text(request, text), caller, deps)
     if intent == "list_deals":
         return await listing.list_deals(
@@ -125,13 +129,14 @@ async def run_intent(
         if caller.is_staff:
             return await survey_command(_as_text(request, ""), caller, deps)
         return [Reply(text=PARTNER_SURVEY_LINE, visibility="only_actor")]
-    if intent in COMING:
-        coming = Reply(
-            text=f"{COMING[intent]} are coming soon to PartnerBot. Meanwhile, here is what I "
-            "can do today:",
-            visibility="only_actor",
-        )
-        return [coming, *await show_help(request, caller, deps)]
+    if intent == "checkins":
+        if caller.is_staff:  # the channel's schedule, as `checkins` with no words shows it
+            return await checkins_command(_as_text(request, ""), caller, deps)
+        return [Reply(text=CHECKINS_FOR_PARTNERS, visibility="only_actor")]
+    if intent == "digest":  # the digest as of now (its command says who may see one)
+        return await digest_command(_as_text(request, "now"), caller, deps)
+    if intent == "scorecard":  # the channel's partner, or the caller's own organisation
+        return await scorecard_command(_as_text(request, ""), caller, deps)
     if intent == "help":
         return await show_help(request, caller, deps)
     return await ask(request, caller, deps)

@@ -3,16 +3,22 @@
 `match_intent("can we extend DR-12?")` -> `IntentMatch("extend_deal", 0.9, {"ref": "DR-000012"})`.
 
 How it decides, in order:
-1. The text is normalised: lower case, common typos and chat shorthand fixed
-   (`regsiter` -> `register`, `pls` -> `please`), long words close to a keyword
-   corrected by edit distance.
-2. Each command intent scores its patterns (a verb and an object, a status, a ref).
-   A request framing (`I want to`, `please`, `can you`, an imperative first word)
-   adds to the best one.
+1. The text is normalised: lower case, a registration's ref becomes `dealref` and a
+   web domain `webdomain`, common typos and chat shorthand fixed (`regsiter` ->
+   `register`, `pls` -> `please`), long words close to a keyword corrected by edit
+   distance, and indirect framings put plainly ("I was wondering whether you could"
+   -> "can you", "would it be possible to" -> "please"; `vocabulary.FRAMINGS`).
+2. Each command intent scores its patterns (`patterns.INTENTS`: a verb and an object,
+   a status, a ref, a name and its domain). A request framing (`I want to`, `please`,
+   `can you`, an imperative first word) adds to the best one, except inside a
+   wh-question or an imperative that asks for information ("show me how to …").
 3. A knowledge-base score adds up question signals: a question word leading the
    sentence, and words that ask how something works (`work`, `mean`, `happen`,
-   `long`, `policy`, `if` …). A sentence that asks how something works is a
-   question even when it names a command (`how does deal protection work?`).
+   `long`, `policy`, `if` …), "do I / should we …", "what X do I need", "is that
+   allowed?", a negated request ("I don't want to register, just …"), questions
+   about who may see or do something. A sentence asking how, why or what something
+   is stays a question even when it names a command (`how does deal protection
+   work?`), unless it plainly acts on the asker's own data (`my`, a ref).
 4. The command wins only by a margin over that score: a clear win is confident,
    a narrow one is `medium` (the router asks with buttons), anything else is `ask`.
 """
@@ -22,6 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from handlers.intents import patterns as p
 from handlers.intents import vocabulary as v
 
 #: At or above: run the command. Between MEDIUM and CONFIDENT: ask with buttons.
@@ -48,6 +55,7 @@ class IntentMatch:
 
 _REF = re.compile(r"(?<![a-z0-9])#?dr[\s_#-]*0*(\d{1,7})\b", re.I)
 _WORD = re.compile(r"[a-z0-9][a-z0-9'’-]*")
+_DOMAIN = re.compile(r"\b(?:[a-z0-9-]+\.)+(?:com|io|net|org|co|de|fr|uk|ai|app|dev|eu|biz)\b")
 
 
 def normalise_ref(raw: str) -> str | None:
@@ -57,10 +65,15 @@ def normalise_ref(raw: str) -> str | None:
 
 
 def normalise(text: str) -> str:
-    """Lower case, refs replaced by the token `dealref`, typos and shorthand fixed."""
+    """Lower case, refs replaced by the token `dealref` and domains by `webdomain`,
+    typos and shorthand fixed, indirect requests put plainly."""
     lowered = _REF.sub(" dealref ", text.lower().replace("’", "'"))
+    lowered = _DOMAIN.sub(" webdomain ", lowered)
     words = [v.correct(word) for word in _WORD.findall(lowered)]
-    return " " + " ".join(w for w in words if w) + " "
+    norm = " " + " ".join(w for w in words if w) + " "
+    for framing, plain in v.FRAMINGS:
+        norm = framing.sub(plain, norm)
+    return norm
 
 
 def _score(patterns: tuple[tuple[re.Pattern[str], float], ...], text: str) -> float:
@@ -79,6 +92,14 @@ def kb_score(text: str) -> float:
         score += 0.75 * mine
     if v.WHO_START.match(text):
         score += 2.5
+    if v.HOW_WORKS.match(text):
+        score += 2.0
+    if v.DO_I_START.match(text):
+        score += 2.0
+    if v.WHAT_NEEDED.search(text):
+        score += 4.5
+    if v.INFO_REQUEST.search(text):
+        score += 3.0
     if v.WH_START.match(text) and not v.PERSONAL.search(text) and not v.REQUEST.search(text):
         score += 1.0
     return score
@@ -87,18 +108,18 @@ def kb_score(text: str) -> float:
 def _slots(intent: str, raw: str, text: str) -> dict[str, str]:
     slots: dict[str, str] = {}
     ref = normalise_ref(raw)
-    if ref and intent in v.REF_INTENTS:
+    if ref and intent in p.REF_INTENTS:
         slots["ref"] = ref
     if intent == "list_deals":
-        status = v.status_in(text)
+        status = p.status_in(text)
         if status:
             slots["status"] = status
     if intent == "update_deal":
-        stage = v.stage_in(text)
+        stage = p.stage_in(text)
         if stage:
             slots["stage"] = stage
     if intent == "mark_lost":
-        reason = v.LOST_REASON.search(_REF.sub(" ", raw))
+        reason = p.LOST_REASON.search(_REF.sub(" ", raw))
         if reason:
             slots["reason"] = reason.group(1).strip(" .")
     return slots
@@ -112,11 +133,11 @@ def _command_scores(norm: str) -> dict[str, float]:
     ("extend DR-21 and show my deals")."""
     head = _THEN.split(norm, maxsplit=1)[0] + " "
     for text in (head, norm) if head.strip() != norm.strip() else (norm,):
-        scores = {intent: _score(patterns, text) for intent, patterns in v.INTENTS.items()}
+        scores = {intent: _score(patterns, text) for intent, patterns in p.INTENTS.items()}
         if max(scores.values()) >= 1.5:
             break
     has_ref = " dealref " in text
-    for intent in v.REF_INTENTS:  # acting on one registration needs to know which
+    for intent in p.REF_INTENTS:  # acting on one registration needs to know which
         if scores[intent] > 0:
             scores[intent] += 1.0 if has_ref else -1.0
     return scores
@@ -128,14 +149,19 @@ def match_intent(text: str) -> IntentMatch:
     if not norm.strip():
         return IntentMatch("help", 0.5)
     scores = _command_scores(norm)
-    if v.PENDING_FOR_ME.search(norm):
+    if p.PENDING_FOR_ME.search(norm):
         scores["list_deals"] = min(scores["list_deals"], 1.0)
     best = max(scores, key=lambda name: scores[name])
     command = scores[best]
     if command <= 0:
         return IntentMatch("ask", 1.0)
     signals = _score(v.KB_SIGNALS, norm)
-    if v.REQUEST.search(norm) or (v.MODAL_REQUEST.search(norm) and not signals):
+    # "what do I need to register …" asks what it takes: no request inside a wh-question
+    # nor in an imperative that asks for information ("show me how to register")
+    requested = (
+        v.REQUEST.search(norm) and not v.WH_START.match(norm) and not v.INFO_REQUEST.search(norm)
+    )
+    if requested or (v.MODAL_REQUEST.search(norm) and not signals):
         command += 1.0
     kb = kb_score(norm)
     margin = command - kb

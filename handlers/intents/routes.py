@@ -1,9 +1,10 @@
-"""What plain words answer: the "did you mean" buttons (free text itself is routed by
-the router, after a thread's owner)."""
+"""What plain words answer: the "did you mean" buttons, and registration by
+conversation (a draft's thread, its Register / Edit buttons); free text itself is
+routed by the router, after a thread's owner."""
 
 from __future__ import annotations
 
-from handlers.intents import act
-from handlers.routes import Routes
+from handlers.intents import act, converse
+from handlers.routes import Routes, merge_routes
 
-ROUTES: Routes = act.ROUTES
+ROUTES: Routes = merge_routes(act.ROUTES, converse.ROUTES)

@@ -7,6 +7,7 @@ from dataclasses import replace
 import pytest
 from slack_sdk.errors import SlackObjectFormationError
 
+from bot.core import ids
 from bot.core.model import Field, Form, Option
 from bot.slack.modal import build_view, render_form
 from handlers.deals.forms import reason_form, registration_form, stage_form, with_values, won_form
@@ -101,8 +102,8 @@ def test_registration_form_as_opened_and_as_sent_back_with_errors(text: str) -> 
 
 def test_the_other_deal_forms() -> None:
     for form in (
-        reason_form("deal-reject", deal_id=7, title="Reject DR-0007", label="Reason", submit="No"),
-        reason_form("deal-info", deal_id=8, title="Question on DR-0008", label="Q", submit="Ask"),
+        reason_form(ids.FORM_DEAL_REJECT, deal_id=7),
+        reason_form(ids.FORM_DEAL_INFO, deal_id=8),
         stage_form(deal_id=9, current="proposal"),
         stage_form(deal_id=9, current="no-such-stage"),
         won_form(deal_id=10, initial="48,000 USD"),

@@ -38,14 +38,18 @@ async def chat(deps: Deps, *lines: str, **options: str) -> str:
 
 
 def run_partnerbot(
-    tmp_path: Path, *argv: str, stdin: str = "", database: str = "shell.db"
+    tmp_path: Path,
+    *argv: str,
+    stdin: str = "",
+    database: str = "shell.db",
+    log_level: str = "WARNING",
 ) -> subprocess.CompletedProcess[str]:
     """`python app.py ARGV...` in `tmp_path` on a SQLite file there, with no chat
     platform or LLM configured; `stdin` is piped in."""
     env = {
         k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "MICROSOFT_", "OPENAI_"))
     }
-    env.update(DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / database}", LOG_LEVEL="WARNING")
+    env.update(DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / database}", LOG_LEVEL=log_level)
     return subprocess.run(
         [sys.executable, str(ROOT / "app.py"), *argv],
         input=stdin,

@@ -37,9 +37,10 @@ async def test_a_question_about_deals_stays_a_question(deps: Deps) -> None:
     assert "I couldn't find that in the documentation." in text
 
 
-async def test_a_coming_feature_says_so_and_shows_help(deps: Deps) -> None:
-    text = await chat(deps, "show me our scorecard", role="partner", partner_name="Acme")
-    assert "coming soon" in text and "What I can do for you" in text
+async def test_asking_for_the_scorecard_in_words_runs_the_scorecard_command(deps: Deps) -> None:
+    text = await chat(deps, "show me our scorecard", role="manager", partner_name="Acme")
+    assert "coming soon" not in text and "Customer company" not in text
+    assert "Acme" in text and "I couldn't find that in the documentation." not in text
 
 
 async def test_nothing_is_registered_until_the_summary_is_confirmed(deps: Deps) -> None:
@@ -54,3 +55,10 @@ async def test_nothing_is_registered_until_the_summary_is_confirmed(deps: Deps) 
     async with deps.sessions() as session:
         [deal] = await deal_store.list_deals(session)
     assert deal.company == "Acme Corporation"
+
+
+async def test_check_ins_in_words_show_the_schedule_or_say_how_they_work(deps: Deps) -> None:
+    manager = await chat(deps, "show check-ins", role="manager", partner_name="Acme")
+    assert "Check-ins for Acme" in manager and "coming soon" not in manager
+    rep = await chat(deps, "any check ins due for me?", role="partner", partner_name="Acme")
+    assert "posted in your partner channel" in rep and "coming soon" not in rep

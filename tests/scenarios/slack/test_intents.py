@@ -1,5 +1,6 @@
 """Plain words through the real Slack adapter (signed app_mention and DM events):
-a sentence opens the registration modal prefilled, a manager's "anything waiting for
+a sentence asks for what it lacks in a thread, and one click opens the registration
+modal prefilled, a manager's "anything waiting for
 my approval?" lists the registration with Approve, "can we extend DR-1?" runs the
 extension request as the partner, a question about deals goes to the knowledge base,
 and a sentence the bot is unsure of is answered with buttons."""
@@ -44,8 +45,9 @@ def _buttons(call: Call) -> dict[str, dict[str, str]]:
 async def _register(slack: SlackDriver) -> None:
     await slack.mention(SENTENCE, user="U0REP", user_team=OTHER_TEAM)
     await slack.settle()
-    [prompt] = slack.calls("chat.postEphemeral")
-    opener = _buttons(prompt)["Register a deal"]
+    [prompt] = slack.calls("chat.postMessage")  # the missing field, asked in the thread
+    assert prompt.params["thread_ts"] and "Products?" in prompt.params["text"]
+    opener = _buttons(prompt)["Fill in the form instead"]
     await slack.click(opener["action_id"], opener["value"], user="U0REP", user_team=OTHER_TEAM)
     await slack.settle()
     [opened] = slack.calls("views.open")

@@ -1,0 +1,315 @@
+"""Registration by conversation: the missing fields asked one at a time in a thread.
+
+"Register Acme Corp, acme.com, about 50k" in a channel (or a reply in the thread where
+the bot offered the form) starts a draft: the bot asks, in the thread, for each
+required field the sentence did not hold, then posts a summary with Register / Edit.
+Nothing is registered until Register; Register submits the same values through the
+form's own path (`submit_registration`: the same validation, conflict check and
+idempotency nonce), and a bad value comes back as that field's message, in the thread.
+Edit opens the registration form prefilled with the answers.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Mapping
+
+from pydantic import BaseModel, ConfigDict
+
+from bot.core import Button, ButtonClick, Fact, Field, FormSubmit, Reply, Request, ids
+from bot.core.codec import action_id, decode, encode
+from bot.core.errors import InvalidInput
+from bot.core.model import THREADED_DM_PLATFORMS
+from handlers import fields
+from handlers.caller import Caller
+from handlers.deals.forms import RegisterMeta, registration_form, with_values
+from handlers.deals.registration import acting_partner, submit_registration
+from handlers.deals.rules import ParsedText, parse_free_text, validate_form
+from handlers.deps import Deps
+from handlers.knowledge.handoff import thread_of_answer
+from handlers.routes import Routes, ThreadKey
+from storage import drafts as draft_store
+from storage import outbox as outbox_store
+from storage.drafts import RegistrationDraft
+
+#: The thread key owner of a registration being written by conversation.
+DRAFT_THREAD = "draft"
+#: Answers that end the conversation without registering anything.
+_CANCEL = frozenset({"cancel", "stop", "abort", "never mind", "nevermind", "forget it"})
+_LIST_SPLIT = re.compile(r"\s*(?:,|;|\band\b|&|\+)\s*", re.I)
+_NEXT = "Answer here in the thread (or `cancel`); nothing is registered until you press Register."
+_IN_THE_THREAD = (
+    "Let's register it together: I'll ask what is missing in the thread under your message."
+)
+_NOT_YOURS = "Only the person who started this registration can send or edit it."
+_GONE = "This registration was already sent or cancelled. Start again with `/register-deal`."
+
+
+class DraftRef(BaseModel):
+    """Carried by the summary's Register / Edit buttons."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    draft_id: int
+
+
+def can_talk(request: Request, prefill: ParsedText) -> bool:
+    """Where a registration is written by conversation rather than in the form.
+
+    It needs a thread to live in and a message to start it under (a click on an
+    ephemeral message has none). In a channel or a thread, always: the first question
+    carries the form's button, and answering in the thread is the person's choice. In a
+    direct message (where a form on a phone is the awkward case, which no platform
+    tells us), only when the sentence already holds the company and the domain, and
+    only where direct messages have threads."""
+    place = request.place
+    if request.click is not None or thread_of_answer(request) is None:
+        return False
+    if place.kind != "dm" or place.thread_id is not None:
+        return True
+    return place.platform in THREADED_DM_PLATFORMS and bool(prefill.company and prefill.domain)
+
+
+def _form_fields(deps: Deps) -> tuple[Field, ...]:
+    form = registration_form(
+        products=deps.settings.deal_products, default_currency=deps.settings.deal_default_currency
+    )
+    return form.fields
+
+
+def _values_of(deps: Deps, prefill: ParsedText) -> dict[str, object]:
+    """What the sentence held, plus the form's own defaults (the stage)."""
+    value = " ".join(x for x in (prefill.value, prefill.currency) if x) or None
+    found: dict[str, object] = {
+        f.name: f.initial for f in _form_fields(deps) if f.initial and not f.required
+    }
+    found |= {
+        "company": prefill.company,
+        "domain": prefill.domain,
+        "value": value,
+        "close_date": prefill.close_date,
+    }
+    return {name: v for name, v in found.items() if v}
+
+
+def _missing(deps: Deps, values: Mapping[str, object]) -> Field | None:
+    for field in _form_fields(deps):
+        if field.required and values.get(field.name) in (None, "", []):
+            return field
+    return None
+
+
+def _question(field: Field, draft_id: int, *, error: str | None = None) -> Reply:
+    lines = [f"✗ {error}"] if error else []
+    lines.append(f"**{field.label}?**")
+    if field.kind == "date":
+        lines.append("YYYY-MM-DD, or in words: end of March, Q2, in 6 weeks.")
+    elif field.hint:
+        lines.append(field.hint)
+    if field.options:
+        choices = ", ".join(f"{n}) {o.label}" for n, o in enumerate(field.options, start=1))
+        lines.append(f"Pick one or more, by number or name: {choices}.")
+    lines.append(_NEXT)
+    ref = encode(DraftRef(draft_id=draft_id))
+    form = Button("Fill in the form instead", action_id(ids.DRAFT_EDIT, draft_id), ref)
+    return Reply(text="\n".join(lines), buttons=(form,), in_thread=True)
+
+
+async def start(
+    request: Request, caller: Caller, deps: Deps, *, prefill: ParsedText
+) -> list[Reply]:
+    """Open a draft in the request's thread and ask the first missing field (or show
+    the summary when the sentence held everything).
+
+    Raises:
+        NotAllowed: the conversation is not linked to a partner.
+    """
+    partner_id = acting_partner(caller)
+    place = request.place
+    thread = thread_of_answer(request)
+    assert thread is not None  # can_talk() said so
+    now = deps.clock()
+    values = _values_of(deps, prefill)
+    async with deps.sessions() as session, session.begin():
+        draft = await draft_store.add_draft(
+            session,
+            RegistrationDraft(
+                platform=place.platform,
+                channel_id=place.channel_id,
+                thread_id=thread,
+                person_id=caller.person_id,
+                partner_id=partner_id,
+                nonce=uuid.uuid4().hex,
+                values=values,
+                asking=None,
+                created_at=now,
+                updated_at=now,
+            ),
+        )
+        await outbox_store.save_thread(
+            session,
+            f"{DRAFT_THREAD}:{draft.id}",
+            platform=place.platform,
+            channel_id=place.channel_id,
+            thread_id=thread,
+        )
+        replies = _next_step(deps, draft)
+    if place.thread_id is None and place.kind == "dm":  # a thread under a DM is easy to miss
+        replies.insert(0, Reply(text=_IN_THE_THREAD))
+    return replies
+
+
+def _next_step(deps: Deps, draft: RegistrationDraft) -> list[Reply]:
+    """Ask the next missing field, or show the summary; records what was asked."""
+    field = _missing(deps, draft.values)
+    draft.asking = field.name if field else None
+    return [_question(field, draft.id)] if field else [_summary(deps, draft)]
+
+
+def _summary(deps: Deps, draft: RegistrationDraft) -> Reply:
+    facts = []
+    for field in _form_fields(deps):
+        shown = draft.values.get(field.name)
+        if shown not in (None, "", []):
+            text = ", ".join(shown) if isinstance(shown, list) else str(shown)
+            facts.append(Fact(field.label, text))
+    ref = encode(DraftRef(draft_id=draft.id))
+    return Reply(
+        text="Here is the registration. Press Register to send it to your channel manager, "
+        "or Edit to change it in the form. Nothing is registered until you press Register.",
+        facts=tuple(facts),
+        buttons=(
+            Button("Register", action_id(ids.DRAFT_REGISTER, draft.id), ref, "primary"),
+            Button("Edit", action_id(ids.DRAFT_EDIT, draft.id), ref),
+        ),
+        in_thread=True,
+    )
+
+
+def _answer(deps: Deps, request: Request, field: Field) -> object:
+    """The typed answer as the form's field value (words for dates and amounts read by
+    the same parser as `/register-deal` text)."""
+    raw = fields.one_line(request.text)
+    if field.name in ("value", "close_date"):
+        parsed = parse_free_text(
+            raw, today=deps.clock().date(), default_currency=deps.settings.deal_default_currency
+        )
+        if field.name == "value" and parsed.value:
+            return f"{parsed.value} {parsed.currency or ''}".strip()
+        if field.name == "close_date" and parsed.close_date:
+            return parsed.close_date
+        return raw
+    if field.options:
+        picked = []
+        for word in filter(None, _LIST_SPLIT.split(raw)):
+            match = word
+            for n, option in enumerate(field.options, start=1):
+                if word == str(n) or word.casefold() in (
+                    option.value.casefold(),
+                    option.label.casefold(),
+                ):
+                    match = option.value
+            picked.append(match)
+        return picked
+    return raw
+
+
+def _field_error(deps: Deps, values: Mapping[str, object], name: str) -> str | None:
+    """The form's own message for one field, given the answers so far."""
+    try:
+        validate_form(
+            {k: v for k, v in values.items() if isinstance(v, str | list)},
+            today=deps.clock().date(),
+            products=deps.settings.deal_products,
+            default_currency=deps.settings.deal_default_currency,
+        )
+    except InvalidInput as exc:
+        return exc.field_errors.get(name)
+    return None
+
+
+async def on_thread_reply(
+    request: Request, thread: ThreadKey, caller: Caller, deps: Deps
+) -> list[Reply]:
+    """The person's answer to the field asked last; anyone else in the thread is left
+    alone (the draft is theirs)."""
+    if not thread.ident.isdigit() or not request.text.strip():
+        return []
+    async with deps.sessions() as session, session.begin():
+        draft = await draft_store.get_draft(session, int(thread.ident), for_update=True)
+        if draft is None or draft.person_id != caller.person_id:
+            return []
+        if request.text.strip().casefold().strip(".!") in _CANCEL:
+            await draft_store.delete_draft(session, draft.id)
+            return [Reply(text="Cancelled; nothing was registered.", in_thread=True)]
+        field = next((f for f in _form_fields(deps) if f.name == draft.asking), None)
+        if field is None:  # the summary is out: the buttons decide
+            return [Reply(text="Press Register or Edit above (or say `cancel`).", in_thread=True)]
+        values = dict(draft.values) | {field.name: _answer(deps, request, field)}
+        error = _field_error(deps, values, field.name)
+        if error:
+            return [_question(field, draft.id, error=error)]
+        draft.values = values
+        draft.updated_at = deps.clock()
+        return _next_step(deps, draft)
+
+
+async def _load(deps: Deps, click: ButtonClick, caller: Caller) -> RegistrationDraft | Reply:
+    """The draft a button names, or what to tell someone it is not for."""
+    draft_id = decode(DraftRef, click.value).draft_id
+    async with deps.sessions() as session:
+        draft = await draft_store.get_draft(session, draft_id)
+    if draft is None:
+        return Reply(text=_GONE, visibility="only_actor")
+    if draft.person_id != caller.person_id:
+        return Reply(text=_NOT_YOURS, visibility="only_actor")
+    return draft
+
+
+def _as_form_values(draft: RegistrationDraft) -> dict[str, str | list[str] | None]:
+    return {k: v for k, v in draft.values.items() if isinstance(v, str | list)}
+
+
+async def on_register(
+    request: Request, click: ButtonClick, caller: Caller, deps: Deps
+) -> list[Reply]:
+    """Register: the answers through the form's submit path; a bad value is asked again."""
+    draft = await _load(deps, click, caller)
+    if isinstance(draft, Reply):
+        return [draft]
+    submit = FormSubmit(
+        ids.FORM_DEAL_REGISTER, _as_form_values(draft), encode(RegisterMeta(nonce=draft.nonce))
+    )
+    try:
+        replies = await submit_registration(request, submit, caller, deps)
+    except InvalidInput as exc:
+        order = [f for f in _form_fields(deps) if f.name in exc.field_errors]
+        field = order[0] if order else _form_fields(deps)[0]
+        async with deps.sessions() as session, session.begin():
+            stored = await draft_store.get_draft(session, draft.id, for_update=True)
+            if stored is not None:
+                stored.asking = field.name
+        return [_question(field, draft.id, error=exc.field_errors.get(field.name))]
+    async with deps.sessions() as session, session.begin():
+        await draft_store.delete_draft(session, draft.id)
+    return replies
+
+
+async def on_edit(request: Request, click: ButtonClick, caller: Caller, deps: Deps) -> list[Reply]:
+    """Edit: the registration form, prefilled with the answers (same nonce: one row)."""
+    draft = await _load(deps, click, caller)
+    if isinstance(draft, Reply):
+        return [draft]
+    form = registration_form(
+        products=deps.settings.deal_products,
+        nonce=draft.nonce,
+        default_currency=deps.settings.deal_default_currency,
+    )
+    form = with_values(form, _as_form_values(draft), {})
+    return [Reply(text="Register a deal", form=form, visibility="only_actor")]
+
+
+ROUTES = Routes(
+    actions={ids.DRAFT_REGISTER: on_register, ids.DRAFT_EDIT: on_edit},
+    threads={DRAFT_THREAD: on_thread_reply},
+)

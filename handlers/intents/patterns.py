@@ -1,0 +1,207 @@
+# ruff: noqa: E501  (one pattern per line reads better than a wrapped one)
+"""Per-intent patterns with their weights, and the details (status, stage, reason) a
+matched sentence carries.
+
+Patterns run on normalised text (see `vocabulary.py`): lower case, one space between
+words, a space at each end, a deal ref replaced by `dealref`, a web domain by
+`webdomain`, so ` deals? ` matches a whole word.
+"""
+
+from __future__ import annotations
+
+import re
+
+from handlers.intents.vocabulary import weighted
+
+_DEAL = r"(deals?|registrations?|opportunit(y|ies)|pipeline|pipe|regs?)"
+_SHOW = r"(show|show to|showing|list|listing|see|view|display|get|give|pull|pulling|bring|fetch|check|find|look at|status of)"
+_ACT = r"(show|open|take|fill|fill in|fill out|start|send|give|do|see|get|view|complete|run|list|display|pull up|check|answer|submit)"
+#: An amount as people write it: "25k", "1.2m", "50 000", "80000 eur".
+_AMOUNT = r" (\d+ ?(k|m)|\d+ 000|\d{4,}|\d+ (usd|eur|gbp|dollars|euros)) "
+_STATUS = r"(approved|pending|rejected|won|lost|expired|open|active|declined|closed)"
+
+INTENTS = {
+    "register_deal": weighted(
+        (r" (register|registering|submit|log|add|create|enter|file|put|put in|record|protect|declare|open|start|raise)"
+         r"( a| an| my| our| the| this| one| new| another)* (new )?(deal|opportunity|registration|reg) ", 3.0),
+        (r" new (deal|opportunity)( registration| reg)?( for| with)? ", 1.5),
+        (r"^ (hi |hey |hello )?(a |another )?new (deal|opportunity) ", 1.0),
+        (r" (new|a) (deal )?registration ", 2.0),
+        (r"^ (new |a )?registration (for|of) ", 2.5),
+        (r"^ (please |can you |could you )?(register|registering) ", 2.5),
+        (r" (want|need|like|going|have)( to)? (register|registering|reg|protect) ", 2.5),
+        (r" (deal|opportunity) registration ", 1.5),
+        (r" (register|protect|registering) (?!(a|an|the|my|our|one|this|new|deals?) )[a-z0-9-]+ ", 0.5),
+        (r" webdomain ", 0.5),
+        # "register Lamna Healthcare, lamna.com": a name and its domain after the verb
+        (r" (register|registering|protect) ([a-z0-9'&-]+ ){1,4}webdomain ", 3.0),
+        (r" deal reg(istration)? (for|form) ", 1.5),
+        (r" (get|have|put|keep)( [a-z0-9'-]+){1,3} (registered|logged|on file|recorded|protected) ", 3.0),
+        (r" (make|do)( a| the| new| one)*( deal)? (registration|register)( of)? ", 3.0),
+        (r" (deal|opportunity) on file ", 2.5),
+        # the details of a registration: a domain and an amount ("wingtip.io, 25k")
+        (rf" webdomain.*{_AMOUNT}|{_AMOUNT}.*webdomain ", 2.0),
+        (r" registration form ", 2.0),
+        (r" (deal|opportunity|customer|account) (i|we)? ?(want|would like|need|have)? ?to register ", 2.5),
+    ),
+    "list_deals": weighted(
+        (rf" {_SHOW}( me| us)?( all| the| a list of)?( of)? (my|our|all|the|current|existing|[a-z0-9-]+'s)?"
+         rf" ?({_STATUS} )?{_DEAL} ", 3.0),
+        (rf" (my|our) ({_STATUS} |registered |submitted |current |existing )?{_DEAL} ", 1.5),
+        (rf" {_DEAL} ((do|did|have) )?(we|i) (have(?! not)|got|registered|submitted|made) ", 3.0),
+        (rf" (what is|what are) in (my|our|the|[a-z0-9-]+'s) {_DEAL} ", 3.0),
+        (rf" (have|got|are there|do we have|do i have) (we |i )?any ({_STATUS} )?{_DEAL} ", 3.0),
+        (rf" (what|where|which)( of)? (are |is )?(all )?(my|our) ({_STATUS} )?{_DEAL} ", 1.5),
+        (rf" {_STATUS} {_DEAL} ", 1.0),
+        (rf" {_DEAL} (that are|which are|are|in|with status)? ?{_STATUS} ", 1.0),
+        (rf" {_DEAL} (got|were|have been|has been) {_STATUS} ", 2.0),
+        (rf" how many {_DEAL} ", 1.5),
+        (rf" how (are|is) (my|our|the) ({_STATUS} )?{_DEAL} (looking|going) | in (the|our|my) (pipe|pipeline) ", 4.0),
+        (rf" how many {_DEAL} (do|does|did|have|has) ([a-z0-9'-]+ ){{1,2}}(have|got|submitted|registered) ", 3.0),
+        (r" (list|show) (them|all) ", 1.0),
+        (rf"^ (all |my |our |the )?({_STATUS} )?{_DEAL}( please| pls| status| list| overview)? $", 3.0),
+        (r"^ deals ", 1.0),
+        (rf"^ (show|list|display|view)( me)?( all| the| my| our)? {_STATUS}( ones)?( please| pls)? $", 3.0),
+        (rf" {_SHOW}( me| us)? (what|everything|all) (we|i) (have )?(registered|submitted|got|{_STATUS}) ", 3.0),
+        (rf" which ({_STATUS} )?{_DEAL} ", 2.0),
+        (rf" {_DEAL} (that |which )?(we|i) (have |had )?({_STATUS}|registered|submitted|made) ", 2.5),
+        (rf" (what|which|everything|all)( {_DEAL})? (have|has|did) (we|i|[a-z0-9'-]+) (registered|submitted|register|submit) ", 4.0),
+        (rf" (tell|remind|update|brief) (me|us) (about|on) (my|our|the|[a-z0-9-]+'s) ({_STATUS} )?{_DEAL} ", 3.0),
+        (rf"^ (all |the |my |our )?{_STATUS} ones( please)? $| (any|all|the) {_STATUS} ones ", 3.0),
+        (rf" (anything|something|any {_DEAL}) ({_STATUS}|that (is|are|got) {_STATUS}) ", 3.0),
+    ),
+    "pending_approvals": weighted(
+        (r" (wait|waits|waiting|awaiting|pending|needs?|need|require|requires|queued)( for)? (on )?(my|me|manager) ?(approval|review|decision|sign off|ok)? ", 3.0),
+        (r" waiting (for|on) me ", 1.0),
+        (r" (pending|open|outstanding) (approvals?|reviews?|requests?) ", 3.0),
+        (r" (to|i can|should i|i should|i need to|i have to|do i need to) (approve|review|decide) ", 3.0),
+        (r" (approval|review) (queue|inbox|list|requests) ", 3.0),
+        (r" (awaiting|waiting for|needs|need) (approval|approving|review|reviewing|a decision) ", 2.0),
+        (r" (approvals|reviews) (pending|waiting|outstanding) ", 3.0),
+        (rf" {_DEAL} (waiting|awaiting|pending) (for )?(approval|review|a decision) ", 3.0),
+        (r" (my|the) (approvals|queue|review queue) ", 2.0),
+        (r" (my|the) (inbox|to-do list|todo list|to do list) | (requests|approvals|reviews|decisions) for me ", 3.0),
+        (r"^ (my |show |list )?(pending )?approvals( please)? $", 3.0),
+        (r" (anything|something|what) (to|for me to) (sign|approve|ok) | sign(ing)? off( on)? | (need|needs|needing) (approving|signing off|my signature|my ok) ", 3.0),
+        (r" (i|we) (still )?(should|need to|have to|must|ought to) (look at|review|approve|check|sign|ok|okay) ", 3.0),
+        (r" (i|we) (have not|did not|not yet) (reviewed|approved|looked at|seen|decided|signed off) ", 3.0),
+    ),
+    "extend_deal": weighted(
+        (r" (extend|extension|prolong|renew|more time|lengthen|push out|push back)", 2.5),
+        (r" (make|keep) it (longer|protected) | (protection|it) (is )?(ending|expiring|running out|about to expire) ", 2.5),
+        (r" (another|one more|(few |couple of |some |two |three |\d+ )?(more|extra|additional)) (days?|weeks?|months?) ", 2.5),
+    ),
+    "update_deal": weighted(
+        (r" (update|change|move|set|advance|bump|put|progress)( the)?( stage| status)?( of)? ", 1.5),
+        (r" (stage|to|at|in|into|dealref) (prospecting|qualified|proposal|negotiation|negotiating) ", 1.5),
+        (r" (prospecting|qualified|proposal|negotiation) stage ", 1.0),
+        (r" (got|is|now|became|just) (prospecting|qualified|proposal|negotiation|negotiating) ", 1.0),
+    ),
+    "mark_won": weighted(
+        (r" (won|win|winning|closed won|close won|signed|closed it|we got it|booked) ", 2.5),
+        (r" mark(ed)?( it| dealref| the deal)?( as)? won ", 1.0),
+        (r" (got|received|have) the (po|purchase order|signature|signed contract) ", 2.5),
+        (r" closed dealref | dealref (is |was |got )?closed(?! lost) ", 2.5),
+    ),
+    "mark_lost": weighted(
+        (r" (lost|lose|closed lost|close lost|fell through|fell apart|dead|cancel+ed) ", 2.5),
+        (r" (customer|client|they) (said|say|says) no | is (finish|finished|over) ", 2.5),
+        (r" not (to )?(proceed|proceeding|buying|buy|going ahead|moving forward|interested) | (is|it is) off | (walked away|pulled out|backed out) ", 2.5),
+        (r" (chose|choose|chosen|picked|went with|went to|gone with|gone to|lost to|selected|signed with|going with)( a| an| another| other| the)? (competitor|other vendor|vendor|someone else|other party) ", 2.5),
+        (r" mark(ed)?( it| dealref| the deal)?( as)? lost ", 1.0),
+    ),
+    "checkins": weighted(
+        (r" check-ins? ", 2.0),
+        (r" check ins? ", 2.0),
+        (r" (my|our|next|upcoming) (next |upcoming )?(check-ins?|check ins?) ", 1.5),
+        (rf" {_ACT}( me| us)?( the| my| our| a| this week's| next| upcoming| due)* (check-ins?|check ins?) ", 1.5),
+    ),
+    "survey": weighted(
+        (r" (survey|surveys|questionnaire|feedback form) ", 2.0),
+        (rf" {_ACT}( me| us)?( the| my| our| a| partner| this)* (survey|surveys|questionnaire|feedback form) ", 1.5),
+        (r" (answer|fill|fill out|fill in|complete|take|do|find)( the| a| our| my| this)*( feedback| partner)? (survey|questionnaire) ", 2.0),
+        (r" (survey|questionnaire) (i|we) (should|need to|have to|must|can) (answer|fill|take|complete|do) ", 3.0),
+    ),
+    "digest": weighted(
+        (r" (digest|recap|weekly summary|daily summary|summary of (the|this|last) week|weekly report) ", 2.0),
+        (rf" {_ACT}( me| us)?( the| my| our| a| weekly| daily| this week's)* (digest|recap|summary|report) ", 1.5),
+        (r" what (happened|has happened|changed|has changed|is new|went on) (this|last|today|yesterday|over|in the past|in the last|across|with my) ", 4.0),
+        (r" (should|need to) know (from |about |for )?(this|last|today|the past|the last) (week|day|month) ", 4.0),
+        (r" catch (me|us) up | what did (i|we) miss | (bring|get) (me|us) up to (date|speed) ", 4.0),
+    ),
+    "scorecard": weighted(
+        (r" (scorecard|score card|partner score|our score|my score|performance report) ", 2.0),
+        (rf" {_ACT}( me| us)?( the| my| our| a| partner)* (scorecard|score card|score) ", 1.5),
+        # how a partner is doing: "how's Acme doing this quarter", "how are we tracking"
+        (r" how( is| are| am| has| have)?( [a-z0-9'-]+){1,3} (doing|performing|tracking|trending) ", 5.5),
+        (r" how (did|have|has) (we|they|[a-z0-9'-]+) (do|done|perform|performed) ", 4.0),
+        (r" (against|vs|versus|towards?|to) (the |our |their |its |my )?(target|quota|goal) ", 3.0),
+        (rf" {_ACT}( me| us)?( [a-z0-9'-]+)? (numbers|performance|kpis?|metrics|stats|attainment) ", 3.0),
+        (r" where (do|does|did) ([a-z0-9'-]+ ){1,2}stand | on track ", 3.0),
+        (r" (ahead|behind) (or (ahead|behind) )?(of |on )?(the |our |their |my )?(targets?|quotas?|plan|goals?) ", 3.0),
+        (r"^ (my |our |the )?scores?( please)? $", 3.0),
+        (r" (hit|hitting|meet|meeting|reach|reaching|make|making) (the |their |our |its |my )?(targets?|quotas?|goals?) ", 3.0),
+        (r" (our|my|their|[a-z0-9-]+'s) (numbers|performance|kpis?|metrics|stats|attainment) ", 3.0),
+        (r" (attainment|kpis?) | (performance|numbers|results) (of|for) ", 2.0),
+    ),
+    "help": weighted(
+        (r"^ (help|menu|commands|options|start|hi|hello|hey)( please| me| there| bot| partnerbot)? $", 3.0),
+        (r" what (can|should|do) i (type|say|write|ask)( here| you)? $", 7.0),
+        (r" (functions|features|capabilities|commands) (of|in) (the|this) bot | (your|its) (functions|features|capabilities) ", 7.0),
+        (r" what( else)? (can|could|do)? ?you (can |could )?(do|help|offer)", 4.0),
+        (r" (do|possible) (with|using) (you|this bot|the bot|partnerbot) ", 7.0),
+        (r" (help me|need help|show help|help please|get help) ", 2.0),
+        (r" (list of|your|the|available|which) commands ", 2.5),
+        (r" what (can i|i can) do( here| with you)? ", 4.0),
+        (r" what( else)? (can|could|does) (this bot|the bot|partnerbot) do ", 7.0),
+        (r" how (do|can|should) (i|we) (use|talk to|work with) (you|this bot|the bot|partnerbot) ", 7.0),
+        (r" (who|what) are you ", 4.0),
+        (r" how (does|do) (this bot|the bot|partnerbot|you) work ", 7.0),
+        (r" how (can|could|do|will) you help ", 7.0),
+        (r" what (can|should|do) (i|we) (ask|say to|tell|type to) you ", 7.0),
+        (r" (how|what) (i|we) (can|could|should) (use|do with|ask|say to) you ", 7.0),
+        (r" what (kinds?|sorts?|types?) of (things|questions|stuff|requests) ", 7.0),
+        (r" what is (this bot|the bot|partnerbot|this|it) for ", 7.0),
+        (r" where (do|should|can) (i|we) (start|begin) ", 5.0),
+        (r" (i am|we are) new | first time (here|using|with) ", 4.0),
+        (r" (my|the|your) options | (do not|don't) know (what|how) to (do|start|use) ", 4.0),
+        (r"^ (hi |hello |hey )?how (does|do) (this|it) work $", 7.0),
+        (r" help( please| me)? $", 2.0),
+    ),
+}  # fmt: skip
+
+#: Intents that act on one named registration.
+REF_INTENTS = ("extend_deal", "update_deal", "mark_won", "mark_lost")
+#: "waiting for my approval": a manager's queue, not a list of pending deals.
+PENDING_FOR_ME = re.compile(
+    r" (for|on) my (approval|review|decision|ok|sign off)| to (approve|review|sign off|sign) "
+    r"| (i|we) (must|need to|have to|should) (review|approve|sign off|look at) "
+    r"| (wait|waits|waiting|awaiting|pending|needs?|needing) (for |on )?(my|me) "
+    r"| i (have not|did not|not yet) (reviewed|approved|decided|signed off) "
+)
+
+_STATUS_WORDS = {
+    "approved": "approved", "pending": "pending", "rejected": "rejected", "declined": "rejected",
+    "won": "won", "lost": "lost", "expired": "expired", "open": "open", "active": "open",
+}  # fmt: skip
+_STAGE_WORDS = {
+    "prospecting": "prospecting", "qualified": "qualified", "proposal": "proposal",
+    "negotiation": "negotiation", "negotiating": "negotiation",
+}  # fmt: skip
+LOST_REASON = re.compile(
+    r"(?:\bbecause\b|\breason\b:?|\bdue to\b|\bsince\b|\s[-–]\s|:)\s*(.{3,200})$", re.I
+)
+
+
+def status_in(text: str) -> str | None:
+    for word, status in _STATUS_WORDS.items():
+        if f" {word} " in text:
+            return status
+    return None
+
+
+def stage_in(text: str) -> str | None:
+    for word, stage in _STAGE_WORDS.items():
+        if f" {word} " in text:
+            return stage
+    return None
