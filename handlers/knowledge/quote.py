@@ -142,20 +142,21 @@ def sentences(body: str) -> list[Sentence]:
 
 
 def _with_commands(units: list[Sentence]) -> list[Sentence]:
-    """A sentence that introduces a short command or line of code ("Install it with:")
-    carries that line (code, or a line that is not a sentence: the parser drops fence
-    markers), so quoting it quotes what it introduces."""
+    """A sentence that introduces a short command or snippet ("Install it with:")
+    carries it (code lines, or lines that are not sentences: the parser drops fence
+    markers; up to COMMAND_CHARS in all), so quoting it quotes what it introduces."""
     out: list[Sentence] = []
     for i, unit in enumerate(units):
-        after = units[i + 1] if i + 1 < len(units) else None
-        if (
-            not unit.is_code
-            and unit.text.endswith(":")
-            and after is not None
-            and (after.is_code or not after.text.endswith((".", "!", "?", ":")))
-            and len(after.text) <= COMMAND_CHARS
-        ):
-            unit = Sentence.of(f"{unit.text} `{after.text}`", unit.position, is_code=False)
+        if not unit.is_code and unit.text.endswith(":"):
+            lines: list[str] = []
+            for after in units[i + 1 :]:
+                if not after.is_code and after.text.endswith((".", "!", "?", ":")):
+                    break
+                if sum(len(line) + 1 for line in lines) + len(after.text) > COMMAND_CHARS:
+                    break
+                lines.append(after.text)
+            if lines:
+                unit = Sentence.of(f"{unit.text} `{' '.join(lines)}`", unit.position, is_code=False)
         out.append(unit)
     return out
 
