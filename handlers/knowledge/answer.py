@@ -17,15 +17,9 @@ from typing import Any
 import prompts
 from bot.core import Citation
 from handlers.knowledge.grounding import is_grounded
-from handlers.knowledge.quote import (
-    Sentence,
-    asks_for_number,
-    best_sentences,
-    has_number,
-    pick,
-    scored_sentences,
-)
+from handlers.knowledge.quote import asks_for_number, best_sentences, pick, scored_sentences
 from handlers.knowledge.search import Retrieval
+from handlers.knowledge.sentences import Sentence, has_number
 from handlers.knowledge.terms import Query
 from storage.kb import PassageRow
 

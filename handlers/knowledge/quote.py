@@ -1,11 +1,12 @@
 """Sentence-level extraction: the 1-3 sentences of the best passages that state the
 answer, for the extractive (no-LLM) answer.
 
-A passage is cut into sentences (list items and table rows count as one each);
-headings, code and JSON/YAML lines are left out unless the question asks for
-configuration or code. Each sentence is scored by the idf-weighted query words it
-holds (an alternative, e.g. a glossary meaning, counts a little less), lightly
-discounted for length and for the rank of its passage. Pure functions.
+A passage's sentences (handlers.knowledge.sentences) are scored, code and JSON/YAML
+lines only when the question asks for configuration or code. Each sentence is
+scored by the idf-weighted query words it holds (an alternative, e.g. a glossary
+meaning, counts a little less), lightly discounted for length and for the rank of
+its passage; a further sentence is quoted when it is nearly as good or adds the
+words of another part of the question. Pure functions.
 """
 
 from __future__ import annotations
@@ -13,23 +14,10 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
+from handlers.knowledge.sentences import Sentence, sentences
 from handlers.knowledge.terms import STOP_WORDS, Query, Vocabulary, found, stem, tokens
 
-#: Sentence ends inside a line of prose.
-SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9`\"'(*\[])")
-#: Code fences (their contents are code).
-FENCE = re.compile(r"^\s*(```|~~~)")
-#: Lines that are code or data rather than prose: JSON/YAML keys, braces, shell
-#: prompts, assignments and calls ending in a semicolon or brace.
-CODE_LINE = re.compile(
-    r"""^\s*(?:[{}\[\]]|["'][\w.-]+["']\s*:|[\w.-]+:\s*$|[\w.-]+:\s+["'{\[\d]|\$\s|"""
-    r"""(?:import|export|const|let|var|def|class|return|from)\s|</?\w)|[;{]\s*$""",
-)
-#: Markdown table separator rows and heading markers.
-TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}")
-HEADING = re.compile(r"^\s*#{1,6}\s")
 #: Question words that ask for configuration or code (then code lines may be quoted).
 _CONFIG_TEXT = """config configuration configure yaml yml json snippet code example command
     commands syntax env variable variables script install installation"""
@@ -43,8 +31,6 @@ ALTERNATIVE_WEIGHT = 0.6
 LONG_SENTENCE = 40
 #: A sentence whose content words are this much in an already quoted one is left out.
 SAME_POINT = 0.6
-#: A code line this short, right after a sentence ending in ":", is quoted with it.
-COMMAND_CHARS = 120
 #: A further sentence is quoted when the query words it adds (those the chosen ones
 #: lack) weigh at least this share of the best sentence's score: one per part of a
 #: two-part question ("which port, and what IP to allow").
@@ -61,25 +47,6 @@ SENTENCE_CHARS = 320
 QUOTE_CHARS = 480
 
 
-@dataclass(frozen=True)
-class Sentence:
-    """One quotable unit of a passage, with its words and stems for scoring."""
-
-    text: str
-    position: int
-    is_code: bool
-    words: frozenset[str] = frozenset()
-    present: frozenset[str] = frozenset()
-    length: int = 0
-
-    @classmethod
-    def of(cls, text: str, position: int, *, is_code: bool) -> Sentence:
-        words = tokens(text)
-        unique = frozenset(words)
-        present = unique | {stem(w) for w in unique}
-        return cls(text, position, is_code, unique, present, len(words))
-
-
 def asks_for_code(question: Sequence[str]) -> bool:
     return any(word in CONFIG_WORDS for word in question)
 
@@ -88,77 +55,15 @@ def asks_for_code(question: Sequence[str]) -> bool:
 _NUMBER_TEXT = """many much long port ports ip ips version versions minimum maximum min max
     limit limits number size timeout often frequency percent percentage level"""
 NUMBER_WORDS = frozenset(_NUMBER_TEXT.split())
-DIGIT = re.compile(r"\d")
 
 
 def asks_for_number(question: str) -> bool:
     return any(word in NUMBER_WORDS for word in tokens(question))
 
 
-def has_number(sentence: Sentence) -> bool:
-    return bool(DIGIT.search(sentence.text))
-
-
 def is_yes_no(question: str) -> bool:
     first = tokens(question)[:1]
     return bool(first) and first[0] in YES_NO
-
-
-def sentences(body: str) -> list[Sentence]:
-    """The sentences of a passage body, in order, code lines marked."""
-    out: list[Sentence] = []
-    in_code = False
-    prose: list[str] = []
-
-    def flush() -> None:
-        text = " ".join(prose).strip()
-        prose.clear()
-        for piece in SENTENCE.split(text):
-            if len(tokens(piece)) >= 2:
-                out.append(Sentence.of(piece.strip(), len(out), is_code=False))
-
-    for line in body.splitlines():
-        if FENCE.match(line):
-            flush()
-            in_code = not in_code
-            continue
-        stripped = line.strip()
-        if in_code or CODE_LINE.search(line):
-            flush()
-            if stripped and len(tokens(stripped)) >= 1:
-                out.append(Sentence.of(stripped, len(out), is_code=True))
-            continue
-        if not stripped or HEADING.match(line) or TABLE_RULE.match(line):
-            flush()
-            continue
-        if stripped.startswith(("- ", "* ", "|")) or re.match(r"^\d+\.\s", stripped):
-            flush()  # a list item or table row stands alone
-            prose.append(stripped.strip("|-* ").replace(" | ", "; "))
-            flush()
-            continue
-        prose.append(stripped.lstrip("> "))
-    flush()
-    return _with_commands(out)
-
-
-def _with_commands(units: list[Sentence]) -> list[Sentence]:
-    """A sentence that introduces a short command or snippet ("Install it with:")
-    carries it (code lines, or lines that are not sentences: the parser drops fence
-    markers; up to COMMAND_CHARS in all), so quoting it quotes what it introduces."""
-    out: list[Sentence] = []
-    for i, unit in enumerate(units):
-        if not unit.is_code and unit.text.endswith(":"):
-            lines: list[str] = []
-            for after in units[i + 1 :]:
-                if not after.is_code and after.text.endswith((".", "!", "?", ":")):
-                    break
-                if sum(len(line) + 1 for line in lines) + len(after.text) > COMMAND_CHARS:
-                    break
-                lines.append(after.text)
-            if lines:
-                unit = Sentence.of(f"{unit.text} `{' '.join(lines)}`", unit.position, is_code=False)
-        out.append(unit)
-    return out
 
 
 def score(sentence: Sentence, query: Query, vocabulary: Vocabulary | None) -> float:
