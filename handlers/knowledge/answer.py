@@ -17,8 +17,9 @@ from typing import Any
 import prompts
 from bot.core import Citation
 from handlers.knowledge.grounding import is_grounded
-from handlers.knowledge.quote import Sentence, best_sentences, pick, scored_sentences
+from handlers.knowledge.quote import asks_for_number, best_sentences, pick, scored_sentences
 from handlers.knowledge.search import Retrieval
+from handlers.knowledge.sentences import Sentence, has_number
 from handlers.knowledge.terms import Query
 from storage.kb import PassageRow
 
@@ -38,6 +39,12 @@ PAGE_POOL = 10
 #: best sentence scores at least this share of the first quote's.
 SECOND_COVERAGE = 0.5
 SECOND_SCORE = 0.6
+#: A page's opening sentence (its summary, usually the front matter's description)
+#: restates the page's topic rather than a fact: it is discounted this much.
+SUMMARY_DISCOUNT = 0.7
+#: A question asking for a quantity ("how many", "which port", "minimum version")
+#: is answered by a sentence with a number in it: such sentences count this much more.
+NUMBER_BOOST = 1.4
 #: What the LLM must answer when the passages do not support an answer.
 REFUSAL = "I don't know."
 DONT_KNOW = "I couldn't find that in the documentation."
@@ -110,11 +117,17 @@ def compose_extractive(retrieval: Retrieval, *, max_quotes: int = 2) -> Answer:
         if rank < QUOTE_POOL or item.passage.document_id == page
     ]  # fmt: skip
     candidates: list[tuple[float, Sentence, int]] = []
+    numeric = asks_for_number(retrieval.question)
     for index, (rank, item) in enumerate(pool):
         discount = RANK_DISCOUNT ** min(rank, QUOTE_POOL)
+        opening = not item.passage.section
         for value, sentence in scored_sentences(
             retrieval.sentences_of(item.passage), retrieval.query, retrieval.vocabulary
         ):
+            if opening and sentence.position == 0:
+                value *= SUMMARY_DISCOUNT
+            if numeric and has_number(sentence):
+                value *= NUMBER_BOOST
             candidates.append((value * discount, sentence, index))
     if not candidates:
         return Answer(DONT_KNOW, (), grounded=False)
@@ -122,7 +135,12 @@ def compose_extractive(retrieval: Retrieval, *, max_quotes: int = 2) -> Answer:
     best = leader[0]
     first_doc = pool[leader[2]][1].passage.document_id
     same_page = [c for c in candidates if pool[c[2]][1].passage.document_id == first_doc]
-    groups = pick(same_page, question=retrieval.question)
+    groups = pick(
+        same_page,
+        question=retrieval.question,
+        query=retrieval.query,
+        vocabulary=retrieval.vocabulary,
+    )
     if not groups:
         return Answer(DONT_KNOW, (), grounded=False)
     blocks = [(pool[i][1], texts) for i, texts in groups]

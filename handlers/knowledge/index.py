@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from handlers.knowledge.glossary import Glossary, defined_acronyms
-from handlers.knowledge.quote import Sentence
 from handlers.knowledge.rank import Fields, Impact, impacts
+from handlers.knowledge.sentences import Sentence
 from handlers.knowledge.terms import Vocabulary, tokens
 from storage import kb as kb_store
 from storage import kb_embeddings as embeddings_store

@@ -1,11 +1,12 @@
 """Sentence-level extraction: the 1-3 sentences of the best passages that state the
 answer, for the extractive (no-LLM) answer.
 
-A passage is cut into sentences (list items and table rows count as one each);
-headings, code and JSON/YAML lines are left out unless the question asks for
-configuration or code. Each sentence is scored by the idf-weighted query words it
-holds (an alternative, e.g. a glossary meaning, counts a little less), lightly
-discounted for length and for the rank of its passage. Pure functions.
+A passage's sentences (handlers.knowledge.sentences) are scored, code and JSON/YAML
+lines only when the question asks for configuration or code. Each sentence is
+scored by the idf-weighted query words it holds (an alternative, e.g. a glossary
+meaning, counts a little less), lightly discounted for length and for the rank of
+its passage; a further sentence is quoted when it is nearly as good or adds the
+words of another part of the question. Pure functions.
 """
 
 from __future__ import annotations
@@ -13,23 +14,10 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
+from handlers.knowledge.sentences import Sentence, sentences
 from handlers.knowledge.terms import STOP_WORDS, Query, Vocabulary, found, stem, tokens
 
-#: Sentence ends inside a line of prose.
-SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9`\"'(*\[])")
-#: Code fences (their contents are code).
-FENCE = re.compile(r"^\s*(```|~~~)")
-#: Lines that are code or data rather than prose: JSON/YAML keys, braces, shell
-#: prompts, assignments and calls ending in a semicolon or brace.
-CODE_LINE = re.compile(
-    r"""^\s*(?:[{}\[\]]|["'][\w.-]+["']\s*:|[\w.-]+:\s*$|[\w.-]+:\s+["'{\[\d]|\$\s|"""
-    r"""(?:import|export|const|let|var|def|class|return|from)\s|</?\w)|[;{]\s*$""",
-)
-#: Markdown table separator rows and heading markers.
-TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}")
-HEADING = re.compile(r"^\s*#{1,6}\s")
 #: Question words that ask for configuration or code (then code lines may be quoted).
 _CONFIG_TEXT = """config configuration configure yaml yml json snippet code example command
     commands syntax env variable variables script install installation"""
@@ -43,95 +31,39 @@ ALTERNATIVE_WEIGHT = 0.6
 LONG_SENTENCE = 40
 #: A sentence whose content words are this much in an already quoted one is left out.
 SAME_POINT = 0.6
-#: A code line this short, right after a sentence ending in ":", is quoted with it.
-COMMAND_CHARS = 120
+#: A further sentence is quoted when the query words it adds (those the chosen ones
+#: lack) weigh at least this share of the best sentence's score: one per part of a
+#: two-part question ("which port, and what IP to allow").
+NEW_WORDS = 0.3
+#: Words that refer back to the sentence before ("This ...", "It ...", "... with that
+#: name"): that sentence is quoted with it, since it holds what "that" is.
+BACK_REFERENCE = re.compile(
+    r"^(?:this|that|these|those|it|they|then|there)\b"
+    r"|\b(?:with|for|of|in|to|on|by|from|use) (?:that|this|these|those|it|them)\b",
+    re.IGNORECASE,
+)
 #: Characters of one quoted sentence, and of a whole quote.
 SENTENCE_CHARS = 320
 QUOTE_CHARS = 480
-
-
-@dataclass(frozen=True)
-class Sentence:
-    """One quotable unit of a passage, with its words and stems for scoring."""
-
-    text: str
-    position: int
-    is_code: bool
-    words: frozenset[str] = frozenset()
-    present: frozenset[str] = frozenset()
-    length: int = 0
-
-    @classmethod
-    def of(cls, text: str, position: int, *, is_code: bool) -> Sentence:
-        words = tokens(text)
-        unique = frozenset(words)
-        present = unique | {stem(w) for w in unique}
-        return cls(text, position, is_code, unique, present, len(words))
 
 
 def asks_for_code(question: Sequence[str]) -> bool:
     return any(word in CONFIG_WORDS for word in question)
 
 
+#: Question words that ask for a quantity, a version, an address or a limit.
+_NUMBER_TEXT = """many much long port ports ip ips version versions minimum maximum min max
+    limit limits number size timeout often frequency percent percentage level"""
+NUMBER_WORDS = frozenset(_NUMBER_TEXT.split())
+
+
+def asks_for_number(question: str) -> bool:
+    return any(word in NUMBER_WORDS for word in tokens(question))
+
+
 def is_yes_no(question: str) -> bool:
     first = tokens(question)[:1]
     return bool(first) and first[0] in YES_NO
-
-
-def sentences(body: str) -> list[Sentence]:
-    """The sentences of a passage body, in order, code lines marked."""
-    out: list[Sentence] = []
-    in_code = False
-    prose: list[str] = []
-
-    def flush() -> None:
-        text = " ".join(prose).strip()
-        prose.clear()
-        for piece in SENTENCE.split(text):
-            if len(tokens(piece)) >= 2:
-                out.append(Sentence.of(piece.strip(), len(out), is_code=False))
-
-    for line in body.splitlines():
-        if FENCE.match(line):
-            flush()
-            in_code = not in_code
-            continue
-        stripped = line.strip()
-        if in_code or CODE_LINE.search(line):
-            flush()
-            if stripped and len(tokens(stripped)) >= 1:
-                out.append(Sentence.of(stripped, len(out), is_code=True))
-            continue
-        if not stripped or HEADING.match(line) or TABLE_RULE.match(line):
-            flush()
-            continue
-        if stripped.startswith(("- ", "* ", "|")) or re.match(r"^\d+\.\s", stripped):
-            flush()  # a list item or table row stands alone
-            prose.append(stripped.strip("|-* ").replace(" | ", "; "))
-            flush()
-            continue
-        prose.append(stripped.lstrip("> "))
-    flush()
-    return _with_commands(out)
-
-
-def _with_commands(units: list[Sentence]) -> list[Sentence]:
-    """A sentence that introduces a short command or line of code ("Install it with:")
-    carries that line (code, or a line that is not a sentence: the parser drops fence
-    markers), so quoting it quotes what it introduces."""
-    out: list[Sentence] = []
-    for i, unit in enumerate(units):
-        after = units[i + 1] if i + 1 < len(units) else None
-        if (
-            not unit.is_code
-            and unit.text.endswith(":")
-            and after is not None
-            and (after.is_code or not after.text.endswith((".", "!", "?", ":")))
-            and len(after.text) <= COMMAND_CHARS
-        ):
-            unit = Sentence.of(f"{unit.text} `{after.text}`", unit.position, is_code=False)
-        out.append(unit)
-    return out
 
 
 def score(sentence: Sentence, query: Query, vocabulary: Vocabulary | None) -> float:
@@ -161,24 +93,58 @@ def scored_sentences(
     return [(score(s, query, vocabulary), s) for s in units if code_ok or not s.is_code]
 
 
+def covered(sentence: Sentence, query: Query) -> frozenset[str]:
+    """The query's core words `sentence` states (itself or through an alternative)."""
+    words, present = sentence.words, sentence.present
+    return frozenset(
+        word
+        for word in query.core
+        if found(word, words, present)
+        or any(found(alt, words, present) for alt in query.alternatives_of(word))
+    )
+
+
 def pick(
-    scored: Sequence[tuple[float, Sentence, int]], *, question: str, limit: int = 3
+    scored: Sequence[tuple[float, Sentence, int]],
+    *,
+    question: str,
+    limit: int = 3,
+    query: Query | None = None,
+    vocabulary: Vocabulary | None = None,
 ) -> list[tuple[int, list[str]]]:
     """From (score, sentence, passage index) candidates: the best sentence and up to
-    `limit - 1` others at least half as good, grouped by passage (index order), each
-    group in document order; for a yes/no question the best one's group comes first
-    and the best sentence leads it. Returns (passage index, texts) groups."""
+    `limit - 1` others at least half as good, or (given the query) that add query words
+    the chosen ones lack, grouped by passage (index order), each group in document
+    order; a sentence that refers back ("This ...") brings the one before it. For a
+    yes/no question the best one's group comes first and the best sentence leads it.
+    Returns (passage index, texts) groups."""
     if not scored:
         return []
     best = max(scored, key=lambda c: (c[0], -c[2], -c[1].position))
     if best[0] <= 0:
         return []
     chosen = [best]
-    for candidate in sorted(scored, key=lambda c: -c[0]):
-        if len(chosen) >= limit or candidate[0] < best[0] / 2:
+    seen = covered(best[1], query) if query is not None else frozenset()
+    rest = sorted(scored, key=lambda c: -c[0])
+    while len(chosen) < limit:
+        choice = None
+        for candidate in rest:
+            if any(candidate is c or _same_point(candidate[1], c[1]) for c in chosen):
+                continue
+            if candidate[0] >= best[0] / 2:
+                choice = candidate
+                break
+            if query is not None and _gain(candidate[1], query, vocabulary, seen) >= (
+                NEW_WORDS * best[0]
+            ):
+                choice = candidate
+                break
+        if choice is None:
             break
-        if candidate is not best and not any(_same_point(candidate[1], c[1]) for c in chosen):
-            chosen.append(candidate)
+        chosen.append(choice)
+        if query is not None:
+            seen |= covered(choice[1], query)
+    chosen = _with_antecedents(chosen, scored, limit=limit + 1)
     groups: dict[int, list[tuple[float, Sentence, int]]] = {}
     order = sorted(chosen, key=lambda c: (c[2], c[1].position))
     if is_yes_no(question):
@@ -200,6 +166,42 @@ def pick(
     return out
 
 
+def _gain(
+    sentence: Sentence, query: Query, vocabulary: Vocabulary | None, seen: frozenset[str]
+) -> float:
+    """The score of the query words `sentence` states that no chosen sentence does."""
+    new = covered(sentence, query) - seen
+    if not new:
+        return 0.0
+    weights = [vocabulary.idf(w) if vocabulary is not None else 1.0 for w in new]
+    total = sum(weights)
+    if sentence.length > LONG_SENTENCE:
+        total /= math.sqrt(sentence.length / LONG_SENTENCE)
+    return total
+
+
+def _with_antecedents(
+    chosen: list[tuple[float, Sentence, int]],
+    scored: Sequence[tuple[float, Sentence, int]],
+    *,
+    limit: int,
+) -> list[tuple[float, Sentence, int]]:
+    """`chosen`, plus the sentence before each one that refers back to it."""
+    by_place = {(c[2], c[1].position): c for c in scored}
+    out = list(chosen)
+    for c in chosen:
+        if len(out) >= limit or not BACK_REFERENCE.search(c[1].text):
+            continue
+        before = by_place.get((c[2], c[1].position - 1))
+        if (
+            before is not None
+            and before[1].text.endswith((".", "!", "?"))
+            and all(before is not o for o in out)
+        ):
+            out.append(before)
+    return out
+
+
 def best_sentences(
     body: str,
     query: Query,
@@ -210,7 +212,7 @@ def best_sentences(
 ) -> tuple[float, list[str]]:
     """The best sentence's score, and the 1-`limit` sentences of one passage to quote."""
     scored = [(value, s, 0) for value, s in scored_sentences(sentences(body), query, vocabulary)]
-    groups = pick(scored, question=question, limit=limit)
+    groups = pick(scored, question=question, limit=limit, query=query, vocabulary=vocabulary)
     best = max((value for value, _, _ in scored), default=0.0)
     return best, [text for _, texts in groups for text in texts]
 

@@ -22,8 +22,8 @@ import logging
 from dataclasses import dataclass
 
 from handlers.deps import Deps
-from handlers.knowledge.quote import Sentence, sentences
 from handlers.knowledge.rank import bm25f, query_weights
+from handlers.knowledge.sentences import Sentence, sentences
 from handlers.knowledge.terms import Query, Vocabulary, coverage_of, normalise
 from storage import kb as kb_store
 from storage.kb_search import Access

@@ -170,3 +170,32 @@ def test_a_command_comes_with_the_sentence_that_introduces_it_and_repeats_are_dr
     assert text.count("HIPAA") == 1  # the page says it twice; the answer once
     cli = retrieval([detail], core=("install", "cli"), cover=1.0)
     assert "Install the CLI with: `pip install lumora-cli`" in compose_extractive(cli).text
+
+
+def test_a_two_part_question_gets_a_sentence_for_each_part() -> None:
+    body = (
+        "Redshift listens on port 5439 by default. "
+        "Many teams run Redshift Serverless in one workgroup per region and tag it. "
+        "Allow inbound traffic from 52.70.79.40, GrowthBook Cloud's address."
+    )
+    found = retrieval(
+        [passage(1, 1, section="Network", body=body)],
+        core=("redshift", "port", "inbound", "address"),
+        cover=1.0,
+    )
+    text = compose_extractive(dataclasses.replace(found, question="redshift port and ip?")).text
+    assert "5439" in text and "52.70.79.40" in text
+    assert "workgroup" not in text
+
+
+def test_a_sentence_that_refers_back_brings_the_one_before_it() -> None:
+    body = (
+        "Fire an experiment_viewed event from the tracking callback. "
+        "The default SQL looks for a table with that event name."
+    )
+    found = retrieval(
+        [passage(1, 1, section="Exposure", body=body)],
+        core=("default", "sql", "table", "name"),
+        cover=1.0,
+    )
+    assert "experiment_viewed" in compose_extractive(found).text

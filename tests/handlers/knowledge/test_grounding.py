@@ -60,3 +60,28 @@ def test_a_question_about_something_the_docs_never_mention_is_declined() -> None
     assert is_grounded(retrieval_for("how are invoices paid"))
     # Known words that no single page holds together are not coverage either.
     assert not is_grounded(retrieval_for("audit invoices okta webhooks retries"))
+
+
+def _ranked(pages: list[tuple[int, float]]) -> Retrieval:
+    """Passages in rank order as (page, coverage)."""
+    items = tuple(
+        Retrieved(
+            PassageRow(i, page, f"p{page}.md", None, f"Page {page}", "", "", "Text.", i),
+            1.0 / (i + 1),
+            i,
+            None,
+            share,
+        )
+        for i, (page, share) in enumerate(pages)
+    )
+    query = normalise("does the cli manage iam roles", Vocabulary.build(PAGES))
+    return Retrieval(query, items, max(s for _, s in pages), None, None, "q")
+
+
+def test_the_answer_comes_from_the_top_page_and_agreement_lowers_the_bar() -> None:
+    # A lower-ranked page holding the words does not make the top one an answer.
+    assert not is_grounded(_ranked([(1, 0.36), (1, 0.36), (2, 0.78), (1, 0.36), (3, 0.2)]))
+    # Four of the top five on one page that covers most of the request: answered.
+    assert is_grounded(_ranked([(1, 0.45), (1, 0.45), (1, 0.45), (1, 0.45), (2, 0.3)]))
+    # The same coverage spread over pages that disagree: not.
+    assert not is_grounded(_ranked([(1, 0.45), (2, 0.45), (3, 0.45), (1, 0.45), (4, 0.3)]))

@@ -1,0 +1,108 @@
+"""A passage body cut into quotable sentences: list items and table rows count as one
+each, headings are left out, code and JSON/YAML lines are marked, and a sentence that
+introduces a short snippet ("Install it with:") carries it. Pure functions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from handlers.knowledge.terms import stem, tokens
+
+#: Sentence ends inside a line of prose.
+SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9`\"'(*\[])")
+#: Code fences (their contents are code).
+FENCE = re.compile(r"^\s*(```|~~~)")
+#: Lines that are code or data rather than prose: JSON/YAML keys, braces, shell
+#: prompts, assignments and calls ending in a semicolon or brace.
+CODE_LINE = re.compile(
+    r"""^\s*(?:[{}\[\]]|["'][\w.-]+["']\s*:|[\w.-]+:\s*$|[\w.-]+:\s+["'{\[\d]|\$\s|"""
+    r"""(?:import|export|const|let|var|def|class|return|from)\s|</?\w)|[;{]\s*$""",
+)
+#: Markdown table separator rows and heading markers.
+TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}")
+HEADING = re.compile(r"^\s*#{1,6}\s")
+#: A code line this short, right after a sentence ending in ":", is quoted with it.
+COMMAND_CHARS = 120
+DIGIT = re.compile(r"\d")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One quotable unit of a passage, with its words and stems for scoring."""
+
+    text: str
+    position: int
+    is_code: bool
+    words: frozenset[str] = frozenset()
+    present: frozenset[str] = frozenset()
+    length: int = 0
+
+    @classmethod
+    def of(cls, text: str, position: int, *, is_code: bool) -> Sentence:
+        words = tokens(text)
+        unique = frozenset(words)
+        present = unique | {stem(w) for w in unique}
+        return cls(text, position, is_code, unique, present, len(words))
+
+
+def has_number(sentence: Sentence) -> bool:
+    return bool(DIGIT.search(sentence.text))
+
+
+def sentences(body: str) -> list[Sentence]:
+    """The sentences of a passage body, in order, code lines marked."""
+    out: list[Sentence] = []
+    in_code = False
+    prose: list[str] = []
+
+    def flush() -> None:
+        text = " ".join(prose).strip()
+        prose.clear()
+        for piece in SENTENCE.split(text):
+            if len(tokens(piece)) >= 2:
+                out.append(Sentence.of(piece.strip(), len(out), is_code=False))
+
+    for line in body.splitlines():
+        if FENCE.match(line):
+            flush()
+            in_code = not in_code
+            continue
+        stripped = line.strip()
+        if in_code or CODE_LINE.search(line):
+            flush()
+            if stripped and len(tokens(stripped)) >= 1:
+                out.append(Sentence.of(stripped, len(out), is_code=True))
+            continue
+        if not stripped or HEADING.match(line) or TABLE_RULE.match(line):
+            flush()
+            continue
+        if stripped.startswith(("- ", "* ", "|")) or re.match(r"^\d+\.\s", stripped):
+            flush()  # a list item or table row stands alone
+            prose.append(stripped.strip("|-* ").replace(" | ", "; "))
+            flush()
+            continue
+        prose.append(stripped.lstrip("> "))
+    flush()
+    return _with_commands(out)
+
+
+def _with_commands(units: list[Sentence]) -> list[Sentence]:
+    """A sentence that introduces a short command or snippet ("Install it with:")
+    carries it (code lines, or lines that are not sentences: the parser drops fence
+    markers; up to COMMAND_CHARS in all), so quoting it quotes what it introduces."""
+    out: list[Sentence] = []
+    for i, unit in enumerate(units):
+        if not unit.is_code and unit.text.endswith(":"):
+            lines: list[str] = []
+            for after in units[i + 1 :]:
+                if not after.is_code and after.text.endswith((".", "!", "?", ":")):
+                    break
+                if sum(len(line) + 1 for line in lines) + len(after.text) > COMMAND_CHARS:
+                    break
+                lines.append(after.text)
+            if lines:
+                unit = Sentence.of(f"{unit.text} `{' '.join(lines)}`", unit.position, is_code=False)
+        out.append(unit)
+    return out
