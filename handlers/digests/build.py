@@ -19,8 +19,9 @@ from bot.core import Reply
 from handlers.deals.notices import CONFLICT_LABELS, deal_facts, decision_buttons
 from handlers.deals.rules import format_money
 from handlers.deps import Deps
-from handlers.digests.kpis import at_risk, kpi_line, load_kpis, survey_results
+from handlers.digests.kpis import at_risk, kpi_line, load_kpis
 from storage import digest_items as items
+from storage import survey_results as survey_store
 from storage.kpis import managed_partner_ids
 from storage.people import Person
 from storage.quarters import Quarter
@@ -137,12 +138,23 @@ async def build_digest(
     digest = Digest(manager=person.name or person.user_id, since=since)
     found: list[Section | None] = []
     kpis = await load_kpis(session, deps.settings, partner_ids, Quarter.of(now), now=now)
-    risky = [(k, at_risk(k, deps.settings, now=now)) for k in kpis.values()]
-    risky = sorted((pair for pair in risky if pair[1]), key=lambda p: (-len(p[1]), p[0].partner))
+    reasons_of = {k.partner: at_risk(k, deps.settings, now=now) for k in kpis.values()}
+    new_runs, detractors = await survey_store.new_results(
+        session, manager_id=None if person.role == "admin" else person.id, since=since
+    )
+    for d in detractors:  # a detractor score since the last digest puts the partner at risk
+        if d.partner_id in partner_ids:
+            reasons_of.setdefault(d.partner, []).append(
+                f"a detractor score ({d.lowest_score}/10) in survey run {d.run_id}"
+            )
+    risky = sorted(
+        ((name, reasons) for name, reasons in reasons_of.items() if reasons),
+        key=lambda p: (-len(p[1]), p[0]),
+    )
     found.append(
         _section(
             "Partners at risk",
-            [f"**{k.partner}**: {'; '.join(reasons)}" for k, reasons in risky[:SECTION_ROWS]],
+            [f"**{name}**: {'; '.join(reasons)}" for name, reasons in risky[:SECTION_ROWS]],
             len(risky),
         )
     )
@@ -241,8 +253,12 @@ async def build_digest(
         )
     rows = sorted(kpis.values(), key=lambda k: k.partner.casefold())
     found.append(_section(KPI_TITLE, [kpi_line(k, currency) for k in rows[:KPI_ROWS]], len(rows)))
-    surveys = [line for k in rows if (line := survey_results(k)) is not None]
-    found.append(_section("Survey results", surveys, len(surveys)))
+    surveys = [
+        f"Run {r.run_id} ({r.survey_key}): {r.answers} new answer(s); "
+        f"`partnerbot survey results {r.run_id}`"
+        for r in new_runs
+    ]
+    found.append(_section("Survey results", surveys[:SECTION_ROWS], len(surveys)))
     digest.sections = [s for s in found if s is not None]
     fit(digest.sections)
     return digest

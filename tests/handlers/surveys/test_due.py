@@ -10,6 +10,7 @@ import pytest
 
 from bot.core import Place, Request
 from handlers.deps import Deps
+from handlers.digests.build import build_digest
 from handlers.router import dispatch
 from handlers.surveys.digest import survey_news
 from handlers.surveys.results import results_of
@@ -112,3 +113,16 @@ async def test_recurring_runs_compare_with_the_previous_run_and_feed_the_digest(
     ]
     nobody = await survey_news(deps, manager_id=mia.id + 100, since=FIXED_NOW - timedelta(hours=1))
     assert nobody.empty
+    async with deps.sessions() as session:
+        digest = await build_digest(
+            session, deps, mia, since=FIXED_NOW - timedelta(hours=1), now=quarter
+        )
+    sections = {s.title: s.lines for s in digest.sections}
+    assert any(
+        "Acme Partners" in line and "detractor score (3/10) in survey run 2" in line
+        for line in sections["Partners at risk"]
+    )
+    assert [line.split(":")[0] for line in sections["Survey results"]] == [
+        "Run 1 (nps)",
+        "Run 2 (nps)",
+    ]
