@@ -48,6 +48,22 @@ def _terminal_handlers(root: logging.Logger) -> list[logging.Handler]:
     ]
 
 
+class _LogFile(logging.FileHandler):
+    """A log file that stays closed: a record from another thread (the SQLite
+    driver's) that reaches it after `close` would otherwise reopen and leak it."""
+
+    _closed = False
+
+    def close(self) -> None:
+        with self.lock or contextlib.nullcontext():
+            self._closed = True
+        super().close()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if not self._closed:
+            super().emit(record)
+
+
 @contextlib.contextmanager
 def logs_apart(console: Console, log_file: Path | None) -> Iterator[None]:
     """Within the block, logs go to `log_file` (none when None) and warnings to
@@ -56,7 +72,7 @@ def logs_apart(console: Console, log_file: Path | None) -> Iterator[None]:
     terminal = _terminal_handlers(root)
     added: list[logging.Handler] = [ConsoleWarnings(console)]
     if log_file is not None:
-        to_file = logging.FileHandler(log_file, encoding="utf-8")
+        to_file = _LogFile(log_file, encoding="utf-8")
         model = terminal[0] if terminal else None
         to_file.setFormatter(
             model.formatter if model and model.formatter else logging.Formatter(_FALLBACK_FORMAT)
