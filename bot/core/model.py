@@ -199,9 +199,9 @@ class Reply:
         form: open this form instead of (or besides) posting text.
         replace_original: update the message whose button was clicked.
         warning: one warning line (e.g. "no sources found").
-        reaction: a light acknowledgement of the request's message (an emoji name such
-            as `white_check_mark`): Slack adds it as a reaction to that message instead
-            of posting; Teams and the shell show `text` as a short line.
+        acknowledge: a light acknowledgement of the request's message: Slack adds a
+            reaction to that message instead of posting; Teams and the shell show `text`
+            as a short line.
     """
 
     text: str
@@ -215,4 +215,4 @@ class Reply:
     form: Form | None = None
     replace_original: bool = False
     warning: str | None = None
-    reaction: str | None = None
+    acknowledge: bool = False

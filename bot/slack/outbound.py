@@ -6,7 +6,7 @@ Which Web API call a neutral `Reply` becomes (DESIGN.md table):
 - `replace_original` -> `chat.update` of the clicked message (`response_url` when that
   message was ephemeral);
 - `visibility="only_actor"` -> `chat.postEphemeral` (a plain message in a DM);
-- `reaction` -> `reactions.add` on the request's message (no post);
+- `acknowledge` -> `reactions.add` (ACK_REACTION) on the request's message (no post);
 - otherwise `chat.postMessage`; in the request's thread, or under its message when
   `in_thread`.
 """
@@ -29,6 +29,9 @@ from bot.slack.render import render_reply
 from handlers import messages, router
 
 logger = logging.getLogger(__name__)
+
+#: The reaction that acknowledges a message (`Reply.acknowledge`).
+ACK_REACTION = "white_check_mark"
 
 #: postEphemeral errors that mean "the bot can't post here" (not a member, a DM between
 #: two people, a shared channel it was not added to): the response_url still works.
@@ -65,10 +68,10 @@ async def deliver(client: AsyncWebClient, inbound: Inbound, replies: list[Reply]
 async def _send(client: AsyncWebClient, inbound: Inbound, reply: Reply) -> None:
     request = inbound.request
     place = request.place
-    if reply.reaction and place.message_id and place.channel_id:
+    if reply.acknowledge and place.message_id and place.channel_id:
         try:
             await client.reactions_add(
-                channel=place.channel_id, timestamp=place.message_id, name=reply.reaction
+                channel=place.channel_id, timestamp=place.message_id, name=ACK_REACTION
             )
         except SlackApiError as exc:
             if exc.response.get("error") != "already_reacted":

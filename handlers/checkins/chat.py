@@ -21,7 +21,7 @@ USAGE = (
     "(or `biweekly`, `monthly`), `checkins pause until 2027-01-10`, `checkins resume`, "
     "`checkins off`, `checkins show`."
 )
-ACK = Reply(text="Thanks, noted.", reaction="white_check_mark", in_thread=True)
+ACK = Reply(text="Thanks, noted.", acknowledge=True, in_thread=True)
 
 
 def parse_change(text: str) -> Change | None:

@@ -19,8 +19,6 @@ from handlers.surveys.parse import Answer, Unreadable, parse_answer
 from handlers.surveys.send import ids_of, question_reply
 from storage import surveys as store
 
-CONFIRM = "white_check_mark"
-
 
 def respondent_of(run: store.SurveyRun, caller: Caller) -> str:
     """Who answered, as stored: the person id, or for an anonymous run a digest that
@@ -100,11 +98,11 @@ async def _store(
 def _follow_up(ctx: _Context, caller: Caller, answered: set[int]) -> list[Reply]:
     position = _next(ctx.questions, answered)
     if position is None:
-        return [Reply(text="Thank you — that's all.", reaction=CONFIRM, in_thread=True)]
+        return [Reply(text="Thank you — that's all.", acknowledge=True, in_thread=True)]
     ask = question_reply(None, ctx.run.id, position, ctx.questions[position])
     name = caller.name.split()[0] if caller.name else ""
     return [
-        Reply(text="Thanks, noted.", reaction=CONFIRM, in_thread=True),
+        Reply(text="Thanks, noted.", acknowledge=True, in_thread=True),
         Reply(
             text=f"{name}: {ask.text}" if name else ask.text,
             buttons=ask.buttons,
@@ -222,7 +220,7 @@ async def on_answer_button(
         )
         answered = await store.answered_positions(session, run_id, ctx.respondent)
     shown = answer.choice if answer.choice is not None else str(answer.score)
-    follow = [r for r in _follow_up(ctx, caller, answered) if r.reaction is None]
+    follow = [r for r in _follow_up(ctx, caller, answered) if not r.acknowledge]
     return [Reply(text=f"Thanks — {shown} noted.", visibility="only_actor"), *follow]
 
 

@@ -74,7 +74,7 @@ async def test_a_survey_follows_a_decision_in_its_thread_once(
     assert survey.destination.thread_id == root.message_id
 
     replies = await dispatch(_in_thread(CHANNEL_A, root.message_id, "5 stars", 1), deps)
-    assert [r.reaction for r in replies] == ["white_check_mark"]
+    assert [r.acknowledge for r in replies] == [True]
     results = await results_of(deps, 1)
     assert results.questions[0].average == 5.0 and results.audience == "partner Acme Partners"
 
