@@ -38,10 +38,9 @@ async def load_kpis(
 
 
 def survey_results(kpis: PartnerKpis) -> str | None:
-    """The survey-results hook (#12): the partner's latest NPS / satisfaction line for
-    the digest, the scorecard and the QBR pack, and the "detractor NPS" at-risk rule.
-    None until surveys exist; surveys plug in here (and add their last answer to the
-    activity union in storage/kpis.py `_activity_stmt`)."""
+    """The partner's survey line for the scorecard and the QBR pack: not built yet, so
+    always None (storage/survey_results.py has per-run aggregates, not per-partner ones).
+    The digest reads survey news itself and flags detractors (handlers/digests/build.py)."""
     return None
 
 
@@ -75,9 +74,6 @@ def at_risk(kpis: PartnerKpis, settings: Settings, *, now: datetime) -> list[str
         pace = 100 * elapsed
         if pct < pace * (1 - settings.at_risk_pace_gap_pct / 100):
             reasons.append(f"won {pct:.0f}% of target with {pace:.0f}% of the quarter gone")
-    survey = survey_results(kpis)
-    if survey is not None:  # pragma: no cover - the hook is empty until surveys exist
-        reasons.append(survey)
     return reasons
 
 

@@ -27,6 +27,7 @@ import app
 from bot.core.settings import Settings
 from bot.slack import SLACK_KEY
 from handlers.deps import Deps
+from storage import partners as partner_store
 from storage import people as people_store
 from storage.engine import SessionFactory
 from tests.conftest import FIXED_NOW, TestDatabase
@@ -102,3 +103,18 @@ def make_person(sessions: SessionFactory) -> MakePerson:
             )
 
     return make
+
+
+@pytest.fixture
+async def acme(sessions: SessionFactory) -> None:
+    """Acme (C0PARTNER, Slack Connect guest rep U0REP "Rita"), owned by manager
+    U0MANAGER ("Mia")."""
+    async with sessions() as session, session.begin():
+        manager = await people_store.upsert_person(
+            session, "slack", "U0MANAGER", name="Mia", role="manager"
+        )
+        partner = await partner_store.add_partner(session, "Acme", manager_id=manager.id)
+        await partner_store.link_channel(session, partner, platform="slack", channel_id="C0PARTNER")
+        await people_store.upsert_person(
+            session, "slack", "U0REP", name="Rita", partner_id=partner.id, is_external=True
+        )

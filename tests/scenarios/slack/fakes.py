@@ -60,6 +60,15 @@ class Call:
         """All text shown by the message's blocks, joined by newlines."""
         return "\n".join(_texts(self.blocks()))
 
+    def buttons(self) -> dict[str, dict[str, Any]]:
+        """The message's buttons by label (from its actions blocks)."""
+        return {
+            element["text"]["text"]: element
+            for block in self.blocks()
+            if block["type"] == "actions"
+            for element in block["elements"]
+        }
+
 
 def _texts(node: Any) -> list[str]:
     if isinstance(node, dict):

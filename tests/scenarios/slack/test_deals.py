@@ -21,7 +21,7 @@ from storage import deals as deal_store
 from storage import partners as partner_store
 from storage import people as people_store
 from storage.engine import SessionFactory
-from tests.scenarios.slack.fakes import OTHER_TEAM, Call, SlackDriver
+from tests.scenarios.slack.fakes import OTHER_TEAM, SlackDriver
 
 GOOD = {
     "company": "Acme Corp",
@@ -62,15 +62,6 @@ async def _open_modal(slack: SlackDriver, text: str = "") -> dict[str, object]:
 async def _count(sessions: SessionFactory) -> int:
     async with sessions() as session:
         return await deal_store.count_deals(session)
-
-
-def _buttons(call: Call) -> dict[str, dict[str, str]]:
-    return {
-        e["text"]["text"]: e
-        for block in call.blocks()
-        if block["type"] == "actions"
-        for e in block["elements"]
-    }
 
 
 async def test_register_validate_confirm_in_thread_and_approve(
@@ -122,9 +113,9 @@ async def test_register_validate_confirm_in_thread_and_approve(
     await deliver_due(slack_deps, per_channel_interval=0)
     [root] = [c for c in slack.calls("chat.postMessage") if c.params["channel"] == "C0PARTNER"]
     assert "DR-000001" in root.params["text"] and "thread_ts" not in root.params
-    [card] = [c for c in slack.calls("chat.postMessage") if "Approve" in _buttons(c)]
+    [card] = [c for c in slack.calls("chat.postMessage") if "Approve" in c.buttons()]
     assert card.params["channel"] != "C0PARTNER"  # a DM to the manager
-    approve = _buttons(card)["Approve"]
+    approve = card.buttons()["Approve"]
 
     await slack.click(
         approve["action_id"], approve["value"], user="U0MANAGER", channel=card.params["channel"]
@@ -168,8 +159,8 @@ async def test_the_manager_asks_for_info_and_the_partner_answers_in_the_thread(
     )
     await slack.settle()
     await deliver_due(slack_deps, per_channel_interval=0)
-    [card] = [c for c in slack.calls("chat.postMessage") if "Ask for info" in _buttons(c)]
-    ask = _buttons(card)["Ask for info"]
+    [card] = [c for c in slack.calls("chat.postMessage") if "Ask for info" in c.buttons()]
+    ask = card.buttons()["Ask for info"]
     await slack.click(
         ask["action_id"], ask["value"], user="U0MANAGER", channel=card.params["channel"]
     )
@@ -219,8 +210,8 @@ async def test_a_manager_removed_elsewhere_cannot_approve_from_an_old_card(
     )
     await slack.settle()
     await deliver_due(slack_deps, per_channel_interval=0)
-    [card] = [c for c in slack.calls("chat.postMessage") if "Approve" in _buttons(c)]
-    approve = _buttons(card)["Approve"]
+    [card] = [c for c in slack.calls("chat.postMessage") if "Approve" in c.buttons()]
+    approve = card.buttons()["Approve"]
     # `partnerbot admin remove-manager` in another process: its own session and commit.
     async with sessions() as session, session.begin():
         removal = await offboarding.remove_manager(

@@ -14,7 +14,6 @@ from storage import people as people_store
 from storage.engine import SessionFactory
 from tests.handlers.digests.kpi_world import at, seed_deal
 from tests.scenarios.slack.fakes import SlackDriver
-from tests.scenarios.slack.test_deals import _buttons
 
 DUE = datetime(2026, 11, 27, 7, 30, tzinfo=UTC)  # 08:30 Europe/Berlin
 
@@ -44,7 +43,7 @@ async def test_digest_in_the_dm_and_its_approve_button_acts(
     assert len(digest.blocks()) <= 50
     # (the stalled-approval reminder brings its own card too; this is the digest's)
     [card] = [c for c in posts if "Waiting for your approval: DR-" in c.params["text"]]
-    approve = _buttons(card)["Approve"]
+    approve = card.buttons()["Approve"]
     await slack.click(
         approve["action_id"], approve["value"], user="U0MANAGER", channel=card.params["channel"]
     )

@@ -10,26 +10,11 @@ import pytest
 from storage import deals as deal_store
 from storage import kb_questions as question_store
 from storage import partners as partner_store
-from storage import people as people_store
 from storage.engine import SessionFactory
 from tests.scenarios.slack.fakes import OTHER_TEAM, SlackDriver
 from tests.scenarios.slack.test_deals import GOOD
 
 APOLOGY = "Sorry"
-
-
-@pytest.fixture
-async def world(sessions: SessionFactory) -> None:
-    """Acme (C0PARTNER, guest rep U0REP), owned by manager U0MANAGER."""
-    async with sessions() as session, session.begin():
-        manager = await people_store.upsert_person(
-            session, "slack", "U0MANAGER", name="Mia", role="manager"
-        )
-        partner = await partner_store.add_partner(session, "Acme", manager_id=manager.id)
-        await partner_store.link_channel(session, partner, platform="slack", channel_id="C0PARTNER")
-        await people_store.upsert_person(
-            session, "slack", "U0REP", name="Rita", partner_id=partner.id, is_external=True
-        )
 
 
 def no_apology(slack: SlackDriver) -> None:
@@ -57,7 +42,7 @@ async def _submit(slack: SlackDriver, metadata: str, **values: str) -> dict[str,
 
 
 async def test_a_400_digit_amount_is_a_field_error(
-    slack: SlackDriver, world: None, sessions: SessionFactory
+    slack: SlackDriver, acme: None, sessions: SessionFactory
 ) -> None:
     huge = "9" * 400
     metadata = await _metadata(slack, f"Acme {huge} USD")
@@ -69,7 +54,7 @@ async def test_a_400_digit_amount_is_a_field_error(
 
 @pytest.mark.parametrize("domain", ["xn--zz.com", "https://xn--a.example.com"])
 async def test_an_invalid_punycode_domain_is_a_field_error(
-    slack: SlackDriver, world: None, domain: str
+    slack: SlackDriver, acme: None, domain: str
 ) -> None:
     metadata = await _metadata(slack, "Acme")
     errors = await _submit(slack, metadata, domain=domain)
@@ -77,7 +62,7 @@ async def test_an_invalid_punycode_domain_is_a_field_error(
 
 
 async def test_nul_controls_and_bidi_overrides_never_reach_the_database(
-    slack: SlackDriver, world: None, sessions: SessionFactory
+    slack: SlackDriver, acme: None, sessions: SessionFactory
 ) -> None:
     metadata = await _metadata(slack, "")
     company = "Ac\x00me \u202eCorp\u202c\x1b[31m"
@@ -91,7 +76,7 @@ async def test_nul_controls_and_bidi_overrides_never_reach_the_database(
 
 
 async def test_a_200_character_company_in_eszett_or_ligatures_is_registered(
-    slack: SlackDriver, world: None, sessions: SessionFactory
+    slack: SlackDriver, acme: None, sessions: SessionFactory
 ) -> None:
     for n, name in enumerate(("ß" * 200, "ﬃ" * 200)):
         metadata = await _metadata(slack, "")
@@ -103,7 +88,7 @@ async def test_a_200_character_company_in_eszett_or_ligatures_is_registered(
 
 
 async def test_a_question_with_nul_is_answered(
-    slack: SlackDriver, world: None, sessions: SessionFactory
+    slack: SlackDriver, acme: None, sessions: SessionFactory
 ) -> None:
     await slack.mention("is lumora\x00 soc 2 certified?", user="U0REP", user_team=OTHER_TEAM)
     await slack.settle()
@@ -125,7 +110,7 @@ async def test_a_question_with_nul_is_answered(
     ],
 )
 async def test_link_refuses_what_it_cannot_store(
-    slack: SlackDriver, world: None, sessions: SessionFactory, text: str, says: str
+    slack: SlackDriver, acme: None, sessions: SessionFactory, text: str, says: str
 ) -> None:
     sent = await slack.command("/partnerbot", f"link {text}", user="U0MANAGER", channel="C0NEW")
     await slack.settle()
@@ -136,7 +121,7 @@ async def test_link_refuses_what_it_cannot_store(
 
 
 async def test_link_strips_bidi_overrides_from_the_name(
-    slack: SlackDriver, world: None, sessions: SessionFactory
+    slack: SlackDriver, acme: None, sessions: SessionFactory
 ) -> None:
     await slack.command(
         "/partnerbot", "link Evil \u202eCorp\u202c\x07 tier=gold", user="U0MANAGER",

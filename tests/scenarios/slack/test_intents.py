@@ -9,37 +9,9 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
-from storage import partners as partner_store
-from storage import people as people_store
-from storage.engine import SessionFactory
-from tests.scenarios.slack.fakes import OTHER_TEAM, Call, SlackDriver
+from tests.scenarios.slack.fakes import OTHER_TEAM, SlackDriver
 
 SENTENCE = "I want to register a deal for Acme Corp, acme.com, about 50k, closing end of March"
-
-
-@pytest.fixture
-async def world(sessions: SessionFactory) -> None:
-    """Acme (C0PARTNER, guest rep U0REP) owned by manager U0MANAGER."""
-    async with sessions() as session, session.begin():
-        manager = await people_store.upsert_person(
-            session, "slack", "U0MANAGER", name="Mia", role="manager"
-        )
-        partner = await partner_store.add_partner(session, "Acme", manager_id=manager.id)
-        await partner_store.link_channel(session, partner, platform="slack", channel_id="C0PARTNER")
-        await people_store.upsert_person(
-            session, "slack", "U0REP", name="Rita", partner_id=partner.id, is_external=True
-        )
-
-
-def _buttons(call: Call) -> dict[str, dict[str, str]]:
-    return {
-        e["text"]["text"]: e
-        for block in call.blocks()
-        if block["type"] == "actions"
-        for e in block["elements"]
-    }
 
 
 async def _register(slack: SlackDriver) -> None:
@@ -47,7 +19,7 @@ async def _register(slack: SlackDriver) -> None:
     await slack.settle()
     [prompt] = slack.calls("chat.postMessage")  # the missing field, asked in the thread
     assert prompt.params["thread_ts"] and "Products?" in prompt.params["text"]
-    opener = _buttons(prompt)["Fill in the form instead"]
+    opener = prompt.buttons()["Fill in the form instead"]
     await slack.click(opener["action_id"], opener["value"], user="U0REP", user_team=OTHER_TEAM)
     await slack.settle()
     [opened] = slack.calls("views.open")
@@ -77,7 +49,7 @@ async def _register(slack: SlackDriver) -> None:
 
 
 async def test_a_sentence_registers_and_the_manager_sees_it_waiting(
-    slack: SlackDriver, world: None
+    slack: SlackDriver, acme: None
 ) -> None:
     await _register(slack)
     assert any("DR-000001" in c.params["text"] for c in slack.calls("chat.postEphemeral"))
@@ -85,12 +57,12 @@ async def test_a_sentence_registers_and_the_manager_sees_it_waiting(
     await slack.dm("anything waiting for my approval?", user="U0MANAGER", channel="D0MANAGER")
     await slack.settle()
     listed = [c for c in slack.calls("chat.postMessage") if c.params["channel"] == "D0MANAGER"]
-    assert any("DR-000001" in c.block_text() and "Approve" in _buttons(c) for c in listed)
+    assert any("DR-000001" in c.block_text() and "Approve" in c.buttons() for c in listed)
     assert any("50,000 USD" in c.block_text() for c in listed)
 
 
 async def test_extending_a_named_registration_runs_as_the_partner(
-    slack: SlackDriver, world: None
+    slack: SlackDriver, acme: None
 ) -> None:
     await _register(slack)
     before = len(slack.calls("chat.postEphemeral"))
@@ -104,7 +76,7 @@ async def test_extending_a_named_registration_runs_as_the_partner(
 
 
 async def test_a_question_about_deals_goes_to_the_knowledge_base(
-    slack: SlackDriver, world: None
+    slack: SlackDriver, acme: None
 ) -> None:
     await slack.mention("how does deal protection work?", user="U0REP", user_team=OTHER_TEAM)
     await slack.settle()
@@ -113,11 +85,11 @@ async def test_a_question_about_deals_goes_to_the_knowledge_base(
     assert "Register a deal" not in text and not slack.calls("views.open")
 
 
-async def test_when_unsure_it_asks_with_buttons(slack: SlackDriver, world: None) -> None:
+async def test_when_unsure_it_asks_with_buttons(slack: SlackDriver, acme: None) -> None:
     await slack.mention("do you have a partner survey?", user="U0REP", user_team=OTHER_TEAM)
     await slack.settle()
     [prompt] = slack.calls("chat.postEphemeral")
-    buttons = _buttons(prompt)
+    buttons = prompt.buttons()
     assert set(buttons) == {"Survey", "Search the docs"}
     docs = buttons["Search the docs"]
     await slack.click(docs["action_id"], docs["value"], user="U0REP", user_team=OTHER_TEAM)

@@ -8,38 +8,11 @@ from __future__ import annotations
 import json
 from datetime import date
 
-import pytest
-
 from bot.core.errors import InvalidInput
 from handlers.deals.rules import validate_form
 from storage import deals as deal_store
-from storage import partners as partner_store
-from storage import people as people_store
 from storage.engine import SessionFactory
 from tests.scenarios.slack.fakes import OTHER_TEAM, Call, SlackDriver
-
-
-@pytest.fixture
-async def world(sessions: SessionFactory) -> None:
-    """Acme (C0PARTNER, guest rep U0REP) owned by manager U0MANAGER."""
-    async with sessions() as session, session.begin():
-        manager = await people_store.upsert_person(
-            session, "slack", "U0MANAGER", name="Mia", role="manager"
-        )
-        partner = await partner_store.add_partner(session, "Acme", manager_id=manager.id)
-        await partner_store.link_channel(session, partner, platform="slack", channel_id="C0PARTNER")
-        await people_store.upsert_person(
-            session, "slack", "U0REP", name="Rita", partner_id=partner.id, is_external=True
-        )
-
-
-def _buttons(call: Call) -> dict[str, dict[str, str]]:
-    return {
-        e["text"]["text"]: e
-        for block in call.blocks()
-        if block["type"] == "actions"
-        for e in block["elements"]
-    }
 
 
 async def _deals(sessions: SessionFactory) -> list[deal_store.Deal]:
@@ -65,7 +38,7 @@ def _value_message(raw: str) -> str:
 
 
 async def test_the_thread_asks_what_is_missing_and_registers_only_on_register(
-    slack: SlackDriver, world: None, sessions: SessionFactory
+    slack: SlackDriver, acme: None, sessions: SessionFactory
 ) -> None:
     await slack.mention("register Acme Corp, acme.com please", user="U0REP", user_team=OTHER_TEAM)
     await slack.settle()
@@ -87,10 +60,10 @@ async def test_the_thread_asks_what_is_missing_and_registers_only_on_register(
     shown = summary.block_text()
     for expected in ("Acme Corp", "acme.com", "50000 USD", "2027-03-31", "Platform, Analytics"):
         assert expected in shown
-    assert set(_buttons(summary)) == {"Register", "Edit"}
+    assert set(summary.buttons()) == {"Register", "Edit"}
     assert await _deals(sessions) == []  # nothing is registered before Register
 
-    register = _buttons(summary)["Register"]
+    register = summary.buttons()["Register"]
     await slack.click(register["action_id"], register["value"], user="U0REP", user_team=OTHER_TEAM)
     await slack.settle()
     [deal] = await _deals(sessions)
@@ -114,7 +87,7 @@ async def test_the_thread_asks_what_is_missing_and_registers_only_on_register(
 
 
 async def test_edit_opens_the_form_prefilled_with_the_answers(
-    slack: SlackDriver, world: None
+    slack: SlackDriver, acme: None
 ) -> None:
     await slack.mention(
         "register Acme Corp, acme.com, 50k, closing end of March",
@@ -124,7 +97,7 @@ async def test_edit_opens_the_form_prefilled_with_the_answers(
     await slack.settle()
     [asked] = slack.calls("chat.postMessage")
     [summary] = await _say(slack, "Platform", thread=asked.params["thread_ts"])
-    edit = _buttons(summary)["Edit"]
+    edit = summary.buttons()["Edit"]
     await slack.click(edit["action_id"], edit["value"], user="U0REP", user_team=OTHER_TEAM)
     await slack.settle()
     [opened] = slack.calls("views.open")
@@ -134,7 +107,7 @@ async def test_edit_opens_the_form_prefilled_with_the_answers(
 
 
 async def test_only_the_person_registering_can_press_register(
-    slack: SlackDriver, world: None, sessions: SessionFactory
+    slack: SlackDriver, acme: None, sessions: SessionFactory
 ) -> None:
     await slack.mention(
         "register Acme Corp, acme.com, 50k, closing end of March",
@@ -144,7 +117,7 @@ async def test_only_the_person_registering_can_press_register(
     await slack.settle()
     [asked] = slack.calls("chat.postMessage")
     [summary] = await _say(slack, "Platform", thread=asked.params["thread_ts"])
-    register = _buttons(summary)["Register"]
+    register = summary.buttons()["Register"]
     before = len(slack.calls())
     await slack.click(register["action_id"], register["value"], user="U0MANAGER")
     await slack.settle()
@@ -153,7 +126,7 @@ async def test_only_the_person_registering_can_press_register(
     assert await _deals(sessions) == []
 
 
-async def test_cancel_ends_the_conversation(slack: SlackDriver, world: None) -> None:
+async def test_cancel_ends_the_conversation(slack: SlackDriver, acme: None) -> None:
     await slack.mention("register Acme Corp, acme.com", user="U0REP", user_team=OTHER_TEAM)
     await slack.settle()
     [asked] = slack.calls("chat.postMessage")
@@ -164,7 +137,7 @@ async def test_cancel_ends_the_conversation(slack: SlackDriver, world: None) -> 
 
 
 async def test_in_a_dm_a_sentence_with_company_and_domain_talks_in_a_thread(
-    slack: SlackDriver, world: None, sessions: SessionFactory
+    slack: SlackDriver, acme: None, sessions: SessionFactory
 ) -> None:
     await slack.dm(
         "register Acme Corp, acme.com, 50k, closing end of March",
@@ -189,7 +162,7 @@ async def test_in_a_dm_a_sentence_with_company_and_domain_talks_in_a_thread(
     )
     await slack.settle()
     [summary] = slack.calls("chat.postMessage")[before:]
-    register = _buttons(summary)["Register"]
+    register = summary.buttons()["Register"]
     await slack.click(
         register["action_id"],
         register["value"],
@@ -202,8 +175,8 @@ async def test_in_a_dm_a_sentence_with_company_and_domain_talks_in_a_thread(
     assert deal.company == "Acme Corp" and deal.products == ["Platform"]
 
 
-async def test_in_a_dm_a_bare_request_opens_the_form(slack: SlackDriver, world: None) -> None:
+async def test_in_a_dm_a_bare_request_opens_the_form(slack: SlackDriver, acme: None) -> None:
     await slack.dm("I want to register a deal", user="U0REP", channel="D0REP", user_team=OTHER_TEAM)
     await slack.settle()
     [prompt] = slack.calls("chat.postMessage")
-    assert "Register a deal" in _buttons(prompt) and not prompt.params.get("thread_ts")
+    assert "Register a deal" in prompt.buttons() and not prompt.params.get("thread_ts")

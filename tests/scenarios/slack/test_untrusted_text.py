@@ -15,7 +15,7 @@ from handlers.notify import thread_of
 from scheduling.outbox import deliver_due
 from storage.engine import SessionFactory
 from tests.scenarios.slack.fakes import OTHER_TEAM, Call, SlackDriver
-from tests.scenarios.slack.test_deals import GOOD, _buttons, _open_modal, world
+from tests.scenarios.slack.test_deals import GOOD, _open_modal, world
 
 __all__ = ["world"]
 
@@ -38,10 +38,10 @@ async def test_partner_text_is_inert_in_the_channel_and_the_managers_dm(
     )
     await slack.settle()
     await deliver_due(slack_deps, per_channel_interval=0)
-    [card] = [c for c in slack.calls("chat.postMessage") if "Ask for info" in _buttons(c)]
+    [card] = [c for c in slack.calls("chat.postMessage") if "Ask for info" in c.buttons()]
 
     # The manager asks; the partner answers in the thread with more of the same.
-    ask = _buttons(card)["Ask for info"]
+    ask = card.buttons()["Ask for info"]
     await slack.click(
         ask["action_id"], ask["value"], user="U0MANAGER", channel=card.params["channel"]
     )
