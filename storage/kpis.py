@@ -18,6 +18,7 @@ Definitions (quarter Q = [start, end) in UTC, `as_of` = min(now, end)):
 - check-in answer rate: check-ins posted in Q (up to `as_of`) with at least one answer.
 - missed check-ins: of the last `missed_window` check-ins posted at least `grace` ago,
   how many nobody answered.
+- NPS: the partner's answers to 0–10 survey questions given in Q (up to `as_of`).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from storage.deals import (
 )
 from storage.partners import Partner
 from storage.quarters import Quarter
+from storage.survey_results import PartnerNps, partner_nps
 from storage.targets import get_targets
 
 
@@ -96,6 +98,8 @@ class PartnerKpis:
     checkins_answered: int
     missed_checkins: int
     recent_checkins: int
+    #: the partner's 0–10 survey answers given in the quarter (storage.survey_results)
+    nps: PartnerNps = field(default_factory=PartnerNps)
 
     @property
     def win_rate(self) -> float | None:
@@ -189,6 +193,7 @@ async def quarter_kpis(
         for row in await run(q.missed_stmt(ids, now - options.checkin_grace, options.missed_window))
     }
     targets = await get_targets(session, ids, quarter.label)
+    nps = await partner_nps(session, ids, start, as_of)
     rates, program = options.rates, options.program_currency
     result: dict[int, PartnerKpis] = {}
     for partner_id in ids:
@@ -228,6 +233,7 @@ async def quarter_kpis(
             checkins_answered=answered,
             missed_checkins=unanswered,
             recent_checkins=recent,
+            nps=nps.get(partner_id, PartnerNps()),
         )
     return result
 

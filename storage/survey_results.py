@@ -200,3 +200,73 @@ async def new_results(
             for p, name, r, s in (await session.execute(detractors)).all()
         ],
     )
+
+
+def nps_score(promoters: int, detractors: int, answers: int) -> int:
+    """% promoters − % detractors, rounded to a whole number (0 with no answers)."""
+    return round(100 * (promoters - detractors) / answers) if answers else 0
+
+
+#: An anonymous run's answers count towards one partner's NPS only when at least this
+#: many of the partner's people answered it: fewer would show a person's own score.
+MIN_ANONYMOUS_RESPONDENTS = 3
+
+
+@dataclass(frozen=True)
+class PartnerNps:
+    """A partner's answers to 0–10 ("how likely to recommend") questions in a period."""
+
+    answers: int = 0
+    promoters: int = 0
+    detractors: int = 0
+    #: answers left out: anonymous runs the partner answered with too few people
+    withheld: int = 0
+
+    @property
+    def score(self) -> int | None:
+        return nps_score(self.promoters, self.detractors, self.answers) if self.answers else None
+
+
+async def partner_nps(
+    session: AsyncSession, partner_ids: list[int], start: datetime, end: datetime
+) -> dict[int, PartnerNps]:
+    """Per partner, its people's 0–10 answers given in [start, end), every run of every
+    survey together; anonymous runs only where enough of its people answered."""
+    a, q = SurveyAnswer, SurveyQuestion
+    stmt = (
+        select(
+            a.partner_id,
+            SurveyRun.anonymous,
+            func.count(distinct(a.respondent)),
+            func.count(a.score),
+            func.sum(case((a.score >= 9, 1), else_=0)),
+            func.sum(case((a.score <= 6, 1), else_=0)),
+        )
+        .join(SurveyRun, SurveyRun.id == a.run_id)
+        .join(q, (q.survey_id == SurveyRun.survey_id) & (q.position == a.position))
+        .where(
+            a.partner_id.in_(partner_ids),
+            a.score.is_not(None),
+            q.kind == "scale",
+            q.low == 0,
+            q.high == 10,
+            a.answered_at >= start,
+            a.answered_at < end,
+        )
+        .group_by(a.partner_id, a.run_id, SurveyRun.anonymous)
+    )
+    found: dict[int, PartnerNps] = {}
+    for partner_id, anonymous, people, n, promoters, detractors in await session.execute(stmt):
+        was = found.get(int(partner_id), PartnerNps())
+        if anonymous and int(people) < MIN_ANONYMOUS_RESPONDENTS:
+            found[int(partner_id)] = PartnerNps(
+                was.answers, was.promoters, was.detractors, was.withheld + int(n)
+            )
+            continue
+        found[int(partner_id)] = PartnerNps(
+            was.answers + int(n),
+            was.promoters + int(promoters or 0),
+            was.detractors + int(detractors or 0),
+            was.withheld,
+        )
+    return found

@@ -38,10 +38,21 @@ async def load_kpis(
 
 
 def survey_results(kpis: PartnerKpis) -> str | None:
-    """The partner's survey line for the scorecard and the QBR pack: not built yet, so
-    always None (storage/survey_results.py has per-run aggregates, not per-partner ones).
-    The digest reads survey news itself and flags detractors (handlers/digests/build.py)."""
-    return None
+    """The partner's survey line for the scorecard and the QBR pack (None: nothing was
+    answered in the quarter). The digest reads survey news itself and flags detractors
+    (handlers/digests/build.py)."""
+    nps = kpis.nps
+    if nps.score is None:
+        if not nps.withheld:
+            return None
+        return f"{nps.withheld} anonymous answers, too few people to show a score"
+    line = (
+        f"NPS {nps.score:+d} from {nps.answers} answers "
+        f"({nps.promoters} promoters, {nps.detractors} detractors)"
+    )
+    if nps.withheld:
+        line += f"; {nps.withheld} anonymous answers not counted (too few people)"
+    return line
 
 
 def quarter_elapsed(quarter: Quarter, now: datetime) -> float:
@@ -135,6 +146,7 @@ def kpi_facts(kpis: PartnerKpis, currency: str) -> list[tuple[str, str]]:
             "Check-ins answered",
             f"{percent(kpis.answer_rate)} ({kpis.checkins_answered} of {kpis.checkins_posted})",
         ),
+        ("Partner NPS", survey_results(kpis) or "no survey answers"),
     ]
 
 
@@ -171,4 +183,6 @@ def kpis_json(kpis: PartnerKpis, currency: str, reasons: list[str]) -> dict[str,
         "at_risk": reasons,
         "flagged_currencies": kpis.flagged_currencies,
         "survey": survey_results(kpis),
+        "nps": kpis.nps.score,
+        "nps_answers": kpis.nps.answers,
     }

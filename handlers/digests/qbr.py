@@ -1,6 +1,6 @@
 """The quarterly business review pack of one partner: KPIs (with the quarter before),
 won and lost registrations with reasons, pipeline by stage, check-in blockers,
-questions asked, and (later) survey results. Markdown, CSV or JSON."""
+questions asked, and survey results (NPS). Markdown, CSV or JSON."""
 
 from __future__ import annotations
 
@@ -58,7 +58,7 @@ class QbrPack:
             ("question", f"{at:%Y-%m-%d}", text, "answered" if ok else "knowledge gap")
             for at, text, ok in self.questions
         ]
-        if self.survey is not None:  # pragma: no cover - hook for #12
+        if self.survey is not None:
             rows.append(("survey", self.survey, "", ""))
         return rows
 

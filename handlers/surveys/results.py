@@ -53,8 +53,7 @@ class Results:
 
 
 def nps_of(row: agg.ScoreRow) -> int:
-    """% promoters − % detractors, rounded to a whole number."""
-    return round(100 * (row.promoters - row.detractors) / row.answers) if row.answers else 0
+    return agg.nps_score(row.promoters, row.detractors, row.answers)
 
 
 def _rate(row: agg.RateRow) -> dict[str, Any]:
