@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from botbuilder.core import TurnContext
@@ -114,6 +115,17 @@ class PartnerBotTeams(TeamsActivityHandler):  # type: ignore[misc]
         if request is None:
             return
         await self._answer(turn_context, request)
+
+    async def on_teams_message_edit(self, turn_context: TurnContext) -> None:
+        """An edited message (messageUpdate, eventType editMessage): like Slack's
+        message_changed, its new text goes only to the owner of its thread (an edited
+        survey answer replaces the answer), never as a new question."""
+        request = inbound.request_from_activity(
+            turn_context.activity, home_tenant_id=self._home_tenant_id
+        )
+        if request is None or request.click is not None or request.submit is not None:
+            return
+        await self._answer(turn_context, replace(request, edited=True))
 
     async def _answer(self, turn_context: TurnContext, request: Request) -> None:
         try:

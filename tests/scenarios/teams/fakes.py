@@ -270,11 +270,15 @@ class TeamsDriver:
         user: TeamsUser = ALICE,
         channel: str = CHANNEL_ID,
         mentions: list[TeamsUser] = (),  # type: ignore[assignment]
+        post_id: str | None = None,
+        edit: bool = False,
     ) -> int:
         """`user` posts `text` in a team channel (a new post, or a reply in `thread`),
         @mentioning the bot first when `mention` (Teams delivers nothing else).
-        `mentions` adds @mentions of people, appended to the text."""
-        post_id = f"post-{next(self._ids)}"
+        `mentions` adds @mentions of people, appended to the text. With `edit`, the
+        message `post_id` is edited to say `text` (a messageUpdate, eventType
+        editMessage)."""
+        post_id = post_id or f"post-{next(self._ids)}"
         root = thread or post_id  # a new post is the root of its own reply chain
         conversation = {
             "id": f"{channel};messageid={root}",
@@ -291,6 +295,9 @@ class TeamsDriver:
             activity.setdefault("entities", []).append(
                 {"type": "mention", "text": at, "mentioned": {"id": person.id, "name": person.name}}
             )
+        if edit:
+            activity["type"] = "messageUpdate"
+            activity["channelData"] = {**activity["channelData"], "eventType": "editMessage"}
         return await self.post(activity)
 
     async def group(self, text: str, *, mention: bool = True, user: TeamsUser = ALICE) -> int:

@@ -1,7 +1,8 @@
 """Surveys through the real Teams adapter: the manager sends one in the channel,
 run_due posts the first question as a card with score buttons, a partner answers in
 the reply chain in words (a short line confirms, the next question follows in the same
-chain), another clicks a score button, and the results count both."""
+chain), another clicks a score button, and the results count both; an edited answer (Teams
+messageUpdate) replaces the first."""
 
 from __future__ import annotations
 
@@ -45,7 +46,7 @@ async def test_answers_in_the_reply_chain_and_by_button(teams: TeamsDriver, deps
     root = str(thread.thread_id)
 
     teams.mark()
-    await teams.channel("nine", thread=root, mention=False, user=BOB)
+    await teams.channel("nine", thread=root, mention=False, user=BOB, post_id="bob-score")
     ack, follow = await teams.wait_for(2)
     assert "Thanks, noted." in ack.shown
     assert "What is the main reason for your score?" in follow.shown
@@ -75,3 +76,11 @@ async def test_answers_in_the_reply_chain_and_by_button(teams: TeamsDriver, deps
     nps = results.questions[0]
     assert (nps.nps, nps.promoters, nps.passives, nps.detractors) == (50, 1, 1, 0)
     assert [c["text"] for c in results.comments] == ["Great support"]
+
+    # Bob edits his score in the reply chain: the answer changes, nothing is posted.
+    teams.mark()
+    await teams.channel("6", thread=root, mention=False, user=BOB, post_id="bob-score", edit=True)
+    await teams.channel("nonsense", thread=root, mention=False, user=BOB, edit=True)
+    assert teams.since() == []
+    nps = (await results_of(deps, 1)).questions[0]
+    assert (nps.nps, nps.promoters, nps.passives, nps.detractors) == (-50, 0, 1, 1)
