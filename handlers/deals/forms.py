@@ -98,11 +98,17 @@ _REASON_FORMS = {
         "Ask",
     ),
     ids.FORM_DEAL_LOST: ("{ref} lost", "Why was it lost?", "Mark lost"),
+    ids.FORM_DEAL_WITHDRAW: (
+        "Withdraw {ref}",
+        "Why withdraw it? (shown to your channel manager)",
+        "Withdraw",
+    ),
 }
 
 
 def reason_form(form_id: str, *, deal_id: int) -> Form:
-    """Reject, ask for info, or mark lost: one multiline field, the deal in metadata."""
+    """Reject, ask for info, mark lost or withdraw: one multiline field, the deal in
+    metadata."""
     title, label, submit = _REASON_FORMS[form_id]
     return Form(
         form_id=form_id,

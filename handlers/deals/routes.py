@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.deals import approval, listing, registration
+from handlers.deals import approval, changes, listing, registration
 from handlers.routes import Routes, merge_routes
 
-ROUTES: Routes = merge_routes(registration.ROUTES, approval.ROUTES, listing.ROUTES)
+ROUTES: Routes = merge_routes(registration.ROUTES, approval.ROUTES, listing.ROUTES, changes.ROUTES)

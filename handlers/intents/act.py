@@ -14,7 +14,7 @@ from bot.core import Button, ButtonClick, Reply, Request, ids
 from bot.core.codec import action_id, decode, encode
 from handlers.caller import Caller
 from handlers.checkins.chat import checkins_command
-from handlers.deals import listing, registration
+from handlers.deals import changes, listing, registration
 from handlers.deals.forms import DealRef
 from handlers.deals.rules import parse_free_text
 from handlers.deps import Deps
@@ -46,10 +46,10 @@ LABELS = {
 }
 #: The per-deal intents and the button action each one is.
 _DEAL_ACTIONS: dict[str, tuple[str, ActionHandler]] = {
-    "extend_deal": (ids.DEAL_REQUEST_EXTENSION, listing.on_request_extension),
-    "update_deal": (ids.DEAL_UPDATE_STAGE, listing.on_update_stage),
-    "mark_won": (ids.DEAL_MARK_WON, listing.on_mark_won),
-    "mark_lost": (ids.DEAL_MARK_LOST, listing.on_mark_lost),
+    "extend_deal": (ids.DEAL_REQUEST_EXTENSION, changes.on_request_extension),
+    "update_deal": (ids.DEAL_UPDATE_STAGE, changes.on_update_stage),
+    "mark_won": (ids.DEAL_MARK_WON, changes.on_mark_won),
+    "mark_lost": (ids.DEAL_MARK_LOST, changes.on_mark_lost),
 }
 PARTNER_SURVEY_LINE = (
     "Surveys come to your team's channel: answer a survey's question in its thread, in "

@@ -1,4 +1,5 @@
-"""`/deals`: each partner sees only its own registrations; updates, won, lost, extensions."""
+"""`/deals`: each partner sees only its own registrations; updates, won, lost, withdrawals,
+extensions."""
 
 from __future__ import annotations
 
@@ -146,6 +147,48 @@ async def test_lost_needs_a_reason(deps: Deps, sender: RecordingSender) -> None:
     await submit(deps, REP_B, CHANNEL_B, lost.form, {"reason": "Budget frozen"})
     deal = await _deal(deps, 2)
     assert (deal.status, deal.lost_reason) == ("lost", "Budget frozen")
+
+
+async def test_withdrawing_ends_the_registration_and_its_pending_decision(
+    deps: Deps, sender: RecordingSender
+) -> None:
+    await _approve(deps, sender)
+    [_, row] = await command(deps, REP_A, CHANNEL_A, "deals")
+    await click(deps, REP_A, CHANNEL_A, button(row, "Request extension"))
+    [form] = await click(deps, REP_A2, CHANNEL_A, button(row, "Withdraw"))
+    assert form.form.title == "Withdraw DR-000001"
+    with pytest.raises(InvalidInput) as info:
+        await submit(deps, REP_A2, CHANNEL_A, form.form, {"reason": "  "})
+    assert "short reason" in info.value.field_errors["reason"]
+    [done] = await submit(
+        deps, REP_A2, CHANNEL_A, form.form, {"reason": "Customer chose to buy direct"}
+    )
+    assert "Withdrew DR-000001" in done.text and "/register-deal" in done.text
+    deal = await _deal(deps)
+    assert (deal.status, deal.extension_status) == ("withdrawn", None)
+    async with deps.sessions() as session:
+        [*_, event] = await deal_store.list_events(session, 1)
+    assert (event.kind, event.from_status, event.to_status, event.actor_name) == (
+        "withdrawn", "approved", "withdrawn", "Arne",
+    )  # fmt: skip
+    await deliver(deps)
+    said = "Arne withdrew *DR-000001* (Acme Corp): Customer chose to buy direct"
+    assert said in strip_marks(sender.all_text(sender.to_channel("C-ACME")))
+    assert said in strip_marks(sender.all_text(sender.to_user("U-MIA")))
+    # The extension card still in the manager's DM no longer acts; nor does a second
+    # withdrawal; nothing is left to do on the row.
+    card = sender.to_user("U-MIA")[-2].reply
+    [late] = await click(deps, MANAGER, MANAGER_DM, button(card, "Approve extension"))
+    assert "already answered" in late.text and (await _deal(deps)).extensions_granted == 0
+    [again] = await submit(deps, REP_A, CHANNEL_A, form.form, {"reason": "twice"})
+    assert "withdrawn; it can't be changed" in again.text
+    [_, row] = await command(deps, REP_A, CHANNEL_A, "deals")
+    assert not row.buttons
+    # Another partner can't withdraw it by forging the button.
+    forged = Button("x", "deal-withdraw:2", encode(DealRef(deal_id=2)))
+    [refused] = await click(deps, REP_A, CHANNEL_A, forged)
+    assert refused.text == "I couldn't find that registration."
+    assert (await _deal(deps, 2)).status == "pending"
 
 
 async def test_one_extension_request_at_a_time_approved_or_declined(

@@ -233,3 +233,55 @@ async def test_a_manager_removed_elsewhere_cannot_approve_from_an_old_card(
     assert [e.action for e in entries if e.subject == "slack:U0MANAGER"] == [
         "person.remove_manager"
     ]
+
+
+async def test_the_partner_withdraws_and_the_managers_card_stops_acting(
+    slack: SlackDriver, slack_deps: Deps, sessions: SessionFactory, world: None
+) -> None:
+    metadata = str((await _open_modal(slack))["private_metadata"])
+    await slack.submit_view(
+        "deal-register", GOOD, private_metadata=metadata, user="U0REP", user_team=OTHER_TEAM
+    )
+    await slack.settle()
+    await deliver_due(slack_deps, per_channel_interval=0)
+    [card] = [c for c in slack.calls("chat.postMessage") if "Approve" in c.buttons()]
+
+    await slack.command("/deals", "", user="U0REP", team=OTHER_TEAM)
+    await slack.settle()
+    [row] = [c for c in slack.calls("chat.postEphemeral") if "Withdraw" in c.buttons()]
+    withdraw = row.buttons()["Withdraw"]
+    await slack.click(withdraw["action_id"], withdraw["value"], user="U0REP", user_team=OTHER_TEAM)
+    await slack.settle()
+    view = slack.calls("views.open")[-1].params["view"]
+    assert view["callback_id"] == "deal-withdraw-form"
+    empty = await slack.submit_view(
+        "deal-withdraw-form",
+        {"reason": ""},
+        private_metadata=view["private_metadata"],
+        user="U0REP",
+        user_team=OTHER_TEAM,
+    )
+    assert empty.json()["response_action"] == "errors" and "reason" in empty.json()["errors"]
+    await slack.submit_view(
+        "deal-withdraw-form",
+        {"reason": "Customer bought direct"},
+        private_metadata=view["private_metadata"],
+        user="U0REP",
+        user_team=OTHER_TEAM,
+    )
+    await slack.settle()
+    await deliver_due(slack_deps, per_channel_interval=0)
+    told = [c for c in slack.calls("chat.postMessage") if "withdrew" in c.params["text"]]
+    assert {c.params["channel"] for c in told} == {"C0PARTNER", card.params["channel"]}
+    assert all("Customer bought direct" in c.params["text"] for c in told)
+
+    approve = card.buttons()["Approve"]
+    await slack.click(
+        approve["action_id"], approve["value"], user="U0MANAGER", channel=card.params["channel"]
+    )
+    await slack.settle()
+    async with sessions() as session:
+        deal = await deal_store.get_deal(session, 1)
+        events = await deal_store.list_events(session, 1)
+    assert deal is not None and deal.status == "withdrawn"
+    assert [e.kind for e in events] == ["submitted", "withdrawn"]  # the late click did nothing
