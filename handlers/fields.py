@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.core.errors import InvalidInput
 from storage.deals import Deal
@@ -209,3 +210,23 @@ def row_id(raw: str | None) -> int | None:
         return None
     number = int(value)
     return number if 0 < number <= ROW_ID_MAX else None
+
+
+def time_zone(raw: str | None, *, field: str = "timezone") -> ZoneInfo:
+    """An IANA time zone typed by a person ("Europe/Berlin")."""
+    name = (raw or "").strip()
+    try:
+        if not name:
+            raise ValueError("empty")
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
+        shown = one_line(raw)[:80]
+        raise InvalidInput({field: f"unknown time zone {shown!r} (e.g. Europe/Berlin)"}) from exc
+
+
+def zone_or_utc(name: str | None) -> ZoneInfo:
+    """A stored time zone, or UTC when it is unset or no longer known to this machine."""
+    try:
+        return time_zone(name)
+    except InvalidInput:
+        return ZoneInfo("UTC")

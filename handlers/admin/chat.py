@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -65,10 +64,9 @@ def parse_partner_spec(text: str) -> PartnerSpec:
         errors["name"] = "give the partner's name, e.g. `link Acme Corp tier=gold`"
     if "timezone" in options:
         try:
-            ZoneInfo(options["timezone"])
-        except (ZoneInfoNotFoundError, ValueError, OSError):
-            zone = untrusted(repr(options["timezone"][:80]))
-            errors["timezone"] = f"unknown time zone {zone} (e.g. Europe/Berlin)"
+            fields.time_zone(options["timezone"])
+        except InvalidInput as exc:
+            errors.update({k: untrusted(v) for k, v in exc.field_errors.items()})
     if errors:
         raise InvalidInput(errors)
     return PartnerSpec(

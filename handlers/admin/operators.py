@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from typing import Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -81,15 +80,8 @@ def parse_person_key(key: str, *, field: str = "manager") -> tuple[str, str]:
 
 
 def _check_timezone(timezone: str | None) -> None:
-    if timezone is None:
-        return
-    try:
-        ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
-        shown = fields.one_line(timezone)[:80]
-        raise InvalidInput(
-            {"timezone": f"unknown time zone {shown!r} (e.g. Europe/Berlin)"}
-        ) from exc
+    if timezone is not None:
+        fields.time_zone(timezone)
 
 
 def _person_key(person: people_store.Person | None) -> str | None:

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from bot.core.errors import InvalidInput
+from handlers import fields
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 #: A check-in found more than this late (the bot was down) is skipped, not posted.
@@ -48,10 +49,7 @@ def parse_time(text: str) -> time:
 
 
 def parse_zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name.strip())
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise InvalidInput({"timezone": f"{name!r} is not a time zone like Europe/Berlin"}) from exc
+    return fields.time_zone(name)
 
 
 def _at(day: date, rule: Rule) -> datetime:

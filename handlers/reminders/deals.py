@@ -11,7 +11,6 @@ registration is reminded again before its new end.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import ColumnElement, and_, or_
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core import Button, Reply, ids
 from bot.core.codec import action_id, encode
 from bot.core.delivery import Destination
+from handlers import fields
 from handlers.deals.forms import DealRef
 from handlers.deals.notices import DEAL_THREAD, manager_card
 from handlers.deps import Deps
@@ -117,13 +117,6 @@ async def expire_protection(deps: Deps, now: datetime) -> int:
         return await _queue(deps, session, rows)
 
 
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
 def _waited(sla_hours: float, now: datetime, timezones: list[str]) -> ColumnElement[bool]:
     """Pending at least `sla_hours` business hours in the partner's time zone: one
     cutoff per time zone, so the query stays one SELECT."""
@@ -131,7 +124,7 @@ def _waited(sla_hours: float, now: datetime, timezones: list[str]) -> ColumnElem
         *(
             and_(
                 Partner.timezone == name,
-                Deal.submitted_at <= business_cutoff(now, sla_hours, _zone(name)),
+                Deal.submitted_at <= business_cutoff(now, sla_hours, fields.zone_or_utc(name)),
             )
             for name in timezones
         )

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from bot.core import Reply
 from bot.core.delivery import Destination
+from handlers import fields
 from handlers.deps import Deps
 from handlers.notify import outbox_row, queue_rows
 from storage import reminders as store
@@ -59,13 +60,6 @@ def qbr_reply(partner_name: str, tier: str, quarter: Quarter) -> Reply:
     )
 
 
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
 async def remind_qbrs(deps: Deps, now: datetime) -> int:
     """Queue the QBR reminders due at `now`; returns how many were queued. One SELECT
     per quarter label in play (normally one), one INSERT."""
@@ -75,7 +69,7 @@ async def remind_qbrs(deps: Deps, now: datetime) -> int:
     async with deps.sessions() as session, session.begin():
         by_quarter: dict[str, tuple[Quarter, list[str]]] = {}
         for name in await store.qbr_timezones(session, tiers):
-            quarter = qbr_quarter(now, _zone(name))
+            quarter = qbr_quarter(now, fields.zone_or_utc(name))
             if quarter is not None:
                 by_quarter.setdefault(quarter.label, (quarter, []))[1].append(name)
         rows = []

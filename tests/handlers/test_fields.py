@@ -94,3 +94,19 @@ def test_row_ids_from_buttons() -> None:
     assert fields.row_id(str(fields.ROW_ID_MAX)) == fields.ROW_ID_MAX
     for bad in ("", "0", "-1", "\u00b2", "\u0664\u0662", "2147483648", "9" * 400, "4 2"):
         assert fields.row_id(bad) is None, bad
+
+
+@pytest.mark.parametrize("typed", ["Europe/Berlin", " America/New_York ", "UTC"])
+def test_a_time_zone_as_typed_is_accepted(typed: str) -> None:
+    assert fields.time_zone(typed).key == typed.strip()
+
+
+@pytest.mark.parametrize("typed", ["Mars/Olympus", "", "../../etc/passwd", "Europe/\x00Berlin"])
+def test_an_unknown_time_zone_is_a_field_error_naming_it(typed: str) -> None:
+    with pytest.raises(InvalidInput) as info:
+        fields.time_zone(typed, field="tz")
+    message = info.value.field_errors["tz"]
+    assert message.startswith("unknown time zone") and "Europe/Berlin" in message
+    assert "\x00" not in message
+    # A zone stored before this machine lost it still schedules, in UTC.
+    assert fields.zone_or_utc(typed).key == "UTC"
