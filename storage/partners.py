@@ -103,6 +103,39 @@ async def add_partner(
     return partner
 
 
+async def save_partner(
+    session: AsyncSession,
+    name: str,
+    *,
+    tier: str | None = None,
+    region: str | None = None,
+    timezone: str | None = None,
+    manager_id: int | None = None,
+    take_over: bool = False,
+) -> tuple[Partner, bool]:
+    """The partner called `name` (any case or spacing), created with these values, or
+    updated with those given (None keeps what it has). An existing partner's manager is
+    set when it has none, and replaced only when `take_over`. Returns (partner, created)."""
+    partner = await get_partner_by_name(session, name)
+    if partner is None:
+        partner = await add_partner(
+            session,
+            name,
+            tier=tier,
+            region=region,
+            timezone=timezone or "UTC",
+            manager_id=manager_id,
+        )
+        return partner, True
+    partner.tier = tier or partner.tier
+    partner.region = region or partner.region
+    partner.timezone = timezone or partner.timezone
+    if take_over or partner.manager_id is None:
+        partner.manager_id = manager_id or partner.manager_id
+    await session.flush()
+    return partner, False
+
+
 async def list_partners(session: AsyncSession, *, manager_id: int | None = None) -> list[Partner]:
     stmt = select(Partner).options(selectinload(Partner.channels)).order_by(Partner.name_key)
     if manager_id is not None:

@@ -104,22 +104,14 @@ async def link_channel(request: Request, caller: Caller, deps: Deps) -> list[Rep
     except InvalidInput as exc:
         return _input_error(exc)
     async with deps.sessions() as session, session.begin():
-        partner = await partner_store.get_partner_by_name(session, spec.name)
-        created = partner is None
-        if partner is None:
-            partner = await partner_store.add_partner(
-                session,
-                spec.name,
-                tier=spec.tier,
-                region=spec.region,
-                timezone=spec.timezone or "UTC",
-                manager_id=caller.person_id,
-            )
-        else:
-            partner.tier = spec.tier or partner.tier
-            partner.region = spec.region or partner.region
-            partner.timezone = spec.timezone or partner.timezone
-            partner.manager_id = partner.manager_id or caller.person_id
+        partner, created = await partner_store.save_partner(
+            session,
+            spec.name,
+            tier=spec.tier,
+            region=spec.region,
+            timezone=spec.timezone,
+            manager_id=caller.person_id,  # a partner someone owns keeps its manager
+        )
         await link_in_session(
             session,
             partner,

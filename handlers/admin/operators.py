@@ -137,23 +137,15 @@ async def add_partner(
             if person is None or not person.is_staff:
                 person = await add_manager(session, *manager_key, actor=actor, deps=deps)
             manager_id = person.id
-        partner = await partner_store.get_partner_by_name(session, name)
-        created = partner is None
-        if partner is None:
-            partner = await partner_store.add_partner(
-                session,
-                name,
-                tier=tier,
-                region=region,
-                timezone=timezone or "UTC",
-                manager_id=manager_id,
-            )
-        else:
-            partner.tier = tier or partner.tier
-            partner.region = region or partner.region
-            partner.timezone = timezone or partner.timezone
-            partner.manager_id = manager_id or partner.manager_id
-            await session.flush()
+        partner, created = await partner_store.save_partner(
+            session,
+            name,
+            tier=tier,
+            region=region,
+            timezone=timezone,
+            manager_id=manager_id,
+            take_over=True,  # an operator's --manager reassigns the partner
+        )
         await audit.add_audit(
             session,
             actor=actor,
