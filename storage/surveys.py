@@ -4,6 +4,7 @@ answers people gave in the run's threads.
 One answer per respondent, run and question (`uq_survey_answers_respondent`): a second
 answer replaces the first. `respondent` is the person id as text, or for an anonymous
 run a digest that only tells two answers of one person apart (no person is stored).
+Answers are written and read in storage/survey_answers.py.
 """
 
 from __future__ import annotations
@@ -291,54 +292,6 @@ async def add_trigger(
 
 async def list_triggers(session: AsyncSession) -> list[SurveyTrigger]:
     return list((await session.scalars(select(SurveyTrigger).order_by(SurveyTrigger.id))).all())
-
-
-# --- answers ------------------------------------------------------------------------
-
-
-async def save_answer(session: AsyncSession, values: dict[str, Any]) -> None:
-    """Store an answer, replacing the respondent's earlier answer to that question."""
-    stmt = insert_or_ignore(session, SurveyAnswer).values(**values)
-    keep = {
-        k: stmt.excluded[k]
-        for k in (
-            "score",
-            "choice",
-            "comment",
-            "person_id",
-            "platform",
-            "message_id",
-            "answered_at",
-        )
-    }
-    await session.execute(
-        stmt.on_conflict_do_update(index_elements=["run_id", "respondent", "position"], set_=keep)
-    )
-
-
-async def answered_positions(session: AsyncSession, run_id: int, respondent: str) -> set[int]:
-    stmt = select(SurveyAnswer.position).where(
-        SurveyAnswer.run_id == run_id, SurveyAnswer.respondent == respondent
-    )
-    return set((await session.scalars(stmt)).all())
-
-
-async def get_answer_by_message(
-    session: AsyncSession, platform: str, message_id: str
-) -> SurveyAnswer | None:
-    stmt = select(SurveyAnswer).where(
-        SurveyAnswer.platform == platform, SurveyAnswer.message_id == message_id
-    )
-    return await session.scalar(stmt.order_by(SurveyAnswer.position).limit(1))
-
-
-async def count_answers(session: AsyncSession, run_id: int | None = None) -> int:
-    from sqlalchemy import func
-
-    stmt = select(func.count()).select_from(SurveyAnswer)
-    if run_id is not None:
-        stmt = stmt.where(SurveyAnswer.run_id == run_id)
-    return int(await session.scalar(stmt) or 0)
 
 
 async def decided_deals(

@@ -17,6 +17,7 @@ from handlers.routes import QUIET, ThreadKey
 from handlers.surveys.definitions import Question, question_of
 from handlers.surveys.parse import Answer, Unreadable, parse_answer
 from handlers.surveys.send import ids_of, question_reply
+from storage import survey_answers as answers_store
 from storage import surveys as store
 
 
@@ -77,7 +78,7 @@ async def _store(
     platform: str,
     message_id: str | None,
 ) -> None:
-    await store.save_answer(
+    await answers_store.save_answer(
         session,
         {
             "run_id": ctx.run.id,
@@ -127,10 +128,12 @@ async def answer_in_thread(
         ctx = await _load(session, run_id, partner_id, caller)
         if ctx is None:
             return [QUIET]
-        answered = await store.answered_positions(session, run_id, ctx.respondent)
+        answered = await answers_store.answered_positions(session, run_id, ctx.respondent)
         position = _next(ctx.questions, answered)
         if request.edited and place.message_id is not None:
-            earlier = await store.get_answer_by_message(session, place.platform, place.message_id)
+            earlier = await answers_store.get_answer_by_message(
+                session, place.platform, place.message_id
+            )
             if (
                 earlier is not None
                 and earlier.run_id == run_id
@@ -218,7 +221,7 @@ async def on_answer_button(
             platform=request.place.platform,
             message_id=None,
         )
-        answered = await store.answered_positions(session, run_id, ctx.respondent)
+        answered = await answers_store.answered_positions(session, run_id, ctx.respondent)
     shown = answer.choice if answer.choice is not None else str(answer.score)
     follow = [r for r in _follow_up(ctx, caller, answered) if not r.acknowledge]
     return [Reply(text=f"Thanks — {shown} noted.", visibility="only_actor"), *follow]

@@ -11,6 +11,7 @@ from handlers.digests.kpis import kpi_facts, load_kpis
 from handlers.digests.qbr import build_qbr
 from handlers.surveys.definitions import ensure_builtin
 from storage import partners as partner_store
+from storage import survey_answers
 from storage import surveys as survey_store
 from storage.kpis import PartnerKpis
 from storage.quarters import Quarter
@@ -42,7 +43,7 @@ async def answer_run(
         assert run
         await survey_store.add_targets(session, run.id, {target.id: target.tier})
         for n, score in enumerate(scores):
-            await survey_store.save_answer(
+            await survey_answers.save_answer(
                 session,
                 {
                     "run_id": run.id,
