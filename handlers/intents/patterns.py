@@ -14,7 +14,7 @@ import re
 from handlers.intents.vocabulary import weighted
 
 _DEAL = r"(deals?|registrations?|opportunit(y|ies)|pipeline|pipe|regs?)"
-_SHOW = r"(show|show to|showing|list|listing|see|view|display|get|give|pull|pulling|bring|fetch|check|find|look at|status of)"
+_SHOW = r"(show|show to|showing|list|listing|see|view|display|get|give|pull|pull up|pulling|bring|bring up|fetch|check|find|look at|look up|status of)"
 _ACT = r"(show|open|take|fill|fill in|fill out|start|send|give|do|see|get|view|complete|run|list|display|pull up|check|answer|submit)"
 #: An amount as people write it: "25k", "1.2m", "50 000", "80000 eur".
 _AMOUNT = r" (\d+ ?(k|m)|\d+ 000|\d{4,}|\d+ (usd|eur|gbp|dollars|euros)) "
@@ -29,7 +29,7 @@ INTENTS = {
         (r" (new|a) (deal )?registration ", 2.0),
         (r"^ (new |a )?registration (for|of) ", 2.5),
         (r"^ (please |can you |could you )?(register|registering) ", 2.5),
-        (r" (want|need|like|going|have)( to)? (register|registering|reg|protect) ", 2.5),
+        (r" (want|like|going|have)( to)? (register|registering|reg|protect) | need to (register|protect) | (i|we) need (register|protect) ", 2.5),
         (r" (deal|opportunity) registration ", 1.5),
         (r" (register|protect|registering) (?!(a|an|the|my|our|one|this|new|deals?) )[a-z0-9-]+ ", 0.5),
         (r" webdomain ", 0.5),
@@ -45,7 +45,7 @@ INTENTS = {
         (r" (deal|opportunity|customer|account) (i|we)? ?(want|would like|need|have)? ?to register ", 2.5),
     ),
     "list_deals": weighted(
-        (rf" {_SHOW}( me| us)?( all| the| a list of)?( of)? (my|our|all|the|current|existing|[a-z0-9-]+'s)?"
+        (rf" {_SHOW}( me| us)?( all| the| every| each| a list of)?( of)? (my|our|all|the|current|existing|[a-z0-9-]+'s)?"
          rf" ?({_STATUS} )?{_DEAL} ", 3.0),
         (rf" (my|our) ({_STATUS} |registered |submitted |current |existing )?{_DEAL} ", 1.5),
         (rf" {_DEAL} ((do|did|have) )?(we|i) (have(?! not)|got|registered|submitted|made) ", 3.0),
@@ -88,8 +88,9 @@ INTENTS = {
     ),
     "extend_deal": weighted(
         (r" (extend|extension|prolong|renew|more time|lengthen|push out|push back)", 2.5),
-        (r" (make|keep) it (longer|protected) | (protection|it) (is )?(ending|expiring|running out|about to expire) ", 2.5),
+        (r" (make|keep) it (longer|protected) | (protection|it|dealref) (is )?(ending|expiring|running out|about to expire) ", 2.5),
         (r" (another|one more|(few |couple of |some |two |three |\d+ )?(more|extra|additional)) (days?|weeks?|months?) ", 2.5),
+        (r" (more|extra|additional) (\d+|a few|few|a couple of|couple of|two|three) (days?|weeks?|months?) | push (it |dealref |the (date|deadline|expiry) )?(out|back) ", 2.5),
     ),
     "update_deal": weighted(
         (r" (update|change|move|set|advance|bump|put|progress)( the)?( stage| status)?( of)? ", 1.5),
@@ -164,7 +165,7 @@ INTENTS = {
         (r" what is (this bot|the bot|partnerbot|this|it) for ", 7.0),
         (r" where (do|should|can) (i|we) (start|begin) ", 5.0),
         (r" (i am|we are) new | first time (here|using|with) ", 4.0),
-        (r" (my|the|your) options | (do not|don't) know (what|how) to (do|start|use) ", 4.0),
+        (r"^ (what are )?(my|the|your) options( here| please)? $| (do not|don't) know (what|how) to (do|start|use) ", 4.0),
         (r"^ (hi |hello |hey )?how (does|do) (this|it) work $", 7.0),
         (r" help( please| me)? $", 2.0),
     ),

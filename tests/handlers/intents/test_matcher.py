@@ -34,6 +34,13 @@ from handlers.intents.prefill import registration_text
         ("DR-23 is off, they're not buying", "mark_lost", {"ref": "DR-000023"}),
         ("can you catch me up on this week?", "digest", {}),
         ("what are the functions of the bot?", "help", {}),
+        # rounds 9-10: Slack codes and mentions, other ways to ask for more time
+        (":tada: closed won on dr 201", "mark_won", {"ref": "DR-000201"}),
+        ("@PartnerBot help", "help", {}),
+        ("hi! quick question, can you list my deals?", "list_deals", {}),
+        ("DR 300 is expiring next week, please push it out", "extend_deal", {"ref": "DR-000300"}),
+        ("i need extra 2 weeks for dr-55", "extend_deal", {"ref": "DR-000055"}),
+        ("can you pull up the deals Contoso registered this quarter", "list_deals", {}),
     ],
 )
 def test_requests_are_matched_with_their_details(
@@ -60,10 +67,39 @@ def test_requests_are_matched_with_their_details(
         "I don't want to register yet, just: how long does protection last?",
         "registering deals for existing customers, is that allowed?",
         "do I register a deal before or after the first meeting?",
+        # a yes/no question about a thing, a passive modal, how often / how many times
+        "do survey results affect our tier?",
+        "can check-ins be moved to another day?",
+        "can a registration be extended twice?",
+        "how many times can I extend DR-000044?",
+        "do you need a domain to register a deal?",
+        # a question in a later clause, a hypothetical
+        "registering a deal: does it guarantee the discount?",
+        "hi! quick question - do deals under 10k need registering at all?",
+        "my deal is about to expire, what are my options?",
+        "what if I forget to do my check-in?",
     ],
 )
 def test_questions_about_how_things_work_stay_questions(text: str) -> None:
     assert match_intent(text).intent == "ask"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("can DR-27 be extended?", "extend_deal"),  # a rule, or a request for DR-27
+        ("do you have a partner survey?", "survey"),
+    ],
+)
+def test_a_sentence_that_reads_both_ways_is_asked_with_buttons(text: str, intent: str) -> None:
+    match = match_intent(text)
+    assert (match.intent, match.unsure, match.confident) == (intent, True, False)
+
+
+def test_a_question_is_never_unsure() -> None:
+    """Only a command is offered as a button; a question goes to the docs."""
+    match = match_intent("what is a scorecard?")
+    assert match.intent == "ask" and not match.unsure
 
 
 def test_refs_are_normalised_to_the_full_form() -> None:
