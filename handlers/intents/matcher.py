@@ -172,8 +172,24 @@ def _clauses(text: str) -> tuple[str, ...]:
     return tuple(normalise(part) for part in parts) if len(parts) > 1 else ()
 
 
+#: "I don't want to register anything, just show my deals": what follows "just" is
+#: what is asked (a request or a question); a ref named before it still counts.
+_NOT_BUT = re.compile(
+    r"\b(?:(?:don'?t|do not|not|never) (?:want|need|wish|plan|going)|no need|don'?t|do not)\b"
+    r".*?\b(?:just|only|instead|rather)\b[\s:,-]*(?P<rest>\S.*)$",
+    re.I | re.S,
+)
+
+
 def match_intent(text: str) -> IntentMatch:
     """The intent of one message (see the module docstring for the rules)."""
+    rest = _NOT_BUT.search(text.replace("’", "'"))
+    if rest and normalise(rest["rest"]).strip():
+        match = match_intent(rest["rest"])
+        ref = normalise_ref(text)
+        if match.intent in p.REF_INTENTS and ref and "ref" not in match.slots:
+            return IntentMatch(match.intent, match.confidence, match.slots | {"ref": ref})
+        return match
     norm = normalise(text)
     if not norm.strip():
         return IntentMatch("help", 0.5)

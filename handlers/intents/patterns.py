@@ -53,7 +53,8 @@ INTENTS = {
         (rf" (have|got|are there|do we have|do i have) (we |i )?any ({_STATUS} )?{_DEAL} ", 3.0),
         (rf" (what|where|which)( of)? (are |is )?(all )?(my|our) ({_STATUS} )?{_DEAL} ", 1.5),
         (rf" {_STATUS} {_DEAL} ", 1.0),
-        (rf" {_DEAL} (that are|which are|are|in|with status)? ?{_STATUS} ", 1.0),
+        (rf" {_DEAL} ((that are|which are|are|in|with status)( still| already| now| currently)? )?{_STATUS} ", 1.0),
+        (rf" (what|which) ({_STATUS} )?{_DEAL} (are|is|have|got)( still| already| now| currently)? {_STATUS} ", 3.0),
         (rf" {_DEAL} (got|were|have been|has been) {_STATUS} ", 2.0),
         (rf" how many {_DEAL} ", 1.5),
         (rf" how (are|is) (my|our|the) ({_STATUS} )?{_DEAL} (looking|going) | in (the|our|my) (pipe|pipeline) ", 4.0),
@@ -63,6 +64,7 @@ INTENTS = {
         (r"^ deals ", 1.0),
         (rf"^ (show|list|display|view)( me)?( all| the| my| our)? {_STATUS}( ones)?( please| pls)? $", 3.0),
         (rf" {_SHOW}( me| us)? (what|everything|all) (we|i) (have )?(registered|submitted|got|{_STATUS}) ", 3.0),
+        (rf" {_SHOW}( me| us)? (what|everything|all) (we|i) (have|got)( so far| now| right now| open)? $", 3.0),
         (rf" which ({_STATUS} )?{_DEAL} ", 2.0),
         (rf" {_DEAL} (that |which )?(we|i) (have |had )?({_STATUS}|registered|submitted|made) ", 2.5),
         (rf" (what|which|everything|all)( {_DEAL})? (have|has|did) (we|i|[a-z0-9'-]+) (registered|submitted|register|submit) ", 4.0),
@@ -126,7 +128,7 @@ INTENTS = {
     "digest": weighted(
         (r" (digest|recap|weekly summary|daily summary|summary of (the|this|last) week|weekly report) ", 2.0),
         (rf" {_ACT}( me| us)?( the| my| our| a| weekly| daily| this week's)* (digest|recap|summary|report) ", 1.5),
-        (r" what (happened|has happened|changed|has changed|is new|went on) (this|last|today|yesterday|over|in the past|in the last|across|with my) ", 4.0),
+        (r" what (happened|has happened|changed|has changed|is new|went on) (this|last|today|yesterday|over|in the past|in the last|across|with my|since|for) ", 4.0),
         (r" (should|need to) know (from |about |for )?(this|last|today|the past|the last) (week|day|month) ", 4.0),
         (r" catch (me|us) up | what did (i|we) miss | (bring|get) (me|us) up to (date|speed) ", 4.0),
     ),
@@ -167,7 +169,7 @@ INTENTS = {
         (r" (i am|we are) new | first time (here|using|with) ", 4.0),
         (r"^ (what are )?(my|the|your) options( here| please)? $| (do not|don't) know (what|how) to (do|start|use) ", 4.0),
         (r"^ (hi |hello |hey )?how (does|do) (this|it) work $", 7.0),
-        (r" help( please| me)? $", 2.0),
+        (r" help( please| me)? $| (the |your )?(menu|commands|command list)( please)? $", 2.0),
     ),
 }  # fmt: skip
 
