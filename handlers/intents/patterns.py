@@ -146,6 +146,7 @@ INTENTS = {
         (r" (hit|hitting|meet|meeting|reach|reaching|make|making) (the |their |our |its |my )?(targets?|quotas?|goals?) ", 3.0),
         (r" (our|my|their|[a-z0-9-]+'s) (numbers|performance|kpis?|metrics|stats|attainment) ", 3.0),
         (r" (attainment|kpis?) | (performance|numbers|results) (of|for) ", 2.0),
+        (r" how( is| are)? (my|our|the|their|[a-z0-9-]+'s) (scorecard|score|numbers|performance|kpis?|metrics|stats) (looking|going) ", 4.0),
     ),
     "help": weighted(
         (r"^ (help|menu|commands|options|start|hi|hello|hey)( please| me| there| bot| partnerbot)? $", 3.0),
@@ -169,6 +170,8 @@ INTENTS = {
         (r" (i am|we are) new | first time (here|using|with) ", 4.0),
         (r"^ (what are )?(my|the|your) options( here| please)? $| (do not|don't) know (what|how) to (do|start|use) ", 4.0),
         (r"^ (hi |hello |hey )?how (does|do) (this|it) work $", 7.0),
+        (r"^ (help )?what (do|should|can) (i|we) do( here| now| first| next)? $", 7.0),
+        (r" (not sure|no idea|unsure) (what|how) to (do|start|use|type|say|write|ask) ", 4.0),
         (r" help( please| me)? $| (the |your )?(menu|commands|command list)( please)? $", 2.0),
     ),
 }  # fmt: skip

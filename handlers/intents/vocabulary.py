@@ -110,7 +110,7 @@ MODAL_REQUEST = re.compile(
     r"| (can|could|may|shall) (i|we) (now |please )?(register|extend|get|see|have|mark|update|move|submit|log) "
 )
 QUESTION_START = re.compile(
-    r"^ (hi |hello |hey |sorry |quick question |question )?(for what|for how|how|why|what|when|where|which|who|is|are|does|do|did|can|could|should|would|will|am|if) "
+    r"^ (hi |hello |hey |sorry |quick question |question )?(for what|for how|(in|under|on|for|at|by) (which|what)|how|why|what|when|where|which|who|is|are|does|do|did|can|could|should|would|will|am|if) "
 )
 #: A yes/no question whose subject is not the asker ("does registering a deal …?").
 AUX_START = re.compile(r"^ (hi |hello |hey )?(does|did|is|are|was|were|will|should|must|has) ")
@@ -166,7 +166,9 @@ INFO_REQUEST = re.compile(
     r"|an? (example|explanation|definition) of"
     r"|the( deal| registration| partner)? (stages|statuses|tiers|levels|types)) "
 )
-WH_START = re.compile(r"^ (hi |hello |hey )?(what|which|who|why|how|when|where) ")
+WH_START = re.compile(
+    r"^ (hi |hello |hey )?((in|under|on|for|at|by) )?(what|which|who|why|how|when|where) "
+)
 EXPLAIN_START = re.compile(
     r"^ (hi |hello |hey |quick question )?(for what|(for )?how (does|do|is|are|long|many|much|often|soon|far|come)|why"
     r"|what (is|are) (a|an|the|in the|in a|on the|included)|what (happens|does|do)|is there|are there|what if|explain"
@@ -186,6 +188,9 @@ KB_SIGNALS = weighted(
     (r" (do not|not|never) (want|need|wish|plan|going) to ", 3.0),
     (r" what (should|do|can|must) (i|we) do (if|when|about|after|with) ", 3.0),
     (r" what (are|is) (my|our|the) (options|choices|alternatives|next steps) ", 2.0),
+    # what others may see or do is a rule: "can I see deals registered by other partners?"
+    (r" (by|of|from|for) (other|another) (partners?|resellers?|companies|teams) | each other's | (other|another) partner's ", 2.0),
+    (r" (cases?|situations?|circumstances|conditions|scenarios?) ", 1.5),
     # who may see or do something: "can partners see the digest?"
     (r"^ (can|could|do|does|will|may) (partners?|managers?|customers?|others|everyone|guests?|admins?) (see|view|access|read|get|change|edit) ", 2.5),
     # how-to: "how do I list my deals?" asks how (the command itself is in help)
