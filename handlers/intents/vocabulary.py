@@ -85,8 +85,8 @@ FRAMINGS = (
     (re.compile(r" (would|do) you mind |^ mind "), " please "),
     (re.compile(r" would it be possible (for you )?to "), " please "),
     (re.compile(r" is there any way (you|u) (could|can) | any chance (you|u) (could|can) "), " please "),
-    # a greeting or filler before the message itself: "hi! quick question - do …"
-    (re.compile(r"^( (hi|hey|hello|yo|sorry|btw|question|quick question|quick one|bot|partnerbot))+ (?!(there|bot|partnerbot|team|all|everyone) $)(?=[a-z0-9])"), " "),
+    # a greeting or filler before the message itself: "hi! quick question - do …", "hmm how …"
+    (re.compile(r"^( (hi|hey|hello|yo|sorry|btw|question|quick question|quick one|quick q|q|bot|partnerbot|hm+|um+|uh+|er+m?|well|oh|ah|anyway|right|excuse me))+ (?!(there|bot|partnerbot|team|all|everyone) $)(?=[a-z0-9])"), " "),
     (re.compile(r"^ (first|firstly|first of all|ok|okay|so|and|also) (?!time )"), " "),
     (re.compile(r" (i would|i'd) (love|appreciate) it if you (could|would) "), " please "),
 )  # fmt: skip
@@ -191,8 +191,9 @@ KB_SIGNALS = weighted(
     # what others may see or do is a rule: "can I see deals registered by other partners?"
     (r" (by|of|from|for) (other|another) (partners?|resellers?|companies|teams) | each other's | (other|another) partner's ", 2.0),
     (r" (cases?|situations?|circumstances|conditions|scenarios?) ", 1.5),
-    # who may see or do something: "can partners see the digest?"
-    (r"^ (can|could|do|does|will|may) (partners?|managers?|customers?|others|everyone|guests?|admins?) (see|view|access|read|get|change|edit) ", 2.5),
+    # who may see or do something: "can partners see the digest?", "can a channel manager see …"
+    (r" (can|could|do|does|will|may) (a |an |the |other |our |my )?([a-z-]+ )?(partners?|managers?|customers?|others|everyone|guests?|admins?|colleagues?|reps?) (see|view|access|read|get|change|edit) ", 2.5),
+    (r" how (does|do|did) (?!(this bot|the bot|partnerbot|you|this|it) work )([a-z0-9'-]+ ){1,4}work ", 2.0),
     # how-to: "how do I list my deals?" asks how (the command itself is in help)
     (r"^ how (do|can|should|would) (i|we) (?!(use|talk to|work with) (you|this bot|the bot|partnerbot) )", 1.5),
     (r" (policy|policies|rules|requirements|guidelines|criteria|terms|process) $", 2.0),  # "I don't want to register, just …"
