@@ -195,7 +195,7 @@ def match_intent(text: str) -> IntentMatch:
         return IntentMatch("help", 0.5)
     # an auxiliary that opens a question is no imperative: "do survey results …?"
     opener = v.THING_QUESTION.match(norm)
-    scores = _command_scores(" " + norm[opener.end(1) :].lstrip() if opener else norm)
+    scores = _command_scores(" whether" + norm[opener.end(1) :] if opener else norm)
     if p.PENDING_FOR_ME.search(norm):
         scores["list_deals"] = min(scores["list_deals"], 1.0)
     best = max(scores, key=lambda name: scores[name])
@@ -205,8 +205,8 @@ def match_intent(text: str) -> IntentMatch:
     signals = _score(v.KB_SIGNALS, norm)
     # "what do I need to register …" asks what it takes: no request inside a wh-question
     # nor in an imperative that asks for information ("show me how to register")
-    # nor a "can I …" inside "how many times can I …"
-    asking = v.WH_START.match(norm)
+    # nor a "can I …" inside "how many times can I …", nor "I need to" in "do I need to"
+    asking = v.WH_START.match(norm) or v.DO_I_START.match(norm)  # "do I need to …?"
     requested = v.REQUEST.search(norm) and not asking and not v.INFO_REQUEST.search(norm)
     if requested or (v.MODAL_REQUEST.search(norm) and not signals and not asking):
         command += 1.0
