@@ -195,7 +195,7 @@ def match_intent(text: str) -> IntentMatch:
         return IntentMatch("help", 0.5)
     # an auxiliary that opens a question is no imperative: "do survey results …?"
     opener = v.THING_QUESTION.match(norm)
-    scores = _command_scores(" whether" + norm[opener.end(1) :] if opener else norm)
+    scores = _command_scores(" whether" + norm[opener.end("aux") :] if opener else norm)
     if p.PENDING_FOR_ME.search(norm):
         scores["list_deals"] = min(scores["list_deals"], 1.0)
     best = max(scores, key=lambda name: scores[name])

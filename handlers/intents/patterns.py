@@ -48,7 +48,7 @@ INTENTS = {
         (rf" {_SHOW}( me| us)?( all| the| every| each| a list of)?( of)? (my|our|all|the|current|existing|[a-z0-9-]+'s)?"
          rf" ?({_STATUS} )?{_DEAL} ", 3.0),
         (rf" (my|our) ({_STATUS} |registered |submitted |current |existing )?{_DEAL} ", 1.5),
-        (rf" {_DEAL} ((do|did|have) )?(we|i) (have(?! not)|got|registered|submitted|made) ", 3.0),
+        (rf" {_DEAL} ((do|did|have) )?(we|i) (currently |still |already |now )?(have(?! not)|got|registered|submitted|made) ", 3.0),
         (rf" (what is|what are) in (my|our|the|[a-z0-9-]+'s) {_DEAL} ", 3.0),
         (rf" (have|got|are there|do we have|do i have) (we |i )?any ({_STATUS} )?{_DEAL} ", 3.0),
         (rf" (what|where|which)( of)? (are |is )?(all )?(my|our) ({_STATUS} )?{_DEAL} ", 1.5),
@@ -133,6 +133,7 @@ INTENTS = {
         (r" (should|need to) know (from |about |for )?(this|last|today|the past|the last) (week|day|month) ", 4.0),
         (r" catch (me|us) up | what did (i|we) miss | (bring|get) (me|us) up to (date|speed) ", 4.0),
         (r" (anything|something) new (this|today|since|over the|lately|recently) ", 4.0),
+        (r" (highlights|headlines|news|updates) (of|from|for) (the|this|last|today) ", 4.0),
     ),
     "scorecard": weighted(
         (r" (scorecard|score card|partner score|our score|my score|performance report) ", 2.0),
@@ -154,7 +155,7 @@ INTENTS = {
         (r"^ (help|menu|commands|options|start|hi|hello|hey)( please| me| there| bot| partnerbot)? $", 3.0),
         (r" what (can|should|do) i (type|say|write|ask)( here| you)? $", 7.0),
         (r" (functions|features|capabilities|commands) (of|in) (the|this) bot | (your|its) (functions|features|capabilities) ", 7.0),
-        (r" what( else)? (can|could|do)? ?you (can |could )?(do|help|offer)", 4.0),
+        (r" what( else)? (can|could|do)? ?you( actually| really| even| exactly)? (can |could )?(do|help|offer)", 4.0),
         (r" (do|possible) (with|using) (you|this bot|the bot|partnerbot) ", 7.0),
         (r" (help me|need help|show help|help please|get help) ", 2.0),
         (r" (list of|your|the|available|which) commands ", 2.5),

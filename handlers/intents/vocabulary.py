@@ -129,11 +129,12 @@ DO_I_START = re.compile(
     r"^ (hi |hello |hey )?((do|should|must|shall|would) (i|we) (?!have (?!to ))|do you (need|have to|must) )"
 )
 #: A yes/no question about a thing, not the asker ("do registered deals get …?", "can
-#: check-ins be moved?", a later clause's "does it …?"); "do I …", "are my deals …",
+#: check-ins be moved?", "when do surveys go out?", a later clause's "does it …?");
+#: "do I …", "are my deals …",
 #: "is there anything …", "can you …", a named registration and "is it possible to …"
 #: (the matcher's rules for requests decide that one) are not that.
 THING_QUESTION = re.compile(
-    r"^ (do|does|did|is|are|was|were|will|would|can|could|should|must|may|might|has|have) "
+    r"^ ((when|why|where) )?(?P<aux>do|does|did|is|are|was|were|will|would|can|could|should|must|may|might|has|have) "
     r"(?!(i|we|you|there|anything|any|my|our|me|us|someone|somebody|dealref|please|yours|it possible) )"
     r"(a|an|the|this|that|these|those|it|they|each|every|all|other|another|partners?|customers?"
     r"|managers?|guests?|admins?|[a-z-]+(s|ing|ed)|deal|registration|survey|digest|scorecard|check-in|approval|extension|protection) "
