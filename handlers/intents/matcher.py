@@ -64,6 +64,7 @@ class IntentMatch:
 _NOISE = re.compile(r":[a-z0-9_+'-]+:|<@[^>]*>|(?<![a-z0-9.])@[\w.-]+")
 #: Where a clause ends: "registering a deal: does it …?", "my deal expires, what …?".
 _CLAUSE_END = re.compile(r"[:;,?!()]+|\.(?=\s|$)|\s[-–—]+\s")
+_ASKED = re.compile(r"\?[^\w]*$")
 _REF = re.compile(r"(?<![a-z0-9])#?dr[\s_#-]*0*(\d{1,7})\b", re.I)
 _WORD = re.compile(r"[a-z0-9][a-z0-9'’-]*")
 _DOMAIN = re.compile(r"\b(?:[a-z0-9-]+\.)+(?:com|io|net|org|co|de|fr|uk|ai|app|dev|eu|biz)\b")
@@ -111,9 +112,10 @@ def _leading_question(text: str, mine: float) -> float:
     return score
 
 
-def kb_score(text: str, clauses: tuple[str, ...] = ()) -> float:
+def kb_score(text: str, clauses: tuple[str, ...] = (), *, asked: bool = False) -> float:
     """How much the normalised text reads as a question about how things work; a
-    question may open any of its `clauses` ("registering a deal: does it …?")."""
+    question may open any of its `clauses` ("registering a deal: does it …?"), or
+    come in statement order when the message ends with "?" (`asked`)."""
     mine = 0.5 if v.MINE.search(text) else 1.0  # "is there anything for me?" asks for it
     score = _score(v.KB_SIGNALS, text)
     score += max(_leading_question(clause, mine) for clause in (text, *clauses))
@@ -126,6 +128,8 @@ def kb_score(text: str, clauses: tuple[str, ...] = ()) -> float:
     ):
         if pattern.search(text):
             score += weight
+    if asked and not v.QUESTION_START.match(text) and v.INNER_QUESTION.search(text):
+        score += 1.5
     return score
 
 
@@ -210,7 +214,7 @@ def match_intent(text: str) -> IntentMatch:
     requested = v.REQUEST.search(norm) and not asking and not v.INFO_REQUEST.search(norm)
     if requested or (v.MODAL_REQUEST.search(norm) and not signals and not asking):
         command += 1.0
-    kb = kb_score(norm, _clauses(text))
+    kb = kb_score(norm, _clauses(text), asked=bool(_ASKED.search(text)))
     margin = command - kb
     if margin <= 0 or command < 1.5:
         return IntentMatch("ask", min(1.0, 0.6 + 0.1 * kb))

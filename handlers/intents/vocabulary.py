@@ -166,7 +166,12 @@ INFO_REQUEST = re.compile(
     r"|the (rules|requirements|policy|policies|documentation|docs|guide|guidelines|terms|criteria|steps|process|benefits|difference)"
     r"|an? (example|explanation|definition) of"
     r"|the( deal| registration| partner)? (stages|statuses|tiers|levels|types)) "
+    r"| (tell|explain|describe)( to)?( me| us)? (what|which|when)(?! (you|this bot|the bot|partnerbot) ) "
 )
+#: A question in statement order, as guests write it ("DIGEST IS SENT WHICH DAY?",
+#: "the survey is anonymous or my name is visible?"): a question word or a choice
+#: after the start, in a message that ends with "?".
+INNER_QUESTION = re.compile(r"^ .+ (which|what|how many|how much|how long|when|or not|or) ")
 WH_START = re.compile(
     r"^ (hi |hello |hey )?((in|under|on|for|at|by) )?(what|which|who|why|how|when|where) "
 )
@@ -185,7 +190,7 @@ KB_SIGNALS = weighted(
      r"|margin|discount|commission|rebate|tiers?|benefits?|renewal|renewals|counted|needed"
      r"|necessary|mandatory|guarantee|guaranteed|fee|fees|unsubscribe|opt out|opt-out|turn off"
      r"|disable|configure|configurable|frequency|mute) ", 1.5),
-    (r" (if|whether|when|after|before|otherwise|instead|already|still|anymore|any more) ", 1.0),
+    (r" (if|whether|when|after|before|otherwise|instead|already|still|anymore|any more|without|unless) ", 1.0),
     (r" (do not|not|never) (want|need|wish|plan|going) to ", 3.0),
     (r" what (should|do|can|must) (i|we) do (if|when|about|after|with) ", 3.0),
     (r" what (are|is) (my|our|the) (options|choices|alternatives|next steps) ", 2.0),
