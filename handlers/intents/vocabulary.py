@@ -116,7 +116,8 @@ QUESTION_START = re.compile(
 AUX_START = re.compile(r"^ (hi |hello |hey )?(does|did|is|are|was|were|will|should|must|has) ")
 #: A question about who may do something: a question, never a request.
 WHO_START = re.compile(
-    r"^ (hi |hello |hey )?who (can|does|will|should|is|are|decides|approves|sees|gets|owns|needs) "
+    r"^ (hi |hello |hey )?(who|(which|what) (partners?|managers?|people|users|roles?|guests?|members?|customers?))"
+    r" (can|does|do|will|should|is|are|decides|approves|sees|see|gets|get|receives?|owns|needs) "
 )
 #: The asker's own things ("my deals", "for me", a registration's id), or the bot's ("you").
 PERSONAL = re.compile(r" (my|our|me|us|you|dealref) ")
@@ -167,6 +168,7 @@ INFO_REQUEST = re.compile(
     r"|an? (example|explanation|definition) of"
     r"|the( deal| registration| partner)? (stages|statuses|tiers|levels|types)) "
     r"| (tell|explain|describe)( to)?( me| us)? (what|which|when)(?! (you|this bot|the bot|partnerbot) ) "
+    r"| help (me|us) (understand|figure out|learn|know) "
 )
 #: A question in statement order, as guests write it ("DIGEST IS SENT WHICH DAY?",
 #: "the survey is anonymous or my name is visible?"): a question word or a choice
