@@ -63,7 +63,7 @@ class IntentMatch:
 #: Slack emoji codes (":tada:") and @mentions carry no intent.
 _NOISE = re.compile(r":[a-z0-9_+'-]+:|<@[^>]*>|(?<![a-z0-9.])@[\w.-]+")
 #: Where a clause ends: "registering a deal: does it …?", "my deal expires, what …?".
-_CLAUSE_END = re.compile(r"[:;,?!()]+|\.(?=\s|$)|\s[-–—]+\s")
+_CLAUSE_END = re.compile(r"[:;,?!()]+|\.(?=\s|$)|\s[-–—]+\s|\sbut\s", re.I)
 _ASKED = re.compile(r"\?[^\w]*$")
 _REF = re.compile(r"(?<![a-z0-9])#?dr[\s_#-]*0*(\d{1,7})\b", re.I)
 _WORD = re.compile(r"[a-z0-9][a-z0-9'’-]*")

@@ -94,7 +94,7 @@ INTENTS = {
     "extend_deal": weighted(
         (r" (extend|extension|prolong|renew|more time|lengthen|push out|push back)", 2.5),
         (r" (make|keep) it (longer|protected) | (protection|it|dealref) (is )?(ending|expiring|running out|about to expire) ", 2.5),
-        (r" (another|one more|(few |couple of |some |two |three |\d+ )?(more|extra|additional)) (days?|weeks?|months?) ", 2.5),
+        (r" (another|one more|(few |couple of |some |two |three |\d+ )?(more|extra|additional))( \d+| a few| few| a couple of| couple of| two| three)? (days?|weeks?|months?) ", 2.5),
         (r" (more|extra|additional) (\d+|a few|few|a couple of|couple of|two|three) (days?|weeks?|months?) | push (it |dealref |the (date|deadline|expiry) )?(out|back) ", 2.5),
     ),
     "update_deal": weighted(
@@ -131,7 +131,7 @@ INTENTS = {
     "digest": weighted(
         (r" (digest|recap|weekly summary|daily summary|summary of (the|this|last) week|weekly report) ", 2.0),
         (rf" {_ACT}( me| us)?( the| my| our| a| weekly| daily| this week's)* (digest|recap|summary|report) ", 1.5),
-        (r" what (happened|has happened|changed|has changed|is new|went on) (this|last|today|yesterday|over|in the past|in the last|across|with my|since|for) ", 4.0),
+        (r" what( is| has)?( been)? (happened|happening|changed|new|went on|going on) (this|last|today|yesterday|over|in the past|in the last|across|with my|since|for) ", 4.0),
         (r" (should|need to) know (from |about |for )?(this|last|today|the past|the last) (week|day|month) ", 4.0),
         (r" catch (me|us) up | what did (i|we) miss | (bring|get) (me|us) up to (date|speed) ", 4.0),
         (r" (summari[sz]e|sum up|recap)( the| this| last| my| our)? (week|day|month) ", 4.0),
@@ -171,6 +171,7 @@ INTENTS = {
         (r" what (can|should|do) (i|we) (ask|say to|tell|type to) you ", 7.0),
         (r" (how|what) (i|we) (can|could|should) (use|do with|ask|say to) you ", 7.0),
         (r" what (kinds?|sorts?|types?) of (things|questions|stuff|requests) ", 7.0),
+        (r" what (things|questions|stuff|commands) (can|should|could) (i|we) (ask|say|type|do) ", 7.0),
         (r" what is (this bot|the bot|partnerbot|this|it) for ", 7.0),
         (r" where (do|should|can) (i|we) (start|begin) ", 5.0),
         (r" (i am|we are) new | first time (here|using|with) ", 4.0),

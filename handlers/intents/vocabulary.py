@@ -198,7 +198,7 @@ KB_SIGNALS = weighted(
     (r" what (are|is) (my|our|the) (options|choices|alternatives|next steps) ", 2.0),
     # what others may see or do is a rule: "can I see deals registered by other partners?"
     (r" (by|of|from|for) (other|another) (partners?|resellers?|companies|teams) | each other's | (other|another) partner's ", 2.0),
-    (r" (cases?|situations?|circumstances|conditions|scenarios?) ", 1.5),
+    (r" (cases?|situations?|circumstances|conditions|scenarios?) | (dumb|stupid|silly|basic|newbie) (question|q) ", 1.5),
     (r" (info|information|details|questions?|docs|documentation|tips|advice|best practices?) (on|about|regarding|for) ", 2.0),
     # who may see or do something: "can partners see the digest?", "can a channel manager see …"
     (r" (can|could|do|does|will|may) (a |an |the |other |our |my )?([a-z-]+ )?(partners?|managers?|customers?|others|everyone|guests?|admins?|colleagues?|reps?) (see|view|access|read|get|change|edit) ", 2.5),
