@@ -41,6 +41,12 @@ from handlers.intents.prefill import registration_text
         ("DR 300 is expiring next week, please push it out", "extend_deal", {"ref": "DR-000300"}),
         ("i need extra 2 weeks for dr-55", "extend_deal", {"ref": "DR-000055"}),
         ("can you pull up the deals Contoso registered this quarter", "list_deals", {}),
+        # rounds 11-17: after a negated request, "just ..." is the request
+        ("I don't want to register anything, just show my deals", "list_deals", {}),
+        ("no need to extend DR-30, just mark it lost", "mark_lost", {"ref": "DR-000030"}),
+        ("deals that expired last month", "list_deals", {"status": "expired"}),
+        ("DR-000130 needs another 2 weeks please", "extend_deal", {"ref": "DR-000130"}),
+        ("can you registered deal for me? client is Lamna", "register_deal", {}),
     ],
 )
 def test_requests_are_matched_with_their_details(
@@ -78,6 +84,17 @@ def test_requests_are_matched_with_their_details(
         "hi! quick question - do deals under 10k need registering at all?",
         "my deal is about to expire, what are my options?",
         "what if I forget to do my check-in?",
+        # rounds 11-17: fillers, who may see what, statement-order questions
+        "hmm how do surveys work exactly",
+        "Can a channel manager see my check-in replies?",
+        "can I see deals registered by other partners?",
+        "which partners get the digest?",
+        "WHEN DO SURVEYS GO OUT",
+        "DIGEST IS SENT WHICH DAY?",
+        "the survey is anonymous or my name is visible?",
+        "Help me understand the registration approval flow",
+        "is registering a deal free?",
+        "Do I need to register deals under 5k?",
     ],
 )
 def test_questions_about_how_things_work_stay_questions(text: str) -> None:
