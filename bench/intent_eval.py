@@ -5,9 +5,11 @@
     .venv/bin/python bench/intent_eval.py --phrasings bench/blind/round1.json --show-texts
 
 Per file: accuracy, accuracy without "ask", knowledge-base questions routed to a command
-(must be 0), precision/recall per intent, slot accuracy for refs and statuses, and the
-wrong ones. Texts are printed only for the tune file; any other file shows aggregates
-and confusion counts, so a held-out set stays held out.
+(must be 0; split into those the router would run and those it answers with buttons,
+"<command>" / "Search the docs", as `handlers.intents.act` does for an unsure match; both
+count as wrong in accuracy), precision/recall per intent, slot accuracy for refs and
+statuses, and the wrong ones. Texts are printed only for the tune file; any other file
+shows aggregates and confusion counts, so a held-out set stays held out.
 """
 
 from __future__ import annotations
@@ -31,13 +33,14 @@ def evaluate(path: Path, *, show_texts: bool) -> None:
     phrasings = json.loads(path.read_text())["phrasings"]
     pairs: list[tuple[str, str]] = []
     wrong: list[tuple[str, str, str, float]] = []
-    unsure = 0
+    unsure = kb_buttons = 0
     slot_total = slot_right = 0
     for item in phrasings:
         got = match_intent(item["text"])
         gold = item["intent"]
         pairs.append((gold, got.intent))
         unsure += got.unsure
+        kb_buttons += gold == "ask" and got.unsure
         if got.intent != gold:
             wrong.append((gold, got.intent, item["text"], got.confidence))
         for slot in ("ref", "status"):
@@ -54,7 +57,9 @@ def evaluate(path: Path, *, show_texts: bool) -> None:
     share = cmd_right / max(1, len(commands))
     print(f"accuracy without ask   {share:.3f} ({cmd_right}/{len(commands)})")
     print(f"KB questions -> command {kb_to_command}")
-    print(f"asked with buttons     {unsure}")
+    print(f"  run as the command   {kb_to_command - kb_buttons}")
+    print(f"  asked with buttons   {kb_buttons}")
+    print(f"all asked with buttons {unsure}")
     print(f"slot accuracy (ref/status) {slot_right}/{slot_total}")
     print(f"{'intent':18} {'precision':>9} {'recall':>7} {'n':>4}")
     for intent in sorted({g for g, _ in pairs} | {p for _, p in pairs}):

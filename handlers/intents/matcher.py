@@ -3,7 +3,8 @@
 `match_intent("can we extend DR-12?")` -> `IntentMatch("extend_deal", 0.9, {"ref": "DR-000012"})`.
 
 How it decides, in order:
-1. The text is normalised: lower case, a registration's ref becomes `dealref` and a
+1. The text is normalised: lower case, Slack `:emoji:` codes, @mentions and a leading
+   greeting dropped, a registration's ref becomes `dealref` and a
    web domain `webdomain`, common typos and chat shorthand fixed (`regsiter` ->
    `register`, `pls` -> `please`), long words close to a keyword corrected by edit
    distance, and indirect framings put plainly ("I was wondering whether you could"
@@ -11,12 +12,17 @@ How it decides, in order:
 2. Each command intent scores its patterns (`patterns.INTENTS`: a verb and an object,
    a status, a ref, a name and its domain). A request framing (`I want to`, `please`,
    `can you`, an imperative first word) adds to the best one, except inside a
-   wh-question or an imperative that asks for information ("show me how to …").
+   wh-question ("how many times can I extend …?") or an imperative that asks for
+   information ("show me how to …"). An auxiliary opening a question is no
+   imperative: "do survey results …?" is scored without its "do".
 3. A knowledge-base score adds up question signals: a question word leading the
    sentence, and words that ask how something works (`work`, `mean`, `happen`,
    `long`, `policy`, `if` …), "do I / should we …", "what X do I need", "is that
    allowed?", a negated request ("I don't want to register, just …"), questions
-   about who may see or do something. A sentence asking how, why or what something
+   about who may see or do something, a yes/no question about a thing rather than the
+   asker ("do registered deals get …?", "can a registration be extended twice?"),
+   how long / how often / how many times, and "what if …". A question may open any
+   clause ("registering a deal: does it …?"). A sentence asking how, why or what something
    is stays a question even when it names a command (`how does deal protection
    work?`), unless it plainly acts on the asker's own data (`my`, a ref).
 4. The command wins only by a margin over that score: a clear win is confident,
@@ -50,9 +56,15 @@ class IntentMatch:
 
     @property
     def unsure(self) -> bool:
-        return MEDIUM <= self.confidence < CONFIDENT
+        """A command, but not sure enough to run it: ask with buttons."""
+        return self.intent != "ask" and MEDIUM <= self.confidence < CONFIDENT
 
 
+#: Slack emoji codes (":tada:") and @mentions carry no intent.
+_NOISE = re.compile(r":[a-z0-9_+'-]+:|<@[^>]*>|(?<![a-z0-9.])@[\w.-]+")
+#: Where a clause ends: "registering a deal: does it …?", "my deal expires, what …?".
+_CLAUSE_END = re.compile(r"[:;,?!()]+|\.(?=\s|$)|\s[-–—]+\s|\sbut\s", re.I)
+_ASKED = re.compile(r"\?[^\w]*$")
 _REF = re.compile(r"(?<![a-z0-9])#?dr[\s_#-]*0*(\d{1,7})\b", re.I)
 _WORD = re.compile(r"[a-z0-9][a-z0-9'’-]*")
 _DOMAIN = re.compile(r"\b(?:[a-z0-9-]+\.)+(?:com|io|net|org|co|de|fr|uk|ai|app|dev|eu|biz)\b")
@@ -67,7 +79,8 @@ def normalise_ref(raw: str) -> str | None:
 def normalise(text: str) -> str:
     """Lower case, refs replaced by the token `dealref` and domains by `webdomain`,
     typos and shorthand fixed, indirect requests put plainly."""
-    lowered = _REF.sub(" dealref ", text.lower().replace("’", "'"))
+    lowered = _NOISE.sub(" ", text.lower().replace("’", "'"))
+    lowered = _REF.sub(" dealref ", lowered)
     lowered = _DOMAIN.sub(" webdomain ", lowered)
     words = [v.correct(word) for word in _WORD.findall(lowered)]
     norm = " " + " ".join(w for w in words if w) + " "
@@ -80,28 +93,43 @@ def _score(patterns: tuple[tuple[re.Pattern[str], float], ...], text: str) -> fl
     return sum(weight for pattern, weight in patterns if pattern.search(text))
 
 
-def kb_score(text: str) -> float:
-    """How much the normalised text reads as a question about how things work."""
-    score = _score(v.KB_SIGNALS, text)
-    if v.QUESTION_START.match(text):
-        score += 0.75
-    mine = 0.5 if v.MINE.search(text) else 1.0  # "is there anything for me?" asks for it
-    if v.EXPLAIN_START.match(text):
-        score += 1.5 * mine
-    if v.AUX_START.match(text):
-        score += 0.75 * mine
-    if v.WHO_START.match(text):
-        score += 2.5
-    if v.HOW_WORKS.match(text):
-        score += 2.0
-    if v.DO_I_START.match(text):
-        score += 2.0
-    if v.WHAT_NEEDED.search(text):
-        score += 4.5
-    if v.INFO_REQUEST.search(text):
-        score += 3.0
+def _leading_question(text: str, mine: float) -> float:
+    """How much `text` (a sentence or one of its clauses) opens as a question."""
+    score = 0.0
+    for pattern, weight, halved in (
+        (v.QUESTION_START, 0.75, False),
+        (v.EXPLAIN_START, 1.5, True),
+        (v.AUX_START, 0.75, True),
+        (v.THING_QUESTION, 2.0, False),
+        (v.WHO_START, 2.5, False),
+        (v.HOW_WORKS, 2.0, False),
+        (v.DO_I_START, 2.0, False),
+    ):
+        if pattern.match(text):
+            score += weight * (mine if halved else 1.0)
     if v.WH_START.match(text) and not v.PERSONAL.search(text) and not v.REQUEST.search(text):
         score += 1.0
+    return score
+
+
+def kb_score(text: str, clauses: tuple[str, ...] = (), *, asked: bool = False) -> float:
+    """How much the normalised text reads as a question about how things work; a
+    question may open any of its `clauses` ("registering a deal: does it …?"), or
+    come in statement order when the message ends with "?" (`asked`)."""
+    mine = 0.5 if v.MINE.search(text) else 1.0  # "is there anything for me?" asks for it
+    score = _score(v.KB_SIGNALS, text)
+    score += max(_leading_question(clause, mine) for clause in (text, *clauses))
+    for pattern, weight in (
+        (v.WHAT_NEEDED, 4.5),
+        (v.INFO_REQUEST, 3.0),
+        (v.PASSIVE_MODAL, 2.0),
+        (v.HOW_MUCH, 2.5),
+        (v.HYPOTHETICAL, 2.0),
+    ):
+        if pattern.search(text):
+            score += weight
+    if asked and not v.QUESTION_START.match(text) and v.INNER_QUESTION.search(text):
+        score += 1.5
     return score
 
 
@@ -143,12 +171,35 @@ def _command_scores(norm: str) -> dict[str, float]:
     return scores
 
 
+def _clauses(text: str) -> tuple[str, ...]:
+    parts = [part for part in _CLAUSE_END.split(text) if part.strip()]
+    return tuple(normalise(part) for part in parts) if len(parts) > 1 else ()
+
+
+#: "I don't want to register anything, just show my deals": what follows "just" is
+#: what is asked (a request or a question); a ref named before it still counts.
+_NOT_BUT = re.compile(
+    r"\b(?:(?:don'?t|do not|not|never) (?:want|need|wish|plan|going)|no need|don'?t|do not)\b"
+    r".*?\b(?:just|only|instead|rather)\b[\s:,-]*(?P<rest>\S.*)$",
+    re.I | re.S,
+)
+
+
 def match_intent(text: str) -> IntentMatch:
     """The intent of one message (see the module docstring for the rules)."""
+    rest = _NOT_BUT.search(text.replace("’", "'"))
+    if rest and normalise(rest["rest"]).strip():
+        match = match_intent(rest["rest"])
+        ref = normalise_ref(text)
+        if match.intent in p.REF_INTENTS and ref and "ref" not in match.slots:
+            return IntentMatch(match.intent, match.confidence, match.slots | {"ref": ref})
+        return match
     norm = normalise(text)
     if not norm.strip():
         return IntentMatch("help", 0.5)
-    scores = _command_scores(norm)
+    # an auxiliary that opens a question is no imperative: "do survey results …?"
+    opener = v.THING_QUESTION.match(norm)
+    scores = _command_scores(" whether" + norm[opener.end("aux") :] if opener else norm)
     if p.PENDING_FOR_ME.search(norm):
         scores["list_deals"] = min(scores["list_deals"], 1.0)
     best = max(scores, key=lambda name: scores[name])
@@ -158,12 +209,12 @@ def match_intent(text: str) -> IntentMatch:
     signals = _score(v.KB_SIGNALS, norm)
     # "what do I need to register …" asks what it takes: no request inside a wh-question
     # nor in an imperative that asks for information ("show me how to register")
-    requested = (
-        v.REQUEST.search(norm) and not v.WH_START.match(norm) and not v.INFO_REQUEST.search(norm)
-    )
-    if requested or (v.MODAL_REQUEST.search(norm) and not signals):
+    # nor a "can I …" inside "how many times can I …", nor "I need to" in "do I need to"
+    asking = v.WH_START.match(norm) or v.DO_I_START.match(norm)  # "do I need to …?"
+    requested = v.REQUEST.search(norm) and not asking and not v.INFO_REQUEST.search(norm)
+    if requested or (v.MODAL_REQUEST.search(norm) and not signals and not asking):
         command += 1.0
-    kb = kb_score(norm)
+    kb = kb_score(norm, _clauses(text), asked=bool(_ASKED.search(text)))
     margin = command - kb
     if margin <= 0 or command < 1.5:
         return IntentMatch("ask", min(1.0, 0.6 + 0.1 * kb))

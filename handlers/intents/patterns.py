@@ -14,7 +14,7 @@ import re
 from handlers.intents.vocabulary import weighted
 
 _DEAL = r"(deals?|registrations?|opportunit(y|ies)|pipeline|pipe|regs?)"
-_SHOW = r"(show|show to|showing|list|listing|see|view|display|get|give|pull|pulling|bring|fetch|check|find|look at|status of)"
+_SHOW = r"(show|show to|showing|list|listing|see|view|display|get|give|pull|pull up|pulling|bring|bring up|fetch|check|find|look at|look up|status of)"
 _ACT = r"(show|open|take|fill|fill in|fill out|start|send|give|do|see|get|view|complete|run|list|display|pull up|check|answer|submit)"
 #: An amount as people write it: "25k", "1.2m", "50 000", "80000 eur".
 _AMOUNT = r" (\d+ ?(k|m)|\d+ 000|\d{4,}|\d+ (usd|eur|gbp|dollars|euros)) "
@@ -29,7 +29,7 @@ INTENTS = {
         (r" (new|a) (deal )?registration ", 2.0),
         (r"^ (new |a )?registration (for|of) ", 2.5),
         (r"^ (please |can you |could you )?(register|registering) ", 2.5),
-        (r" (want|need|like|going|have)( to)? (register|registering|reg|protect) ", 2.5),
+        (r" (want|like|going|have)( to)? (register|registering|reg|protect) | need to (register|protect) | (i|we) need (register|protect) ", 2.5),
         (r" (deal|opportunity) registration ", 1.5),
         (r" (register|protect|registering) (?!(a|an|the|my|our|one|this|new|deals?) )[a-z0-9-]+ ", 0.5),
         (r" webdomain ", 0.5),
@@ -38,6 +38,7 @@ INTENTS = {
         (r" deal reg(istration)? (for|form) ", 1.5),
         (r" (get|have|put|keep)( [a-z0-9'-]+){1,3} (registered|logged|on file|recorded|protected) ", 3.0),
         (r" (make|do)( a| the| new| one)*( deal)? (registration|register)( of)? ", 3.0),
+        (r" (can you|could you|please|to) (registered|registers|registration)( a| the| my| new| one)* (deal|opportunity) ", 3.0),
         (r" (deal|opportunity) on file ", 2.5),
         # the details of a registration: a domain and an amount ("wingtip.io, 25k")
         (rf" webdomain.*{_AMOUNT}|{_AMOUNT}.*webdomain ", 2.0),
@@ -45,25 +46,29 @@ INTENTS = {
         (r" (deal|opportunity|customer|account) (i|we)? ?(want|would like|need|have)? ?to register ", 2.5),
     ),
     "list_deals": weighted(
-        (rf" {_SHOW}( me| us)?( all| the| a list of)?( of)? (my|our|all|the|current|existing|[a-z0-9-]+'s)?"
+        (rf" {_SHOW}( me| us)?( all| the| every| each| a list of)?( of)? (my|our|all|the|current|existing|[a-z0-9-]+'s)?"
          rf" ?({_STATUS} )?{_DEAL} ", 3.0),
         (rf" (my|our) ({_STATUS} |registered |submitted |current |existing )?{_DEAL} ", 1.5),
-        (rf" {_DEAL} ((do|did|have) )?(we|i) (have(?! not)|got|registered|submitted|made) ", 3.0),
+        (rf" {_DEAL} ((do|did|have) )?(we|i) (currently |still |already |now )?(have(?! not)|got|registered|submitted|made) ", 3.0),
         (rf" (what is|what are) in (my|our|the|[a-z0-9-]+'s) {_DEAL} ", 3.0),
         (rf" (have|got|are there|do we have|do i have) (we |i )?any ({_STATUS} )?{_DEAL} ", 3.0),
         (rf" (what|where|which)( of)? (are |is )?(all )?(my|our) ({_STATUS} )?{_DEAL} ", 1.5),
         (rf" {_STATUS} {_DEAL} ", 1.0),
-        (rf" {_DEAL} (that are|which are|are|in|with status)? ?{_STATUS} ", 1.0),
+        (rf" {_DEAL} ((that are|which are|are|in|with status|that|which|that were|that have|that got)( still| already| now| currently)? )?{_STATUS} ", 1.0),
+        (rf"^ (all |the |my |our )?({_STATUS} )?{_DEAL} (that|which)( are| were| have| got| have been)? {_STATUS} ", 3.0),
+        (rf" (which|what|any|my|our|show|list)( of)?( the| my| our)? {_DEAL} (are |is |that are |that )?(expiring|about to expire|ending soon|running out) ", 3.0),
+        (rf" (what|which) ({_STATUS} )?{_DEAL} (are|is|have|got)( still| already| now| currently)? {_STATUS} ", 3.0),
         (rf" {_DEAL} (got|were|have been|has been) {_STATUS} ", 2.0),
         (rf" how many {_DEAL} ", 1.5),
         (rf" how (are|is) (my|our|the) ({_STATUS} )?{_DEAL} (looking|going) | in (the|our|my) (pipe|pipeline) ", 4.0),
         (rf" how many {_DEAL} (do|does|did|have|has) ([a-z0-9'-]+ ){{1,2}}(have|got|submitted|registered) ", 3.0),
         (r" (list|show) (them|all) ", 1.0),
-        (rf"^ (all |my |our |the )?({_STATUS} )?{_DEAL}( please| pls| status| list| overview)? $", 3.0),
+        (rf"^ (all |my |our |the )?([a-z0-9-]+'s )?({_STATUS} )?{_DEAL}( please| pls| status| list| overview)? $", 3.0),
         (r"^ deals ", 1.0),
         (rf"^ (show|list|display|view)( me)?( all| the| my| our)? {_STATUS}( ones)?( please| pls)? $", 3.0),
         (rf" {_SHOW}( me| us)? (what|everything|all) (we|i) (have )?(registered|submitted|got|{_STATUS}) ", 3.0),
-        (rf" which ({_STATUS} )?{_DEAL} ", 2.0),
+        (rf" {_SHOW}( me| us)? (what|everything|all) (we|i) (have|got)( so far| now| right now| open)? $", 3.0),
+        (rf" which( of)?( the| my| our)? ({_STATUS} )?{_DEAL} ", 2.0),
         (rf" {_DEAL} (that |which )?(we|i) (have |had )?({_STATUS}|registered|submitted|made) ", 2.5),
         (rf" (what|which|everything|all)( {_DEAL})? (have|has|did) (we|i|[a-z0-9'-]+) (registered|submitted|register|submit) ", 4.0),
         (rf" (tell|remind|update|brief) (me|us) (about|on) (my|our|the|[a-z0-9-]+'s) ({_STATUS} )?{_DEAL} ", 3.0),
@@ -75,7 +80,7 @@ INTENTS = {
         (r" waiting (for|on) me ", 1.0),
         (r" (pending|open|outstanding) (approvals?|reviews?|requests?) ", 3.0),
         (r" (to|i can|should i|i should|i need to|i have to|do i need to) (approve|review|decide) ", 3.0),
-        (r" (approval|review) (queue|inbox|list|requests) ", 3.0),
+        (r" (approval|review) (queue|inbox|list|requests) | (approvals|reviews) to (do|give|make|handle) ", 3.0),
         (r" (awaiting|waiting for|needs|need) (approval|approving|review|reviewing|a decision) ", 2.0),
         (r" (approvals|reviews) (pending|waiting|outstanding) ", 3.0),
         (rf" {_DEAL} (waiting|awaiting|pending) (for )?(approval|review|a decision) ", 3.0),
@@ -88,8 +93,9 @@ INTENTS = {
     ),
     "extend_deal": weighted(
         (r" (extend|extension|prolong|renew|more time|lengthen|push out|push back)", 2.5),
-        (r" (make|keep) it (longer|protected) | (protection|it) (is )?(ending|expiring|running out|about to expire) ", 2.5),
-        (r" (another|one more|(few |couple of |some |two |three |\d+ )?(more|extra|additional)) (days?|weeks?|months?) ", 2.5),
+        (r" (make|keep) it (longer|protected) | (protection|it|dealref) (is )?(ending|expiring|running out|about to expire) ", 2.5),
+        (r" (another|one more|(few |couple of |some |two |three |\d+ )?(more|extra|additional))( \d+| a few| few| a couple of| couple of| two| three)? (days?|weeks?|months?) ", 2.5),
+        (r" (more|extra|additional) (\d+|a few|few|a couple of|couple of|two|three) (days?|weeks?|months?) | push (it |dealref |the (date|deadline|expiry) )?(out|back) ", 2.5),
     ),
     "update_deal": weighted(
         (r" (update|change|move|set|advance|bump|put|progress)( the)?( stage| status)?( of)? ", 1.5),
@@ -125,9 +131,12 @@ INTENTS = {
     "digest": weighted(
         (r" (digest|recap|weekly summary|daily summary|summary of (the|this|last) week|weekly report) ", 2.0),
         (rf" {_ACT}( me| us)?( the| my| our| a| weekly| daily| this week's)* (digest|recap|summary|report) ", 1.5),
-        (r" what (happened|has happened|changed|has changed|is new|went on) (this|last|today|yesterday|over|in the past|in the last|across|with my) ", 4.0),
+        (r" what( is| has)?( been)? (happened|happening|changed|new|went on|going on) (this|last|today|yesterday|over|in the past|in the last|across|with my|since|for) ", 4.0),
         (r" (should|need to) know (from |about |for )?(this|last|today|the past|the last) (week|day|month) ", 4.0),
         (r" catch (me|us) up | what did (i|we) miss | (bring|get) (me|us) up to (date|speed) ", 4.0),
+        (r" (summari[sz]e|sum up|recap)( the| this| last| my| our)? (week|day|month) ", 4.0),
+        (r" (anything|something) new (this|today|since|over the|lately|recently) ", 4.0),
+        (r" (highlights|headlines|news|updates) (of|from|for) (the|this|last|today) ", 4.0),
     ),
     "scorecard": weighted(
         (r" (scorecard|score card|partner score|our score|my score|performance report) ", 2.0),
@@ -143,30 +152,34 @@ INTENTS = {
         (r" (hit|hitting|meet|meeting|reach|reaching|make|making) (the |their |our |its |my )?(targets?|quotas?|goals?) ", 3.0),
         (r" (our|my|their|[a-z0-9-]+'s) (numbers|performance|kpis?|metrics|stats|attainment) ", 3.0),
         (r" (attainment|kpis?) | (performance|numbers|results) (of|for) ", 2.0),
+        (r" how( is| are)? (my|our|the|their|[a-z0-9-]+'s) (scorecard|score|numbers|performance|kpis?|metrics|stats) (looking|going) ", 4.0),
     ),
     "help": weighted(
         (r"^ (help|menu|commands|options|start|hi|hello|hey)( please| me| there| bot| partnerbot)? $", 3.0),
         (r" what (can|should|do) i (type|say|write|ask)( here| you)? $", 7.0),
         (r" (functions|features|capabilities|commands) (of|in) (the|this) bot | (your|its) (functions|features|capabilities) ", 7.0),
-        (r" what( else)? (can|could|do)? ?you (can |could )?(do|help|offer)", 4.0),
+        (r" what( else)? (can|could|do)? ?you( actually| really| even| exactly)? (can |could )?(do|help|offer)", 4.0),
         (r" (do|possible) (with|using) (you|this bot|the bot|partnerbot) ", 7.0),
         (r" (help me|need help|show help|help please|get help) ", 2.0),
         (r" (list of|your|the|available|which) commands ", 2.5),
         (r" what (can i|i can) do( here| with you)? ", 4.0),
         (r" what( else)? (can|could|does) (this bot|the bot|partnerbot) do ", 7.0),
-        (r" how (do|can|should) (i|we) (use|talk to|work with) (you|this bot|the bot|partnerbot) ", 7.0),
+        (r" how (do|can|should|am|are) (i|we)( supposed to| meant to)? (use|talk to|work with) (you|this bot|the bot|partnerbot) ", 7.0),
         (r" (who|what) are you ", 4.0),
         (r" how (does|do) (this bot|the bot|partnerbot|you) work ", 7.0),
         (r" how (can|could|do|will) you help ", 7.0),
         (r" what (can|should|do) (i|we) (ask|say to|tell|type to) you ", 7.0),
         (r" (how|what) (i|we) (can|could|should) (use|do with|ask|say to) you ", 7.0),
         (r" what (kinds?|sorts?|types?) of (things|questions|stuff|requests) ", 7.0),
+        (r" what (things|questions|stuff|commands) (can|should|could) (i|we) (ask|say|type|do) ", 7.0),
         (r" what is (this bot|the bot|partnerbot|this|it) for ", 7.0),
         (r" where (do|should|can) (i|we) (start|begin) ", 5.0),
         (r" (i am|we are) new | first time (here|using|with) ", 4.0),
-        (r" (my|the|your) options | (do not|don't) know (what|how) to (do|start|use) ", 4.0),
+        (r"^ (what are )?(my|the|your) options( here| please)? $| (do not|don't) know (what|how) to (do|start|use) ", 4.0),
         (r"^ (hi |hello |hey )?how (does|do) (this|it) work $", 7.0),
-        (r" help( please| me)? $", 2.0),
+        (r"^ (help )?what (do|should|can) (i|we) do( here| now| first| next)? $", 7.0),
+        (r" (not sure|no idea|unsure) (what|how) to (do|start|use|type|say|write|ask) ", 4.0),
+        (r" help( please| me)? $| (the |your )?(menu|commands|command list)( please)? $", 2.0),
     ),
 }  # fmt: skip
 

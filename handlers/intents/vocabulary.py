@@ -85,7 +85,9 @@ FRAMINGS = (
     (re.compile(r" (would|do) you mind |^ mind "), " please "),
     (re.compile(r" would it be possible (for you )?to "), " please "),
     (re.compile(r" is there any way (you|u) (could|can) | any chance (you|u) (could|can) "), " please "),
-    (re.compile(r"^ (first|firstly|first of all|ok|okay|so|and|also) "), " "),
+    # a greeting or filler before the message itself: "hi! quick question - do …", "hmm how …"
+    (re.compile(r"^( (hi|hey|hello|yo|sorry|btw|question|quick question|quick one|quick q|q|bot|partnerbot|hm+|um+|uh+|er+m?|well|oh|ah|anyway|right|excuse me))+ (?!(there|bot|partnerbot|team|all|everyone) $)(?=[a-z0-9])"), " "),
+    (re.compile(r"^ (first|firstly|first of all|ok|okay|so|and|also) (?!time )"), " "),
     (re.compile(r" (i would|i'd) (love|appreciate) it if you (could|would) "), " please "),
 )  # fmt: skip
 
@@ -108,13 +110,14 @@ MODAL_REQUEST = re.compile(
     r"| (can|could|may|shall) (i|we) (now |please )?(register|extend|get|see|have|mark|update|move|submit|log) "
 )
 QUESTION_START = re.compile(
-    r"^ (hi |hello |hey |sorry |quick question |question )?(for what|how|why|what|when|where|which|who|is|are|does|do|did|can|could|should|would|will|am|if) "
+    r"^ (hi |hello |hey |sorry |quick question |question )?(for what|for how|(in|under|on|for|at|by) (which|what)|how|why|what|when|where|which|who|is|are|does|do|did|can|could|should|would|will|am|if) "
 )
 #: A yes/no question whose subject is not the asker ("does registering a deal …?").
 AUX_START = re.compile(r"^ (hi |hello |hey )?(does|did|is|are|was|were|will|should|must|has) ")
 #: A question about who may do something: a question, never a request.
 WHO_START = re.compile(
-    r"^ (hi |hello |hey )?who (can|does|will|should|is|are|decides|approves|sees|gets|owns|needs) "
+    r"^ (hi |hello |hey )?(who|(which|what) (partners?|managers?|people|users|roles?|guests?|members?|customers?))"
+    r" (can|does|do|will|should|is|are|decides|approves|sees|see|gets|get|receives?|owns|needs) "
 )
 #: The asker's own things ("my deals", "for me", a registration's id), or the bot's ("you").
 PERSONAL = re.compile(r" (my|our|me|us|you|dealref) ")
@@ -123,7 +126,31 @@ PERSONAL = re.compile(r" (my|our|me|us|you|dealref) ")
 MINE = re.compile(r" (my|me|mine|dealref) ")
 #: "do I register before or after …", "should we …": a question about what to do; but
 #: "do I have anything to approve?" asks for the asker's own data.
-DO_I_START = re.compile(r"^ (hi |hello |hey )?(do|should|must|shall|would) (i|we) (?!have (?!to ))")
+DO_I_START = re.compile(
+    r"^ (hi |hello |hey )?((do|should|must|shall|would) (i|we) (?!have (?!to ))|do you (need|have to|must) )"
+)
+#: A yes/no question about a thing, not the asker ("do registered deals get …?", "can
+#: check-ins be moved?", "when do surveys go out?", a later clause's "does it …?");
+#: "do I …", "are my deals …",
+#: "is there anything …", "can you …", a named registration and "is it possible to …"
+#: (the matcher's rules for requests decide that one) are not that.
+THING_QUESTION = re.compile(
+    r"^ ((when|why|where) )?(?P<aux>do|does|did|is|are|was|were|will|would|can|could|should|must|may|might|has|have) "
+    r"(?!(i|we|you|there|anything|any|my|our|me|us|someone|somebody|dealref|please|yours|it possible) )"
+    r"(a|an|the|this|that|these|those|it|they|each|every|all|other|another|partners?|customers?"
+    r"|managers?|guests?|admins?|[a-z-]+(s|ing|ed)|deal|registration|survey|digest|scorecard|check-in|approval|extension|protection) "
+)
+#: "what if I forget …?", "what happens to my deals if …": a hypothetical.
+HYPOTHETICAL = re.compile(r" what (if|happens|would happen|will happen) ")
+#: A passive modal: "can a registration be extended twice?" asks what the rules allow.
+PASSIVE_MODAL = re.compile(
+    r" (can|could|may|might|should|must|will|would) ([a-z0-9'-]+ ){1,3}be [a-z]+(ed|en|wn) "
+)
+#: How often, how long, how many times: a question about the rules, even with a ref.
+HOW_MUCH = re.compile(
+    r" how (many|much) (times|time|days|weeks|months|extensions|discount|margin) | how (long|often|soon) "
+    r"| when (can|could|may|should|must|do|does|will) (i|we|a partner|partners|they|it|one) "
+)
 #: "what information do I need to register …": asks what something takes.
 WHAT_NEEDED = re.compile(
     r" what( [a-z]+){0,2} (do|does|should|must|would|will) (i|we|you|a partner|partners) (need|provide|include|give|bring|add)(?! to (approve|review|sign|look)) "
@@ -140,10 +167,18 @@ INFO_REQUEST = re.compile(
     r"|the (rules|requirements|policy|policies|documentation|docs|guide|guidelines|terms|criteria|steps|process|benefits|difference)"
     r"|an? (example|explanation|definition) of"
     r"|the( deal| registration| partner)? (stages|statuses|tiers|levels|types)) "
+    r"| (tell|explain|describe)( to)?( me| us)? (what|which|when)(?! (you|this bot|the bot|partnerbot) ) "
+    r"| help (me|us) (understand|figure out|learn|know) "
 )
-WH_START = re.compile(r"^ (hi |hello |hey )?(what|which|who|why|how|when|where) ")
+#: A question in statement order, as guests write it ("DIGEST IS SENT WHICH DAY?",
+#: "the survey is anonymous or my name is visible?"): a question word or a choice
+#: after the start, in a message that ends with "?".
+INNER_QUESTION = re.compile(r"^ .+ (which|what|how many|how much|how long|when|or not|or) ")
+WH_START = re.compile(
+    r"^ (hi |hello |hey )?((in|under|on|for|at|by) )?(what|which|who|why|how|when|where) "
+)
 EXPLAIN_START = re.compile(
-    r"^ (hi |hello |hey |quick question )?(for what|how (does|do|is|are|long|many|much|often|soon|far|come)|why"
+    r"^ (hi |hello |hey |quick question )?(for what|(for )?how (does|do|is|are|long|many|much|often|soon|far|come)|why"
     r"|what (is|are) (a|an|the|in the|in a|on the|included)|what (happens|does|do)|is there|are there|what if|explain"
     r"|tell me about|difference|(can|could|does|do|is|are|will|would|should|must) (a|an|the|partners?"
     r"|deals?|registrations?|customers?|it|this|that|they|extensions?)) "
@@ -157,11 +192,17 @@ KB_SIGNALS = weighted(
      r"|margin|discount|commission|rebate|tiers?|benefits?|renewal|renewals|counted|needed"
      r"|necessary|mandatory|guarantee|guaranteed|fee|fees|unsubscribe|opt out|opt-out|turn off"
      r"|disable|configure|configurable|frequency|mute) ", 1.5),
-    (r" (if|whether|when|after|before|otherwise|instead|already|still|anymore|any more) ", 1.0),
+    (r" (if|whether|when|after|before|otherwise|instead|already|still|anymore|any more|without|unless) ", 1.0),
     (r" (do not|not|never) (want|need|wish|plan|going) to ", 3.0),
     (r" what (should|do|can|must) (i|we) do (if|when|about|after|with) ", 3.0),
-    # who may see or do something: "can partners see the digest?"
-    (r"^ (can|could|do|does|will|may) (partners?|managers?|customers?|others|everyone|guests?|admins?) (see|view|access|read|get|change|edit) ", 2.5),
+    (r" what (are|is) (my|our|the) (options|choices|alternatives|next steps) ", 2.0),
+    # what others may see or do is a rule: "can I see deals registered by other partners?"
+    (r" (by|of|from|for) (other|another) (partners?|resellers?|companies|teams) | each other's | (other|another) partner's ", 2.0),
+    (r" (cases?|situations?|circumstances|conditions|scenarios?) | (dumb|stupid|silly|basic|newbie) (question|q) ", 1.5),
+    (r" (info|information|details|questions?|docs|documentation|tips|advice|best practices?) (on|about|regarding|for) ", 2.0),
+    # who may see or do something: "can partners see the digest?", "can a channel manager see …"
+    (r" (can|could|do|does|will|may) (a |an |the |other |our |my )?([a-z-]+ )?(partners?|managers?|customers?|others|everyone|guests?|admins?|colleagues?|reps?) (see|view|access|read|get|change|edit) ", 2.5),
+    (r" how (does|do|did) (?!(this bot|the bot|partnerbot|you|this|it) work )([a-z0-9'-]+ ){1,4}work ", 2.0),
     # how-to: "how do I list my deals?" asks how (the command itself is in help)
     (r"^ how (do|can|should|would) (i|we) (?!(use|talk to|work with) (you|this bot|the bot|partnerbot) )", 1.5),
     (r" (policy|policies|rules|requirements|guidelines|criteria|terms|process) $", 2.0),  # "I don't want to register, just …"

@@ -34,6 +34,19 @@ from handlers.intents.prefill import registration_text
         ("DR-23 is off, they're not buying", "mark_lost", {"ref": "DR-000023"}),
         ("can you catch me up on this week?", "digest", {}),
         ("what are the functions of the bot?", "help", {}),
+        # rounds 9-10: Slack codes and mentions, other ways to ask for more time
+        (":tada: closed won on dr 201", "mark_won", {"ref": "DR-000201"}),
+        ("@PartnerBot help", "help", {}),
+        ("hi! quick question, can you list my deals?", "list_deals", {}),
+        ("DR 300 is expiring next week, please push it out", "extend_deal", {"ref": "DR-000300"}),
+        ("i need extra 2 weeks for dr-55", "extend_deal", {"ref": "DR-000055"}),
+        ("can you pull up the deals Contoso registered this quarter", "list_deals", {}),
+        # rounds 11-17: after a negated request, "just ..." is the request
+        ("I don't want to register anything, just show my deals", "list_deals", {}),
+        ("no need to extend DR-30, just mark it lost", "mark_lost", {"ref": "DR-000030"}),
+        ("deals that expired last month", "list_deals", {"status": "expired"}),
+        ("DR-000130 needs another 2 weeks please", "extend_deal", {"ref": "DR-000130"}),
+        ("can you registered deal for me? client is Lamna", "register_deal", {}),
     ],
 )
 def test_requests_are_matched_with_their_details(
@@ -60,10 +73,50 @@ def test_requests_are_matched_with_their_details(
         "I don't want to register yet, just: how long does protection last?",
         "registering deals for existing customers, is that allowed?",
         "do I register a deal before or after the first meeting?",
+        # a yes/no question about a thing, a passive modal, how often / how many times
+        "do survey results affect our tier?",
+        "can check-ins be moved to another day?",
+        "can a registration be extended twice?",
+        "how many times can I extend DR-000044?",
+        "do you need a domain to register a deal?",
+        # a question in a later clause, a hypothetical
+        "registering a deal: does it guarantee the discount?",
+        "hi! quick question - do deals under 10k need registering at all?",
+        "my deal is about to expire, what are my options?",
+        "what if I forget to do my check-in?",
+        # rounds 11-17: fillers, who may see what, statement-order questions
+        "hmm how do surveys work exactly",
+        "Can a channel manager see my check-in replies?",
+        "can I see deals registered by other partners?",
+        "which partners get the digest?",
+        "WHEN DO SURVEYS GO OUT",
+        "DIGEST IS SENT WHICH DAY?",
+        "the survey is anonymous or my name is visible?",
+        "Help me understand the registration approval flow",
+        "is registering a deal free?",
+        "Do I need to register deals under 5k?",
     ],
 )
 def test_questions_about_how_things_work_stay_questions(text: str) -> None:
     assert match_intent(text).intent == "ask"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("can DR-27 be extended?", "extend_deal"),  # a rule, or a request for DR-27
+        ("do you have a partner survey?", "survey"),
+    ],
+)
+def test_a_sentence_that_reads_both_ways_is_asked_with_buttons(text: str, intent: str) -> None:
+    match = match_intent(text)
+    assert (match.intent, match.unsure, match.confident) == (intent, True, False)
+
+
+def test_a_question_is_never_unsure() -> None:
+    """Only a command is offered as a button; a question goes to the docs."""
+    match = match_intent("what is a scorecard?")
+    assert match.intent == "ask" and not match.unsure
 
 
 def test_refs_are_normalised_to_the_full_form() -> None:
