@@ -45,12 +45,13 @@ _NOT_EXTRACTED = frozenset({"multiline"})
 _WORDS = re.compile(r"[^\W_]+")
 #: A sentence that names a time at all (a digit, a month, a quarter, weeks ...).
 _DATE_CUE = re.compile(
-    r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b"
-    r"|\b(?:q[1-4]|quarter|week|weeks|month|months|year|tomorrow|eoy|eoq|eom)\b",
+    r"\d|\b(?:january|jan|february|feb|march|mar|april|apr|may|june|jun|july|jul|august|aug"
+    r"|september|sept|sep|october|oct|november|nov|december|dec|q[1-4]|h[12]|quarter|week"
+    r"|weeks|month|months|year|spring|summer|autumn|fall|winter|tomorrow|eoy|eoq|eom)\b",
     re.I,
 )
 #: A sentence that names an amount (a digit, or an amount in words).
-_AMOUNT_CUE = re.compile(r"\d|\b(?:hundred|thousand|million|grand|k|m)\b", re.I)
+_AMOUNT_CUE = re.compile(r"\d|\b(?:hundred|thousand|million|billion|grand|k)\b", re.I)
 
 Values = dict[str, str | list[str]]
 

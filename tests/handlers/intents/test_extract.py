@@ -11,11 +11,17 @@ from collections.abc import AsyncIterator
 import pytest
 from openai import AsyncOpenAI
 
-import prompts
 from bot.core.untrusted import strip_marks
 from handlers.deps import Deps
 from handlers.intents import extract as extraction
-from handlers.intents.extract import TOOL, Extraction, extract, form_fields, tool_schema
+from handlers.intents.extract import (
+    TOOL,
+    Extraction,
+    extract,
+    form_fields,
+    grounded,
+    tool_schema,
+)
 from tests.handlers.intents.fake_model import FakeModel, serving
 
 SENTENCE = (
@@ -50,9 +56,22 @@ def test_the_tool_schema_is_the_forms_fields(deps: Deps) -> None:
     assert changed["properties"]["products"]["items"]["enum"] == ["Warp drive"]
 
 
-def test_the_prompt_renders_with_today_and_the_currency() -> None:
-    text = prompts.render("extract_registration", tool=TOOL, today="2026-11-26", currency="EUR")
-    assert "Today is 2026-11-26" in text and "is in EUR" in text and "{" not in text
+def test_a_value_counts_as_said_only_when_the_sentence_names_that_kind_of_thing(
+    deps: Deps,
+) -> None:
+    by_name = {f.name: f for f in form_fields(deps)}
+    said = "register Contoso Ltd, contoso.com, Analytics, 50k, in Q2"
+    assert grounded(by_name["company"], "Contoso Ltd", said)
+    assert not grounded(by_name["company"], "Contoso Corporation", said)
+    assert grounded(by_name["domain"], "https://www.contoso.com/about", said)
+    assert not grounded(by_name["domain"], "contoso.io", said)
+    assert grounded(by_name["products"], ["Analytics"], said)
+    assert not grounded(by_name["products"], ["Analytics", "Platform"], said)
+    assert grounded(by_name["value"], "50000 USD", said)
+    assert grounded(by_name["close_date"], "2027-06-30", said)
+    vague = "I'm registering Contoso, our marketing lead says so"
+    assert not grounded(by_name["value"], "50000 USD", vague)
+    assert not grounded(by_name["close_date"], "2027-03-31", vague)
 
 
 async def test_a_good_reading_prefills_every_field_it_holds(
