@@ -131,3 +131,29 @@ async def test_a_failing_model_leaves_the_offline_reading_in_charge(
     assert len(model.requests) == 2 and len(model.extraction_requests) == 1
     [asked] = await _say(slack, "about 50k", thread=asked.params["thread_ts"])
     assert "Expected close date?" in asked.params["text"]
+
+
+async def test_in_a_dm_the_form_opens_prefilled_from_the_kept_reading(
+    slack: SlackDriver, acme: None, model: FakeModel
+) -> None:
+    """A DM sentence without a domain opens the form: Slack offers a button (messages
+    carry no trigger_id) whose click runs the sentence again, with 3 s to open the
+    modal; the model's reading is kept, so the click asks it nothing more."""
+    model.extracted.append({"company": "Contoso Ltd", "close_date": "2025-03-31"})
+    await slack.dm(
+        "I'd like to register Contoso Ltd, closing March 2025",
+        user="U0REP",
+        channel="D0REP",
+        user_team=OTHER_TEAM,
+    )
+    await slack.settle()
+    [prompt] = slack.calls("chat.postMessage")
+    button = prompt.buttons()["Register a deal"]
+    await slack.click(
+        button["action_id"], button["value"], user="U0REP", channel="D0REP", user_team=OTHER_TEAM
+    )
+    await slack.settle()
+    [opened] = slack.calls("views.open")
+    blocks = json.dumps(opened.params["view"]["blocks"])
+    assert "Contoso Ltd" in blocks and "The close date must be in the future." in blocks
+    assert len(model.extraction_requests) == 1
