@@ -69,7 +69,7 @@ async def load_caller(sessions: SessionFactory, request: Request) -> Caller:
     return Caller(
         person_id=known.id,
         role=known.role,
-        name=display_name(known.name or actor.name or actor.user_id),
+        name=display_name(known.name or actor.name or actor.handle or actor.user_id),
         is_external=known.is_external or actor.is_external,
         partner_id=known.partner_id,
         partner_name=known.partner_name if known.partner_id is not None else None,
@@ -119,7 +119,7 @@ async def _record_caller(sessions: SessionFactory, request: Request) -> Caller:
         return Caller(
             person_id=person.id,
             role=person.role,
-            name=display_name(person.name or actor.name or actor.user_id),
+            name=display_name(person.name or actor.name or actor.handle or actor.user_id),
             is_external=person.is_external or actor.is_external,
             partner_id=person.partner_id,
             partner_name=partner_name,

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -18,6 +20,29 @@ if TYPE_CHECKING:
     from openai import AsyncOpenAI
 
 Clock = Callable[[], datetime]
+
+
+class RecentResults:
+    """Results of slow work (a model's reading of a sentence) kept a few minutes, so
+    the same request run again soon (Slack re-runs a sentence when its form button is
+    clicked, with 3 s to open the form) costs no second call. Bounded, per process."""
+
+    def __init__(self, *, keep_seconds: float = 600.0, max_items: int = 1_000) -> None:
+        self._keep, self._max = keep_seconds, max_items
+        self._items: OrderedDict[Hashable, tuple[float, object]] = OrderedDict()
+
+    def get(self, key: Hashable) -> object | None:
+        found = self._items.get(key)
+        if found is None or time.monotonic() - found[0] > self._keep:
+            self._items.pop(key, None)
+            return None
+        return found[1]
+
+    def put(self, key: Hashable, value: object) -> None:
+        self._items[key] = (time.monotonic(), value)
+        self._items.move_to_end(key)
+        while len(self._items) > self._max:
+            self._items.popitem(last=False)
 
 
 def system_clock() -> datetime:
@@ -38,6 +63,7 @@ class Deps:
             now rather than at its next tick.
         names: display names an adapter looked up (Slack `users.info`), per process.
         knowledge: the knowledge base's search state (vocabulary, embeddings, embedder).
+        recent: results of model calls kept a few minutes (`RecentResults`).
     """
 
     settings: Settings
@@ -48,3 +74,4 @@ class Deps:
     outbox_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
     names: DisplayNames = field(default_factory=DisplayNames)
     knowledge: KnowledgeIndex = field(default_factory=KnowledgeIndex)
+    recent: RecentResults = field(default_factory=RecentResults)

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from handlers.checkins.due import post_due_checkins, remind_unanswered
 from handlers.deps import Deps
 from handlers.digests.due import send_due_digests
+from handlers.intents.expiry import expire_drafts
 from handlers.reminders.deals import (
     expire_protection,
     nudge_quiet_deals,
@@ -51,6 +52,7 @@ DUE_STEPS: tuple[tuple[str, DueStep], ...] = (
     ("survey_reminders", surveys.remind_unanswered),
     ("digests", send_due_digests),
     ("qbrs", remind_qbrs),
+    ("drafts_expired", expire_drafts),
     ("events_pruned", prune_processed_events),
 )
 

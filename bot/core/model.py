@@ -33,6 +33,9 @@ class Actor:
         platform: which chat platform the person is on.
         user_id: the platform's user id (Slack `U…`, Teams `29:…`/AAD id, shell name).
         name: display name when the platform gave one.
+        handle: a user name that is not a display name (Slack's `username` on clicks,
+            forms and slash commands): shown only when no display name is known, and
+            never stored as the person's name.
         is_external: True when the person belongs to another organisation than the
             workspace/tenant that installed the bot (Slack Connect guest, Teams guest).
             External people are never vendor staff.
@@ -44,6 +47,7 @@ class Actor:
     name: str = ""
     is_external: bool = False
     org_id: str | None = None
+    handle: str = ""
 
 
 @dataclass(frozen=True)

@@ -72,6 +72,9 @@ class Settings(BaseSettings):
     #: partner tiers whose manager is reminded of the quarterly business review two
     #: weeks before each quarter ends (a JSON list; [] turns the reminder off).
     qbr_tiers: list[str] = Field(default_factory=lambda: list(DEFAULT_QBR_TIERS))
+    #: hours a registration by conversation may sit unanswered before it expires (its
+    #: answers are deleted by the scheduled run and nothing is registered).
+    registration_draft_hours: int = Field(default=24, ge=1, le=24 * 30)
 
     # Check-ins: the questions of every check-in (a JSON list in the environment) and
     # after how many days an unanswered check-in gets its one reminder.

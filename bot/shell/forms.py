@@ -40,7 +40,9 @@ async def complete_form(
     if form.intro:
         console.print(Text(strip_marks(form.intro), style="dim"))
     try:
-        values = await prompt_fields(form.fields, ask=ask, console=console, values={})
+        values = await prompt_fields(
+            form.fields, ask=ask, console=console, values={}, errors=form.errors
+        )
         if len(form.fields) > CONFIRM_OVER_FIELDS:
             values = await confirm(form, values, ask=ask, console=console)
         for _attempt in range(MAX_ATTEMPTS):

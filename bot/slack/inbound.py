@@ -102,12 +102,14 @@ def is_external(actor_org: str | None, home: Home, *, shared_channel: bool = Fal
 
 
 def _actor(
-    user_id: str, org: str | None, home: Home, *, name: str = "", shared: bool = False
+    user_id: str, org: str | None, home: Home, *, handle: str = "", shared: bool = False
 ) -> Actor:
+    """Slack payloads never carry a display name: clicks, forms and slash commands
+    carry the username (kept as `handle`), events nothing (`users.info` fills it in)."""
     return Actor(
         platform="slack",
         user_id=user_id,
-        name=name,
+        handle=handle,
         is_external=is_external(org, home, shared_channel=shared),
         org_id=org,
     )
@@ -127,7 +129,7 @@ def from_command(body: dict[str, Any], home: Home, *, parsed: object = None) -> 
     )
     text = from_slack(cmd.text).strip()
     request = Request(
-        actor=_actor(cmd.user_id, cmd.team_id, home, name=cmd.user_name),
+        actor=_actor(cmd.user_id, cmd.team_id, home, handle=cmd.user_name),
         place=place,
         text=text,
         command=Command(name=cmd.command.lstrip("/").lower(), text=text),
@@ -203,7 +205,7 @@ def from_action(body: dict[str, Any], home: Home, *, parsed: object = None) -> I
     )
     user = payload.user
     request = Request(
-        actor=_actor(user.id, user.team_id, home, name=user.name or user.username),
+        actor=_actor(user.id, user.team_id, home, handle=user.username or user.name),
         place=place,
         click=ButtonClick(action_id=action.action_id, value=value or "", message_id=message_ts),
     )
@@ -278,7 +280,7 @@ def from_view(body: dict[str, Any], home: Home, *, parsed: object = None) -> Inb
         message_id=origin.mi,
     )
     request = Request(
-        actor=_actor(user.id, user.team_id, home, name=user.name or user.username),
+        actor=_actor(user.id, user.team_id, home, handle=user.username or user.name),
         place=place,
         submit=FormSubmit(form_id=view.callback_id, values=values, metadata=origin.m),
     )

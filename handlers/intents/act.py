@@ -14,16 +14,16 @@ from bot.core import Button, ButtonClick, Reply, Request, ids
 from bot.core.codec import action_id, decode, encode
 from handlers.caller import Caller
 from handlers.checkins.chat import checkins_command
-from handlers.deals import changes, listing, registration
-from handlers.deals.forms import DealRef
-from handlers.deals.rules import parse_free_text
+from handlers.deals import changes, listing
+from handlers.deals.forms import DealRef, registration_form, with_values
+from handlers.deals.registration import acting_partner
 from handlers.deps import Deps
 from handlers.digests.chat import digest_command, scorecard_command
 from handlers.help.menu import show_help
 from handlers.intents import converse
 from handlers.intents.choose import choose_intent
+from handlers.intents.extract import extract
 from handlers.intents.matcher import IntentMatch, match_intent
-from handlers.intents.prefill import registration_text
 from handlers.knowledge.ask import ask
 from handlers.routes import ActionHandler, Routes
 from handlers.surveys.chat import survey_command
@@ -106,17 +106,13 @@ def _did_you_mean(text: str, match: IntentMatch) -> Reply:
 
 
 async def run_intent(
-    request: Request, match: IntentMatch, caller: Caller, deps: Deps
+    request: Request, match: IntentMatch, caller: Caller, deps: Deps, *, clicked: bool = False
 ) -> list[Reply]:
-    """Run the command or button `match` names, as the caller."""
+    """Run the command or button `match` names, as the caller (`clicked`: for a button,
+    whose form must open at once)."""
     intent = match.intent
     if intent == "register_deal":
-        today, currency = deps.clock().date(), deps.settings.deal_default_currency
-        text = registration_text(request.text, today=today, currency=currency)
-        prefill = parse_free_text(text, today=today, default_currency=currency)
-        if converse.can_talk(request, prefill):  # ask what is missing, one at a time
-            return await converse.start(request, caller, deps, prefill=prefill)
-        return await registration.register_deal(_as_text(request, text), caller, deps)
+        return await _register(request, caller, deps, quick=clicked or request.click is not None)
     if intent == "list_deals":
         return await listing.list_deals(
             _as_text(request, match.slots.get("status", "")), caller, deps
@@ -140,6 +136,22 @@ async def run_intent(
     if intent == "help":
         return await show_help(request, caller, deps)
     return await ask(request, caller, deps)
+
+
+async def _register(request: Request, caller: Caller, deps: Deps, *, quick: bool) -> list[Reply]:
+    """A registration in words: the details the sentence holds (read by the chat model
+    when one is configured, unless `quick`: a click's form must open within Slack's
+    3 s), then the missing ones asked one at a time in the thread, or the form prefilled."""
+    acting_partner(caller)
+    asker = (request.actor.platform, request.actor.user_id)
+    extraction = await extract(request.text, deps, asker=asker, use_model=not quick)
+    if converse.can_talk(request, extraction.values):  # ask what is missing, one at a time
+        return await converse.start(request, caller, deps, extraction=extraction)
+    form = registration_form(
+        products=deps.settings.deal_products, default_currency=deps.settings.deal_default_currency
+    )
+    form = with_values(form, extraction.values, extraction.errors)
+    return [Reply(text="Register a deal", form=form, visibility="only_actor")]
 
 
 async def _on_deal(request: Request, match: IntentMatch, caller: Caller, deps: Deps) -> list[Reply]:
@@ -166,7 +178,8 @@ async def on_choose(
     if choice.intent not in LABELS:
         return await ask(spoken, caller, deps)
     slots = match_intent(choice.text).slots | ({"ref": choice.ref} if choice.ref else {})
-    return await run_intent(spoken, IntentMatch(choice.intent, 1.0, slots), caller, deps)
+    match = IntentMatch(choice.intent, 1.0, slots)
+    return await run_intent(spoken, match, caller, deps, clicked=True)
 
 
 ROUTES = Routes(actions={ids.INTENT_CHOOSE: on_choose})

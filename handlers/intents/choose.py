@@ -63,6 +63,8 @@ TOOLS: dict[str, tuple[str, dict[str, dict[str, Any]]]] = {
         {},
     ),
 }
+#: One try, this long at most (the person is waiting); then the offline matcher.
+TIMEOUT_SECONDS = 8.0
 _SYSTEM = (
     "You route messages sent to PartnerBot, a partner-program assistant. Call exactly one "
     "tool. A request to do something calls that action; a question about how something "
@@ -113,7 +115,8 @@ async def choose_intent(text: str, deps: Deps) -> IntentMatch:
     if deps.llm is None:
         return match_intent(text)
     try:
-        response = await deps.llm.chat.completions.create(
+        client = deps.llm.with_options(timeout=TIMEOUT_SECONDS, max_retries=0)
+        response = await client.chat.completions.create(
             model=deps.settings.openai_model,
             messages=[{"role": "system", "content": _SYSTEM}, {"role": "user", "content": text}],
             tools=tool_params(),
@@ -124,7 +127,7 @@ async def choose_intent(text: str, deps: Deps) -> IntentMatch:
         call = calls[0] if calls else None
         function = getattr(call, "function", None)
         chosen = _checked(function.name, function.arguments) if function is not None else None
-    except (openai.OpenAIError, IndexError, AttributeError):
+    except (openai.OpenAIError, IndexError, AttributeError):  # APITimeoutError too
         logger.warning("intent choice by the LLM failed; using the offline matcher", exc_info=True)
         chosen = None
     return chosen or match_intent(text)

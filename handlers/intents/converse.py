@@ -6,14 +6,15 @@ required field the sentence did not hold, then posts a summary with Register / E
 Nothing is registered until Register; Register submits the same values through the
 form's own path (`submit_registration`: the same validation, conflict check and
 idempotency nonce), and a bad value comes back as that field's message, in the thread.
-Edit opens the registration form prefilled with the answers.
+Edit opens the registration form prefilled with the answers. A draft left unanswered
+for REGISTRATION_DRAFT_HOURS expires (`handlers.intents.expiry`).
 """
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Mapping
+from dataclasses import replace
 
 from pydantic import BaseModel, ConfigDict
 
@@ -25,8 +26,11 @@ from handlers import fields
 from handlers.caller import Caller
 from handlers.deals.forms import RegisterMeta, registration_form, with_values
 from handlers.deals.registration import acting_partner, submit_registration
-from handlers.deals.rules import ParsedText, parse_free_text, validate_form
 from handlers.deps import Deps
+from handlers.intents import expiry
+from handlers.intents.answers import field_error, typed_answer
+from handlers.intents.extract import Extraction, extract, form_fields
+from handlers.intents.matcher import match_intent
 from handlers.knowledge.handoff import thread_of_answer
 from handlers.routes import Routes, ThreadKey
 from storage import drafts as draft_store
@@ -37,13 +41,18 @@ from storage.drafts import RegistrationDraft
 DRAFT_THREAD = "draft"
 #: Answers that end the conversation without registering anything.
 _CANCEL = frozenset({"cancel", "stop", "abort", "never mind", "nevermind", "forget it"})
-_LIST_SPLIT = re.compile(r"\s*(?:,|;|\band\b|&|\+)\s*", re.I)
 _NEXT = "Answer here in the thread (or `cancel`); nothing is registered until you press Register."
 _IN_THE_THREAD = (
     "Let's register it together: I'll ask what is missing in the thread under your message."
 )
-_NOT_YOURS = "Only the person who started this registration can send or edit it."
-_GONE = "This registration was already sent or cancelled. Start again with `/register-deal`."
+_START_AGAIN = (
+    "To register another, write “register” and what you know (e.g. “register Acme Corp, "
+    "acme.com, 50k”), or press Register a deal."
+)
+_NOT_YOURS = "Only the person who started this registration can send or edit it. " + _START_AGAIN
+_GONE = "This registration was already sent or cancelled. " + _START_AGAIN
+_CANCELLED = "Cancelled; nothing was registered. " + _START_AGAIN
+_REGISTER_ANOTHER = (Button("Register a deal", ids.MENU_REGISTER_DEAL, style="primary"),)
 
 
 class DraftRef(BaseModel):
@@ -53,7 +62,7 @@ class DraftRef(BaseModel):
     draft_id: int
 
 
-def can_talk(request: Request, prefill: ParsedText) -> bool:
+def can_talk(request: Request, values: Mapping[str, object]) -> bool:
     """Where a registration is written by conversation rather than in the form.
 
     It needs a thread to live in and a message to start it under (a click on an
@@ -67,39 +76,27 @@ def can_talk(request: Request, prefill: ParsedText) -> bool:
         return False
     if place.kind != "dm" or place.thread_id is not None:
         return True
-    return place.platform in THREADED_DM_PLATFORMS and bool(prefill.company and prefill.domain)
-
-
-def _form_fields(deps: Deps) -> tuple[Field, ...]:
-    form = registration_form(
-        products=deps.settings.deal_products, default_currency=deps.settings.deal_default_currency
+    return place.platform in THREADED_DM_PLATFORMS and bool(
+        values.get("company") and values.get("domain")
     )
-    return form.fields
 
 
-def _values_of(deps: Deps, prefill: ParsedText) -> dict[str, object]:
-    """What the sentence held, plus the form's own defaults (the stage)."""
-    value = " ".join(x for x in (prefill.value, prefill.currency) if x) or None
+def _values_of(deps: Deps, extraction: Extraction) -> dict[str, object]:
+    """What the sentence held, over the form's own defaults (the stage)."""
     found: dict[str, object] = {
-        f.name: f.initial for f in _form_fields(deps) if f.initial and not f.required
+        f.name: f.initial for f in form_fields(deps) if f.initial and not f.required
     }
-    found |= {
-        "company": prefill.company,
-        "domain": prefill.domain,
-        "value": value,
-        "close_date": prefill.close_date,
-    }
-    return {name: v for name, v in found.items() if v}
+    return found | {name: v for name, v in extraction.values.items() if v}
 
 
 def _missing(deps: Deps, values: Mapping[str, object]) -> Field | None:
-    for field in _form_fields(deps):
+    for field in form_fields(deps):
         if field.required and values.get(field.name) in (None, "", []):
             return field
     return None
 
 
-def _question(field: Field, draft_id: int, *, error: str | None = None) -> Reply:
+def _question(deps: Deps, field: Field, draft_id: int, *, error: str | None = None) -> Reply:
     lines = [f"✗ {error}"] if error else []
     lines.append(f"**{field.label}?**")
     if field.kind == "date":
@@ -109,17 +106,18 @@ def _question(field: Field, draft_id: int, *, error: str | None = None) -> Reply
     if field.options:
         choices = ", ".join(f"{n}) {o.label}" for n, o in enumerate(field.options, start=1))
         lines.append(f"Pick one or more, by number or name: {choices}.")
-    lines.append(_NEXT)
+    lines.append(f"{_NEXT} {expiry.keep_line(deps)}")
     ref = encode(DraftRef(draft_id=draft_id))
     form = Button("Fill in the form instead", action_id(ids.DRAFT_EDIT, draft_id), ref)
     return Reply(text="\n".join(lines), buttons=(form,), in_thread=True)
 
 
 async def start(
-    request: Request, caller: Caller, deps: Deps, *, prefill: ParsedText
+    request: Request, caller: Caller, deps: Deps, *, extraction: Extraction
 ) -> list[Reply]:
     """Open a draft in the request's thread and ask the first missing field (or show
-    the summary when the sentence held everything).
+    the summary when the sentence held everything); a value the form refused is asked
+    for with the form's message.
 
     Raises:
         NotAllowed: the conversation is not linked to a partner.
@@ -129,7 +127,7 @@ async def start(
     thread = thread_of_answer(request)
     assert thread is not None  # can_talk() said so
     now = deps.clock()
-    values = _values_of(deps, prefill)
+    values = _values_of(deps, extraction)
     async with deps.sessions() as session, session.begin():
         draft = await draft_store.add_draft(
             session,
@@ -153,22 +151,36 @@ async def start(
             channel_id=place.channel_id,
             thread_id=thread,
         )
-        replies = _next_step(deps, draft)
+        replies = _next_step(deps, draft, errors=extraction.errors)
     if place.thread_id is None and place.kind == "dm":  # a thread under a DM is easy to miss
         replies.insert(0, Reply(text=_IN_THE_THREAD))
     return replies
 
 
-def _next_step(deps: Deps, draft: RegistrationDraft) -> list[Reply]:
-    """Ask the next missing field, or show the summary; records what was asked."""
+def _next_step(
+    deps: Deps, draft: RegistrationDraft, *, errors: Mapping[str, str] | None = None
+) -> list[Reply]:
+    """Ask the next missing field, or show the summary; records what was asked. The
+    form's message for a refused value goes with its question, and the values of other
+    fields that were left out are named first (they are asked in turn)."""
     field = _missing(deps, draft.values)
     draft.asking = field.name if field else None
-    return [_question(field, draft.id)] if field else [_summary(deps, draft)]
+    errors = dict(errors or {})
+    reply = (
+        _question(deps, field, draft.id, error=errors.pop(field.name, None))
+        if field is not None
+        else _summary(deps, draft)
+    )
+    labels = {f.name: f.label for f in form_fields(deps)}
+    left_out = [f"✗ {labels.get(name, name)}: {message}" for name, message in errors.items()]
+    if left_out:
+        reply = replace(reply, text="\n".join(["I left out:", *left_out, reply.text]))
+    return [reply]
 
 
 def _summary(deps: Deps, draft: RegistrationDraft) -> Reply:
     facts = []
-    for field in _form_fields(deps):
+    for field in form_fields(deps):
         shown = draft.values.get(field.name)
         if shown not in (None, "", []):
             text = ", ".join(shown) if isinstance(shown, list) else str(shown)
@@ -176,7 +188,8 @@ def _summary(deps: Deps, draft: RegistrationDraft) -> Reply:
     ref = encode(DraftRef(draft_id=draft.id))
     return Reply(
         text="Here is the registration. Press Register to send it to your channel manager, "
-        "or Edit to change it in the form. Nothing is registered until you press Register.",
+        "or Edit to change it in the form. Nothing is registered until you press Register; "
+        f"{expiry.keep_line(deps)}",
         facts=tuple(facts),
         buttons=(
             Button("Register", action_id(ids.DRAFT_REGISTER, draft.id), ref, "primary"),
@@ -186,72 +199,49 @@ def _summary(deps: Deps, draft: RegistrationDraft) -> Reply:
     )
 
 
-def _answer(deps: Deps, request: Request, field: Field) -> object:
-    """The typed answer as the form's field value (words for dates and amounts read by
-    the same parser as `/register-deal` text)."""
-    raw = fields.one_line(request.text)
-    if field.name in ("value", "close_date"):
-        parsed = parse_free_text(
-            raw, today=deps.clock().date(), default_currency=deps.settings.deal_default_currency
-        )
-        if field.name == "value" and parsed.value:
-            return f"{parsed.value} {parsed.currency or ''}".strip()
-        if field.name == "close_date" and parsed.close_date:
-            return parsed.close_date
-        return raw
-    if field.options:
-        picked = []
-        for word in filter(None, _LIST_SPLIT.split(raw)):
-            match = word
-            for n, option in enumerate(field.options, start=1):
-                if word == str(n) or word.casefold() in (
-                    option.value.casefold(),
-                    option.label.casefold(),
-                ):
-                    match = option.value
-            picked.append(match)
-        return picked
-    return raw
-
-
-def _field_error(deps: Deps, values: Mapping[str, object], name: str) -> str | None:
-    """The form's own message for one field, given the answers so far."""
-    try:
-        validate_form(
-            {k: v for k, v in values.items() if isinstance(v, str | list)},
-            today=deps.clock().date(),
-            products=deps.settings.deal_products,
-            default_currency=deps.settings.deal_default_currency,
-        )
-    except InvalidInput as exc:
-        return exc.field_errors.get(name)
-    return None
-
-
 async def on_thread_reply(
     request: Request, thread: ThreadKey, caller: Caller, deps: Deps
 ) -> list[Reply]:
     """The person's answer to the field asked last; anyone else in the thread is left
-    alone (the draft is theirs)."""
-    if not thread.ident.isdigit() or not request.text.strip():
+    alone (the draft is theirs). In the thread of an expired draft, the person is told
+    so, or a new registration starts there when they ask for one."""
+    draft_id = fields.row_id(thread.ident)
+    if draft_id is None or not request.text.strip():
         return []
+    now = deps.clock()
     async with deps.sessions() as session, session.begin():
-        draft = await draft_store.get_draft(session, int(thread.ident), for_update=True)
+        draft = await draft_store.get_draft(session, draft_id, for_update=True)
         if draft is None or draft.person_id != caller.person_id:
             return []
-        if request.text.strip().casefold().strip(".!") in _CANCEL:
+        if expiry.is_expired(draft, deps, now=now):
+            if await draft_store.has_newer_draft(session, draft):
+                return []  # a registration started again here: the thread is the new one's
+            expiry.mark_expired(draft, now=now)
+            again = match_intent(request.text).intent == "register_deal"
+        elif request.text.strip().casefold().strip(".!") in _CANCEL:
             await draft_store.delete_draft(session, draft.id)
-            return [Reply(text="Cancelled; nothing was registered.", in_thread=True)]
-        field = next((f for f in _form_fields(deps) if f.name == draft.asking), None)
-        if field is None:  # the summary is out: the buttons decide
-            return [Reply(text="Press Register or Edit above (or say `cancel`).", in_thread=True)]
-        values = dict(draft.values) | {field.name: _answer(deps, request, field)}
-        error = _field_error(deps, values, field.name)
-        if error:
-            return [_question(field, draft.id, error=error)]
-        draft.values = values
-        draft.updated_at = deps.clock()
-        return _next_step(deps, draft)
+            return [Reply(text=_CANCELLED, buttons=_REGISTER_ANOTHER, in_thread=True)]
+        else:
+            return _answered(deps, request, draft)
+    if not again:
+        return [expiry.expired_reply(deps)]
+    asker = (request.actor.platform, request.actor.user_id)
+    extraction = await extract(request.text, deps, asker=asker)
+    return await start(request, caller, deps, extraction=extraction)
+
+
+def _answered(deps: Deps, request: Request, draft: RegistrationDraft) -> list[Reply]:
+    """An answer to an open draft: stored and the next field asked, or asked again."""
+    field = next((f for f in form_fields(deps) if f.name == draft.asking), None)
+    if field is None:  # the summary is out: the buttons decide
+        return [Reply(text="Press Register or Edit above (or say `cancel`).", in_thread=True)]
+    values = dict(draft.values) | {field.name: typed_answer(deps, request, field)}
+    error = field_error(deps, values, field.name)
+    if error:
+        return [_question(deps, field, draft.id, error=error)]
+    draft.values = values
+    draft.updated_at = deps.clock()
+    return _next_step(deps, draft)
 
 
 async def _load(deps: Deps, click: ButtonClick, caller: Caller) -> RegistrationDraft | Reply:
@@ -260,9 +250,11 @@ async def _load(deps: Deps, click: ButtonClick, caller: Caller) -> RegistrationD
     async with deps.sessions() as session:
         draft = await draft_store.get_draft(session, draft_id)
     if draft is None:
-        return Reply(text=_GONE, visibility="only_actor")
+        return Reply(text=_GONE, buttons=_REGISTER_ANOTHER, visibility="only_actor")
     if draft.person_id != caller.person_id:
-        return Reply(text=_NOT_YOURS, visibility="only_actor")
+        return Reply(text=_NOT_YOURS, buttons=_REGISTER_ANOTHER, visibility="only_actor")
+    if expiry.is_expired(draft, deps, now=deps.clock()):
+        return expiry.expired_reply(deps, visibility="only_actor")
     return draft
 
 
@@ -283,13 +275,13 @@ async def on_register(
     try:
         replies = await submit_registration(request, submit, caller, deps)
     except InvalidInput as exc:
-        order = [f for f in _form_fields(deps) if f.name in exc.field_errors]
-        field = order[0] if order else _form_fields(deps)[0]
+        order = [f for f in form_fields(deps) if f.name in exc.field_errors]
+        field = order[0] if order else form_fields(deps)[0]
         async with deps.sessions() as session, session.begin():
             stored = await draft_store.get_draft(session, draft.id, for_update=True)
             if stored is not None:
                 stored.asking = field.name
-        return [_question(field, draft.id, error=exc.field_errors.get(field.name))]
+        return [_question(deps, field, draft.id, error=exc.field_errors.get(field.name))]
     async with deps.sessions() as session, session.begin():
         await draft_store.delete_draft(session, draft.id)
     return replies

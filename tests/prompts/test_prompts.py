@@ -31,3 +31,11 @@ def test_a_missing_or_unknown_field_raises() -> None:
         prompts.render("answer_question", **dict.fromkeys(fields, "x"), extra="y")
     with pytest.raises(PromptError):
         prompts.load("no_such_prompt")
+
+
+def test_extract_registration_renders_the_tool_today_and_the_currency() -> None:
+    text = prompts.render(
+        "extract_registration", tool="prefill_registration", today="2026-11-26", currency="EUR"
+    )
+    assert "calling `prefill_registration` exactly once" in text
+    assert "Today is 2026-11-26" in text and "is in EUR" in text and "{" not in text

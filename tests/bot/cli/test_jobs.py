@@ -77,6 +77,7 @@ def test_run_due_only_touches_messages_due_at_the_given_time(
             "survey_reminders": 0,
             "digests": 0,
             "qbrs": 0,
+            "drafts_expired": 0,
             "events_pruned": 0,
         },
         "sent": 0,

@@ -77,3 +77,19 @@ async def test_a_request_from_another_team_gets_no_staff_rights(
     sent = await slack.command("/partnerbot", "partners", user="U0MANAGER", team=OTHER_TEAM)
     await slack.settle()
     assert "only channel managers" in sent.body
+
+
+async def test_a_click_keeps_the_display_name_and_the_greeting_uses_it(
+    slack: SlackDriver, acme: None, sessions: SessionFactory
+) -> None:
+    """Clicks carry the username ("u0rep"), not the display name: it is never stored,
+    and the next greeting still says the name `users.info` gave ("Someone")."""
+    await slack.mention("", user="U0REP", user_team=OTHER_TEAM)
+    await slack.settle()
+    await slack.click("menu-help", user="U0REP", user_team=OTHER_TEAM)
+    await slack.settle()
+    assert (await _person(sessions, "U0REP")).name == "Someone"
+    await slack.mention("", user="U0REP", user_team=OTHER_TEAM)
+    await slack.settle()
+    greetings = [c.params.get("text", "") for c in slack.calls("chat.postEphemeral")]
+    assert greetings[-1].startswith("Hi Someone!") and "u0rep" not in " ".join(greetings)
