@@ -42,6 +42,8 @@ BACK_REFERENCE = re.compile(
     r"|\b(?:with|for|of|in|to|on|by|from|use) (?:that|this|these|those|it|them)\b",
     re.IGNORECASE,
 )
+#: A quote of one sentence shorter than this many characters also quotes the next one.
+SHORT_QUOTE = 300
 #: Characters of one quoted sentence, and of a whole quote.
 SENTENCE_CHARS = 320
 QUOTE_CHARS = 480
@@ -144,6 +146,7 @@ def pick(
         chosen.append(choice)
         if query is not None:
             seen |= covered(choice[1], query)
+    chosen = _with_followers(chosen, scored)
     chosen = _with_antecedents(chosen, scored, limit=limit + 1)
     groups: dict[int, list[tuple[float, Sentence, int]]] = {}
     order = sorted(chosen, key=lambda c: (c[2], c[1].position))
@@ -178,6 +181,23 @@ def _gain(
     if sentence.length > LONG_SENTENCE:
         total /= math.sqrt(sentence.length / LONG_SENTENCE)
     return total
+
+
+def _with_followers(
+    chosen: list[tuple[float, Sentence, int]], scored: Sequence[tuple[float, Sentence, int]]
+) -> list[tuple[float, Sentence, int]]:
+    """`chosen`, plus the sentence after it when it is one short sentence: a fact
+    is often stated over two sentences ("This starts the proxy on port 3300. Check
+    /healthcheck to ..."), and the second rarely repeats the question's words."""
+    if len(chosen) > 1 or len(chosen[0][1].text) >= SHORT_QUOTE:
+        return chosen
+    best = chosen[0]
+    after = next(
+        (c for c in scored if c[2] == best[2] and c[1].position == best[1].position + 1), None
+    )
+    if after is None or any(after is c or _same_point(after[1], c[1]) for c in chosen):
+        return chosen
+    return [*chosen, after]
 
 
 def _with_antecedents(

@@ -89,6 +89,8 @@ RELAY_VERBS = frozenset(_RELAY_TEXT.split())
 TYPO_MIN_LEN = 5
 TYPO_MIN_SCORE = 0.8
 TYPO_MAX_LEN_DIFF = 2
+#: Endings that make another word of a word ("look" -> "looker"): never a typo.
+DERIVING_SUFFIXES = frozenset(["er", "ers", "or", "ors", "ly", "y", "ie", "ist", "ism", "ify"])
 #: A query word also matches indexed words that start with its stem this long or more
 #: ("customize" ~ "customizable").
 PREFIX_MIN = 5
@@ -153,7 +155,7 @@ class Vocabulary:
 
     def repair(self, word: str) -> str | None:
         """The closest indexed word to a misspelt `word`, or None."""
-        if len(word) < TYPO_MIN_LEN or self.knows(word) or word.isdigit():
+        if len(word) < TYPO_MIN_LEN or self.knows(word) or word.isdigit() or self.derived(word):
             return None
         for candidate, _, _ in process.extract(
             word,
@@ -165,6 +167,15 @@ class Vocabulary:
             if abs(len(candidate) - len(word)) <= TYPO_MAX_LEN_DIFF:
                 return str(candidate)
         return None
+
+    def derived(self, word: str) -> bool:
+        """`word` is an indexed word plus a suffix: another word ("looker",
+        "optimizely"), not a misspelling of one."""
+        return any(
+            word.endswith(end) and self.knows(word[: -len(end)])
+            for end in DERIVING_SUFFIXES
+            if len(word) - len(end) >= TYPO_MIN_LEN - 1
+        )
 
 
 @dataclass(frozen=True)
@@ -198,7 +209,7 @@ def _split_alnum(word: str, vocabulary: Vocabulary | None) -> list[str]:
     return parts if any(vocabulary.knows(p) for p in parts if not p.isdigit()) else [word]
 
 
-def _fixed(raw: str, vocabulary: Vocabulary | None) -> list[str]:
+def fixed_words(raw: str, vocabulary: Vocabulary | None) -> list[str]:
     """A content word as normalise keeps it: split, typo-repaired."""
     out = []
     for word in _split_alnum(raw, vocabulary):
@@ -261,7 +272,9 @@ def normalise(
     for word in [w for alts in alternatives.values() for w in alts] + from_glossary:
         if word not in core and word not in extra:
             extra.append(word)
-    request = {w for raw in content_words(request_part(question)) for w in _fixed(raw, vocabulary)}
+    request = {
+        w for raw in content_words(request_part(question)) for w in fixed_words(raw, vocabulary)
+    }
     focus = tuple(w for w in core if w in request)
     return Query(
         core=tuple(core),
