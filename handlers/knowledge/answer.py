@@ -17,7 +17,14 @@ from typing import Any
 import prompts
 from bot.core import Citation
 from handlers.knowledge.grounding import is_grounded
-from handlers.knowledge.quote import asks_for_number, best_sentences, pick, scored_sentences
+from handlers.knowledge.quote import (
+    asks_for_number,
+    best_sentences,
+    is_yes_no,
+    pick,
+    scored_sentences,
+    settles,
+)
 from handlers.knowledge.search import Retrieval
 from handlers.knowledge.sentences import Sentence, has_number
 from handlers.knowledge.terms import Query
@@ -45,6 +52,9 @@ SUMMARY_DISCOUNT = 0.7
 #: A question asking for a quantity ("how many", "which port", "minimum version")
 #: is answered by a sentence with a number in it: such sentences count this much more.
 NUMBER_BOOST = 1.4
+#: A yes/no question is settled by a sentence that says yes or no ("... is not
+#: available", "supports ...", "requires ..."): such sentences count this much more.
+SETTLING_BOOST = 1.25
 #: What the LLM must answer when the passages do not support an answer.
 REFUSAL = "I don't know."
 DONT_KNOW = "I couldn't find that in the documentation."
@@ -118,16 +128,22 @@ def compose_extractive(retrieval: Retrieval, *, max_quotes: int = 2) -> Answer:
     ]  # fmt: skip
     candidates: list[tuple[float, Sentence, int]] = []
     numeric = asks_for_number(retrieval.question)
+    yes_no = is_yes_no(retrieval.question)
     for index, (rank, item) in enumerate(pool):
         discount = RANK_DISCOUNT ** min(rank, QUOTE_POOL)
         opening = not item.passage.section
         for value, sentence in scored_sentences(
-            retrieval.sentences_of(item.passage), retrieval.query, retrieval.vocabulary
+            retrieval.sentences_of(item.passage),
+            retrieval.query,
+            retrieval.vocabulary,
+            f"{item.passage.doc_title} {item.passage.section}",
         ):
             if opening and sentence.position == 0:
                 value *= SUMMARY_DISCOUNT
             if numeric and has_number(sentence):
                 value *= NUMBER_BOOST
+            if yes_no and settles(sentence):
+                value *= SETTLING_BOOST
             candidates.append((value * discount, sentence, index))
     if not candidates:
         return Answer(DONT_KNOW, (), grounded=False)
@@ -150,7 +166,12 @@ def compose_extractive(retrieval: Retrieval, *, max_quotes: int = 2) -> Answer:
         if item.passage.document_id in {b[0].passage.document_id for b in blocks}:
             continue
         value, quote = best_sentences(
-            item.passage.body, retrieval.query, retrieval.vocabulary, question="", limit=1
+            item.passage.body,
+            retrieval.query,
+            retrieval.vocabulary,
+            question="",
+            limit=1,
+            heading=f"{item.passage.doc_title} {item.passage.section}",
         )
         if quote and item.coverage >= SECOND_COVERAGE and value >= SECOND_SCORE * best:
             blocks.append((item, quote))

@@ -19,6 +19,8 @@ import Stemmer
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from handlers.knowledge.words import GENERIC_SYNONYMS, STOP_WORDS
+
 #: Words: letters and digits (an apostrophe-s is dropped first).
 WORD = re.compile(r"[a-z0-9]+")
 #: A word's letter and digit runs ("soc2" -> "soc", "2").
@@ -27,48 +29,6 @@ ALNUM = re.compile(r"[a-z]+|[0-9]+")
 LETTER_PAIR = re.compile(r"\b([a-z])/([a-z])\b")
 #: Chat noise to drop before tokenising: user mentions, URLs, emoji codes.
 NOISE = re.compile(r"<@[^>]+>|https?://\S+|:[a-z0-9_+-]+:")
-
-_STOP_WORD_TEXT = """a about above after again all also am an and any are as at be because
-    been before being below between both but by can could did do does doing down during each few for
-    from further had has have having he her here hers herself him himself his how i if in
-    into is it its itself just me more most my myself no nor not now of off on once only
-    or other our ours ourselves out over own same she should so some such than that the
-    their theirs them themselves then there these they this those through to too under
-    until up very was we were what when where which while who whom why will with would
-    you your yours yourself yourselves hi hey hello thanks thank pls please plz anyone
-    know tell wondering question quick ok okay hmm u ur im i'm ya yeah btw guys team
-    got get gets need needs want wants way ways like really actually still something
-    thing things there's let lets us we're you're it's doesn't dont don't cant can't
-    possible able use using used work works vs versus isnt arent wasnt werent doesnt
-    didnt wont wouldnt shouldnt couldnt hasnt havent whats hows wheres whos wat pls thx
-    ty stuff asap lol fyi imo tbh hiya folks whether"""
-#: Words that carry no meaning for search (English function words and chat filler).
-STOP_WORDS = frozenset(_STOP_WORD_TEXT.split())
-
-#: Generic English equivalences (added, never replacing). Words of a vendor's own
-#: product or domain do not belong here: they come from the vendor's glossary.yml
-#: (`Glossary`) and from the documents themselves.
-GENERIC_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "delete": ("remove",),
-    "remove": ("delete",),
-    "price": ("pricing", "cost"),
-    "pricing": ("price", "cost"),
-    "cost": ("price", "pricing"),
-    "login": ("sign", "authentication"),
-    "signin": ("sign", "login"),
-    "permissions": ("roles", "access"),
-    "perms": ("permissions", "roles"),
-    "prod": ("production",),
-    "dev": ("development",),
-    "db": ("database",),
-    "reqs": ("requirements",),
-    "config": ("configuration", "configure"),
-    "auth": ("authentication", "authenticate"),
-    "repo": ("repository",),
-    "docs": ("documentation",),
-    "alerts": ("notifications",),
-    "notifications": ("alerts",),
-}
 
 #: Chat framing around a relayed request (see request_part): a bracketed aside, a
 #: label of at most LABEL_WORDS words before a colon, and a verb of asking or wanting
@@ -128,15 +88,19 @@ class Vocabulary:
     passages: int
     _words: list[str]
     average_length: float = 0.0
+    #: The indexed texts' words, space-separated (for `joined`).
+    _text: str = ""
 
     @classmethod
     def build(cls, texts: Iterable[str]) -> Vocabulary:
         df: Counter[str] = Counter()
         count = length = 0
+        lines: list[str] = []
         for text in texts:
             count += 1
             words = tokens(text)
             length += len(words)
+            lines.append(" ".join(words))
             df.update({stem(t) for t in words} | set(words))
         vocabulary = sorted(w for w in df if len(w) >= TYPO_MIN_LEN and not w.isdigit())
         return cls(
@@ -144,6 +108,7 @@ class Vocabulary:
             passages=max(count, 1),
             _words=vocabulary,
             average_length=length / max(count, 1),
+            _text=f" {' | '.join(lines)} ",
         )
 
     def knows(self, word: str) -> bool:
@@ -166,6 +131,17 @@ class Vocabulary:
         ):
             if abs(len(candidate) - len(word)) <= TYPO_MAX_LEN_DIFF:
                 return str(candidate)
+        return None
+
+    def joined(self, word: str) -> tuple[str, str] | None:
+        """The two indexed words `word` runs together when the texts write them side by
+        side ("keenio" -> keen io): a spelling, not a word of its own."""
+        if len(word) < TYPO_MIN_LEN or word.isdigit() or self.knows(word):
+            return None
+        for i in range(2, len(word) - 1):
+            left, right = word[:i], word[i:]
+            if left in self.df and right in self.df and f" {left} {right} " in self._text:
+                return left, right
         return None
 
     def derived(self, word: str) -> bool:
@@ -202,10 +178,14 @@ class Expander(Protocol):
 
 
 def _split_alnum(word: str, vocabulary: Vocabulary | None) -> list[str]:
-    """ "soc2" -> ["soc", "2"] when the index knows "soc" but not "soc2"."""
-    parts = ALNUM.findall(word)
-    if len(parts) < 2 or vocabulary is None or vocabulary.knows(word):
+    """ "soc2" -> ["soc", "2"] when the index knows "soc" but not "soc2"; "keenio" ->
+    ["keen", "io"] when the texts write "keen io"."""
+    if vocabulary is None or vocabulary.knows(word):
         return [word]
+    parts = ALNUM.findall(word)
+    if len(parts) < 2:
+        joined = vocabulary.joined(word)
+        return list(joined) if joined else [word]
     return parts if any(vocabulary.knows(p) for p in parts if not p.isdigit()) else [word]
 
 
