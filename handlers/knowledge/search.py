@@ -22,7 +22,7 @@ import logging
 from dataclasses import dataclass
 
 from handlers.deps import Deps
-from handlers.knowledge.grounding import asked_words
+from handlers.knowledge.asking import asked_words
 from handlers.knowledge.rank import bm25f, query_weights
 from handlers.knowledge.sentences import Sentence, sentences
 from handlers.knowledge.terms import MIN_FOCUS, Query, Vocabulary, coverage_of, normalise

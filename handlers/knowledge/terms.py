@@ -12,23 +12,18 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
-import Stemmer
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from handlers.knowledge.words import GENERIC_SYNONYMS, STOP_WORDS
+from handlers.knowledge.words import stem as stem  # re-exported: callers import it here
+from handlers.knowledge.words import tokens as tokens
 
-#: Words: letters and digits (an apostrophe-s is dropped first).
-WORD = re.compile(r"[a-z0-9]+")
 #: A word's letter and digit runs ("soc2" -> "soc", "2").
 ALNUM = re.compile(r"[a-z]+|[0-9]+")
-#: "A/B", "A/A": one word ("ab", "aa"), as chat writes it.
-LETTER_PAIR = re.compile(r"\b([a-z])/([a-z])\b")
-#: Chat noise to drop before tokenising: user mentions, URLs, emoji codes.
-NOISE = re.compile(r"<@[^>]+>|https?://\S+|:[a-z0-9_+-]+:")
 
 #: Chat framing around a relayed request (see request_part): a bracketed aside, a
 #: label of at most LABEL_WORDS words before a colon, and a verb of asking or wanting
@@ -49,26 +44,13 @@ RELAY_VERBS = frozenset(_RELAY_TEXT.split())
 TYPO_MIN_LEN = 5
 TYPO_MIN_SCORE = 0.8
 TYPO_MAX_LEN_DIFF = 2
+#: Words whose `Vocabulary.joined` answer is kept, per index snapshot.
+JOINS_KEPT = 10_000
 #: Endings that make another word of a word ("look" -> "looker"): never a typo.
 DERIVING_SUFFIXES = frozenset(["er", "ers", "or", "ors", "ly", "y", "ie", "ist", "ism", "ify"])
 #: A query word also matches indexed words that start with its stem this long or more
 #: ("customize" ~ "customizable").
 PREFIX_MIN = 5
-
-
-#: The Snowball English stemmer (PostgreSQL's `english` configuration uses the same).
-STEMMER = Stemmer.Stemmer("english")
-
-
-def stem(word: str) -> str:
-    """The English (Snowball) stem of a lower-case word, for matching."""
-    return str(STEMMER.stemWord(word))
-
-
-def tokens(text: str) -> list[str]:
-    """Lower-case word tokens of `text`, noise removed."""
-    text = NOISE.sub(" ", text.lower()).replace("'s ", " ")
-    return WORD.findall(LETTER_PAIR.sub(r"\1\2", text))
 
 
 def content_words(text: str) -> list[str]:
@@ -88,8 +70,9 @@ class Vocabulary:
     passages: int
     _words: list[str]
     average_length: float = 0.0
-    #: The indexed texts' words, space-separated (for `joined`).
+    #: The indexed texts' words, space-separated (for `joined`), and its answers.
     _text: str = ""
+    _joins: dict[str, tuple[str, str] | None] = field(default_factory=dict)
 
     @classmethod
     def build(cls, texts: Iterable[str]) -> Vocabulary:
@@ -138,11 +121,21 @@ class Vocabulary:
         side ("keenio" -> keen io): a spelling, not a word of its own."""
         if len(word) < TYPO_MIN_LEN or word.isdigit() or self.knows(word):
             return None
-        for i in range(2, len(word) - 1):
-            left, right = word[:i], word[i:]
-            if left in self.df and right in self.df and f" {left} {right} " in self._text:
-                return left, right
-        return None
+        if word in self._joins:
+            return self._joins[word]
+        found = next(
+            (
+                (word[:i], word[i:])
+                for i in range(2, len(word) - 1)
+                if word[:i] in self.df
+                and word[i:] in self.df
+                and f" {word[:i]} {word[i:]} " in self._text
+            ),
+            None,
+        )
+        if len(self._joins) < JOINS_KEPT:  # a scan of the texts each: kept per snapshot
+            self._joins[word] = found
+        return found
 
     def derived(self, word: str) -> bool:
         """`word` is an indexed word plus a suffix: another word ("looker",

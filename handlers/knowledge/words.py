@@ -1,9 +1,35 @@
-"""Generic English word lists for knowledge search: stop words (with chat filler) and
-synonyms. Nothing about a vendor's product belongs here: domain words come from the
-vendor's glossary.yml and from the documents themselves.
+"""Words of a text for knowledge search: tokens and Snowball stems, and the generic
+English word lists (stop words with chat filler, synonyms). Nothing about a vendor's
+product belongs here: domain words come from the vendor's glossary.yml and from the
+documents themselves.
 """
 
 from __future__ import annotations
+
+import re
+
+import Stemmer
+
+#: Words: letters and digits (an apostrophe-s is dropped first).
+WORD = re.compile(r"[a-z0-9]+")
+#: "A/B", "A/A": one word ("ab", "aa"), as chat writes it.
+LETTER_PAIR = re.compile(r"\b([a-z])/([a-z])\b")
+#: Chat noise to drop before tokenising: user mentions, URLs, emoji codes.
+NOISE = re.compile(r"<@[^>]+>|https?://\S+|:[a-z0-9_+-]+:")
+#: The Snowball English stemmer (PostgreSQL's `english` configuration uses the same).
+STEMMER = Stemmer.Stemmer("english")
+
+
+def stem(word: str) -> str:
+    """The English (Snowball) stem of a lower-case word, for matching."""
+    return str(STEMMER.stemWord(word))
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-case word tokens of `text`, noise removed."""
+    text = NOISE.sub(" ", text.lower()).replace("'s ", " ")
+    return WORD.findall(LETTER_PAIR.sub(r"\1\2", text))
+
 
 _STOP_WORD_TEXT = """a about above after again all also am an and any are as at be because
     been before being below between both but by can could did do does doing down during each few for

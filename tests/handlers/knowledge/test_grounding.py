@@ -5,7 +5,8 @@ of stop words do not count against it."""
 
 from __future__ import annotations
 
-from handlers.knowledge.grounding import MIN_COVERAGE, asked_part, is_grounded, signals
+from handlers.knowledge.asking import asked_part
+from handlers.knowledge.grounding import MIN_COVERAGE, is_grounded, signals
 from handlers.knowledge.search import Retrieval, Retrieved
 from handlers.knowledge.terms import Vocabulary, coverage, normalise, request_part
 from storage.kb import PassageRow
