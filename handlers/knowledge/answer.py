@@ -39,7 +39,7 @@ LLM_PASSAGES = 6
 #: Passages whose sentences compete for the extractive answer's first quote, and how
 #: much a lower-ranked passage's sentence is discounted per rank.
 QUOTE_POOL = 3
-RANK_DISCOUNT = 0.85
+RANK_DISCOUNT = 0.92
 #: Passages of the best page (within this many of the top) whose sentences compete too.
 PAGE_POOL = 10
 #: A second source is quoted when its passage covers this much of the question and its
