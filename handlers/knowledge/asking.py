@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from handlers.knowledge.terms import (
@@ -31,6 +32,8 @@ _ASKING_TEXT = """can could does do did is are was were how what whats which whe
 ASKING = frozenset(_ASKING_TEXT.split())
 #: Words this short are never taken for a named thing ("w/o" -> "wo").
 NAMED_MIN_LEN = 3
+#: Words up to this long are checked for a slip against the index's short words.
+SHORT_TYPO_LEN = 4
 
 
 def asked_part(question: str) -> str:
@@ -71,6 +74,7 @@ def named_things(question: str, query: Query, vocabulary: Vocabulary) -> tuple[s
                 and word in query.core
                 and unknown(word, query, vocabulary)
                 and not _near_stop_word(word)
+                and not _short_typo(word, vocabulary)
                 and word not in out
             ):
                 out.append(word)
@@ -79,3 +83,11 @@ def named_things(question: str, query: Query, vocabulary: Vocabulary) -> tuple[s
 
 def _near_stop_word(word: str) -> bool:
     return any(len(stop) >= 4 and OSA.distance(word, stop) <= 1 for stop in STOP_WORDS)
+
+
+def _short_typo(word: str, vocabulary: Vocabulary) -> bool:
+    """A word of 3-4 letters one edit from an indexed word ("flgs", "evnt"): too short
+    for typo repair, too likely a slip to be a name."""
+    return len(word) <= SHORT_TYPO_LEN and bool(
+        process.extractOne(word, vocabulary.short_words, scorer=OSA.distance, score_cutoff=1)
+    )

@@ -73,6 +73,8 @@ class Vocabulary:
     #: The indexed texts' words, space-separated (for `joined`), and its answers.
     _text: str = ""
     _joins: dict[str, tuple[str, str] | None] = field(default_factory=dict)
+    #: Indexed words of 4-5 letters (what a short misspelt word may be meant as).
+    short_words: list[str] = field(default_factory=list)
 
     @classmethod
     def build(cls, texts: Iterable[str]) -> Vocabulary:
@@ -92,6 +94,7 @@ class Vocabulary:
             _words=vocabulary,
             average_length=length / max(count, 1),
             _text=f" {' | '.join(lines)} ",
+            short_words=sorted(w for w in df if len(w) in (4, TYPO_MIN_LEN) and w.isalpha()),
         )
 
     def knows(self, word: str) -> bool:

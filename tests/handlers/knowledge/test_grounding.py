@@ -99,6 +99,7 @@ def test_a_question_naming_an_undocumented_integration_is_declined() -> None:
     chatty = retrieval_for("hey guys, quick q: do webhoks fire retries when a featur changes? thx")
     assert signals(chatty).named == () and is_grounded(chatty)
     assert signals(retrieval_for("wich webhooks fire w/o retries?")).named == ()
+    assert signals(retrieval_for("do webhooks fier on retries?")).named == ()  # "fire"
 
 
 def test_the_story_around_the_question_names_nothing() -> None:
