@@ -18,6 +18,7 @@ import prompts
 from bot.core import Citation
 from handlers.knowledge.grounding import is_grounded
 from handlers.knowledge.quote import (
+    asks_for_code,
     asks_for_number,
     best_sentences,
     is_yes_no,
@@ -55,6 +56,9 @@ NUMBER_BOOST = 1.4
 #: A yes/no question is settled by a sentence that says yes or no ("... is not
 #: available", "supports ...", "requires ..."): such sentences count this much more.
 SETTLING_BOOST = 1.25
+#: A question asking for a command or configuration is answered by the line that
+#: gives it: code lines (and sentences carrying a snippet) count this much more.
+CODE_BOOST = 1.3
 #: What the LLM must answer when the passages do not support an answer.
 REFUSAL = "I don't know."
 DONT_KNOW = "I couldn't find that in the documentation."
@@ -129,6 +133,7 @@ def compose_extractive(retrieval: Retrieval, *, max_quotes: int = 2) -> Answer:
     candidates: list[tuple[float, Sentence, int]] = []
     numeric = asks_for_number(retrieval.question)
     yes_no = is_yes_no(retrieval.question)
+    code_asked = asks_for_code(retrieval.query.core)
     for index, (rank, item) in enumerate(pool):
         discount = RANK_DISCOUNT ** min(rank, QUOTE_POOL)
         opening = not item.passage.section
@@ -144,6 +149,8 @@ def compose_extractive(retrieval: Retrieval, *, max_quotes: int = 2) -> Answer:
                 value *= NUMBER_BOOST
             if yes_no and settles(sentence):
                 value *= SETTLING_BOOST
+            if code_asked and (sentence.is_code or "`" in sentence.text):
+                value *= CODE_BOOST
             candidates.append((value * discount, sentence, index))
     if not candidates:
         return Answer(DONT_KNOW, (), grounded=False)
