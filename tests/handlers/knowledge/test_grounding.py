@@ -96,7 +96,8 @@ def test_a_question_naming_an_undocumented_integration_is_declined() -> None:
     assert signals(paged).named == ("pagerduty",)
     assert signals(paged).coverage > MIN_COVERAGE and not is_grounded(paged)
     # Chat filler and typos are not undocumented things.
-    chatty = retrieval_for("hey guys, quick q: do webhoks fire retries when a featur changes? thx")
+    chatty = retrieval_for("hey guys, quick q: do webhoks fire retries when a featur changes? tysm")
+    assert signals(retrieval_for("any gotchas when webhooks retry? cheers")).named == ()
     assert signals(chatty).named == () and is_grounded(chatty)
     assert signals(retrieval_for("wich webhooks fire w/o retries?")).named == ()
     assert signals(retrieval_for("do webhooks fier on retries?")).named == ()  # "fire"
