@@ -17,7 +17,15 @@ from typing import Any
 import prompts
 from bot.core import Citation
 from handlers.knowledge.grounding import is_grounded
-from handlers.knowledge.quote import asks_for_number, best_sentences, pick, scored_sentences
+from handlers.knowledge.quote import (
+    asks_for_code,
+    asks_for_number,
+    best_sentences,
+    is_yes_no,
+    pick,
+    scored_sentences,
+    settles,
+)
 from handlers.knowledge.search import Retrieval
 from handlers.knowledge.sentences import Sentence, has_number
 from handlers.knowledge.terms import Query
@@ -32,7 +40,7 @@ LLM_PASSAGES = 6
 #: Passages whose sentences compete for the extractive answer's first quote, and how
 #: much a lower-ranked passage's sentence is discounted per rank.
 QUOTE_POOL = 3
-RANK_DISCOUNT = 0.85
+RANK_DISCOUNT = 0.92
 #: Passages of the best page (within this many of the top) whose sentences compete too.
 PAGE_POOL = 10
 #: A second source is quoted when its passage covers this much of the question and its
@@ -45,6 +53,12 @@ SUMMARY_DISCOUNT = 0.7
 #: A question asking for a quantity ("how many", "which port", "minimum version")
 #: is answered by a sentence with a number in it: such sentences count this much more.
 NUMBER_BOOST = 1.4
+#: A yes/no question is settled by a sentence that says yes or no ("... is not
+#: available", "supports ...", "requires ..."): such sentences count this much more.
+SETTLING_BOOST = 1.25
+#: A question asking for a command or configuration is answered by the line that
+#: gives it: code lines (and sentences carrying a snippet) count this much more.
+CODE_BOOST = 1.3
 #: What the LLM must answer when the passages do not support an answer.
 REFUSAL = "I don't know."
 DONT_KNOW = "I couldn't find that in the documentation."
@@ -118,16 +132,25 @@ def compose_extractive(retrieval: Retrieval, *, max_quotes: int = 2) -> Answer:
     ]  # fmt: skip
     candidates: list[tuple[float, Sentence, int]] = []
     numeric = asks_for_number(retrieval.question)
+    yes_no = is_yes_no(retrieval.question)
+    code_asked = asks_for_code(retrieval.query.core)
     for index, (rank, item) in enumerate(pool):
         discount = RANK_DISCOUNT ** min(rank, QUOTE_POOL)
         opening = not item.passage.section
         for value, sentence in scored_sentences(
-            retrieval.sentences_of(item.passage), retrieval.query, retrieval.vocabulary
+            retrieval.sentences_of(item.passage),
+            retrieval.query,
+            retrieval.vocabulary,
+            f"{item.passage.doc_title} {item.passage.section}",
         ):
             if opening and sentence.position == 0:
                 value *= SUMMARY_DISCOUNT
             if numeric and has_number(sentence):
                 value *= NUMBER_BOOST
+            if yes_no and settles(sentence):
+                value *= SETTLING_BOOST
+            if code_asked and (sentence.is_code or "`" in sentence.text):
+                value *= CODE_BOOST
             candidates.append((value * discount, sentence, index))
     if not candidates:
         return Answer(DONT_KNOW, (), grounded=False)
@@ -150,7 +173,12 @@ def compose_extractive(retrieval: Retrieval, *, max_quotes: int = 2) -> Answer:
         if item.passage.document_id in {b[0].passage.document_id for b in blocks}:
             continue
         value, quote = best_sentences(
-            item.passage.body, retrieval.query, retrieval.vocabulary, question="", limit=1
+            item.passage.body,
+            retrieval.query,
+            retrieval.vocabulary,
+            question="",
+            limit=1,
+            heading=f"{item.passage.doc_title} {item.passage.section}",
         )
         if quote and item.coverage >= SECOND_COVERAGE and value >= SECOND_SCORE * best:
             blocks.append((item, quote))

@@ -4,9 +4,12 @@ answer, for the extractive (no-LLM) answer.
 A passage's sentences (handlers.knowledge.sentences) are scored, code and JSON/YAML
 lines only when the question asks for configuration or code. Each sentence is
 scored by the idf-weighted query words it holds (an alternative, e.g. a glossary
-meaning, counts a little less), lightly discounted for length and for the rank of
-its passage; a further sentence is quoted when it is nearly as good or adds the
-words of another part of the question. Pure functions.
+meaning, counts a little less; a word only its passage's title or section states
+counts HEADING_SHARE), lightly discounted for length and for the rank of its
+passage; a further sentence is quoted when it is nearly as good or adds the words of
+another part of the question, and a one-sentence quote that is short brings the next
+sentence. A yes/no question's answer leads with its best sentence, where sentences
+that say yes or no ("supports", "is not available") count more. Pure functions.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ import re
 from collections.abc import Sequence
 
 from handlers.knowledge.sentences import Sentence, sentences
-from handlers.knowledge.terms import STOP_WORDS, Query, Vocabulary, found, stem, tokens
+from handlers.knowledge.terms import Query, Vocabulary, found, stem, tokens
+from handlers.knowledge.words import STOP_WORDS
 
 #: Question words that ask for configuration or code (then code lines may be quoted).
 _CONFIG_TEXT = """config configuration configure yaml yml json snippet code example command
@@ -27,6 +31,10 @@ _YES_NO_TEXT = "is are does do can could will would should has have was were did
 YES_NO = frozenset(_YES_NO_TEXT.split())
 #: An alternative found counts this much of the word itself.
 ALTERNATIVE_WEIGHT = 0.6
+#: A query word the passage's title or section states counts this much in its
+#: sentences: the heading already says what the passage is about ("Proxy"); the
+#: sentence that answers holds the other words ("cache: memory, redis or mongo").
+HEADING_SHARE = 0.7
 #: Sentences longer than this many words are discounted (they say several things).
 LONG_SENTENCE = 40
 #: A sentence whose content words are this much in an already quoted one is left out.
@@ -42,6 +50,8 @@ BACK_REFERENCE = re.compile(
     r"|\b(?:with|for|of|in|to|on|by|from|use) (?:that|this|these|those|it|them)\b",
     re.IGNORECASE,
 )
+#: A quote of one sentence shorter than this many characters also quotes the next one.
+SHORT_QUOTE = 300
 #: Characters of one quoted sentence, and of a whole quote.
 SENTENCE_CHARS = 320
 QUOTE_CHARS = 480
@@ -61,13 +71,29 @@ def asks_for_number(question: str) -> bool:
     return any(word in NUMBER_WORDS for word in tokens(question))
 
 
+#: Words of a sentence that settles a yes/no question either way.
+_SETTLING_TEXT = """yes no not can cannot never only supports support supported requires
+    required available unavailable beta must doesn isn aren"""
+SETTLING = frozenset(_SETTLING_TEXT.split())
+
+
+def settles(sentence: Sentence) -> bool:
+    return not SETTLING.isdisjoint(sentence.words)
+
+
 def is_yes_no(question: str) -> bool:
     first = tokens(question)[:1]
     return bool(first) and first[0] in YES_NO
 
 
-def score(sentence: Sentence, query: Query, vocabulary: Vocabulary | None) -> float:
-    """Idf-weighted query words in `sentence`, discounted when it is long."""
+def score(
+    sentence: Sentence,
+    query: Query,
+    vocabulary: Vocabulary | None,
+    heading: frozenset[str] = frozenset(),
+) -> float:
+    """Idf-weighted query words in `sentence`, discounted when it is long; a word its
+    passage's `heading` (title and section stems) already states counts less."""
     words, present = set(sentence.words), set(sentence.present)
     if not words:
         return 0.0
@@ -78,6 +104,8 @@ def score(sentence: Sentence, query: Query, vocabulary: Vocabulary | None) -> fl
             total += weight
         elif any(found(alt, words, present) for alt in query.alternatives_of(word)):
             total += ALTERNATIVE_WEIGHT * weight
+        elif stem(word) in heading:
+            total += HEADING_SHARE * weight
     length = sentence.length
     if length > LONG_SENTENCE:
         total /= math.sqrt(length / LONG_SENTENCE)
@@ -85,12 +113,17 @@ def score(sentence: Sentence, query: Query, vocabulary: Vocabulary | None) -> fl
 
 
 def scored_sentences(
-    units: Sequence[Sentence], query: Query, vocabulary: Vocabulary | None
+    units: Sequence[Sentence],
+    query: Query,
+    vocabulary: Vocabulary | None,
+    heading: str = "",
 ) -> list[tuple[float, Sentence]]:
     """Every quotable sentence of a passage (`sentences(body)`) with its score, in
-    document order (code lines only when the question asks for configuration or code)."""
+    document order (code lines only when the question asks for configuration or code).
+    `heading`: the passage's title and section."""
     code_ok = asks_for_code(query.core)
-    return [(score(s, query, vocabulary), s) for s in units if code_ok or not s.is_code]
+    stems = frozenset(stem(w) for w in tokens(heading))
+    return [(score(s, query, vocabulary, stems), s) for s in units if code_ok or not s.is_code]
 
 
 def covered(sentence: Sentence, query: Query) -> frozenset[str]:
@@ -144,6 +177,7 @@ def pick(
         chosen.append(choice)
         if query is not None:
             seen |= covered(choice[1], query)
+    chosen = _with_followers(chosen, scored)
     chosen = _with_antecedents(chosen, scored, limit=limit + 1)
     groups: dict[int, list[tuple[float, Sentence, int]]] = {}
     order = sorted(chosen, key=lambda c: (c[2], c[1].position))
@@ -180,6 +214,23 @@ def _gain(
     return total
 
 
+def _with_followers(
+    chosen: list[tuple[float, Sentence, int]], scored: Sequence[tuple[float, Sentence, int]]
+) -> list[tuple[float, Sentence, int]]:
+    """`chosen`, plus the sentence after it when it is one short sentence: a fact
+    is often stated over two sentences ("This starts the proxy on port 3300. Check
+    /healthcheck to ..."), and the second rarely repeats the question's words."""
+    if len(chosen) > 1 or len(chosen[0][1].text) >= SHORT_QUOTE:
+        return chosen
+    best = chosen[0]
+    after = next(
+        (c for c in scored if c[2] == best[2] and c[1].position == best[1].position + 1), None
+    )
+    if after is None or any(after is c or _same_point(after[1], c[1]) for c in chosen):
+        return chosen
+    return [*chosen, after]
+
+
 def _with_antecedents(
     chosen: list[tuple[float, Sentence, int]],
     scored: Sequence[tuple[float, Sentence, int]],
@@ -209,9 +260,12 @@ def best_sentences(
     *,
     question: str = "",
     limit: int = 3,
+    heading: str = "",
 ) -> tuple[float, list[str]]:
-    """The best sentence's score, and the 1-`limit` sentences of one passage to quote."""
-    scored = [(value, s, 0) for value, s in scored_sentences(sentences(body), query, vocabulary)]
+    """The best sentence's score, and the 1-`limit` sentences of one passage to quote
+    (`heading`: its title and section)."""
+    units = sentences(body)
+    scored = [(value, s, 0) for value, s in scored_sentences(units, query, vocabulary, heading)]
     groups = pick(scored, question=question, limit=limit, query=query, vocabulary=vocabulary)
     best = max((value for value, _, _ in scored), default=0.0)
     return best, [text for _, texts in groups for text in texts]

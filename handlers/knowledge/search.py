@@ -22,9 +22,10 @@ import logging
 from dataclasses import dataclass
 
 from handlers.deps import Deps
+from handlers.knowledge.asking import asked_words
 from handlers.knowledge.rank import bm25f, query_weights
 from handlers.knowledge.sentences import Sentence, sentences
-from handlers.knowledge.terms import Query, Vocabulary, coverage_of, normalise
+from handlers.knowledge.terms import MIN_FOCUS, Query, Vocabulary, coverage_of, normalise
 from storage import kb as kb_store
 from storage.kb_search import Access
 
@@ -138,6 +139,14 @@ async def retrieve(deps: Deps, question: str, *, access: Access, limit: int = 20
         for pid in ranked
         if pid in rows
     ]
+    # A relayed request's asking clause alone ("..., does it read mparticle directly?")
+    # is measured too: the story around it is not what must be covered.
+    asked = asked_words(question, query, vocabulary)
+    narrow = (
+        dataclasses.replace(query, focus=asked)
+        if len(asked) >= MIN_FOCUS and set(asked) != set(query.focus or query.core)
+        else None
+    )
     for i, item in enumerate(passages[:COVERAGE_TOP]):
         # A page may answer in more than one place: its other top passages count too.
         page = [
@@ -148,6 +157,8 @@ async def retrieve(deps: Deps, question: str, *, access: Access, limit: int = 20
         words = set().union(*(snapshot.words.get(pid, ()) for pid in page))
         present = set().union(*(snapshot.present.get(pid, ()) for pid in page))
         share = coverage_of(query, words, present, vocabulary)
+        if narrow is not None:
+            share = max(share, coverage_of(narrow, words, present, vocabulary))
         passages[i] = dataclasses.replace(item, coverage=share)
     best = max((item.coverage for item in passages[:COVERAGE_TOP]), default=0.0)
     return Retrieval(

@@ -25,6 +25,8 @@ TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}")
 HEADING = re.compile(r"^\s*#{1,6}\s")
 #: A code line this short, right after a sentence ending in ":", is quoted with it.
 COMMAND_CHARS = 120
+#: A list item or table row up to this long is one quotable unit.
+ITEM_CHARS = 320
 DIGIT = re.compile(r"\d")
 
 
@@ -57,10 +59,13 @@ def sentences(body: str) -> list[Sentence]:
     in_code = False
     prose: list[str] = []
 
-    def flush() -> None:
+    def flush(*, whole: bool = False) -> None:
         text = " ".join(prose).strip()
         prose.clear()
-        for piece in SENTENCE.split(text):
+        # A list item short enough stays one unit ("**Port**: 80 is recommended. 5432
+        # also works."): its lead-in alone says nothing.
+        pieces = [text] if whole and len(text) <= ITEM_CHARS else SENTENCE.split(text)
+        for piece in pieces:
             if len(tokens(piece)) >= 2:
                 out.append(Sentence.of(piece.strip(), len(out), is_code=False))
 
@@ -81,7 +86,7 @@ def sentences(body: str) -> list[Sentence]:
         if stripped.startswith(("- ", "* ", "|")) or re.match(r"^\d+\.\s", stripped):
             flush()  # a list item or table row stands alone
             prose.append(stripped.strip("|-* ").replace(" | ", "; "))
-            flush()
+            flush(whole=True)
             continue
         prose.append(stripped.lstrip("> "))
     flush()

@@ -12,63 +12,18 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
-import Stemmer
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-#: Words: letters and digits (an apostrophe-s is dropped first).
-WORD = re.compile(r"[a-z0-9]+")
+from handlers.knowledge.words import GENERIC_SYNONYMS, STOP_WORDS
+from handlers.knowledge.words import stem as stem  # re-exported: callers import it here
+from handlers.knowledge.words import tokens as tokens
+
 #: A word's letter and digit runs ("soc2" -> "soc", "2").
 ALNUM = re.compile(r"[a-z]+|[0-9]+")
-#: "A/B", "A/A": one word ("ab", "aa"), as chat writes it.
-LETTER_PAIR = re.compile(r"\b([a-z])/([a-z])\b")
-#: Chat noise to drop before tokenising: user mentions, URLs, emoji codes.
-NOISE = re.compile(r"<@[^>]+>|https?://\S+|:[a-z0-9_+-]+:")
-
-_STOP_WORD_TEXT = """a about above after again all also am an and any are as at be because
-    been before being below between both but by can could did do does doing down during each few for
-    from further had has have having he her here hers herself him himself his how i if in
-    into is it its itself just me more most my myself no nor not now of off on once only
-    or other our ours ourselves out over own same she should so some such than that the
-    their theirs them themselves then there these they this those through to too under
-    until up very was we were what when where which while who whom why will with would
-    you your yours yourself yourselves hi hey hello thanks thank pls please plz anyone
-    know tell wondering question quick ok okay hmm u ur im i'm ya yeah btw guys team
-    got get gets need needs want wants way ways like really actually still something
-    thing things there's let lets us we're you're it's doesn't dont don't cant can't
-    possible able use using used work works vs versus isnt arent wasnt werent doesnt
-    didnt wont wouldnt shouldnt couldnt hasnt havent whats hows wheres whos wat pls thx
-    ty stuff asap lol fyi imo tbh hiya folks whether"""
-#: Words that carry no meaning for search (English function words and chat filler).
-STOP_WORDS = frozenset(_STOP_WORD_TEXT.split())
-
-#: Generic English equivalences (added, never replacing). Words of a vendor's own
-#: product or domain do not belong here: they come from the vendor's glossary.yml
-#: (`Glossary`) and from the documents themselves.
-GENERIC_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "delete": ("remove",),
-    "remove": ("delete",),
-    "price": ("pricing", "cost"),
-    "pricing": ("price", "cost"),
-    "cost": ("price", "pricing"),
-    "login": ("sign", "authentication"),
-    "signin": ("sign", "login"),
-    "permissions": ("roles", "access"),
-    "perms": ("permissions", "roles"),
-    "prod": ("production",),
-    "dev": ("development",),
-    "db": ("database",),
-    "reqs": ("requirements",),
-    "config": ("configuration", "configure"),
-    "auth": ("authentication", "authenticate"),
-    "repo": ("repository",),
-    "docs": ("documentation",),
-    "alerts": ("notifications",),
-    "notifications": ("alerts",),
-}
 
 #: Chat framing around a relayed request (see request_part): a bracketed aside, a
 #: label of at most LABEL_WORDS words before a colon, and a verb of asking or wanting
@@ -89,24 +44,13 @@ RELAY_VERBS = frozenset(_RELAY_TEXT.split())
 TYPO_MIN_LEN = 5
 TYPO_MIN_SCORE = 0.8
 TYPO_MAX_LEN_DIFF = 2
+#: Words whose `Vocabulary.joined` answer is kept, per index snapshot.
+JOINS_KEPT = 10_000
+#: Endings that make another word of a word ("look" -> "looker"): never a typo.
+DERIVING_SUFFIXES = frozenset(["er", "ers", "or", "ors", "ly", "y", "ie", "ist", "ism", "ify"])
 #: A query word also matches indexed words that start with its stem this long or more
 #: ("customize" ~ "customizable").
 PREFIX_MIN = 5
-
-
-#: The Snowball English stemmer (PostgreSQL's `english` configuration uses the same).
-STEMMER = Stemmer.Stemmer("english")
-
-
-def stem(word: str) -> str:
-    """The English (Snowball) stem of a lower-case word, for matching."""
-    return str(STEMMER.stemWord(word))
-
-
-def tokens(text: str) -> list[str]:
-    """Lower-case word tokens of `text`, noise removed."""
-    text = NOISE.sub(" ", text.lower()).replace("'s ", " ")
-    return WORD.findall(LETTER_PAIR.sub(r"\1\2", text))
 
 
 def content_words(text: str) -> list[str]:
@@ -126,15 +70,22 @@ class Vocabulary:
     passages: int
     _words: list[str]
     average_length: float = 0.0
+    #: The indexed texts' words, space-separated (for `joined`), and its answers.
+    _text: str = ""
+    _joins: dict[str, tuple[str, str] | None] = field(default_factory=dict)
+    #: Indexed words of 4-5 letters (what a short misspelt word may be meant as).
+    short_words: list[str] = field(default_factory=list)
 
     @classmethod
     def build(cls, texts: Iterable[str]) -> Vocabulary:
         df: Counter[str] = Counter()
         count = length = 0
+        lines: list[str] = []
         for text in texts:
             count += 1
             words = tokens(text)
             length += len(words)
+            lines.append(" ".join(words))
             df.update({stem(t) for t in words} | set(words))
         vocabulary = sorted(w for w in df if len(w) >= TYPO_MIN_LEN and not w.isdigit())
         return cls(
@@ -142,6 +93,8 @@ class Vocabulary:
             passages=max(count, 1),
             _words=vocabulary,
             average_length=length / max(count, 1),
+            _text=f" {' | '.join(lines)} ",
+            short_words=sorted(w for w in df if len(w) in (4, TYPO_MIN_LEN) and w.isalpha()),
         )
 
     def knows(self, word: str) -> bool:
@@ -153,7 +106,7 @@ class Vocabulary:
 
     def repair(self, word: str) -> str | None:
         """The closest indexed word to a misspelt `word`, or None."""
-        if len(word) < TYPO_MIN_LEN or self.knows(word) or word.isdigit():
+        if len(word) < TYPO_MIN_LEN or self.knows(word) or word.isdigit() or self.derived(word):
             return None
         for candidate, _, _ in process.extract(
             word,
@@ -165,6 +118,36 @@ class Vocabulary:
             if abs(len(candidate) - len(word)) <= TYPO_MAX_LEN_DIFF:
                 return str(candidate)
         return None
+
+    def joined(self, word: str) -> tuple[str, str] | None:
+        """The two indexed words `word` runs together when the texts write them side by
+        side ("keenio" -> keen io): a spelling, not a word of its own."""
+        if len(word) < TYPO_MIN_LEN or word.isdigit() or self.knows(word):
+            return None
+        if word in self._joins:
+            return self._joins[word]
+        found = next(
+            (
+                (word[:i], word[i:])
+                for i in range(2, len(word) - 1)
+                if word[:i] in self.df
+                and word[i:] in self.df
+                and f" {word[:i]} {word[i:]} " in self._text
+            ),
+            None,
+        )
+        if len(self._joins) < JOINS_KEPT:  # a scan of the texts each: kept per snapshot
+            self._joins[word] = found
+        return found
+
+    def derived(self, word: str) -> bool:
+        """`word` is an indexed word plus a suffix: another word ("looker",
+        "optimizely"), not a misspelling of one."""
+        return any(
+            word.endswith(end) and self.knows(word[: -len(end)])
+            for end in DERIVING_SUFFIXES
+            if len(word) - len(end) >= TYPO_MIN_LEN - 1
+        )
 
 
 @dataclass(frozen=True)
@@ -191,14 +174,18 @@ class Expander(Protocol):
 
 
 def _split_alnum(word: str, vocabulary: Vocabulary | None) -> list[str]:
-    """ "soc2" -> ["soc", "2"] when the index knows "soc" but not "soc2"."""
-    parts = ALNUM.findall(word)
-    if len(parts) < 2 or vocabulary is None or vocabulary.knows(word):
+    """ "soc2" -> ["soc", "2"] when the index knows "soc" but not "soc2"; "keenio" ->
+    ["keen", "io"] when the texts write "keen io"."""
+    if vocabulary is None or vocabulary.knows(word):
         return [word]
+    parts = ALNUM.findall(word)
+    if len(parts) < 2:
+        joined = vocabulary.joined(word)
+        return list(joined) if joined else [word]
     return parts if any(vocabulary.knows(p) for p in parts if not p.isdigit()) else [word]
 
 
-def _fixed(raw: str, vocabulary: Vocabulary | None) -> list[str]:
+def fixed_words(raw: str, vocabulary: Vocabulary | None) -> list[str]:
     """A content word as normalise keeps it: split, typo-repaired."""
     out = []
     for word in _split_alnum(raw, vocabulary):
@@ -261,7 +248,9 @@ def normalise(
     for word in [w for alts in alternatives.values() for w in alts] + from_glossary:
         if word not in core and word not in extra:
             extra.append(word)
-    request = {w for raw in content_words(request_part(question)) for w in _fixed(raw, vocabulary)}
+    request = {
+        w for raw in content_words(request_part(question)) for w in fixed_words(raw, vocabulary)
+    }
     focus = tuple(w for w in core if w in request)
     return Query(
         core=tuple(core),

@@ -199,3 +199,31 @@ def test_a_sentence_that_refers_back_brings_the_one_before_it() -> None:
         cover=1.0,
     )
     assert "experiment_viewed" in compose_extractive(found).text
+
+
+def test_a_yes_no_answer_starts_with_the_sentence_that_says_yes_or_no() -> None:
+    body = "The free plan includes SSO setup guides. SSO is not available on the free plan."
+    found = retrieval([passage(1, 1, body=body)], core=("sso", "free", "plan"), cover=1.0)
+    asked = dataclasses.replace(found, question="is sso on the free plan?")
+    assert compose_extractive(asked).text.split("> ", 1)[1].startswith("SSO is not available")
+
+
+def test_the_quote_is_the_sentence_with_the_words_the_heading_does_not_already_say() -> None:
+    body = (
+        "The proxy runs anywhere. The proxy is fast. The proxy is small. "
+        "Its cache engine is memory or redis."
+    )
+    found = retrieval(
+        [passage(1, 1, section="Proxy", body=body)], core=("proxy", "cache"), cover=1.0
+    )
+    assert "Its cache engine is memory or redis." in compose_extractive(found).text
+
+
+def test_a_list_item_is_quoted_whole_and_a_short_quote_brings_the_next_sentence() -> None:
+    listed = "- **Timeout.** Queries that run longer than 10 minutes are cancelled.\n- Other."
+    found = retrieval([passage(1, 1, body=listed)], core=("timeout",), cover=1.0)
+    assert "10 minutes" in compose_extractive(found).text
+    body = "This starts the proxy on port 3300. Check its healthcheck route after. Then relax."
+    found = retrieval([passage(1, 1, body=body)], core=("proxy", "port"), cover=1.0)
+    text = compose_extractive(found).text
+    assert "healthcheck" in text and "relax" not in text

@@ -5,6 +5,7 @@ of stop words do not count against it."""
 
 from __future__ import annotations
 
+from handlers.knowledge.asking import asked_part
 from handlers.knowledge.grounding import MIN_COVERAGE, is_grounded, signals
 from handlers.knowledge.search import Retrieval, Retrieved
 from handlers.knowledge.terms import Vocabulary, coverage, normalise, request_part
@@ -85,3 +86,29 @@ def test_the_answer_comes_from_the_top_page_and_agreement_lowers_the_bar() -> No
     assert is_grounded(_ranked([(1, 0.45), (1, 0.45), (1, 0.45), (1, 0.45), (2, 0.3)]))
     # The same coverage spread over pages that disagree: not.
     assert not is_grounded(_ranked([(1, 0.45), (2, 0.45), (3, 0.45), (1, 0.45), (4, 0.3)]))
+
+
+def test_a_question_naming_an_undocumented_integration_is_declined() -> None:
+    documented = retrieval_for("do webhooks fire retries when a feature changes?")
+    assert is_grounded(documented)
+    # Everything else is on the webhooks page; PagerDuty is on no page.
+    paged = retrieval_for("do webhooks fire retries to pagerduty when a feature changes?")
+    assert signals(paged).named == ("pagerduty",)
+    assert signals(paged).coverage > MIN_COVERAGE and not is_grounded(paged)
+    # Chat filler and typos are not undocumented things.
+    chatty = retrieval_for("hey guys, quick q: do webhoks fire retries when a featur changes? tysm")
+    assert signals(retrieval_for("any gotchas when webhooks retry? cheers")).named == ()
+    assert signals(chatty).named == () and is_grounded(chatty)
+    assert signals(retrieval_for("wich webhooks fire w/o retries?")).named == ()
+    assert signals(retrieval_for("do webhooks fier on retries?")).named == ()  # "fire"
+
+
+def test_the_story_around_the_question_names_nothing() -> None:
+    """Words of the statements around the asking clause are the partner's story."""
+    assert asked_part("our agency builds storefronts, can webhooks retry?") == (
+        "can webhooks retry?"
+    )
+    assert asked_part("Our partner runs Fastly. How do webhooks retry?") == "How do webhooks retry?"
+    assert asked_part("Is SSO on Okta? our healthcare customer asks") == "Is SSO on Okta?"
+    story = retrieval_for("our agency builds storefronts, do webhooks fire retries?")
+    assert signals(story).named == ()

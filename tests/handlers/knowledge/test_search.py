@@ -6,10 +6,12 @@ from __future__ import annotations
 import pytest
 
 from handlers.deps import Deps
+from handlers.knowledge.answer import compose_extractive
 from handlers.knowledge.glossary import Glossary, parse_glossary
 from handlers.knowledge.ingest import ingest
 from handlers.knowledge.search import retrieve
-from handlers.knowledge.terms import GENERIC_SYNONYMS, Vocabulary, normalise
+from handlers.knowledge.terms import Vocabulary, normalise
+from handlers.knowledge.words import GENERIC_SYNONYMS
 from storage.kb_search import Access
 from tests.handlers.kb_world import CORPUS
 
@@ -86,3 +88,30 @@ def test_no_product_words_are_built_in() -> None:
     assert {"bigquery", "ga4", "gtm", "bandit", "sso", "saml", "k8s"}.isdisjoint(GENERIC_SYNONYMS)
     vocabulary = Vocabulary.build(["Single sign-on (SSO) with SAML."])
     assert normalise("does sso do saml", vocabulary).extra == ()
+
+
+ASKED = (
+    ("does sso work with okta?", True),
+    ("hey guys, quick q - is growthbook hipaa complaint? thanks!", True),  # typo, filler
+    ("can we self-host it with dokcer compose", True),
+    ("does sso work with pingfederate?", False),  # a provider the pages never name
+    ("can growthbook run on heroku", False),
+    ("can the python sdk send results to looker", False),  # not "looked"; the rest is covered
+)
+
+
+@pytest.mark.parametrize(("question", "answered"), ASKED)
+async def test_undocumented_things_are_declined_and_typos_still_answered(
+    corpus: Deps, question: str, answered: bool
+) -> None:
+    found = await retrieve(corpus, question, access=Access(staff=True))
+    assert compose_extractive(found).grounded is answered
+
+
+def test_words_run_together_or_derived_are_told_from_typos() -> None:
+    vocabulary = Vocabulary.build(["Keen IO streams events.", "We looked at the dashboards."])
+    # "keenio" is how chat writes the texts' "Keen IO": searched as both words.
+    assert normalise("keenio streams", vocabulary).core == ("keen", "io", "streams")
+    # "looker" is "look" + "er", another word: not a misspelling of "looked".
+    assert vocabulary.repair("looker") is None
+    assert vocabulary.repair("dashbords") == "dashboards"

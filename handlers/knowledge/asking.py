@@ -1,0 +1,93 @@
+"""The part of a question that asks, and the things it names that the documentation
+never mentions (see handlers.knowledge.grounding). Pure functions.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from handlers.knowledge.terms import (
+    Query,
+    Vocabulary,
+    content_words,
+    fixed_words,
+    request_part,
+    tokens,
+)
+from handlers.knowledge.words import STOP_WORDS
+
+#: Clause ends: a sentence end, or a comma before a question word ("our agency
+#: builds storefronts, can we test them?").
+CLAUSE = re.compile(
+    r"(?<=[.?!;])\s+|,\s+(?=(?:can|could|does|do|did|is|are|how|what|whats|which|where|when"
+    r"|why|will|would|should|has|have|any)\b)",
+    re.IGNORECASE,
+)
+#: Words that open a question.
+_ASKING_TEXT = """can could does do did is are was were how what whats which where when why
+    will would should has have any"""
+ASKING = frozenset(_ASKING_TEXT.split())
+#: Words this short are never taken for a named thing ("w/o" -> "wo").
+NAMED_MIN_LEN = 3
+#: Words up to this long are checked for a slip against the index's short words.
+SHORT_TYPO_LEN = 4
+
+
+def asked_part(question: str) -> str:
+    """The clauses of the request that ask (end in "?" or open with a question word),
+    without the statements around them ("Our partner runs Fastly. How does ...?");
+    the whole request when none does."""
+    clauses = [c for c in CLAUSE.split(request_part(question)) if c and c.strip()]
+    asking = [
+        c for c in clauses if c.rstrip().endswith("?") or (tokens(c)[:1] and tokens(c)[0] in ASKING)
+    ]
+    return " ".join(asking) if asking else " ".join(clauses)
+
+
+def unknown(word: str, query: Query, vocabulary: Vocabulary) -> bool:
+    """A word the documentation never uses, nor any of its alternatives."""
+    return (
+        not word.isdigit()
+        and not vocabulary.knows(word)
+        and not any(vocabulary.knows(alt) for alt in query.alternatives_of(word))
+    )
+
+
+def asked_words(question: str, query: Query, vocabulary: Vocabulary | None) -> tuple[str, ...]:
+    """The core words of the asking clauses (`asked_part`), typo-repaired."""
+    words = {w for raw in content_words(asked_part(question)) for w in fixed_words(raw, vocabulary)}
+    return tuple(w for w in query.core if w in words)
+
+
+def named_things(question: str, query: Query, vocabulary: Vocabulary) -> tuple[str, ...]:
+    """The words of the asking clauses that name something the documentation never
+    mentions: unknown (after typo repair and alternatives), not a slip for a stop word
+    ("wich"), not a bare fragment ("w/o")."""
+    out: list[str] = []
+    for raw in content_words(asked_part(question)):
+        for word in fixed_words(raw, vocabulary):
+            if (
+                len(word) >= NAMED_MIN_LEN
+                and word in query.core
+                and unknown(word, query, vocabulary)
+                and not _near_stop_word(word)
+                and not _short_typo(word, vocabulary)
+                and word not in out
+            ):
+                out.append(word)
+    return tuple(out)
+
+
+def _near_stop_word(word: str) -> bool:
+    return any(len(stop) >= 4 and OSA.distance(word, stop) <= 1 for stop in STOP_WORDS)
+
+
+def _short_typo(word: str, vocabulary: Vocabulary) -> bool:
+    """A word of 3-4 letters one edit from an indexed word ("flgs", "evnt"): too short
+    for typo repair, too likely a slip to be a name."""
+    return len(word) <= SHORT_TYPO_LEN and bool(
+        process.extractOne(word, vocabulary.short_words, scorer=OSA.distance, score_cutoff=1)
+    )
