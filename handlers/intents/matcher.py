@@ -65,7 +65,14 @@ _NOISE = re.compile(r":[a-z0-9_+'-]+:|<@[^>]*>|(?<![a-z0-9.])@[\w.-]+")
 #: Where a clause ends: "registering a deal: does it …?", "my deal expires, what …?".
 _CLAUSE_END = re.compile(r"[:;,?!()]+|\.(?=\s|$)|\s[-–—]+\s|\sbut\s", re.I)
 _ASKED = re.compile(r"\?[^\w]*$")
-_REF = re.compile(r"(?<![a-z0-9])#?dr[\s_#-]*0*(\d{1,7})\b", re.I)
+_ASKED_FIRST = re.compile(r"\?\W*\w")
+#: A registration's ref as people write it: "DR-000012", "dr 12", "#12", "registration
+#: 203", "reg #45", "deal #92"; not an amount ("deal 50 000", "reg 40 k").
+_REF = re.compile(
+    r"(?<![a-z0-9])(?:#?dr[\s_#-]*|(?:(?:deal\s+)?(?:registration|reg)|deal)(?:\s+(?:no\.?|number))?"
+    r"\s*#?\s*(?=\d)|#\s?(?=\d))0*(\d{1,7})\b(?![.,]\d|\s?(?:k|m|000|usd|eur|gbp|%)\b)",
+    re.I,
+)
 _WORD = re.compile(r"[a-z0-9][a-z0-9'’-]*")
 _DOMAIN = re.compile(r"\b(?:[a-z0-9-]+\.)+(?:com|io|net|org|co|de|fr|uk|ai|app|dev|eu|biz)\b")
 
@@ -156,14 +163,17 @@ def _slots(intent: str, raw: str, text: str) -> dict[str, str]:
 _THEN = re.compile(r" (?:and then|and also|and|then|also|after that|plus|afterwards) ")
 
 
-def _command_scores(norm: str) -> dict[str, float]:
+def _command_scores(norm: str, *, asked_first: bool = False) -> dict[str, float]:
     """Each command intent's score; the first request wins when a sentence makes two
-    ("extend DR-21 and show my deals")."""
+    ("extend DR-21 and show my deals"), and a question asked first (`asked_first`: a "?"
+    before the message ends) makes it a question ("is there an API? also, what …")."""
     head = _THEN.split(norm, maxsplit=1)[0] + " "
     for text in (head, norm) if head.strip() != norm.strip() else (norm,):
         scores = {intent: _score(patterns, text) for intent, patterns in p.INTENTS.items()}
         if max(scores.values()) >= 1.5:
             break
+        if text is head and asked_first and kb_score(head) >= 2.5:
+            return dict.fromkeys(scores, 0.0)
     has_ref = " dealref " in text
     for intent in p.REF_INTENTS:  # acting on one registration needs to know which
         if scores[intent] > 0:
@@ -199,7 +209,10 @@ def match_intent(text: str) -> IntentMatch:
         return IntentMatch("help", 0.5)
     # an auxiliary that opens a question is no imperative: "do survey results …?"
     opener = v.THING_QUESTION.match(norm)
-    scores = _command_scores(" whether" + norm[opener.end("aux") :] if opener else norm)
+    scores = _command_scores(
+        " whether" + norm[opener.end("aux") :] if opener else norm,
+        asked_first=bool(_ASKED_FIRST.search(text)),
+    )
     if p.PENDING_FOR_ME.search(norm):
         scores["list_deals"] = min(scores["list_deals"], 1.0)
     best = max(scores, key=lambda name: scores[name])
