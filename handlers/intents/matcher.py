@@ -27,6 +27,11 @@ How it decides, in order:
    work?`), unless it plainly acts on the asker's own data (`my`, a ref).
 4. The command wins only by a margin over that score: a clear win is confident,
    a narrow one is `medium` (the router asks with buttons), anything else is `ask`.
+5. A second opinion (`learned.py`, a linear model over words and letter groups trained
+   on the phrasing sets) never runs anything by itself: a message the patterns leave
+   to the docs, with few question signals, but the model is sure is a command is
+   offered with buttons, and so is
+   a command the patterns are sure of that the model is sure is a question.
 """
 
 from __future__ import annotations
@@ -34,12 +39,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from handlers.intents import learned
 from handlers.intents import patterns as p
 from handlers.intents import vocabulary as v
 
 #: At or above: run the command. Between MEDIUM and CONFIDENT: ask with buttons.
 CONFIDENT = 0.75
 MEDIUM = 0.45
+UNSURE = 0.6
+#: The learned scorer's probability of a command at which a message the patterns left
+#: to the docs is offered with buttons, and its probability of a question at which a
+#: command the patterns are sure of is offered with buttons instead of run.
+RESCUE = 0.9
+DOUBT = 0.9
+#: Below this question score the patterns' "ask" may be overruled (to buttons); a
+#: message that plainly reads as a question stays one.
+PLAIN = 3.5
 
 
 @dataclass(frozen=True)
@@ -195,11 +210,17 @@ _NOT_BUT = re.compile(
 )
 
 
-def match_intent(text: str) -> IntentMatch:
-    """The intent of one message (see the module docstring for the rules)."""
+def _asked_part(text: str) -> str | None:
+    """What follows "just" in "I don't want to register, just …", if anything."""
     rest = _NOT_BUT.search(text.replace("’", "'"))
-    if rest and normalise(rest["rest"]).strip():
-        match = match_intent(rest["rest"])
+    return rest["rest"] if rest and normalise(rest["rest"]).strip() else None
+
+
+def _by_patterns(text: str) -> IntentMatch:
+    """The intent of one message by the patterns and the question signals alone."""
+    rest = _asked_part(text)
+    if rest is not None:
+        match = _by_patterns(rest)
         ref = normalise_ref(text)
         if match.intent in p.REF_INTENTS and ref and "ref" not in match.slots:
             return IntentMatch(match.intent, match.confidence, match.slots | {"ref": ref})
@@ -235,6 +256,26 @@ def match_intent(text: str) -> IntentMatch:
     if confidence < MEDIUM:
         return IntentMatch("ask", 0.5)
     return IntentMatch(best, round(confidence, 2), _slots(best, text, norm))
+
+
+def match_intent(text: str) -> IntentMatch:
+    """The intent of one message (see the module docstring for the rules)."""
+    found = _by_patterns(text)
+    asked = _asked_part(text) or text
+    norm = normalise(asked)
+    if not norm.strip():
+        return found
+    probs = learned.probabilities(norm)
+    top = max(probs, key=lambda name: probs[name])
+    doubtful = kb_score(norm, _clauses(asked), asked=bool(_ASKED.search(asked))) < PLAIN
+    if found.intent == "ask" and top != "ask" and probs[top] >= RESCUE and doubtful:
+        slots = _slots(top, text, norm)
+        if top in p.REF_INTENTS and "ref" not in slots and normalise_ref(text):
+            slots["ref"] = normalise_ref(text) or ""
+        return IntentMatch(top, UNSURE, slots)
+    if found.confident and probs.get("ask", 0.0) >= DOUBT:
+        return IntentMatch(found.intent, UNSURE, found.slots)
+    return found
 
 
 __all__ = ["CONFIDENT", "MEDIUM", "IntentMatch", "match_intent", "normalise", "normalise_ref"]
