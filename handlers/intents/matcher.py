@@ -30,8 +30,9 @@ How it decides, in order:
 5. A second opinion (`learned.py`, a linear model over words and letter groups trained
    on the phrasing sets) never runs anything by itself: a message the patterns leave
    to the docs, with few question signals, but the model is sure is a command is
-   offered with buttons, and so is
-   a command the patterns are sure of that the model is sure is a question.
+   offered with buttons, and so is a command the patterns are sure of that the model
+   is sure is a question; one the patterns are unsure of goes to the docs if the
+   model is all but certain it is a question.
 """
 
 from __future__ import annotations
@@ -48,10 +49,13 @@ CONFIDENT = 0.75
 MEDIUM = 0.45
 UNSURE = 0.6
 #: The learned scorer's probability of a command at which a message the patterns left
-#: to the docs is offered with buttons, and its probability of a question at which a
-#: command the patterns are sure of is offered with buttons instead of run.
-RESCUE = 0.9
+#: to the docs is offered with buttons; its probability of a question at which a
+#: command the patterns are sure of is offered with buttons instead of run, and at
+#: which one they are unsure of goes to the docs (chosen by cross-validation, with
+#: dev set 3a left out of the training: bench/train_intent_model.py --cv).
+RESCUE = 0.95
 DOUBT = 0.9
+SETTLED = 0.97
 #: Below this question score the patterns' "ask" may be overruled (to buttons); a
 #: message that plainly reads as a question stays one.
 PLAIN = 3.5
@@ -261,21 +265,21 @@ def _by_patterns(text: str) -> IntentMatch:
 def match_intent(text: str) -> IntentMatch:
     """The intent of one message (see the module docstring for the rules)."""
     found = _by_patterns(text)
-    asked = _asked_part(text) or text
-    norm = normalise(asked)
+    norm = normalise(text)
     if not norm.strip():
         return found
     probs = learned.probabilities(norm)
     top = max(probs, key=lambda name: probs[name])
-    doubtful = kb_score(norm, _clauses(asked), asked=bool(_ASKED.search(asked))) < PLAIN
-    if found.intent == "ask" and top != "ask" and probs[top] >= RESCUE and doubtful:
-        slots = _slots(top, text, norm)
-        if top in p.REF_INTENTS and "ref" not in slots and normalise_ref(text):
-            slots["ref"] = normalise_ref(text) or ""
-        return IntentMatch(top, UNSURE, slots)
-    if found.confident and probs.get("ask", 0.0) >= DOUBT:
-        return IntentMatch(found.intent, UNSURE, found.slots)
-    return found
+    if found.intent == "ask":
+        asked = _asked_part(text) or text
+        plain = kb_score(normalise(asked), _clauses(asked), asked=bool(_ASKED.search(asked)))
+        if top != "ask" and probs[top] >= RESCUE and plain < PLAIN:
+            slots = _slots(top, text, norm)
+            return IntentMatch(top, UNSURE, slots)
+        return found
+    if found.confident:
+        return IntentMatch(found.intent, UNSURE, found.slots) if probs["ask"] >= DOUBT else found
+    return IntentMatch("ask", 0.6) if probs["ask"] >= SETTLED else found
 
 
 __all__ = ["CONFIDENT", "MEDIUM", "IntentMatch", "match_intent", "normalise", "normalise_ref"]
