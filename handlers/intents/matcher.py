@@ -88,7 +88,7 @@ _ASKED_FIRST = re.compile(r"\?\W*\w")
 #: A registration's ref as people write it: "DR-000012", "dr 12", "#12", "registration
 #: 203", "reg #45", "deal #92"; not an amount ("deal 50 000", "reg 40 k").
 _REF = re.compile(
-    r"(?<![a-z0-9])(?:#?dr[\s_#-]*|(?:(?:deal\s+)?(?:registration|reg)|deal)(?:\s+(?:no\.?|number))?"
+    r"(?<![a-z0-9])(?:#?dr[\s_#.–—-]*|(?:(?:deal\s+)?(?:registration|reg)|deal)(?:\s+(?:no\.?|number))?"
     r"\s*#?\s*(?=\d)|#\s?(?=\d))0*(\d{1,7})\b(?![.,]\d|\s?(?:k|m|000|usd|eur|gbp|%)\b)",
     re.I,
 )

@@ -21,7 +21,10 @@ _PLAN = r"(set up|schedule|book|create|add|change|move|cancel|reschedule|pause|s
 _WHO = r"( me| us| them| the partners| our partners| the team| everyone)?"
 #: An amount as people write it: "25k", "1.2m", "50 000", "80000 eur".
 _AMOUNT = r" (\d+ ?(k|m)|\d+ 000|\d{4,}|\d+ (usd|eur|gbp|dollars|euros)) "
-_STATUS = r"(approved|pending|rejected|won|lost|expired|open|active|declined|closed|info requested|information requested|needing info)"
+_STATUS = (
+    r"(approved|pending|rejected|won|lost|expired|open|active|declined|closed|info requested|information requested|needing info"
+    r"|denied|refused|accepted|withdrawn|lapsed|under review|in review|in progress|live)"
+)
 
 INTENTS = {
     "register_deal": weighted(
@@ -213,6 +216,9 @@ PENDING_FOR_ME = re.compile(
 _STATUS_WORDS = {
     "approved": "approved", "pending": "pending", "rejected": "rejected", "declined": "rejected",
     "won": "won", "lost": "lost", "expired": "expired", "open": "open", "active": "open",
+    "denied": "rejected", "refused": "rejected", "turned down": "rejected", "accepted": "approved",
+    "withdrawn": "withdrawn", "lapsed": "expired", "under review": "pending", "in review": "pending",
+    "awaiting approval": "pending", "waiting for approval": "pending", "in progress": "open", "live": "open",
 }  # fmt: skip
 #: "info requested", "waiting on more info": the manager asked the partner for details.
 _INFO_REQUESTED = re.compile(

@@ -20,6 +20,7 @@ from tests.scenarios.shell.driver import chat
         ("change the deal #92 to stage proposal", "DR-000092"),
         ("close out reg 45 as lost", "DR-000045"),
         ("deal number 12", "DR-000012"),
+        ("DR–12 and Dr. 7", "DR-000012"),
         ("a deal 50 000 EUR", None),  # an amount, not a ref
         ("reg 40k for Acme", None),
     ],
@@ -47,6 +48,21 @@ def test_requests_the_independent_writers_made(
     match = match_intent(text)
     assert match.intent == intent and match.confident
     assert slots.items() <= match.slots.items()
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("show my denied deals", "rejected"),
+        ("list withdrawn registrations", "withdrawn"),
+        ("deals under review", "pending"),
+        ("my accepted registrations", "approved"),
+        ("regs - info requested", "info_requested"),
+    ],
+)
+def test_a_list_carries_the_status_in_other_words(text: str, status: str) -> None:
+    match = match_intent(text)
+    assert (match.intent, match.slots.get("status")) == ("list_deals", status)
 
 
 def test_a_question_asked_before_a_second_request_stays_a_question() -> None:
