@@ -27,6 +27,12 @@ How it decides, in order:
    work?`), unless it plainly acts on the asker's own data (`my`, a ref).
 4. The command wins only by a margin over that score: a clear win is confident,
    a narrow one is `medium` (the router asks with buttons), anything else is `ask`.
+5. A second opinion (`learned.py`, a linear model over words and letter groups trained
+   on the phrasing sets) never runs anything by itself: a message the patterns leave
+   to the docs, with few question signals, but the model is sure is a command is
+   offered with buttons, and so is a command the patterns are sure of that the model
+   is sure is a question; one the patterns are unsure of goes to the docs if the
+   model is all but certain it is a question.
 """
 
 from __future__ import annotations
@@ -34,12 +40,25 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from handlers.intents import learned
 from handlers.intents import patterns as p
 from handlers.intents import vocabulary as v
 
 #: At or above: run the command. Between MEDIUM and CONFIDENT: ask with buttons.
 CONFIDENT = 0.75
 MEDIUM = 0.45
+UNSURE = 0.6
+#: The learned scorer's probability of a command at which a message the patterns left
+#: to the docs is offered with buttons; its probability of a question at which a
+#: command the patterns are sure of is offered with buttons instead of run, and at
+#: which one they are unsure of goes to the docs (chosen by cross-validation, with
+#: dev set 3a left out of the training: bench/train_intent_model.py --cv).
+RESCUE = 0.95
+DOUBT = 0.9
+SETTLED = 0.97
+#: Below this question score the patterns' "ask" may be overruled (to buttons); a
+#: message that plainly reads as a question stays one.
+PLAIN = 3.5
 
 
 @dataclass(frozen=True)
@@ -65,7 +84,14 @@ _NOISE = re.compile(r":[a-z0-9_+'-]+:|<@[^>]*>|(?<![a-z0-9.])@[\w.-]+")
 #: Where a clause ends: "registering a deal: does it …?", "my deal expires, what …?".
 _CLAUSE_END = re.compile(r"[:;,?!()]+|\.(?=\s|$)|\s[-–—]+\s|\sbut\s", re.I)
 _ASKED = re.compile(r"\?[^\w]*$")
-_REF = re.compile(r"(?<![a-z0-9])#?dr[\s_#-]*0*(\d{1,7})\b", re.I)
+_ASKED_FIRST = re.compile(r"\?\W*\w")
+#: A registration's ref as people write it: "DR-000012", "dr 12", "#12", "registration
+#: 203", "reg #45", "deal #92"; not an amount ("deal 50 000", "reg 40 k").
+_REF = re.compile(
+    r"(?<![a-z0-9])(?:#?dr[\s_#.–—-]*|(?:(?:deal\s+)?(?:registration|reg)|deal)(?:\s+(?:no\.?|number))?"
+    r"\s*#?\s*(?=\d)|#\s?(?=\d))0*(\d{1,7})\b(?![.,]\d|\s?(?:k|m|000|usd|eur|gbp|%)\b)",
+    re.I,
+)
 _WORD = re.compile(r"[a-z0-9][a-z0-9'’-]*")
 _DOMAIN = re.compile(r"\b(?:[a-z0-9-]+\.)+(?:com|io|net|org|co|de|fr|uk|ai|app|dev|eu|biz)\b")
 
@@ -156,14 +182,17 @@ def _slots(intent: str, raw: str, text: str) -> dict[str, str]:
 _THEN = re.compile(r" (?:and then|and also|and|then|also|after that|plus|afterwards) ")
 
 
-def _command_scores(norm: str) -> dict[str, float]:
+def _command_scores(norm: str, *, asked_first: bool = False) -> dict[str, float]:
     """Each command intent's score; the first request wins when a sentence makes two
-    ("extend DR-21 and show my deals")."""
+    ("extend DR-21 and show my deals"), and a question asked first (`asked_first`: a "?"
+    before the message ends) makes it a question ("is there an API? also, what …")."""
     head = _THEN.split(norm, maxsplit=1)[0] + " "
     for text in (head, norm) if head.strip() != norm.strip() else (norm,):
         scores = {intent: _score(patterns, text) for intent, patterns in p.INTENTS.items()}
         if max(scores.values()) >= 1.5:
             break
+        if text is head and asked_first and kb_score(head) >= 2.5:
+            return dict.fromkeys(scores, 0.0)
     has_ref = " dealref " in text
     for intent in p.REF_INTENTS:  # acting on one registration needs to know which
         if scores[intent] > 0:
@@ -185,11 +214,17 @@ _NOT_BUT = re.compile(
 )
 
 
-def match_intent(text: str) -> IntentMatch:
-    """The intent of one message (see the module docstring for the rules)."""
+def _asked_part(text: str) -> str | None:
+    """What follows "just" in "I don't want to register, just …", if anything."""
     rest = _NOT_BUT.search(text.replace("’", "'"))
-    if rest and normalise(rest["rest"]).strip():
-        match = match_intent(rest["rest"])
+    return rest["rest"] if rest and normalise(rest["rest"]).strip() else None
+
+
+def _by_patterns(text: str) -> IntentMatch:
+    """The intent of one message by the patterns and the question signals alone."""
+    rest = _asked_part(text)
+    if rest is not None:
+        match = _by_patterns(rest)
         ref = normalise_ref(text)
         if match.intent in p.REF_INTENTS and ref and "ref" not in match.slots:
             return IntentMatch(match.intent, match.confidence, match.slots | {"ref": ref})
@@ -199,7 +234,10 @@ def match_intent(text: str) -> IntentMatch:
         return IntentMatch("help", 0.5)
     # an auxiliary that opens a question is no imperative: "do survey results …?"
     opener = v.THING_QUESTION.match(norm)
-    scores = _command_scores(" whether" + norm[opener.end("aux") :] if opener else norm)
+    scores = _command_scores(
+        " whether" + norm[opener.end("aux") :] if opener else norm,
+        asked_first=bool(_ASKED_FIRST.search(text)),
+    )
     if p.PENDING_FOR_ME.search(norm):
         scores["list_deals"] = min(scores["list_deals"], 1.0)
     best = max(scores, key=lambda name: scores[name])
@@ -222,6 +260,26 @@ def match_intent(text: str) -> IntentMatch:
     if confidence < MEDIUM:
         return IntentMatch("ask", 0.5)
     return IntentMatch(best, round(confidence, 2), _slots(best, text, norm))
+
+
+def match_intent(text: str) -> IntentMatch:
+    """The intent of one message (see the module docstring for the rules)."""
+    found = _by_patterns(text)
+    norm = normalise(text)
+    if not norm.strip():
+        return found
+    probs = learned.probabilities(norm)
+    top = max(probs, key=lambda name: probs[name])
+    if found.intent == "ask":
+        asked = _asked_part(text) or text
+        plain = kb_score(normalise(asked), _clauses(asked), asked=bool(_ASKED.search(asked)))
+        if top != "ask" and probs[top] >= RESCUE and plain < PLAIN:
+            slots = _slots(top, text, norm)
+            return IntentMatch(top, UNSURE, slots)
+        return found
+    if found.confident:
+        return IntentMatch(found.intent, UNSURE, found.slots) if probs["ask"] >= DOUBT else found
+    return IntentMatch("ask", 0.6) if probs["ask"] >= SETTLED else found
 
 
 __all__ = ["CONFIDENT", "MEDIUM", "IntentMatch", "match_intent", "normalise", "normalise_ref"]

@@ -15,10 +15,16 @@ from handlers.intents.vocabulary import weighted
 
 _DEAL = r"(deals?|registrations?|opportunit(y|ies)|pipeline|pipe|regs?)"
 _SHOW = r"(show|show to|showing|list|listing|see|view|display|get|give|pull|pull up|pulling|bring|bring up|fetch|check|find|look at|look up|status of)"
-_ACT = r"(show|open|take|fill|fill in|fill out|start|send|give|do|see|get|view|complete|run|list|display|pull up|check|answer|submit)"
+_ACT = r"(show|open|take|fill|fill in|fill out|start|send|resend|give|do|see|get|view|complete|run|list|display|pull up|check|answer|submit)"
+#: What one does to a schedule: "set up a check-in every other Wednesday".
+_PLAN = r"(set up|schedule|book|create|add|change|move|cancel|reschedule|pause|stop|make)"
+_WHO = r"( me| us| them| the partners| our partners| the team| everyone)?"
 #: An amount as people write it: "25k", "1.2m", "50 000", "80000 eur".
 _AMOUNT = r" (\d+ ?(k|m)|\d+ 000|\d{4,}|\d+ (usd|eur|gbp|dollars|euros)) "
-_STATUS = r"(approved|pending|rejected|won|lost|expired|open|active|declined|closed)"
+_STATUS = (
+    r"(approved|pending|rejected|won|lost|expired|open|active|declined|closed|info requested|information requested|needing info"
+    r"|denied|refused|accepted|withdrawn|lapsed|under review|in review|in progress|live)"
+)
 
 INTENTS = {
     "register_deal": weighted(
@@ -65,6 +71,8 @@ INTENTS = {
         (r" (list|show) (them|all) ", 1.0),
         (rf"^ (all |my |our |the )?([a-z0-9-]+'s )?({_STATUS} )?{_DEAL}( please| pls| status| list| overview)? $", 3.0),
         (r"^ deals ", 1.0),
+        (rf"^ (all |the |my |our )?{_DEAL} {_STATUS}( ones| only)?( please)? $", 3.0),
+        (rf" {_DEAL} (are |is )?(still )?(waiting|waiting on|waiting for|pending) (more )?(info|information|details) ", 3.0),
         (rf"^ (show|list|display|view)( me)?( all| the| my| our)? {_STATUS}( ones)?( please| pls)? $", 3.0),
         (rf" {_SHOW}( me| us)? (what|everything|all) (we|i) (have )?(registered|submitted|got|{_STATUS}) ", 3.0),
         (rf" {_SHOW}( me| us)? (what|everything|all) (we|i) (have|got)( so far| now| right now| open)? $", 3.0),
@@ -78,6 +86,8 @@ INTENTS = {
     "pending_approvals": weighted(
         (r" (wait|waits|waiting|awaiting|pending|needs?|need|require|requires|queued)( for)? (on )?(my|me|manager) ?(approval|review|decision|sign off|ok)? ", 3.0),
         (r" waiting (for|on) me ", 1.0),
+        (r" (open|sitting|waiting|queued|outstanding|left|parked|stuck) (for|with|on) (my|me) ", 3.0),
+        (r" (submitted|sent|up) for (my |an? )?(approval|review|sign off) ", 2.5),
         (r" (pending|open|outstanding) (approvals?|reviews?|requests?) ", 3.0),
         (r" (to|i can|should i|i should|i need to|i have to|do i need to) (approve|review|decide) ", 3.0),
         (r" (approval|review) (queue|inbox|list|requests) | (approvals|reviews) to (do|give|make|handle) ", 3.0),
@@ -88,7 +98,7 @@ INTENTS = {
         (r" (my|the) (inbox|to-do list|todo list|to do list) | (requests|approvals|reviews|decisions) for me ", 3.0),
         (r"^ (my |show |list )?(pending )?approvals( please)? $", 3.0),
         (r" (anything|something|what) (to|for me to) (sign|approve|ok) | sign(ing)? off( on)? | (need|needs|needing) (approving|signing off|my signature|my ok) ", 3.0),
-        (r" (i|we) (still )?(should|need to|have to|must|ought to) (look at|review|approve|check|sign|ok|okay) ", 3.0),
+        (r" (i|we) (still )?(should|need to|have to|must|ought to) (look at|review|approve|check|sign|ok|okay|action|handle|process|decide on) ", 3.0),
         (r" (i|we) (have not|did not|not yet) (reviewed|approved|looked at|seen|decided|signed off) ", 3.0),
     ),
     "extend_deal": weighted(
@@ -98,7 +108,10 @@ INTENTS = {
         (r" (more|extra|additional) (\d+|a few|few|a couple of|couple of|two|three) (days?|weeks?|months?) | push (it |dealref |the (date|deadline|expiry) )?(out|back) ", 2.5),
     ),
     "update_deal": weighted(
-        (r" (update|change|move|set|advance|bump|put|progress)( the)?( stage| status)?( of)? ", 1.5),
+        (r" (update|updating|change|changing|move|moving|set|setting|advance|bump|put|progress)( the)?( stage| status)?( of)? ", 1.5),
+        (r" to (the )?[a-z-]+ stage | stage (to|as) ", 1.0),
+        (r" dealref (is |will )?(now |actually )?(going to |expected to |set to |likely to )?(close|closing|slip|slipping|slips) (in|on|by|next|this|early|late|end) ", 3.0),
+        (r" (close|closing) date (to|is now|has moved|changed|moved|slipped) ", 2.5),
         (r" (stage|to|at|in|into|dealref) (prospecting|qualified|proposal|negotiation|negotiating) ", 1.5),
         (r" (prospecting|qualified|proposal|negotiation) stage ", 1.0),
         (r" (got|is|now|became|just) (prospecting|qualified|proposal|negotiation|negotiating) ", 1.0),
@@ -120,11 +133,14 @@ INTENTS = {
         (r" check-ins? ", 2.0),
         (r" check ins? ", 2.0),
         (r" (my|our|next|upcoming) (next |upcoming )?(check-ins?|check ins?) ", 1.5),
-        (rf" {_ACT}( me| us)?( the| my| our| a| this week's| next| upcoming| due)* (check-ins?|check ins?) ", 1.5),
+        (rf" {_ACT}{_WHO}( the| my| our| a| this week's| next| upcoming| due| daily| weekly)* (check-ins?|check ins?) ", 1.5),
+        (rf" (can you |could you |please |to ){_PLAN}( the| my| our| a| daily| weekly| these| those| them)* (check-ins?|check ins?|them) ", 1.5),
+        (r" (check-ins?|check ins?) (do|did|have|are|is) (we|i|you|there) (have |got )?(scheduled|planned|set up|booked|coming up|running) ", 3.0),
     ),
     "survey": weighted(
         (r" (survey|surveys|questionnaire|feedback form) ", 2.0),
-        (rf" {_ACT}( me| us)?( the| my| our| a| partner| this)* (survey|surveys|questionnaire|feedback form) ", 1.5),
+        (rf" {_ACT}{_WHO}( the| my| our| a| partner| this| feedback| satisfaction)* (survey|surveys|questionnaire|feedback form) ", 1.5),
+        (r" (results|responses|answers|scores) (of|from|for|to) (the |our |my |this |that |last |[a-z]+'s )*([a-z-]+ )?(survey|questionnaire) ", 3.0),
         (r" (answer|fill|fill out|fill in|complete|take|do|find)( the| a| our| my| this)*( feedback| partner)? (survey|questionnaire) ", 2.0),
         (r" (survey|questionnaire) (i|we) (should|need to|have to|must|can) (answer|fill|take|complete|do) ", 3.0),
     ),
@@ -152,6 +168,7 @@ INTENTS = {
         (r" (hit|hitting|meet|meeting|reach|reaching|make|making) (the |their |our |its |my )?(targets?|quotas?|goals?) ", 3.0),
         (r" (our|my|their|[a-z0-9-]+'s) (numbers|performance|kpis?|metrics|stats|attainment) ", 3.0),
         (r" (attainment|kpis?) | (performance|numbers|results) (of|for) ", 2.0),
+        (r" (our|my|their|[a-z0-9-]+'s|the) (win rate|win ratio|conversion rate|close rate|registered pipeline|pipeline value) ", 3.0),
         (r" how( is| are)? (my|our|the|their|[a-z0-9-]+'s) (scorecard|score|numbers|performance|kpis?|metrics|stats) (looking|going) ", 4.0),
     ),
     "help": weighted(
@@ -162,6 +179,9 @@ INTENTS = {
         (r" (do|possible) (with|using) (you|this bot|the bot|partnerbot) ", 7.0),
         (r" (help me|need help|show help|help please|get help) ", 2.0),
         (r" (list of|your|the|available|which) commands ", 2.5),
+        (r" (what|which) commands (are there|do you (have|know|support|understand)|can (i|we) (use|type)|exist) ", 7.0),
+        (r" what (you|this bot|the bot) (are |is )?(able to|can|could) (do|help|offer)", 7.0),
+        (r" how (i|we) should (phrase|word|ask|write|talk) ", 4.0),
         (r" what (can i|i can) do( here| with you)? ", 4.0),
         (r" what( else)? (can|could|does) (this bot|the bot|partnerbot) do ", 7.0),
         (r" how (do|can|should|am|are) (i|we)( supposed to| meant to)? (use|talk to|work with) (you|this bot|the bot|partnerbot) ", 7.0),
@@ -196,7 +216,14 @@ PENDING_FOR_ME = re.compile(
 _STATUS_WORDS = {
     "approved": "approved", "pending": "pending", "rejected": "rejected", "declined": "rejected",
     "won": "won", "lost": "lost", "expired": "expired", "open": "open", "active": "open",
+    "denied": "rejected", "refused": "rejected", "turned down": "rejected", "accepted": "approved",
+    "withdrawn": "withdrawn", "lapsed": "expired", "under review": "pending", "in review": "pending",
+    "awaiting approval": "pending", "waiting for approval": "pending", "in progress": "open", "live": "open",
 }  # fmt: skip
+#: "info requested", "waiting on more info": the manager asked the partner for details.
+_INFO_REQUESTED = re.compile(
+    r" (info|information|details) (requested|request|needed) | (more|extra|additional) (info|information|details) "
+)
 _STAGE_WORDS = {
     "prospecting": "prospecting", "qualified": "qualified", "proposal": "proposal",
     "negotiation": "negotiation", "negotiating": "negotiation",
@@ -207,6 +234,8 @@ LOST_REASON = re.compile(
 
 
 def status_in(text: str) -> str | None:
+    if _INFO_REQUESTED.search(text):
+        return "info_requested"
     for word, status in _STATUS_WORDS.items():
         if f" {word} " in text:
             return status

@@ -31,7 +31,11 @@ SHORTHAND = {
     "scorecards": "scorecard", "nps": "survey", "pipline": "pipeline", "aprove": "approve",
     "aproval": "approval", "aprovals": "approvals", "extnd": "extend", "regstr": "register",
     "registrate": "register", "loose": "lose", "loosed": "lost", "registar": "register", "regist": "register",
-    "statu": "status", "wonn": "won", "lostt": "lost", "wat": "what", "hw": "how", "y": "why", "abt": "about",
+    "statu": "status", "wonn": "won", "lostt": "lost", "lsot": "lost", "wno": "won",
+    "closed-won": "closed won", "closed-lost": "closed lost", "close-won": "closed won",
+    "close-lost": "closed lost", "chek-in": "check-in", "chek-ins": "check-ins",
+    "check-inn": "check-in", "hlep": "help", "hepl": "help", "halp": "help",
+    "you're": "you are", "youre": "you are", "they're": "they are", "theyre": "they are", "wat": "what", "hw": "how", "y": "why", "abt": "about",
 }  # fmt: skip
 #: Long keywords a misspelt word (5+ letters, edit distance 1-2) is corrected to.
 KEYWORDS = (
@@ -149,6 +153,7 @@ PASSIVE_MODAL = re.compile(
 #: How often, how long, how many times: a question about the rules, even with a ref.
 HOW_MUCH = re.compile(
     r" how (many|much) (times|time|days|weeks|months|extensions|discount|margin) | how (long|often|soon) "
+    r"| how much (do|does|did|is|are|will|would|can|should) "
     r"| when (can|could|may|should|must|do|does|will) (i|we|a partner|partners|they|it|one) "
 )
 #: "what information do I need to register …": asks what something takes.
@@ -169,11 +174,14 @@ INFO_REQUEST = re.compile(
     r"|the( deal| registration| partner)? (stages|statuses|tiers|levels|types)) "
     r"| (tell|explain|describe)( to)?( me| us)? (what|which|when)(?! (you|this bot|the bot|partnerbot) ) "
     r"| help (me|us) (understand|figure out|learn|know) "
+    r"| (clarify|confirm)( for me| to me| for us)? (whether|if|can|could|do|does|is|are|what|how|why|when|who|should|must|may) "
 )
 #: A question in statement order, as guests write it ("DIGEST IS SENT WHICH DAY?",
 #: "the survey is anonymous or my name is visible?"): a question word or a choice
 #: after the start, in a message that ends with "?".
-INNER_QUESTION = re.compile(r"^ .+ (which|what|how many|how much|how long|when|or not|or) ")
+INNER_QUESTION = re.compile(
+    r"^ .+ (which|what|how many|how much|how long|when|or not|or) | (it|they) (can|could|does|do|will|would) "
+)
 WH_START = re.compile(
     r"^ (hi |hello |hey )?((in|under|on|for|at|by) )?(what|which|who|why|how|when|where) "
 )
@@ -191,7 +199,8 @@ KB_SIGNALS = weighted(
      r"|guidelines?|handbook|terms|calculated|determined|decided|why|overlap|conflict|conflicts"
      r"|margin|discount|commission|rebate|tiers?|benefits?|renewal|renewals|counted|needed"
      r"|necessary|mandatory|guarantee|guaranteed|fee|fees|unsubscribe|opt out|opt-out|turn off"
-     r"|disable|configure|configurable|frequency|mute) ", 1.5),
+     r"|disable|configure|configurable|frequency|mute|rebates|commissions|discounts|margins"
+     r"|measure|measures|automatic|automatically|module|feature) ", 1.5),
     (r" (if|whether|when|after|before|otherwise|instead|already|still|anymore|any more|without|unless) ", 1.0),
     (r" (do not|not|never) (want|need|wish|plan|going) to ", 3.0),
     (r" what (should|do|can|must) (i|we) do (if|when|about|after|with) ", 3.0),
@@ -215,6 +224,8 @@ KB_SIGNALS = weighted(
     (r" (need|needed|required|necessary|must) [a-z]+( [a-z]+)* to (register|extend|submit) ", 1.5),
     (r" (sent|scheduled|calculated|measured|based|generated|computed|chosen|selected|stored"
      r"|shared|handled|resolved|changed|reset|anonymous|visible|private|later|once|twice) ", 1.0),
-    (r" more than (once|one|twice) | (a|an) [a-z]+ (who|which|that) ", 1.0),
+    (r" more than (once|one|twice) | (a|an) ([a-z]+ ){1,2}(who|which|that) ", 1.0),
+    # "I only want to know what the metric measures": information, not the data
+    (r" (want|would like|like|need|wanted) to (know|understand|learn|find out) (what|how|why|whether|if) ", 2.0),
     (r" (is|are|would) (that|this|it|they) (allowed|ok|okay|possible|permitted|fine|required|needed)( for [a-z]+)? $", 2.0),
 )  # fmt: skip
