@@ -19,11 +19,12 @@ from handlers.knowledge.terms import (
 )
 from handlers.knowledge.words import STOP_WORDS
 
-#: Clause ends: a sentence end, or a comma before a question word ("our agency
-#: builds storefronts, can we test them?").
+#: Clause ends: a sentence end or a colon, or a comma or dash before a question word
+#: ("our agency builds storefronts, can we test them?", "the DBA is paranoid — does
+#: it need write access?").
 CLAUSE = re.compile(
-    r"(?<=[.?!;])\s+|,\s+(?=(?:can|could|does|do|did|is|are|how|what|whats|which|where|when"
-    r"|why|will|would|should|has|have|any)\b)",
+    r"(?<=[.?!;:])\s+|(?:,|\s[—–-])\s+(?=(?:can|could|does|do|did|is|are|how|what|whats"
+    r"|which|where|when|why|will|would|should|has|have|any)\b)",
     re.IGNORECASE,
 )
 #: Words that open a question.

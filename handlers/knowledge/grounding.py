@@ -55,6 +55,10 @@ AGREED_COVERAGE = 0.4
 #: Of the TOP passages, this many on the best one's page is agreement.
 AGREEMENT = 4
 TOP = 5
+#: A word the documentation never uses does not decline a question whose request the
+#: top page covers more than this much, with the top passages agreeing on it: the
+#: word is the asker's own ("sizing VMs", "a Redshift prospect"), not the thing asked.
+NAMED_COVERAGE = 0.55
 
 
 @dataclass(frozen=True)
@@ -90,11 +94,13 @@ def is_grounded(retrieval: Retrieval) -> bool:
     """Whether the best passages plausibly answer the question."""
     if not retrieval.passages or not retrieval.query.core:
         return False
-    if signals(retrieval).named:
-        return False
     first = retrieval.passages[0]
+    page = first.passage.document_id
+    agreed = sum(item.passage.document_id == page for item in retrieval.passages[:TOP]) >= (
+        AGREEMENT
+    )
+    if signals(retrieval).named and not (agreed and first.coverage > NAMED_COVERAGE):
+        return False
     if first.coverage > MIN_COVERAGE:
         return True
-    page = first.passage.document_id
-    agree = sum(item.passage.document_id == page for item in retrieval.passages[:TOP])
-    return agree >= AGREEMENT and first.coverage > AGREED_COVERAGE
+    return agreed and first.coverage > AGREED_COVERAGE
