@@ -162,7 +162,12 @@ def pick(
     while len(chosen) < limit:
         choice = None
         for candidate in rest:
-            if any(candidate is c or _same_point(candidate[1], c[1]) for c in chosen):
+            # Saying much the same is no reason to leave out a sentence that states
+            # another of the question's words ("..., not the Firebase API").
+            adds = query is not None and bool(covered(candidate[1], query) - seen)
+            if any(
+                candidate is c or (_same_point(candidate[1], c[1]) and not adds) for c in chosen
+            ):
                 continue
             if candidate[0] >= best[0] / 2:
                 choice = candidate
