@@ -16,8 +16,10 @@ from typing import Any
 
 import prompts
 from bot.core import Citation
+from handlers.knowledge.asking import asked_parts
 from handlers.knowledge.grounding import is_grounded
 from handlers.knowledge.quote import (
+    QUOTE_CHARS,
     asks_for_code,
     asks_for_number,
     best_sentences,
@@ -59,6 +61,10 @@ SETTLING_BOOST = 1.25
 #: A question asking for a command or configuration is answered by the line that
 #: gives it: code lines (and sentences carrying a snippet) count this much more.
 CODE_BOOST = 1.3
+#: A question that asks several things ("which port, and what IP to allow?", "X vs
+#: Y") is answered in up to this many sentences and characters, one or more per part.
+SEVERAL_SENTENCES = 4
+SEVERAL_CHARS = 600
 #: What the LLM must answer when the passages do not support an answer.
 REFUSAL = "I don't know."
 DONT_KNOW = "I couldn't find that in the documentation."
@@ -158,11 +164,14 @@ def compose_extractive(retrieval: Retrieval, *, max_quotes: int = 2) -> Answer:
     best = leader[0]
     first_doc = pool[leader[2]][1].passage.document_id
     same_page = [c for c in candidates if pool[c[2]][1].passage.document_id == first_doc]
+    several = asked_parts(retrieval.question) > 1
     groups = pick(
         same_page,
         question=retrieval.question,
         query=retrieval.query,
         vocabulary=retrieval.vocabulary,
+        limit=SEVERAL_SENTENCES if several else 3,
+        chars=SEVERAL_CHARS if several else QUOTE_CHARS,
     )
     if not groups:
         return Answer(DONT_KNOW, (), grounded=False)

@@ -144,6 +144,7 @@ def pick(
     limit: int = 3,
     query: Query | None = None,
     vocabulary: Vocabulary | None = None,
+    chars: int = QUOTE_CHARS,
 ) -> list[tuple[int, list[str]]]:
     """From (score, sentence, passage index) candidates: the best sentence and up to
     `limit - 1` others at least half as good, or (given the query) that add query words
@@ -196,7 +197,7 @@ def pick(
         texts: list[str] = []
         for _, sentence, _ in members:
             text = _cut(sentence.text, SENTENCE_CHARS)
-            if (texts or out) and used + len(text) > QUOTE_CHARS:
+            if (texts or out) and used + len(text) > chars:
                 continue
             texts.append(text)
             used += len(text) + 1
