@@ -15,10 +15,11 @@ SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9`\"'(*\[])")
 #: Code fences (their contents are code).
 FENCE = re.compile(r"^\s*(```|~~~)")
 #: Lines that are code or data rather than prose: JSON/YAML keys, braces, shell
-#: prompts, assignments and calls ending in a semicolon or brace.
+#: prompts, comments, assignments and calls ending in a semicolon or brace.
 CODE_LINE = re.compile(
     r"""^\s*(?:[{}\[\]]|["'][\w.-]+["']\s*:|[\w.-]+:\s*$|[\w.-]+:\s+["'{\[\d]|\$\s|"""
-    r"""(?:import|export|const|let|var|def|class|return|from)\s|</?\w)|[;{]\s*$""",
+    r"""(?:import|export|const|let|var|def|class|return|from)\s|</?\w|//|->|\$\w+\s*=)"""
+    r"""|[;{]\s*$""",
 )
 #: Markdown table separator rows and heading markers.
 TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}")
