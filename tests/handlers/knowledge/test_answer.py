@@ -13,8 +13,10 @@ from handlers.knowledge.answer import (
     number_citations,
     renumber,
 )
+from handlers.knowledge.asking import asked_parts
 from handlers.knowledge.search import Retrieval, Retrieved
-from handlers.knowledge.terms import Query
+from handlers.knowledge.sentences import sentences
+from handlers.knowledge.terms import Query, normalise
 from storage.kb import PassageRow
 
 
@@ -227,3 +229,49 @@ def test_a_list_item_is_quoted_whole_and_a_short_quote_brings_the_next_sentence(
     found = retrieval([passage(1, 1, body=body)], core=("proxy", "port"), cover=1.0)
     text = compose_extractive(found).text
     assert "healthcheck" in text and "relax" not in text
+
+
+def test_a_question_asking_several_things_gets_room_for_each() -> None:
+    assert asked_parts("Managed warehouse: what database is it on, and which tables?") == 2
+    assert asked_parts("Event webhooks vs SDK webhooks: how do retries differ?") == 2
+    assert asked_parts("Which port? What IP do we allow?") == 2
+    assert asked_parts("does sso work with okta?") == 1
+    body = (
+        "The managed warehouse runs on a ClickHouse database that GrowthBook hosts and "
+        "operates for you in its own cloud account, patched and backed up. "
+        "GrowthBook creates the events table for every tracked event, with the user id, "
+        "the timestamp and the event properties as separate columns. "
+        "GrowthBook creates the experiment_views table for each exposure, holding the "
+        "experiment key, the variation id and the time the user saw it. "
+        "GrowthBook creates the feature_usage table for each flag evaluation, holding the "
+        "feature key, the value served and the rule that served it."
+    )
+    found = retrieval(
+        [passage(1, 1, section="Warehouse", body=body)],
+        core=("managed", "warehouse", "database", "tables", "create"),
+        cover=1.0,
+    )
+    one = compose_extractive(dataclasses.replace(found, question="which tables are made?"))
+    asked = "managed warehouse: what database is it on, and which tables does it create?"
+    both = compose_extractive(dataclasses.replace(found, question=asked))
+    assert "ClickHouse" in both.text and "feature_usage" in both.text
+    assert "feature_usage" not in one.text  # one part: three sentences at most
+
+
+def test_a_sentence_much_like_the_quoted_one_is_quoted_when_it_adds_a_word_asked() -> None:
+    body = (
+        "Firebase Analytics is BigQuery-only in GrowthBook. "
+        "GrowthBook queries Firebase Analytics through BigQuery, not the Firebase API."
+    )
+    found = retrieval(
+        [passage(1, 1, section="Firebase", body=body)],
+        core=("growthbook", "firebase", "analytics", "api"),
+        cover=1.0,
+    )
+    assert "not the Firebase API" in compose_extractive(found).text
+
+
+def test_code_comments_and_assignments_are_not_quoted_as_prose() -> None:
+    body = "// Make sure to use caching in production!\n$gb = Growthbook::create();"
+    assert all(s.is_code for s in sentences(body))
+    assert normalise("can an org use it", None).alternatives_of("org") == ("organization",)

@@ -112,3 +112,43 @@ def test_the_story_around_the_question_names_nothing() -> None:
     assert asked_part("Is SSO on Okta? our healthcare customer asks") == "Is SSO on Okta?"
     story = retrieval_for("our agency builds storefronts, do webhooks fire retries?")
     assert signals(story).named == ()
+
+
+def _one_page(question: str, page: int = 3) -> Retrieval:
+    """The top five passages all on one page (the top passages agree)."""
+    vocabulary = Vocabulary.build(PAGES)
+    query = normalise(question, vocabulary)
+    body = PAGES[page]
+    share = coverage(query, body, vocabulary)
+    items = tuple(
+        Retrieved(
+            PassageRow(i, page, f"p{page}.md", None, f"Page {page}", "", "", body, i),
+            1.0 / (i + 1),
+            i,
+            None,
+            share,
+        )
+        for i in range(5)
+    )
+    return Retrieval(query, items, share, None, vocabulary, question)
+
+
+def test_a_word_of_the_askers_own_does_not_decline_a_question_the_page_covers() -> None:
+    """An unknown word ("vms") declines a question its page covers well only when the
+    top passages do not agree on that page."""
+    question = "do webhooks fire retries for our vms when a feature changes?"
+    agreed = _one_page(question)
+    assert signals(agreed).named == ("vms",)
+    assert signals(agreed).coverage > 0.55 and is_grounded(agreed)
+    assert not is_grounded(retrieval_for(question))  # the same words, pages disagreeing
+    # A question mostly about the unknown thing stays declined, agreement or not.
+    assert not is_grounded(_one_page("do webhooks reach pagerduty opsgenie?"))
+
+
+def test_the_story_before_a_colon_or_a_dash_names_nothing() -> None:
+    assert asked_part("quick check before my demo tmrw: do webhooks retry?") == (
+        "do webhooks retry?"
+    )
+    assert asked_part("our DBA is paranoid — do webhooks retry?") == "do webhooks retry?"
+    story = retrieval_for("the customer is sizing vms — do webhooks fire retries?")
+    assert signals(story).named == ()
