@@ -22,6 +22,7 @@ from handlers.knowledge.quote import (
     QUOTE_CHARS,
     asks_for_code,
     asks_for_number,
+    asks_which,
     best_sentences,
     is_yes_no,
     pick,
@@ -29,7 +30,7 @@ from handlers.knowledge.quote import (
     settles,
 )
 from handlers.knowledge.search import Retrieval
-from handlers.knowledge.sentences import Sentence, has_number
+from handlers.knowledge.sentences import Sentence, has_name, has_number
 from handlers.knowledge.terms import Query
 from storage.kb import PassageRow
 
@@ -55,6 +56,9 @@ SUMMARY_DISCOUNT = 0.7
 #: A question asking for a quantity ("how many", "which port", "minimum version")
 #: is answered by a sentence with a number in it: such sentences count this much more.
 NUMBER_BOOST = 1.4
+#: A question asking "which" or "what" is answered by a sentence naming something
+#: (a number, a version, a capitalised name mid-sentence): such sentences count more.
+WHICH_BOOST = 1.15
 #: A yes/no question is settled by a sentence that says yes or no ("... is not
 #: available", "supports ...", "requires ..."): such sentences count this much more.
 SETTLING_BOOST = 1.25
@@ -138,6 +142,7 @@ def compose_extractive(retrieval: Retrieval, *, max_quotes: int = 2) -> Answer:
     ]  # fmt: skip
     candidates: list[tuple[float, Sentence, int]] = []
     numeric = asks_for_number(retrieval.question)
+    which = asks_which(retrieval.question)
     yes_no = is_yes_no(retrieval.question)
     code_asked = asks_for_code(retrieval.query.core)
     for index, (rank, item) in enumerate(pool):
@@ -153,6 +158,8 @@ def compose_extractive(retrieval: Retrieval, *, max_quotes: int = 2) -> Answer:
                 value *= SUMMARY_DISCOUNT
             if numeric and has_number(sentence):
                 value *= NUMBER_BOOST
+            elif which and (has_number(sentence) or has_name(sentence)):
+                value *= WHICH_BOOST
             if yes_no and settles(sentence):
                 value *= SETTLING_BOOST
             if code_asked and (sentence.is_code or "`" in sentence.text):

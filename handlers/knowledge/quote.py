@@ -71,6 +71,10 @@ def asks_for_number(question: str) -> bool:
     return any(word in NUMBER_WORDS for word in tokens(question))
 
 
+def asks_which(question: str) -> bool:
+    return not {"which", "what", "whats"}.isdisjoint(tokens(question))
+
+
 #: Words of a sentence that settles a yes/no question either way.
 _SETTLING_TEXT = """yes no not can cannot never only supports support supported requires
     required available unavailable beta must doesn isn aren"""

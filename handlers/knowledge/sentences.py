@@ -54,6 +54,14 @@ def has_number(sentence: Sentence) -> bool:
     return bool(DIGIT.search(sentence.text))
 
 
+#: A capitalised word after the first one ("... supported in the Script Tag SDK").
+NAME = re.compile(r"(?<=[a-z,;:] )[A-Z][\w.-]+")
+
+
+def has_name(sentence: Sentence) -> bool:
+    return bool(NAME.search(sentence.text))
+
+
 def sentences(body: str) -> list[Sentence]:
     """The sentences of a passage body, in order, code lines marked."""
     out: list[Sentence] = []

@@ -275,3 +275,19 @@ def test_code_comments_and_assignments_are_not_quoted_as_prose() -> None:
     body = "// Make sure to use caching in production!\n$gb = Growthbook::create();"
     assert all(s.is_code for s in sentences(body))
     assert normalise("can an org use it", None).alternatives_of("org") == ("organization",)
+
+
+def test_a_which_question_is_answered_by_the_sentence_that_names_something() -> None:
+    body = (
+        "Redirect tests send each variation to its own page. "
+        "Redirect tests keep query strings intact across hops. "
+        "Redirect tests wait for one full load before deciding. "
+        "Redirect tests run in our Script Tag and ReactJS libraries."
+    )
+    found = retrieval(
+        [passage(1, 1, section="Redirects", body=body)], core=("redirect", "tests"), cover=1.0
+    )
+    plain = compose_extractive(dataclasses.replace(found, question="how do redirect tests go?"))
+    assert "Script Tag" not in plain.text  # three sentences at most, in the page's order
+    asked = dataclasses.replace(found, question="which sdks run redirect tests?")
+    assert "Script Tag and ReactJS" in compose_extractive(asked).text
