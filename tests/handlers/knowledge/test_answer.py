@@ -291,3 +291,17 @@ def test_a_which_question_is_answered_by_the_sentence_that_names_something() -> 
     assert "Script Tag" not in plain.text  # three sentences at most, in the page's order
     asked = dataclasses.replace(found, question="which sdks run redirect tests?")
     assert "Script Tag and ReactJS" in compose_extractive(asked).text
+
+
+def test_a_question_the_page_asks_itself_is_quoted_with_its_answer() -> None:
+    body = (
+        "Can I provision a user with project-specific permissions?\n\n"
+        "No, at this time, you can only provision a user's global role."
+    )
+    found = retrieval(
+        [passage(1, 1, section="FAQs", body=body)],
+        core=("provision", "project", "permissions"),
+        cover=1.0,
+    )
+    assert "only provision a user's global role" in compose_extractive(found).text
+    assert [s.position for s in sentences(body + "\n\nThen ask support.")] == [0, 1]
