@@ -8,7 +8,7 @@ from __future__ import annotations
 from handlers.knowledge.asking import asked_part
 from handlers.knowledge.grounding import MIN_COVERAGE, is_grounded, signals
 from handlers.knowledge.search import Retrieval, Retrieved
-from handlers.knowledge.terms import Vocabulary, coverage, normalise, request_part
+from handlers.knowledge.terms import Vocabulary, coverage, normalise, request_part, tokens
 from storage.kb import PassageRow
 
 PAGES = (
@@ -152,3 +152,11 @@ def test_the_story_before_a_colon_or_a_dash_names_nothing() -> None:
     assert asked_part("our DBA is paranoid — do webhooks retry?") == "do webhooks retry?"
     story = retrieval_for("the customer is sizing vms — do webhooks fire retries?")
     assert signals(story).named == ()
+
+
+def test_a_language_written_with_symbols_is_a_word_of_its_own() -> None:
+    assert tokens("Is there a C++ SDK, or only the C# one?") == [
+        "is", "there", "a", "cpp", "sdk", "or", "only", "the", "csharp", "one",
+    ]  # fmt: skip
+    cpp = _one_page("do webhooks fire retries from a c++ game engine?")
+    assert "cpp" in signals(cpp).named and not is_grounded(cpp)
