@@ -160,3 +160,15 @@ def test_a_language_written_with_symbols_is_a_word_of_its_own() -> None:
     ]  # fmt: skip
     cpp = _one_page("do webhooks fire retries from a c++ game engine?")
     assert "cpp" in signals(cpp).named and not is_grounded(cpp)
+
+
+def test_a_word_of_no_page_weighs_twice_a_rare_word_of_the_docs() -> None:
+    vocabulary = Vocabulary.build(PAGES)
+    webhooks = PAGES[3]
+    # "webhooks" and "retries" are on one page each (rare), "bitcoin" on none.
+    query = normalise("webhooks retries in bitcoin?", vocabulary)
+    assert query.core == ("webhooks", "retries", "bitcoin")
+    rare, none = 0.5 * vocabulary.max_idf, vocabulary.max_idf
+    assert vocabulary.idf("webhooks") > rare  # capped in coverage
+    expected = 2 * rare / (2 * rare + none)
+    assert abs(coverage(query, webhooks, vocabulary) - expected) < 1e-9
