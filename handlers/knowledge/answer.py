@@ -21,6 +21,7 @@ from handlers.knowledge.grounding import is_grounded
 from handlers.knowledge.quote import (
     QUOTE_CHARS,
     asks_for_code,
+    asks_for_limits,
     asks_for_number,
     asks_which,
     best_sentences,
@@ -143,7 +144,7 @@ def compose_extractive(retrieval: Retrieval, *, max_quotes: int = 2) -> Answer:
     candidates: list[tuple[float, Sentence, int]] = []
     numeric = asks_for_number(retrieval.question)
     which = asks_which(retrieval.question)
-    yes_no = is_yes_no(retrieval.question)
+    yes_no = is_yes_no(retrieval.question) or asks_for_limits(retrieval.question)
     code_asked = asks_for_code(retrieval.query.core)
     for index, (rank, item) in enumerate(pool):
         discount = RANK_DISCOUNT ** min(rank, QUOTE_POOL)

@@ -85,6 +85,16 @@ def settles(sentence: Sentence) -> bool:
     return not SETTLING.isdisjoint(sentence.words)
 
 
+#: Words asking for limits: answered, like yes/no, by what cannot, must or only can be.
+_LIMITS_TEXT = """limitation limitations limit limits restriction restrictions restricted caveat
+    caveats gotcha gotchas constraint constraints requirement requirements prerequisites"""
+LIMIT_WORDS = frozenset(_LIMITS_TEXT.split())
+
+
+def asks_for_limits(question: str) -> bool:
+    return not LIMIT_WORDS.isdisjoint(tokens(question))
+
+
 def is_yes_no(question: str) -> bool:
     first = tokens(question)[:1]
     return bool(first) and first[0] in YES_NO

@@ -305,3 +305,22 @@ def test_a_question_the_page_asks_itself_is_quoted_with_its_answer() -> None:
     )
     assert "only provision a user's global role" in compose_extractive(found).text
     assert [s.position for s in sentences(body + "\n\nThen ask support.")] == [0, 1]
+
+
+def test_asked_for_limitations_the_answer_says_what_cannot_or_must_be_done() -> None:
+    body = (
+        "Matomo event tracking sends each exposure as a custom Matomo event. "
+        "Matomo event fields are set in the tracking callback of the SDK. "
+        "Matomo event dashboards show the exposures per day and per site. "
+        "Event Category cannot contain any spaces."
+    )
+    found = retrieval(
+        [passage(1, 1, section="Matomo", body=body)],
+        core=("matomo", "event", "fields", "limitations"),
+        cover=1.0,
+    )
+    asked = "what are the limitations in matomo event fields?"
+    assert (
+        "cannot contain any spaces"
+        in compose_extractive(dataclasses.replace(found, question=asked)).text
+    )
