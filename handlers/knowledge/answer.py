@@ -16,10 +16,14 @@ from typing import Any
 
 import prompts
 from bot.core import Citation
+from handlers.knowledge.asking import asked_parts
 from handlers.knowledge.grounding import is_grounded
 from handlers.knowledge.quote import (
+    QUOTE_CHARS,
     asks_for_code,
+    asks_for_limits,
     asks_for_number,
+    asks_which,
     best_sentences,
     is_yes_no,
     pick,
@@ -27,7 +31,7 @@ from handlers.knowledge.quote import (
     settles,
 )
 from handlers.knowledge.search import Retrieval
-from handlers.knowledge.sentences import Sentence, has_number
+from handlers.knowledge.sentences import Sentence, has_name, has_number
 from handlers.knowledge.terms import Query
 from storage.kb import PassageRow
 
@@ -53,12 +57,19 @@ SUMMARY_DISCOUNT = 0.7
 #: A question asking for a quantity ("how many", "which port", "minimum version")
 #: is answered by a sentence with a number in it: such sentences count this much more.
 NUMBER_BOOST = 1.4
+#: A question asking "which" or "what" is answered by a sentence naming something
+#: (a number, a version, a capitalised name mid-sentence): such sentences count more.
+WHICH_BOOST = 1.15
 #: A yes/no question is settled by a sentence that says yes or no ("... is not
 #: available", "supports ...", "requires ..."): such sentences count this much more.
 SETTLING_BOOST = 1.25
 #: A question asking for a command or configuration is answered by the line that
 #: gives it: code lines (and sentences carrying a snippet) count this much more.
 CODE_BOOST = 1.3
+#: A question that asks several things ("which port, and what IP to allow?", "X vs
+#: Y") is answered in up to this many sentences and characters, one or more per part.
+SEVERAL_SENTENCES = 4
+SEVERAL_CHARS = 600
 #: What the LLM must answer when the passages do not support an answer.
 REFUSAL = "I don't know."
 DONT_KNOW = "I couldn't find that in the documentation."
@@ -132,7 +143,8 @@ def compose_extractive(retrieval: Retrieval, *, max_quotes: int = 2) -> Answer:
     ]  # fmt: skip
     candidates: list[tuple[float, Sentence, int]] = []
     numeric = asks_for_number(retrieval.question)
-    yes_no = is_yes_no(retrieval.question)
+    which = asks_which(retrieval.question)
+    yes_no = is_yes_no(retrieval.question) or asks_for_limits(retrieval.question)
     code_asked = asks_for_code(retrieval.query.core)
     for index, (rank, item) in enumerate(pool):
         discount = RANK_DISCOUNT ** min(rank, QUOTE_POOL)
@@ -147,6 +159,8 @@ def compose_extractive(retrieval: Retrieval, *, max_quotes: int = 2) -> Answer:
                 value *= SUMMARY_DISCOUNT
             if numeric and has_number(sentence):
                 value *= NUMBER_BOOST
+            elif which and (has_number(sentence) or has_name(sentence)):
+                value *= WHICH_BOOST
             if yes_no and settles(sentence):
                 value *= SETTLING_BOOST
             if code_asked and (sentence.is_code or "`" in sentence.text):
@@ -158,11 +172,14 @@ def compose_extractive(retrieval: Retrieval, *, max_quotes: int = 2) -> Answer:
     best = leader[0]
     first_doc = pool[leader[2]][1].passage.document_id
     same_page = [c for c in candidates if pool[c[2]][1].passage.document_id == first_doc]
+    several = asked_parts(retrieval.question) > 1
     groups = pick(
         same_page,
         question=retrieval.question,
         query=retrieval.query,
         vocabulary=retrieval.vocabulary,
+        limit=SEVERAL_SENTENCES if several else 3,
+        chars=SEVERAL_CHARS if several else QUOTE_CHARS,
     )
     if not groups:
         return Answer(DONT_KNOW, (), grounded=False)

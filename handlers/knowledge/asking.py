@@ -19,11 +19,12 @@ from handlers.knowledge.terms import (
 )
 from handlers.knowledge.words import STOP_WORDS
 
-#: Clause ends: a sentence end, or a comma before a question word ("our agency
-#: builds storefronts, can we test them?").
+#: Clause ends: a sentence end or a colon, or a comma or dash before a question word
+#: ("our agency builds storefronts, can we test them?", "the DBA is paranoid — does
+#: it need write access?").
 CLAUSE = re.compile(
-    r"(?<=[.?!;])\s+|,\s+(?=(?:can|could|does|do|did|is|are|how|what|whats|which|where|when"
-    r"|why|will|would|should|has|have|any)\b)",
+    r"(?<=[.?!;:])\s+|(?:,|\s[—–-])\s+(?=(?:can|could|does|do|did|is|are|how|what|whats"
+    r"|which|where|when|why|will|would|should|has|have|any)\b)",
     re.IGNORECASE,
 )
 #: Words that open a question.
@@ -45,6 +46,31 @@ def asked_part(question: str) -> str:
         c for c in clauses if c.rstrip().endswith("?") or (tokens(c)[:1] and tokens(c)[0] in ASKING)
     ]
     return " ".join(asking) if asking else " ".join(clauses)
+
+
+#: Words that ask to compare two things (each is a part of the question).
+_COMPARING_TEXT = "vs versus difference differences differ compare comparison"
+COMPARING = frozenset(_COMPARING_TEXT.split())
+#: "... and which tables": a second question inside one clause.
+SECOND_ASK = re.compile(
+    r"\b(?:and|or|also|plus)\s+(?:how|what|whats|which|where|when|why|can|could|does|do|is|are"
+    r"|will|should)\b",
+    re.IGNORECASE,
+)
+
+
+def asked_parts(question: str) -> int:
+    """How many things the question asks: its asking clauses, the second questions
+    joined inside one ("what database is it on, and which tables ..."), two for a
+    comparison ("X vs Y")."""
+    clauses = [c for c in CLAUSE.split(request_part(question)) if c and c.strip()]
+    asking = [
+        c for c in clauses if c.rstrip().endswith("?") or (tokens(c)[:1] and tokens(c)[0] in ASKING)
+    ]
+    parts = max(1, len(asking)) + len(SECOND_ASK.findall(" ".join(asking or clauses)))
+    if not COMPARING.isdisjoint(tokens(question)):
+        parts = max(parts, 2)
+    return parts
 
 
 def unknown(word: str, query: Query, vocabulary: Vocabulary) -> bool:

@@ -71,6 +71,10 @@ def asks_for_number(question: str) -> bool:
     return any(word in NUMBER_WORDS for word in tokens(question))
 
 
+def asks_which(question: str) -> bool:
+    return not {"which", "what", "whats"}.isdisjoint(tokens(question))
+
+
 #: Words of a sentence that settles a yes/no question either way.
 _SETTLING_TEXT = """yes no not can cannot never only supports support supported requires
     required available unavailable beta must doesn isn aren"""
@@ -79,6 +83,16 @@ SETTLING = frozenset(_SETTLING_TEXT.split())
 
 def settles(sentence: Sentence) -> bool:
     return not SETTLING.isdisjoint(sentence.words)
+
+
+#: Words asking for limits: answered, like yes/no, by what cannot, must or only can be.
+_LIMITS_TEXT = """limitation limitations limit limits restriction restrictions restricted caveat
+    caveats gotcha gotchas constraint constraints requirement requirements prerequisites"""
+LIMIT_WORDS = frozenset(_LIMITS_TEXT.split())
+
+
+def asks_for_limits(question: str) -> bool:
+    return not LIMIT_WORDS.isdisjoint(tokens(question))
 
 
 def is_yes_no(question: str) -> bool:
@@ -144,6 +158,7 @@ def pick(
     limit: int = 3,
     query: Query | None = None,
     vocabulary: Vocabulary | None = None,
+    chars: int = QUOTE_CHARS,
 ) -> list[tuple[int, list[str]]]:
     """From (score, sentence, passage index) candidates: the best sentence and up to
     `limit - 1` others at least half as good, or (given the query) that add query words
@@ -162,7 +177,12 @@ def pick(
     while len(chosen) < limit:
         choice = None
         for candidate in rest:
-            if any(candidate is c or _same_point(candidate[1], c[1]) for c in chosen):
+            # Saying much the same is no reason to leave out a sentence that states
+            # another of the question's words ("..., not the Firebase API").
+            adds = query is not None and bool(covered(candidate[1], query) - seen)
+            if any(
+                candidate is c or (_same_point(candidate[1], c[1]) and not adds) for c in chosen
+            ):
                 continue
             if candidate[0] >= best[0] / 2:
                 choice = candidate
@@ -191,7 +211,7 @@ def pick(
         texts: list[str] = []
         for _, sentence, _ in members:
             text = _cut(sentence.text, SENTENCE_CHARS)
-            if (texts or out) and used + len(text) > QUOTE_CHARS:
+            if (texts or out) and used + len(text) > chars:
                 continue
             texts.append(text)
             used += len(text) + 1

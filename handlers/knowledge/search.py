@@ -33,8 +33,9 @@ logger = logging.getLogger(__name__)
 
 #: Passages the dense ranking contributes.
 DENSE_CANDIDATES = 60
-#: Passages whose query coverage is measured, and those of the same page that count.
-COVERAGE_TOP = 5
+#: Passages whose query coverage is measured (a second source is quoted from them
+#: only), and those of the same page that count.
+COVERAGE_TOP = 10
 PAGE_TOP = 10
 #: How much a passage gains from its page's other best passages (see with_page_support).
 PAGE_SUPPORT = 0.3

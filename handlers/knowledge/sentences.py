@@ -5,6 +5,7 @@ introduces a short snippet ("Install it with:") carries it. Pure functions.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -15,10 +16,11 @@ SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9`\"'(*\[])")
 #: Code fences (their contents are code).
 FENCE = re.compile(r"^\s*(```|~~~)")
 #: Lines that are code or data rather than prose: JSON/YAML keys, braces, shell
-#: prompts, assignments and calls ending in a semicolon or brace.
+#: prompts, comments, assignments and calls ending in a semicolon or brace.
 CODE_LINE = re.compile(
     r"""^\s*(?:[{}\[\]]|["'][\w.-]+["']\s*:|[\w.-]+:\s*$|[\w.-]+:\s+["'{\[\d]|\$\s|"""
-    r"""(?:import|export|const|let|var|def|class|return|from)\s|</?\w)|[;{]\s*$""",
+    r"""(?:import|export|const|let|var|def|class|return|from)\s|</?\w|//|->|\$\w+\s*=)"""
+    r"""|[;{]\s*$""",
 )
 #: Markdown table separator rows and heading markers.
 TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}")
@@ -51,6 +53,14 @@ class Sentence:
 
 def has_number(sentence: Sentence) -> bool:
     return bool(DIGIT.search(sentence.text))
+
+
+#: A capitalised word after the first one ("... supported in the Script Tag SDK").
+NAME = re.compile(r"(?<=[a-z,;:] )[A-Z][\w.-]+")
+
+
+def has_name(sentence: Sentence) -> bool:
+    return bool(NAME.search(sentence.text))
 
 
 def sentences(body: str) -> list[Sentence]:
@@ -90,7 +100,34 @@ def sentences(body: str) -> list[Sentence]:
             continue
         prose.append(stripped.lstrip("> "))
     flush()
-    return _with_commands(out)
+    return _with_answers(_with_commands(out))
+
+
+def _with_answers(units: list[Sentence]) -> list[Sentence]:
+    """A question the page asks itself ("Can I set project roles via SCIM?") is one
+    unit with the sentence that answers it ("No, only the global role."): the
+    question alone restates what was asked, the answer alone lacks its subject."""
+    out: list[Sentence] = []
+    skip = False
+    for i, unit in enumerate(units):
+        if skip:
+            skip = False
+            continue
+        after = units[i + 1] if i + 1 < len(units) else None
+        if (
+            after is not None
+            and not unit.is_code
+            and not after.is_code
+            and unit.text.endswith("?")
+            and not after.text.endswith("?")
+            and len(unit.text) + len(after.text) < ITEM_CHARS
+        ):
+            unit = Sentence.of(f"{unit.text} {after.text}", len(out), is_code=False)
+            skip = True
+        elif unit.position != len(out):
+            unit = dataclasses.replace(unit, position=len(out))
+        out.append(unit)
+    return out
 
 
 def _with_commands(units: list[Sentence]) -> list[Sentence]:

@@ -51,6 +51,9 @@ DERIVING_SUFFIXES = frozenset(["er", "ers", "or", "ors", "ly", "y", "ie", "ist",
 #: A query word also matches indexed words that start with its stem this long or more
 #: ("customize" ~ "customizable").
 PREFIX_MIN = 5
+#: In coverage a word the docs use weighs at most this share of a word they never use:
+#: a rare chat word the page lacks ("plug", "hop") no longer outweighs its product words.
+KNOWN_WEIGHT_SHARE = 0.5
 
 
 def content_words(text: str) -> list[str]:
@@ -99,6 +102,11 @@ class Vocabulary:
 
     def knows(self, word: str) -> bool:
         return word in self.df or stem(word) in self.df
+
+    @property
+    def max_idf(self) -> float:
+        """The idf of a word no passage holds."""
+        return math.log(1 + (self.passages + 0.5) / 0.5)
 
     def idf(self, word: str) -> float:
         freq = max(self.df.get(word, 0), self.df.get(stem(word), 0))
@@ -291,6 +299,8 @@ def coverage_of(
         # found nowhere): a question about something the docs do not cover usually
         # names it in a word of its own ("bitcoin", "FedRAMP").
         weight = vocabulary.idf(word)
+        if vocabulary.knows(word):
+            weight = min(weight, KNOWN_WEIGHT_SHARE * vocabulary.max_idf)
         total += weight
         if any(found(alt, words, present) for alt in (word, *query.alternatives_of(word))):
             hit += weight

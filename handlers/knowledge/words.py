@@ -25,9 +25,19 @@ def stem(word: str) -> str:
     return str(STEMMER.stemWord(word))
 
 
+#: Language names written with symbols ("C++", "C#", "F#"), one word each as
+#: their own pages spell them in paths ("cpp", "csharp"): never the bare letter.
+SYMBOL_NAMES = re.compile(r"\b([cf])(\+\+|#)(?!\w)")
+
+
+def _symbol_name(match: re.Match[str]) -> str:
+    return f" {match.group(1)}{'pp' if match.group(2) == '++' else 'sharp'} "
+
+
 def tokens(text: str) -> list[str]:
     """Lower-case word tokens of `text`, noise removed."""
     text = NOISE.sub(" ", text.lower()).replace("'s ", " ")
+    text = SYMBOL_NAMES.sub(_symbol_name, text)
     return WORD.findall(LETTER_PAIR.sub(r"\1\2", text))
 
 
@@ -67,6 +77,11 @@ GENERIC_SYNONYMS: dict[str, tuple[str, ...]] = {
     "prod": ("production",),
     "dev": ("development",),
     "db": ("database",),
+    "org": ("organization",),
+    "orgs": ("organizations",),
+    "creds": ("credentials",),
+    "env": ("environment",),
+    "envs": ("environments",),
     "reqs": ("requirements",),
     "config": ("configuration", "configure"),
     "auth": ("authentication", "authenticate"),

@@ -13,8 +13,10 @@ from handlers.knowledge.answer import (
     number_citations,
     renumber,
 )
+from handlers.knowledge.asking import asked_parts
 from handlers.knowledge.search import Retrieval, Retrieved
-from handlers.knowledge.terms import Query
+from handlers.knowledge.sentences import sentences
+from handlers.knowledge.terms import Query, normalise
 from storage.kb import PassageRow
 
 
@@ -227,3 +229,98 @@ def test_a_list_item_is_quoted_whole_and_a_short_quote_brings_the_next_sentence(
     found = retrieval([passage(1, 1, body=body)], core=("proxy", "port"), cover=1.0)
     text = compose_extractive(found).text
     assert "healthcheck" in text and "relax" not in text
+
+
+def test_a_question_asking_several_things_gets_room_for_each() -> None:
+    assert asked_parts("Managed warehouse: what database is it on, and which tables?") == 2
+    assert asked_parts("Event webhooks vs SDK webhooks: how do retries differ?") == 2
+    assert asked_parts("Which port? What IP do we allow?") == 2
+    assert asked_parts("does sso work with okta?") == 1
+    body = (
+        "The managed warehouse runs on a ClickHouse database that GrowthBook hosts and "
+        "operates for you in its own cloud account, patched and backed up. "
+        "GrowthBook creates the events table for every tracked event, with the user id, "
+        "the timestamp and the event properties as separate columns. "
+        "GrowthBook creates the experiment_views table for each exposure, holding the "
+        "experiment key, the variation id and the time the user saw it. "
+        "GrowthBook creates the feature_usage table for each flag evaluation, holding the "
+        "feature key, the value served and the rule that served it."
+    )
+    found = retrieval(
+        [passage(1, 1, section="Warehouse", body=body)],
+        core=("managed", "warehouse", "database", "tables", "create"),
+        cover=1.0,
+    )
+    one = compose_extractive(dataclasses.replace(found, question="which tables are made?"))
+    asked = "managed warehouse: what database is it on, and which tables does it create?"
+    both = compose_extractive(dataclasses.replace(found, question=asked))
+    assert "ClickHouse" in both.text and "feature_usage" in both.text
+    assert "feature_usage" not in one.text  # one part: three sentences at most
+
+
+def test_a_sentence_much_like_the_quoted_one_is_quoted_when_it_adds_a_word_asked() -> None:
+    body = (
+        "Firebase Analytics is BigQuery-only in GrowthBook. "
+        "GrowthBook queries Firebase Analytics through BigQuery, not the Firebase API."
+    )
+    found = retrieval(
+        [passage(1, 1, section="Firebase", body=body)],
+        core=("growthbook", "firebase", "analytics", "api"),
+        cover=1.0,
+    )
+    assert "not the Firebase API" in compose_extractive(found).text
+
+
+def test_code_comments_and_assignments_are_not_quoted_as_prose() -> None:
+    body = "// Make sure to use caching in production!\n$gb = Growthbook::create();"
+    assert all(s.is_code for s in sentences(body))
+    assert normalise("can an org use it", None).alternatives_of("org") == ("organization",)
+
+
+def test_a_which_question_is_answered_by_the_sentence_that_names_something() -> None:
+    body = (
+        "Redirect tests send each variation to its own page. "
+        "Redirect tests keep query strings intact across hops. "
+        "Redirect tests wait for one full load before deciding. "
+        "Redirect tests run in our Script Tag and ReactJS libraries."
+    )
+    found = retrieval(
+        [passage(1, 1, section="Redirects", body=body)], core=("redirect", "tests"), cover=1.0
+    )
+    plain = compose_extractive(dataclasses.replace(found, question="how do redirect tests go?"))
+    assert "Script Tag" not in plain.text  # three sentences at most, in the page's order
+    asked = dataclasses.replace(found, question="which sdks run redirect tests?")
+    assert "Script Tag and ReactJS" in compose_extractive(asked).text
+
+
+def test_a_question_the_page_asks_itself_is_quoted_with_its_answer() -> None:
+    body = (
+        "Can I provision a user with project-specific permissions?\n\n"
+        "No, at this time, you can only provision a user's global role."
+    )
+    found = retrieval(
+        [passage(1, 1, section="FAQs", body=body)],
+        core=("provision", "project", "permissions"),
+        cover=1.0,
+    )
+    assert "only provision a user's global role" in compose_extractive(found).text
+    assert [s.position for s in sentences(body + "\n\nThen ask support.")] == [0, 1]
+
+
+def test_asked_for_limitations_the_answer_says_what_cannot_or_must_be_done() -> None:
+    body = (
+        "Matomo event tracking sends each exposure as a custom Matomo event. "
+        "Matomo event fields are set in the tracking callback of the SDK. "
+        "Matomo event dashboards show the exposures per day and per site. "
+        "Event Category cannot contain any spaces."
+    )
+    found = retrieval(
+        [passage(1, 1, section="Matomo", body=body)],
+        core=("matomo", "event", "fields", "limitations"),
+        cover=1.0,
+    )
+    asked = "what are the limitations in matomo event fields?"
+    assert (
+        "cannot contain any spaces"
+        in compose_extractive(dataclasses.replace(found, question=asked)).text
+    )

@@ -8,7 +8,7 @@ from __future__ import annotations
 from handlers.knowledge.asking import asked_part
 from handlers.knowledge.grounding import MIN_COVERAGE, is_grounded, signals
 from handlers.knowledge.search import Retrieval, Retrieved
-from handlers.knowledge.terms import Vocabulary, coverage, normalise, request_part
+from handlers.knowledge.terms import Vocabulary, coverage, normalise, request_part, tokens
 from storage.kb import PassageRow
 
 PAGES = (
@@ -112,3 +112,63 @@ def test_the_story_around_the_question_names_nothing() -> None:
     assert asked_part("Is SSO on Okta? our healthcare customer asks") == "Is SSO on Okta?"
     story = retrieval_for("our agency builds storefronts, do webhooks fire retries?")
     assert signals(story).named == ()
+
+
+def _one_page(question: str, page: int = 3) -> Retrieval:
+    """The top five passages all on one page (the top passages agree)."""
+    vocabulary = Vocabulary.build(PAGES)
+    query = normalise(question, vocabulary)
+    body = PAGES[page]
+    share = coverage(query, body, vocabulary)
+    items = tuple(
+        Retrieved(
+            PassageRow(i, page, f"p{page}.md", None, f"Page {page}", "", "", body, i),
+            1.0 / (i + 1),
+            i,
+            None,
+            share,
+        )
+        for i in range(5)
+    )
+    return Retrieval(query, items, share, None, vocabulary, question)
+
+
+def test_a_word_of_the_askers_own_does_not_decline_a_question_the_page_covers() -> None:
+    """An unknown word ("vms") declines a question its page covers well only when the
+    top passages do not agree on that page."""
+    question = "do webhooks fire retries for our vms when a feature changes?"
+    agreed = _one_page(question)
+    assert signals(agreed).named == ("vms",)
+    assert signals(agreed).coverage > 0.55 and is_grounded(agreed)
+    assert not is_grounded(retrieval_for(question))  # the same words, pages disagreeing
+    # A question mostly about the unknown thing stays declined, agreement or not.
+    assert not is_grounded(_one_page("do webhooks reach pagerduty opsgenie?"))
+
+
+def test_the_story_before_a_colon_or_a_dash_names_nothing() -> None:
+    assert asked_part("quick check before my demo tmrw: do webhooks retry?") == (
+        "do webhooks retry?"
+    )
+    assert asked_part("our DBA is paranoid — do webhooks retry?") == "do webhooks retry?"
+    story = retrieval_for("the customer is sizing vms — do webhooks fire retries?")
+    assert signals(story).named == ()
+
+
+def test_a_language_written_with_symbols_is_a_word_of_its_own() -> None:
+    assert tokens("Is there a C++ SDK, or only the C# one?") == [
+        "is", "there", "a", "cpp", "sdk", "or", "only", "the", "csharp", "one",
+    ]  # fmt: skip
+    cpp = _one_page("do webhooks fire retries from a c++ game engine?")
+    assert "cpp" in signals(cpp).named and not is_grounded(cpp)
+
+
+def test_a_word_of_no_page_weighs_twice_a_rare_word_of_the_docs() -> None:
+    vocabulary = Vocabulary.build(PAGES)
+    webhooks = PAGES[3]
+    # "webhooks" and "retries" are on one page each (rare), "bitcoin" on none.
+    query = normalise("webhooks retries in bitcoin?", vocabulary)
+    assert query.core == ("webhooks", "retries", "bitcoin")
+    rare, none = 0.5 * vocabulary.max_idf, vocabulary.max_idf
+    assert vocabulary.idf("webhooks") > rare  # capped in coverage
+    expected = 2 * rare / (2 * rare + none)
+    assert abs(coverage(query, webhooks, vocabulary) - expected) < 1e-9
