@@ -24,7 +24,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    # No busy timeout here: storage._sqlite waits for locks on the connection's thread.
     cursor.close()
 
 
@@ -39,7 +39,8 @@ def _sqlite_creator(url: str) -> Any:
 def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     """Create the async engine for `url` (an async driver URL).
 
-    SQLite gets WAL, foreign keys and a busy timeout on every connection.
+    SQLite gets WAL and foreign keys on every connection, and waits for another
+    process's lock up to `storage._sqlite.BUSY_WAIT_MS`.
     """
     if url.startswith("sqlite"):
         # SQLite runs one writer at a time. Several pooled connections would contend
