@@ -23,7 +23,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
@@ -57,6 +57,7 @@ class PersonReader:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
         self._sqlite: Engine | None = None
+        self._held: Connection | None = None  # the SQLite reading connection, once opened
         self._autocommit: AsyncEngine | None = None
         path = _sqlite_file(engine)
         if path is not None:
@@ -80,8 +81,7 @@ class PersonReader:
         params = {"platform": platform, "user_id": user_id, "channel_id": channel_id}
         if self._sqlite is not None:
             try:
-                with self._sqlite.connect() as conn:
-                    row = conn.execute(PERSON_IN_PLACE, params).one_or_none()
+                row = self._read_sqlite(self._sqlite, params)
             except OperationalError:  # busy or locked: read the slow way, never wait here
                 pass
             else:
@@ -93,7 +93,21 @@ class PersonReader:
         async with AsyncSession(self._engine) as session:
             return await read_person_in_place(session, platform, user_id, channel_id=channel_id)
 
+    def _read_sqlite(self, engine: Engine, params: dict[str, Any]) -> Any:
+        # The connection is held between reads (a checkout per read costs more than the
+        # statement); nothing awaits in here, so no two reads ever share it at once.
+        conn = self._held
+        if conn is None or conn.closed or conn.invalidated:
+            conn = self._held = engine.connect()
+        try:
+            return conn.execute(PERSON_IN_PLACE, params).one_or_none()
+        finally:
+            conn.rollback()  # ends SQLAlchemy's transaction; SQLite opened none to read
+
     def close(self) -> None:
         """Close the SQLite reading connection (the engine's pool is the server's)."""
+        if self._held is not None:
+            self._held.close()
+            self._held = None
         if self._sqlite is not None:
             self._sqlite.dispose()
