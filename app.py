@@ -90,6 +90,8 @@ async def _lifecycle(web_app: web.Application) -> AsyncIterator[None]:
             await close()
         if deps.llm is not None:
             await deps.llm.close()
+        if deps.people is not None:
+            deps.people.close()
         await deps.sessions.kw["bind"].dispose()
 
 

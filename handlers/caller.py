@@ -9,6 +9,7 @@ from handlers.fields import display_name
 from storage import partners as partner_store
 from storage import people as people_store
 from storage.engine import SessionFactory
+from storage.people_reads import PersonReader
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,9 @@ class Caller:
         return self.partner_id if self.partner_id is not None else self.channel_partner_id
 
 
-async def load_caller(sessions: SessionFactory, request: Request) -> Caller:
+async def load_caller(
+    sessions: SessionFactory, request: Request, *, reader: PersonReader | None = None
+) -> Caller:
     """Load (and, the first time, record) the person behind `request`.
 
     Read fresh on every request (one query when the person is known and nothing about
@@ -56,14 +59,18 @@ async def load_caller(sessions: SessionFactory, request: Request) -> Caller:
     partner becomes a member of that partner if they belong to none yet. Writes only
     when something changed. The request never changes a role or makes anyone internal
     (`people.record_seen`); a request that says its sender is external is answered as
-    external (no staff rights), whatever the stored row says.
+    external (no staff rights), whatever the stored row says. `reader` (Deps.people)
+    makes the read cheap; without one it goes through a session.
     """
     actor, place = request.actor, request.place
     channel_id = place.channel_id if place.kind != "dm" else None
-    async with sessions() as session:
-        known = await people_store.read_person_in_place(
-            session, actor.platform, actor.user_id, channel_id=channel_id
-        )
+    if reader is not None:
+        known = await reader.person_in_place(actor.platform, actor.user_id, channel_id=channel_id)
+    else:
+        async with sessions() as session:
+            known = await people_store.read_person_in_place(
+                session, actor.platform, actor.user_id, channel_id=channel_id
+            )
     if known is None or _must_record(known, request):
         return await _record_caller(sessions, request)
     return Caller(

@@ -10,11 +10,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from sqlalchemy.ext.asyncio import AsyncEngine
+
 from bot.core.delivery import Sender
 from bot.core.names import DisplayNames
 from bot.core.settings import Settings
 from handlers.knowledge.index import KnowledgeIndex
 from storage.engine import SessionFactory
+from storage.people_reads import PersonReader
 
 if TYPE_CHECKING:
     from openai import AsyncOpenAI
@@ -64,6 +67,8 @@ class Deps:
         names: display names an adapter looked up (Slack `users.info`), per process.
         knowledge: the knowledge base's search state (vocabulary, embeddings, embedder).
         recent: results of model calls kept a few minutes (`RecentResults`).
+        people: reads the person behind each request fresh, cheaply; built from the
+            session factory's engine when not given (None: a factory without one).
     """
 
     settings: Settings
@@ -75,3 +80,9 @@ class Deps:
     names: DisplayNames = field(default_factory=DisplayNames)
     knowledge: KnowledgeIndex = field(default_factory=KnowledgeIndex)
     recent: RecentResults = field(default_factory=RecentResults)
+    people: PersonReader | None = None
+
+    def __post_init__(self) -> None:
+        engine = getattr(self.sessions, "kw", {}).get("bind")
+        if self.people is None and isinstance(engine, AsyncEngine):
+            object.__setattr__(self, "people", PersonReader(engine))

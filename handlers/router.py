@@ -58,7 +58,7 @@ async def dispatch(request: Request, deps: Deps) -> list[Reply]:
 
     The caller (role, partner) is read from the database for every request, so a
     role or link changed anywhere takes effect on the next one."""
-    caller = await load_caller(deps.sessions, request)
+    caller = await load_caller(deps.sessions, request, reader=deps.people)
     logcontext.bind(partner=caller.channel_partner_name or caller.partner_name)
     try:
         return await _route(request, caller, deps)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
-from sqlalchemy import event, make_url, text
+from sqlalchemy import event, exc, make_url, text
 from sqlalchemy.dialects.sqlite.aiosqlite import dialect as aiosqlite_dialect
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -23,7 +24,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    # No busy timeout here: storage._sqlite waits for locks on the connection's thread.
     cursor.close()
 
 
@@ -38,7 +39,8 @@ def _sqlite_creator(url: str) -> Any:
 def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     """Create the async engine for `url` (an async driver URL).
 
-    SQLite gets WAL, foreign keys and a busy timeout on every connection.
+    SQLite gets WAL and foreign keys on every connection, and waits for another
+    process's lock up to `storage._sqlite.BUSY_WAIT_MS`.
     """
     if url.startswith("sqlite"):
         # SQLite runs one writer at a time. Several pooled connections would contend
@@ -50,7 +52,45 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    return create_async_engine(url, echo=echo, pool_pre_ping=True, pool_size=20, max_overflow=10)
+    engine = create_async_engine(url, echo=echo, pool_size=20, max_overflow=10)
+    ping_when_idle(engine)
+    return engine
+
+
+#: A pooled connection idle for longer than this is pinged before it is lent out.
+PING_AFTER_IDLE_SECONDS = 1.0
+
+
+def ping_when_idle(engine: AsyncEngine, *, after: float = PING_AFTER_IDLE_SECONDS) -> None:
+    """Ping a pooled connection before lending it out only when it sat idle `after`
+    seconds or more (HikariCP's "alive bypass window").
+
+    `pool_pre_ping` pings on every checkout, and on asyncpg a ping outside autocommit
+    is three round trips (BEGIN, `;`, ROLLBACK): more than most statements the
+    connection is then lent for. A connection returned moments ago by a request that
+    used it is alive; one that sat idle (a database restart, a dropped link) is
+    checked, and replaced when dead, as `pool_pre_ping` would. A server that dies
+    within the window fails the requests that were using it, and the pool then
+    replaces its connections (as it does for any disconnect).
+    """
+    pool_events = engine.sync_engine.pool
+
+    @event.listens_for(pool_events, "checkin")
+    def _idle_from(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(pool_events, "checkout")
+    def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.pop("idle_since", None)
+        if since is None or time.monotonic() - since < after:
+            return  # new, or returned moments ago
+        dialect = engine.dialect
+        try:
+            dialect.do_ping(dbapi_connection)
+        except dialect.loaded_dbapi.Error as error:
+            if dialect.is_disconnect(error, dbapi_connection, None):
+                raise exc.DisconnectionError() from error  # the pool connects anew
+            raise
 
 
 def create_session_factory(engine: AsyncEngine) -> SessionFactory:

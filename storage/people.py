@@ -65,8 +65,9 @@ class PersonInPlace:
 
 _OWN_PARTNER = aliased(Partner, name="own_partner")
 _LINKED_PARTNER = aliased(Partner, name="linked_partner")
-#: Built once: building a statement with aliases costs more than running it.
-_PERSON_IN_PLACE = (
+#: Built once: building a statement with aliases costs more than running it. Also run
+#: by `storage.people_reads`, the per-request read.
+PERSON_IN_PLACE = (
     select(
         Person.id,
         Person.role,
@@ -101,7 +102,7 @@ async def read_person_in_place(
     # changes are flushed first, as session.execute would.
     await session.flush()
     connection = await session.connection()
-    row = (await connection.execute(_PERSON_IN_PLACE, params)).one_or_none()
+    row = (await connection.execute(PERSON_IN_PLACE, params)).one_or_none()
     return PersonInPlace(*row) if row is not None else None
 
 

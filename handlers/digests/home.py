@@ -17,7 +17,7 @@ HOME_ROWS = 40
 
 
 async def home_reply(request: Request, deps: Deps) -> Reply:
-    caller = await load_caller(deps.sessions, request)
+    caller = await load_caller(deps.sessions, request, reader=deps.people)
     now = deps.clock()
     quarter = Quarter.of(now)
     if caller.is_staff:

@@ -1,14 +1,24 @@
 """Loading the caller: first contact records the person once, even when requests race;
-recently loaded callers are served from a cache that reloads them in the background."""
+every request reads the person fresh, so a change made by another process applies to
+the next one."""
 
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 from bot.core import Actor, Place, Request
+from bot.core.settings import Settings
 from handlers.caller import load_caller
 from handlers.deps import Deps
 from storage import partners, people
+from storage.engine import create_session_factory
+from tests.scheduling.processes import ROOT, ServedDatabase, served_database
+
+__all__ = ["served_database"]  # the fixture, used by name
 
 
 async def test_simultaneous_first_requests_record_one_person(deps: Deps) -> None:
@@ -61,3 +71,32 @@ async def test_a_known_person_is_read_and_changes_are_still_recorded(deps: Deps)
     async with deps.sessions() as session:
         [row] = await people.list_people(session)
     assert (row.name, row.partner_id) == ("Nia Obi", acme.id)
+
+
+async def test_a_role_the_cli_changes_applies_to_the_very_next_request(
+    served_database: ServedDatabase, tmp_path: Path
+) -> None:
+    """Another process (the CLI) makes a rep a manager, then takes it back: each change
+    shows on the next request of a running server, whose reads are the lean ones."""
+    settings = Settings(_env_file=None, database_url=served_database.url)  # type: ignore[call-arg]
+    deps = Deps(settings=settings, sessions=create_session_factory(served_database.engine))
+    assert deps.people is not None and deps.people.mode != "session"
+    try:
+        request = _request("U-rho")
+        assert not (await load_caller(deps.sessions, request, reader=deps.people)).is_staff
+        for command, staff in (("add-manager", True), ("remove-manager", False)):
+            cli = [sys.executable, str(ROOT / "app.py"), "admin", command]
+            done = await asyncio.to_thread(
+                subprocess.run,
+                [*cli, "--platform", "slack", "--user-id", "U-rho"],
+                env={**os.environ, "DATABASE_URL": served_database.url},
+                cwd=tmp_path,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            assert done.returncode == 0, done.stderr
+            caller = await load_caller(deps.sessions, request, reader=deps.people)
+            assert (caller.role == "manager", caller.is_staff) == (staff, staff)
+    finally:
+        deps.people.close()

@@ -1,11 +1,19 @@
-"""The SQLite connection's one-hop cursor behaves like a DB-API cursor for SQLAlchemy."""
+"""The SQLite connection's cursor behaves like a DB-API cursor for SQLAlchemy; quick
+statements run on the loop, and statements that must wait for a lock wait on the
+connection's thread."""
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
+import time
 from pathlib import Path
+from typing import Any
 
+import pytest
 from sqlalchemy import text
 
+from storage import _sqlite
 from storage.engine import create_engine
 
 
@@ -82,3 +90,85 @@ async def test_rollback_and_commit_undo_and_keep_writes_even_after_reads(tmp_pat
     finally:
         await engine.dispose()
     assert ids == [2]
+
+
+def _hops(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record each call handed to a connection's thread (by function name)."""
+    calls: list[str] = []
+    original = _sqlite._Connection._execute
+
+    async def counting(self: Any, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        calls.append(getattr(fn, "__name__", repr(fn)))
+        return await original(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(_sqlite._Connection, "_execute", counting)
+    return calls
+
+
+async def test_quick_statements_run_on_the_loop_and_commits_on_the_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'driver.db'}")
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(text("create table t (id integer primary key, name text)"))
+        hops = _hops(monkeypatch)
+        async with engine.begin() as conn:
+            await conn.execute(text("insert into t (name) values ('a')"))
+            await conn.execute(text("update t set name = 'b' where id = 1"))
+            name = (await conn.execute(text("select name from t where id = 1"))).scalar_one()
+    finally:
+        await engine.dispose()
+    assert name == "b"
+    assert hops.count("_waiting_for") == 1  # the commit
+    assert "_run_waiting" not in hops
+
+
+async def test_a_statement_meeting_another_process_lock_waits_off_the_loop(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "driver.db"
+    engine = create_engine(f"sqlite+aiosqlite:///{path}")
+    holder = sqlite3.connect(path, isolation_level=None)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(text("create table t (id integer primary key)"))
+        hops = _hops(monkeypatch)
+        holder.execute("BEGIN IMMEDIATE")  # another process is writing
+        holder.execute("insert into t (id) values (1)")
+
+        async def write() -> None:
+            async with engine.begin() as conn:
+                await conn.execute(text("insert into t (id) values (2)"))
+
+        started = time.monotonic()
+        writing = asyncio.ensure_future(write())
+        await asyncio.sleep(0.2)
+        assert time.monotonic() - started < 1.0  # the loop was not held
+        assert not writing.done()  # waiting for the lock, not failed
+        holder.execute("COMMIT")
+        await writing
+        async with engine.connect() as conn:
+            ids = (await conn.execute(text("select id from t order by id"))).scalars().all()
+    finally:
+        holder.close()
+        await engine.dispose()
+    assert ids == [1, 2]
+    assert "_run_waiting" in hops
+
+
+async def test_a_statement_that_ran_slowly_runs_on_the_thread_from_then_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'driver.db'}")
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(text("create table t (id integer primary key)"))
+        hops = _hops(monkeypatch)
+        monkeypatch.setattr(_sqlite, "ON_LOOP_MAX_SECONDS", -1.0)  # everything is slow
+        async with engine.connect() as conn:
+            for _ in range(3):
+                await conn.execute(text("select count(*) from t"))
+    finally:
+        await engine.dispose()
+    assert hops.count("_run_waiting") == 2  # the first ran on the loop, and was slow

@@ -1,0 +1,133 @@
+"""The per-request person read: fresh (what another connection committed shows on the
+very next read), equal to the read through a session, and never blocking the event
+loop on a busy SQLite file."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import time
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from storage import partners, people
+from storage.engine import create_engine, create_session_factory
+from storage.people_reads import PersonReader
+from tests.conftest import TestDatabase, pg_engine
+
+
+def _other_engine(database: TestDatabase) -> AsyncEngine:
+    """A second engine on the same database: another process's view of it."""
+    if database.schema is not None:
+        return pg_engine(database.schema)
+    return create_engine(database.url)
+
+
+async def _set_role(database: TestDatabase, user_id: str, role: str) -> None:
+    other = _other_engine(database)
+    try:
+        async with create_session_factory(other)() as session, session.begin():
+            await people.upsert_person(session, "slack", user_id, role=role)
+    finally:
+        await other.dispose()
+
+
+async def test_the_reader_is_the_lean_one_on_both_backends(database: TestDatabase) -> None:
+    reader = PersonReader(database.engine)
+    try:
+        expected = "sqlite-sync" if database.backend == "sqlite" else "autocommit"
+        assert reader.mode == expected
+    finally:
+        reader.close()
+
+
+async def test_a_role_committed_elsewhere_shows_on_the_very_next_read(
+    database: TestDatabase,
+) -> None:
+    sessions = create_session_factory(database.engine)
+    async with sessions() as session, session.begin():
+        acme = await partners.add_partner(session, "Acme")
+        await partners.link_channel(session, acme, platform="slack", channel_id="C-acme")
+        await people.upsert_person(session, "slack", "U-nia", name="Nia", partner_id=acme.id)
+    reader = PersonReader(database.engine)
+    try:
+        first = await reader.person_in_place("slack", "U-nia", channel_id="C-acme")
+        assert first is not None
+        assert (first.role, first.partner_name, first.channel_partner_name) == (
+            "partner_rep",
+            "Acme",
+            "Acme",
+        )
+        for role in ("manager", "partner_admin", "admin", "partner_rep"):
+            await _set_role(database, "U-nia", role)
+            seen = await reader.person_in_place("slack", "U-nia", channel_id="C-acme")
+            assert seen is not None and seen.role == role
+        async with sessions() as session:
+            through_session = await people.read_person_in_place(
+                session, "slack", "U-nia", channel_id="C-acme"
+            )
+        assert await reader.person_in_place("slack", "U-nia", channel_id="C-acme") == (
+            through_session
+        )
+        assert await reader.person_in_place("slack", "U-nobody", channel_id=None) is None
+    finally:
+        reader.close()
+
+
+async def test_a_channel_linked_elsewhere_shows_on_the_very_next_read(
+    database: TestDatabase,
+) -> None:
+    sessions = create_session_factory(database.engine)
+    async with sessions() as session, session.begin():
+        await people.upsert_person(session, "slack", "U-ola", name="Ola")
+    reader = PersonReader(database.engine)
+    try:
+        before = await reader.person_in_place("slack", "U-ola", channel_id="C-new")
+        assert before is not None and before.channel_partner_id is None
+        other = _other_engine(database)
+        try:
+            async with create_session_factory(other)() as session, session.begin():
+                beta = await partners.add_partner(session, "Beta")
+                await partners.link_channel(session, beta, platform="slack", channel_id="C-new")
+        finally:
+            await other.dispose()
+        after = await reader.person_in_place("slack", "U-ola", channel_id="C-new")
+        assert after is not None and after.channel_partner_name == "Beta"
+    finally:
+        reader.close()
+
+
+async def test_a_locked_sqlite_file_is_read_through_a_session_without_blocking(
+    database: TestDatabase,
+) -> None:
+    if database.backend != "sqlite":
+        pytest.skip("SQLite's own lock; PostgreSQL reads never wait for writers")
+    sessions = create_session_factory(database.engine)
+    async with sessions() as session, session.begin():
+        await people.upsert_person(session, "slack", "U-kai", name="Kai", role="manager")
+    reader = PersonReader(database.engine)
+    await database.engine.dispose()
+    # Another process turned the file to a rollback journal and holds an exclusive
+    # lock (a write under way): no other connection can read it until it lets go.
+    path = database.url.split("///", 1)[1]
+    holder = sqlite3.connect(path, isolation_level=None)
+    try:
+        holder.execute("PRAGMA journal_mode=DELETE")
+        holder.execute("BEGIN EXCLUSIVE")
+        holder.execute("UPDATE people SET name = 'Kai K' WHERE user_id = 'U-kai'")
+        started = time.monotonic()
+        read = asyncio.ensure_future(reader.person_in_place("slack", "U-kai", channel_id=None))
+        await asyncio.sleep(0.2)
+        assert time.monotonic() - started < 1.0  # the loop kept running
+        assert not read.done()  # waiting its turn off the loop, not failed
+        holder.execute("COMMIT")
+        holder.close()
+        seen = await read
+        assert seen is not None and (seen.name, seen.role) == ("Kai K", "manager")
+        # and the lean read is back once the file is free
+        again = await reader.person_in_place("slack", "U-kai", channel_id=None)
+        assert again == seen
+    finally:
+        holder.close()
+        reader.close()
