@@ -18,8 +18,9 @@ import math
 import re
 from collections.abc import Sequence
 
+from handlers.knowledge.coverage import found
 from handlers.knowledge.sentences import Sentence, sentences
-from handlers.knowledge.terms import Query, Vocabulary, found, stem, tokens
+from handlers.knowledge.terms import Query, Vocabulary, stem, tokens
 from handlers.knowledge.words import STOP_WORDS
 
 #: Question words that ask for configuration or code (then code lines may be quoted).

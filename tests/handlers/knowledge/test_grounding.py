@@ -6,9 +6,10 @@ of stop words do not count against it."""
 from __future__ import annotations
 
 from handlers.knowledge.asking import asked_part
+from handlers.knowledge.coverage import coverage
 from handlers.knowledge.grounding import MIN_COVERAGE, is_grounded, signals
 from handlers.knowledge.search import Retrieval, Retrieved
-from handlers.knowledge.terms import Vocabulary, coverage, normalise, request_part, tokens
+from handlers.knowledge.terms import Vocabulary, normalise, request_part, tokens
 from storage.kb import PassageRow
 
 PAGES = (
