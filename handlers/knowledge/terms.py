@@ -218,6 +218,8 @@ def request_part(question: str) -> str:
         text = text[lead.end() :]
     words = text.split()
     for i, raw in enumerate(words[:FRAME_WORDS]):
+        if "?" in raw:
+            break  # a question asked already ("Are you ISO certified? Procurement needs")
         if i and tokens(raw)[:1] and tokens(raw)[0] in RELAY_VERBS and len(words) - i > 2:
             return " ".join(words[i + 1 :])
     return text

@@ -41,6 +41,9 @@ def test_the_request_is_told_from_its_chat_framing() -> None:
     assert request_part("reseller question: does sso work?").strip() == "does sso work?"
     assert request_part("for our retail client, does sso work?").strip() == "does sso work?"
     assert request_part("does sso work with okta?") == "does sso work with okta?"
+    # Who needs it after the question is asked frames nothing: the question stays.
+    asked = "Is SSO included? Procurement needs the plan name."
+    assert request_part(asked) == asked
 
 
 def test_a_question_the_pages_answer_is_answered_even_when_chatty() -> None:
