@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from handlers.knowledge.assoc import Associations
 from handlers.knowledge.glossary import Glossary, defined_acronyms
 from handlers.knowledge.rank import Fields, Impact, impacts
 from handlers.knowledge.sentences import Sentence
@@ -48,6 +49,8 @@ class Snapshot:
     present: dict[int, frozenset[str]] = field(default_factory=dict)
     #: Passage id -> its sentences, filled as answers quote them.
     sentences: dict[int, list[Sentence]] = field(default_factory=dict)
+    #: The words the documents pair each word with (counted as questions ask them).
+    associations: Associations | None = None
 
 
 @dataclass
@@ -77,12 +80,17 @@ class KnowledgeIndex:
                     vocabulary = Vocabulary.build(
                         f"{r.title} {r.section} {r.body}" for r in rows.values()
                     )
+                    postings = impacts(fields, vocabulary)
+                    stems = {
+                        pid: frozenset({*f.title, *f.section, *f.body}) for pid, f in fields.items()
+                    }
                     self._snapshot = Snapshot(
                         vocabulary=vocabulary,
                         fields=fields,
                         glossary=Glossary.of([*entries, *_acronyms(rows.values())]),
                         documents={pid: r.document_id for pid, r in rows.items()},
-                        postings=impacts(fields, vocabulary),
+                        postings=postings,
+                        associations=Associations(stems, postings, max(len(rows), 1)),
                         rows=rows,
                         words=words,
                         present={

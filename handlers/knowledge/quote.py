@@ -15,12 +15,19 @@ that say yes or no ("supports", "is not available") count more. Pure functions.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 
+from handlers.knowledge.additions import (
+    SENTENCE_CHARS,
+    cut,
+    same_point,
+    with_antecedents,
+    with_followers,
+    with_neighbours,
+)
+from handlers.knowledge.coverage import found
 from handlers.knowledge.sentences import Sentence, sentences
-from handlers.knowledge.terms import Query, Vocabulary, found, stem, tokens
-from handlers.knowledge.words import STOP_WORDS
+from handlers.knowledge.terms import Query, Vocabulary, stem, tokens
 
 #: Question words that ask for configuration or code (then code lines may be quoted).
 _CONFIG_TEXT = """config configuration configure yaml yml json snippet code example command
@@ -37,23 +44,11 @@ ALTERNATIVE_WEIGHT = 0.6
 HEADING_SHARE = 0.7
 #: Sentences longer than this many words are discounted (they say several things).
 LONG_SENTENCE = 40
-#: A sentence whose content words are this much in an already quoted one is left out.
-SAME_POINT = 0.6
 #: A further sentence is quoted when the query words it adds (those the chosen ones
 #: lack) weigh at least this share of the best sentence's score: one per part of a
 #: two-part question ("which port, and what IP to allow").
 NEW_WORDS = 0.3
-#: Words that refer back to the sentence before ("This ...", "It ...", "... with that
-#: name"): that sentence is quoted with it, since it holds what "that" is.
-BACK_REFERENCE = re.compile(
-    r"^(?:this|that|these|those|it|they|then|there)\b"
-    r"|\b(?:with|for|of|in|to|on|by|from|use) (?:that|this|these|those|it|them)\b",
-    re.IGNORECASE,
-)
-#: A quote of one sentence shorter than this many characters also quotes the next one.
-SHORT_QUOTE = 300
-#: Characters of one quoted sentence, and of a whole quote.
-SENTENCE_CHARS = 320
+#: Characters of a whole quote.
 QUOTE_CHARS = 480
 
 
@@ -175,30 +170,32 @@ def pick(
     seen = covered(best[1], query) if query is not None else frozenset()
     rest = sorted(scored, key=lambda c: -c[0])
     while len(chosen) < limit:
-        choice = None
+        # A sentence stating words of the question the chosen ones leave out comes
+        # before one that is nearly as good but says nothing new.
+        eligible: list[tuple[bool, tuple[float, Sentence, int]]] = []
         for candidate in rest:
             # Saying much the same is no reason to leave out a sentence that states
             # another of the question's words ("..., not the Firebase API").
             adds = query is not None and bool(covered(candidate[1], query) - seen)
-            if any(
-                candidate is c or (_same_point(candidate[1], c[1]) and not adds) for c in chosen
-            ):
+            if any(candidate is c or (same_point(candidate[1], c[1]) and not adds) for c in chosen):
                 continue
-            if candidate[0] >= best[0] / 2:
-                choice = candidate
-                break
-            if query is not None and _gain(candidate[1], query, vocabulary, seen) >= (
+            gains = query is not None and _gain(candidate[1], query, vocabulary, seen) >= (
                 NEW_WORDS * best[0]
-            ):
-                choice = candidate
-                break
+            )
+            if gains or candidate[0] >= best[0] / 2:
+                eligible.append((gains, candidate))
+        choice = next((c for gains, c in eligible if gains), eligible[0][1] if eligible else None)
         if choice is None:
             break
         chosen.append(choice)
         if query is not None:
             seen |= covered(choice[1], query)
-    chosen = _with_followers(chosen, scored)
-    chosen = _with_antecedents(chosen, scored, limit=limit + 1)
+    chosen = with_followers(chosen, scored)
+    if query is None or set(query.focus or query.core) - seen:
+        # Words of the request no chosen sentence states: the docs may state them
+        # beside it, in other words.
+        chosen = with_neighbours(chosen, scored, limit=limit, chars=chars)
+    chosen = with_antecedents(chosen, scored, limit=limit + 1)
     groups: dict[int, list[tuple[float, Sentence, int]]] = {}
     order = sorted(chosen, key=lambda c: (c[2], c[1].position))
     if is_yes_no(question):
@@ -210,7 +207,7 @@ def pick(
     for index, members in groups.items():
         texts: list[str] = []
         for _, sentence, _ in members:
-            text = _cut(sentence.text, SENTENCE_CHARS)
+            text = cut(sentence.text, SENTENCE_CHARS)
             if (texts or out) and used + len(text) > chars:
                 continue
             texts.append(text)
@@ -234,45 +231,6 @@ def _gain(
     return total
 
 
-def _with_followers(
-    chosen: list[tuple[float, Sentence, int]], scored: Sequence[tuple[float, Sentence, int]]
-) -> list[tuple[float, Sentence, int]]:
-    """`chosen`, plus the sentence after it when it is one short sentence: a fact
-    is often stated over two sentences ("This starts the proxy on port 3300. Check
-    /healthcheck to ..."), and the second rarely repeats the question's words."""
-    if len(chosen) > 1 or len(chosen[0][1].text) >= SHORT_QUOTE:
-        return chosen
-    best = chosen[0]
-    after = next(
-        (c for c in scored if c[2] == best[2] and c[1].position == best[1].position + 1), None
-    )
-    if after is None or any(after is c or _same_point(after[1], c[1]) for c in chosen):
-        return chosen
-    return [*chosen, after]
-
-
-def _with_antecedents(
-    chosen: list[tuple[float, Sentence, int]],
-    scored: Sequence[tuple[float, Sentence, int]],
-    *,
-    limit: int,
-) -> list[tuple[float, Sentence, int]]:
-    """`chosen`, plus the sentence before each one that refers back to it."""
-    by_place = {(c[2], c[1].position): c for c in scored}
-    out = list(chosen)
-    for c in chosen:
-        if len(out) >= limit or not BACK_REFERENCE.search(c[1].text):
-            continue
-        before = by_place.get((c[2], c[1].position - 1))
-        if (
-            before is not None
-            and before[1].text.endswith((".", "!", "?"))
-            and all(before is not o for o in out)
-        ):
-            out.append(before)
-    return out
-
-
 def best_sentences(
     body: str,
     query: Query,
@@ -289,16 +247,3 @@ def best_sentences(
     groups = pick(scored, question=question, limit=limit, query=query, vocabulary=vocabulary)
     best = max((value for value, _, _ in scored), default=0.0)
     return best, [text for _, texts in groups for text in texts]
-
-
-def _same_point(a: Sentence, b: Sentence) -> bool:
-    """Two sentences that say much the same (a page's summary and its body often do):
-    most content words of the shorter one are in the other."""
-    left = {stem(w) for w in a.words if w not in STOP_WORDS}
-    right = {stem(w) for w in b.words if w not in STOP_WORDS}
-    shorter = min(len(left), len(right))
-    return shorter > 0 and len(left & right) / shorter >= SAME_POINT
-
-
-def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"

@@ -23,9 +23,10 @@ from dataclasses import dataclass
 
 from handlers.deps import Deps
 from handlers.knowledge.asking import asked_words
+from handlers.knowledge.coverage import coverage_of
 from handlers.knowledge.rank import bm25f, query_weights
 from handlers.knowledge.sentences import Sentence, sentences
-from handlers.knowledge.terms import MIN_FOCUS, Query, Vocabulary, coverage_of, normalise
+from handlers.knowledge.terms import MIN_FOCUS, Query, Vocabulary, normalise
 from storage import kb as kb_store
 from storage.kb_search import Access
 
@@ -148,6 +149,7 @@ async def retrieve(deps: Deps, question: str, *, access: Access, limit: int = 20
         if len(asked) >= MIN_FOCUS and set(asked) != set(query.focus or query.core)
         else None
     )
+    related = snapshot.associations.neighbours if snapshot.associations else None
     for i, item in enumerate(passages[:COVERAGE_TOP]):
         # A page may answer in more than one place: its other top passages count too.
         page = [
@@ -157,9 +159,9 @@ async def retrieve(deps: Deps, question: str, *, access: Access, limit: int = 20
         ]
         words = set().union(*(snapshot.words.get(pid, ()) for pid in page))
         present = set().union(*(snapshot.present.get(pid, ()) for pid in page))
-        share = coverage_of(query, words, present, vocabulary)
+        share = coverage_of(query, words, present, vocabulary, related)
         if narrow is not None:
-            share = max(share, coverage_of(narrow, words, present, vocabulary))
+            share = max(share, coverage_of(narrow, words, present, vocabulary, related))
         passages[i] = dataclasses.replace(item, coverage=share)
     best = max((item.coverage for item in passages[:COVERAGE_TOP]), default=0.0)
     return Retrieval(

@@ -11,7 +11,6 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -48,12 +47,6 @@ TYPO_MAX_LEN_DIFF = 2
 JOINS_KEPT = 10_000
 #: Endings that make another word of a word ("look" -> "looker"): never a typo.
 DERIVING_SUFFIXES = frozenset(["er", "ers", "or", "ors", "ly", "y", "ie", "ist", "ism", "ify"])
-#: A query word also matches indexed words that start with its stem this long or more
-#: ("customize" ~ "customizable").
-PREFIX_MIN = 5
-#: In coverage a word the docs use weighs at most this share of a word they never use:
-#: a rare chat word the page lacks ("plug", "hop") no longer outweighs its product words.
-KNOWN_WEIGHT_SHARE = 0.5
 
 
 def content_words(text: str) -> list[str]:
@@ -225,6 +218,8 @@ def request_part(question: str) -> str:
         text = text[lead.end() :]
     words = text.split()
     for i, raw in enumerate(words[:FRAME_WORDS]):
+        if "?" in raw:
+            break  # a question asked already ("Are you ISO certified? Procurement needs")
         if i and tokens(raw)[:1] and tokens(raw)[0] in RELAY_VERBS and len(words) - i > 2:
             return " ".join(words[i + 1 :])
     return text
@@ -268,40 +263,3 @@ def normalise(
         extra=tuple(extra),
         alternatives=tuple((w, tuple(a)) for w, a in alternatives.items() if a),
     )
-
-
-def found(word: str, words: AbstractSet[str], present: AbstractSet[str]) -> bool:
-    """Whether `word` (or its stem, or a longer word it starts) is among a text's words."""
-    root = stem(word)
-    return (
-        word in present
-        or root in present
-        or (len(root) >= PREFIX_MIN and any(t.startswith(root) for t in words))
-    )
-
-
-def coverage(query: Query, text: str, vocabulary: Vocabulary) -> float:
-    """The idf-weighted share of the query's request words (`focus`) found in `text`
-    (0..1); a word also counts as found when one of its alternatives is."""
-    words = set(tokens(text))
-    return coverage_of(query, words, {stem(t) for t in words} | words, vocabulary)
-
-
-def coverage_of(
-    query: Query, words: AbstractSet[str], present: AbstractSet[str], vocabulary: Vocabulary
-) -> float:
-    """`coverage` over a text's words and their stems (`present`: words and stems)."""
-    if not query.core:
-        return 0.0
-    total = hit = 0.0
-    for word in query.focus or query.core:
-        # A word the documentation never uses weighs as much as a word can (and is
-        # found nowhere): a question about something the docs do not cover usually
-        # names it in a word of its own ("bitcoin", "FedRAMP").
-        weight = vocabulary.idf(word)
-        if vocabulary.knows(word):
-            weight = min(weight, KNOWN_WEIGHT_SHARE * vocabulary.max_idf)
-        total += weight
-        if any(found(alt, words, present) for alt in (word, *query.alternatives_of(word))):
-            hit += weight
-    return hit / total if total else 0.0

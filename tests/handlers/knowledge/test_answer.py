@@ -324,3 +324,34 @@ def test_asked_for_limitations_the_answer_says_what_cannot_or_must_be_done() -> 
         "cannot contain any spaces"
         in compose_extractive(dataclasses.replace(found, question=asked)).text
     )
+
+
+def test_a_sentence_stating_another_asked_word_comes_before_a_repeat() -> None:
+    body = (
+        "The proxy caches flags in memory for fast reads. "
+        "Proxy instances keep one cache warm with a background refresh. "
+        "The proxy cache is cleared every night at midnight. "
+        "Each region runs its own copy."
+    )
+    found = retrieval(
+        [passage(1, 1, section="Relay", body=body)], core=("proxy", "cache", "region"), cover=1.0
+    )
+    text = compose_extractive(dataclasses.replace(found, question="proxy cache per region?")).text
+    assert "Each region runs its own copy." in text
+
+
+def test_a_fact_split_over_two_sentences_is_quoted_whole() -> None:
+    body = (
+        "Keen IO keeps every event with its properties and timestamps. "
+        "GrowthBook reads the exports from your warehouse, never from the tracker. "
+        "Keen IO can export each event to Amazon S3. "
+        "Dashboards chart traffic by day."
+    )
+    found = retrieval(
+        [passage(1, 1, section="Keen IO", body=body)],
+        core=("keen", "io", "event", "connect"),
+        cover=1.0,
+    )
+    text = compose_extractive(dataclasses.replace(found, question="how to connect keen io?")).text
+    assert "never from the tracker" in text and "Amazon S3" in text
+    assert "Dashboards" not in text

@@ -6,9 +6,10 @@ of stop words do not count against it."""
 from __future__ import annotations
 
 from handlers.knowledge.asking import asked_part
+from handlers.knowledge.coverage import coverage
 from handlers.knowledge.grounding import MIN_COVERAGE, is_grounded, signals
 from handlers.knowledge.search import Retrieval, Retrieved
-from handlers.knowledge.terms import Vocabulary, coverage, normalise, request_part, tokens
+from handlers.knowledge.terms import Vocabulary, normalise, request_part, tokens
 from storage.kb import PassageRow
 
 PAGES = (
@@ -40,6 +41,9 @@ def test_the_request_is_told_from_its_chat_framing() -> None:
     assert request_part("reseller question: does sso work?").strip() == "does sso work?"
     assert request_part("for our retail client, does sso work?").strip() == "does sso work?"
     assert request_part("does sso work with okta?") == "does sso work with okta?"
+    # Who needs it after the question is asked frames nothing: the question stays.
+    asked = "Is SSO included? Procurement needs the plan name."
+    assert request_part(asked) == asked
 
 
 def test_a_question_the_pages_answer_is_answered_even_when_chatty() -> None:

@@ -1,0 +1,79 @@
+"""How much of a question a text covers: the idf-weighted share of the request's
+words (`Query.focus`) that the text states, itself, through an alternative (generic
+synonym, glossary) or, a little, through the words the documents associate with it
+(handlers.knowledge.assoc). Pure functions; see handlers.knowledge.grounding for how
+the "I don't know" decision uses it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
+
+from handlers.knowledge.terms import Query, Vocabulary, stem, tokens
+
+#: A query word also matches indexed words that start with its stem this long or more
+#: ("customize" ~ "customizable").
+PREFIX_MIN = 5
+#: In coverage a word the docs use weighs at most this share of a word they never use:
+#: a rare chat word the page lacks ("plug", "hop") no longer outweighs its product words.
+KNOWN_WEIGHT_SHARE = 0.5
+#: A word the docs use that the text lacks counts this share of its weight when the
+#: text holds at least ASSOCIATED_MIN of the words the documents pair it with: the
+#: asker's paraphrase ("pay" on a page about billing, "copied" on one about syncing).
+ASSOCIATED_SHARE = 0.5
+ASSOCIATED_MIN = 3
+
+#: Word -> the stems the documents associate with it (`Associations.neighbours`).
+Related = Callable[[str], Sequence[str]]
+
+
+def found(word: str, words: AbstractSet[str], present: AbstractSet[str]) -> bool:
+    """Whether `word` (or its stem, or a longer word it starts) is among a text's words."""
+    root = stem(word)
+    return (
+        word in present
+        or root in present
+        or (len(root) >= PREFIX_MIN and any(t.startswith(root) for t in words))
+    )
+
+
+def coverage(query: Query, text: str, vocabulary: Vocabulary) -> float:
+    """The idf-weighted share of the query's request words (`focus`) found in `text`
+    (0..1); a word also counts as found when one of its alternatives is."""
+    words = set(tokens(text))
+    return coverage_of(query, words, {stem(t) for t in words} | words, vocabulary)
+
+
+def coverage_of(
+    query: Query,
+    words: AbstractSet[str],
+    present: AbstractSet[str],
+    vocabulary: Vocabulary,
+    related: Related | None = None,
+) -> float:
+    """`coverage` over a text's words and their stems (`present`: words and stems);
+    with `related`, a known word the text lacks counts ASSOCIATED_SHARE when the text
+    holds ASSOCIATED_MIN of its associated stems."""
+    if not query.core:
+        return 0.0
+    total = hit = 0.0
+    for word in query.focus or query.core:
+        # A word the documentation never uses weighs as much as a word can (and is
+        # found nowhere): a question about something the docs do not cover usually
+        # names it in a word of its own ("bitcoin", "FedRAMP").
+        weight = vocabulary.idf(word)
+        known = vocabulary.knows(word)
+        if known:
+            weight = min(weight, KNOWN_WEIGHT_SHARE * vocabulary.max_idf)
+        total += weight
+        if any(found(alt, words, present) for alt in (word, *query.alternatives_of(word))):
+            hit += weight
+        elif known and related is not None and associated(word, present, related):
+            hit += ASSOCIATED_SHARE * weight
+    return hit / total if total else 0.0
+
+
+def associated(word: str, present: AbstractSet[str], related: Related) -> bool:
+    """Whether a text (its words and stems) holds enough of `word`'s associated stems."""
+    return sum(near in present for near in related(word)) >= ASSOCIATED_MIN
