@@ -50,7 +50,7 @@ EPOCHS = 20
 RATE = 0.5
 L2 = 1e-3
 MIN_COUNT = 2  # a feature seen in fewer training sentences is dropped
-KEEP = 0.02  # smaller weights are not stored
+KEEP = 0.05  # smaller weights are not stored
 
 
 def load(paths: list[Path]) -> list[tuple[str, str]]:
