@@ -4,7 +4,7 @@
 unigrams, bigrams, the first word, and character 4-grams of the normalised text
 (`matcher.normalise`: typos fixed, a ref is `dealref`, a domain `webdomain`). It is
 trained by `bench/train_intent_model.py` on the tune phrasings, the blind rounds and
-dev set 3a; scoring is a sum of weights per intent and a softmax, nothing more.
+dev sets 3a and 3b; scoring is a sum of weights per intent and a softmax, nothing more.
 
 The weights are read once at import into read-only tuples (no state changes after).
 """

@@ -51,9 +51,9 @@ UNSURE = 0.6
 #: The learned scorer's probability of a command at which a message the patterns left
 #: to the docs is offered with buttons; its probability of a question at which a
 #: command the patterns are sure of is offered with buttons instead of run, and at
-#: which one they are unsure of goes to the docs (chosen by cross-validation, with
-#: dev set 3a left out of the training: bench/train_intent_model.py --cv).
-RESCUE = 0.95
+#: which one they are unsure of goes to the docs (chosen by cross-validation on the
+#: training groups: bench/train_intent_model.py --sweep; bench/blind/README.md).
+RESCUE = 0.98
 DOUBT = 0.9
 SETTLED = 0.97
 #: Below this question score the patterns' "ask" may be overruled (to buttons); a
@@ -93,7 +93,10 @@ _REF = re.compile(
     re.I,
 )
 _WORD = re.compile(r"[a-z0-9][a-z0-9'’-]*")
-_DOMAIN = re.compile(r"\b(?:[a-z0-9-]+\.)+(?:com|io|net|org|co|de|fr|uk|ai|app|dev|eu|biz)\b")
+_DOMAIN = re.compile(
+    r"\b(?:[a-z0-9-]+\.)+(?:com|io|net|org|co|de|fr|uk|ai|app|dev|eu|biz|ca|au|nz|us|nl|es|it"
+    r"|ch|se|in|jp|tech|cloud)\b"
+)
 
 
 def normalise_ref(raw: str) -> str | None:

@@ -20,7 +20,7 @@ _ACT = r"(show|open|take|fill|fill in|fill out|start|send|resend|give|do|see|get
 _PLAN = r"(set up|schedule|book|create|add|change|move|cancel|reschedule|pause|stop|make)"
 _WHO = r"( me| us| them| the partners| our partners| the team| everyone)?"
 #: An amount as people write it: "25k", "1.2m", "50 000", "80000 eur".
-_AMOUNT = r" (\d+ ?(k|m)|\d+ 000|\d{4,}|\d+ (usd|eur|gbp|dollars|euros)) "
+_AMOUNT = r" (\d+ ?(k|m)|\d+ 000|\d{4,}|(usd|eur|gbp|cad|aud|chf|sek|nok|dkk|jpy|inr|sgd|nzd) \d+ ?(k|m)?|\d+ (usd|eur|gbp|cad|aud|chf|sek|nok|dkk|jpy|inr|sgd|nzd|dollars|euros)) "
 _STATUS = (
     r"(approved|pending|rejected|won|lost|expired|open|active|declined|closed|info requested|information requested|needing info"
     r"|denied|refused|accepted|withdrawn|lapsed|under review|in review|in progress|live)"
@@ -42,7 +42,7 @@ INTENTS = {
         # "register Lamna Healthcare, lamna.com": a name and its domain after the verb
         (r" (register|registering|protect) ([a-z0-9'&-]+ ){1,4}webdomain ", 3.0),
         (r" deal reg(istration)? (for|form) ", 1.5),
-        (r" (get|have|put|keep)( [a-z0-9'-]+){1,3} (registered|logged|on file|recorded|protected) ", 3.0),
+        (r" (get|have|put|keep|want|need|would like)( [a-z0-9'-]+){1,3} (registered|logged|on file|recorded|protected) ", 3.0),
         (r" (make|do)( a| the| new| one)*( deal)? (registration|register)( of)? ", 3.0),
         (r" (can you|could you|please|to) (registered|registers|registration)( a| the| my| new| one)* (deal|opportunity) ", 3.0),
         (r" (deal|opportunity) on file ", 2.5),
@@ -97,6 +97,7 @@ INTENTS = {
         (r" (my|the) (approvals|queue|review queue) ", 2.0),
         (r" (my|the) (inbox|to-do list|todo list|to do list) | (requests|approvals|reviews|decisions) for me ", 3.0),
         (r"^ (my |show |list )?(pending )?approvals( please)? $", 3.0),
+        (r"^ (any|got any|are there any|do i have any|have i got any) (new |pending |open )?(approvals|reviews)( for me| today| waiting)?( please)? $", 3.0),
         (r" (anything|something|what) (to|for me to) (sign|approve|ok) | sign(ing)? off( on)? | (need|needs|needing) (approving|signing off|my signature|my ok) ", 3.0),
         (r" (i|we) (still )?(should|need to|have to|must|ought to) (look at|review|approve|check|sign|ok|okay|action|handle|process|decide on) ", 3.0),
         (r" (i|we) (have not|did not|not yet) (reviewed|approved|looked at|seen|decided|signed off) ", 3.0),
@@ -114,16 +115,19 @@ INTENTS = {
         (r" (close|closing) date (to|is now|has moved|changed|moved|slipped) ", 2.5),
         (r" (stage|to|at|in|into|dealref) (prospecting|qualified|proposal|negotiation|negotiating) ", 1.5),
         (r" (prospecting|qualified|proposal|negotiation) stage ", 1.0),
+        (rf" dealref('s)? (deal )?(value|amount|size|total)( is| to| now| should be| becomes| goes to| changed to)*{_AMOUNT}", 3.0),
+        (r" dealref('s)? (close|closing|expected close) date( is| to| now| should be| moves to| moved to)* (next|end|the|in|on|\d+|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|january|february|march|april|june|july|august|september|october|november|december|q[1-4]) ", 3.0),
         (r" (got|is|now|became|just) (prospecting|qualified|proposal|negotiation|negotiating) ", 1.0),
     ),
     "mark_won": weighted(
         (r" (won|win|winning|closed won|close won|signed|closed it|we got it|booked) ", 2.5),
         (r" mark(ed)?( it| dealref| the deal)?( as)? won ", 1.0),
         (r" (got|received|have) the (po|purchase order|signature|signed contract) ", 2.5),
+        (r" (not|never|no longer) (lost|dead)( after all| anymore| any more)? ", 1.0),
         (r" closed dealref | dealref (is |was |got )?closed(?! lost) ", 2.5),
     ),
     "mark_lost": weighted(
-        (r" (lost|lose|closed lost|close lost|fell through|fell apart|dead|cancel+ed) ", 2.5),
+        (r"(?<! not)(?<! never)(?<! no longer) (lost|lose|closed lost|close lost|fell through|fell apart|dead|cancel+ed) ", 2.5),
         (r" (customer|client|they) (said|say|says) no | is (finish|finished|over) ", 2.5),
         (r" not (to )?(proceed|proceeding|buying|buy|going ahead|moving forward|interested) | (is|it is) off | (walked away|pulled out|backed out) ", 2.5),
         (r" (chose|choose|chosen|picked|went with|went to|gone with|gone to|lost to|selected|signed with|going with)( a| an| another| other| the)? (competitor|other vendor|vendor|someone else|other party) ", 2.5),
@@ -138,7 +142,9 @@ INTENTS = {
         (r" (check-ins?|check ins?) (do|did|have|are|is) (we|i|you|there) (have |got )?(scheduled|planned|set up|booked|coming up|running) ", 3.0),
     ),
     "survey": weighted(
-        (r" (survey|surveys|questionnaire|feedback form) ", 2.0),
+        (r" (survey|surveys|questionnaire|feedback form|poll|polls) ", 2.0),
+        (r" how (did|have) (the |our |my )?(partners?|people|customers?|everyone|they|respondents) (answer|answered|respond|responded|rate|rated|score|scored|reply|replied|vote|voted)( to)?( the| our| my| this| that| last| latest| recent)* (survey|questionnaire|poll) ", 4.0),
+        (r" (can|could|shall|should) (we|i|you) (poll|survey) ", 3.0),
         (rf" {_ACT}{_WHO}( the| my| our| a| partner| this| feedback| satisfaction)* (survey|surveys|questionnaire|feedback form) ", 1.5),
         (r" (results|responses|answers|scores) (of|from|for|to) (the |our |my |this |that |last |[a-z]+'s )*([a-z-]+ )?(survey|questionnaire) ", 3.0),
         (r" (answer|fill|fill out|fill in|complete|take|do|find)( the| a| our| my| this)*( feedback| partner)? (survey|questionnaire) ", 2.0),
@@ -179,6 +185,7 @@ INTENTS = {
         (r" (do|possible) (with|using) (you|this bot|the bot|partnerbot) ", 7.0),
         (r" (help me|need help|show help|help please|get help) ", 2.0),
         (r" (list of|your|the|available|which) commands ", 2.5),
+        (r" (commands|features|functions|options|things) (that )?(you|this bot|the bot|partnerbot) (support|supports|understand|understands|know|knows|offer|offers|accept|accepts|have|has|take|takes) | overview of (the |your |all )?(commands|features) ", 7.0),
         (r" (what|which) commands (are there|do you (have|know|support|understand)|can (i|we) (use|type)|exist) ", 7.0),
         (r" what (you|this bot|the bot) (are |is )?(able to|can|could) (do|help|offer)", 7.0),
         (r" how (i|we) should (phrase|word|ask|write|talk) ", 4.0),
@@ -211,6 +218,7 @@ PENDING_FOR_ME = re.compile(
     r"| (i|we) (must|need to|have to|should) (review|approve|sign off|look at) "
     r"| (wait|waits|waiting|awaiting|pending|needs?|needing) (for |on )?(my|me) "
     r"| i (have not|did not|not yet) (reviewed|approved|decided|signed off) "
+    r"| (my|the manager's) (approval|review) (queue|inbox|list) "
 )
 
 _STATUS_WORDS = {

@@ -131,7 +131,7 @@ MINE = re.compile(r" (my|me|mine|dealref) ")
 #: "do I register before or after …", "should we …": a question about what to do; but
 #: "do I have anything to approve?" asks for the asker's own data.
 DO_I_START = re.compile(
-    r"^ (hi |hello |hey )?((do|should|must|shall|would) (i|we) (?!have (?!to ))|do you (need|have to|must) )"
+    r"^ (hi |hello |hey )?((do|should|must|shall|would|will) (i|we) (?!have (?!to ))|do you (need|have to|must) )"
 )
 #: A yes/no question about a thing, not the asker ("do registered deals get …?", "can
 #: check-ins be moved?", "when do surveys go out?", a later clause's "does it …?");
@@ -142,7 +142,7 @@ THING_QUESTION = re.compile(
     r"^ ((when|why|where) )?(?P<aux>do|does|did|is|are|was|were|will|would|can|could|should|must|may|might|has|have) "
     r"(?!(i|we|you|there|anything|any|my|our|me|us|someone|somebody|dealref|please|yours|it possible) )"
     r"(a|an|the|this|that|these|those|it|they|each|every|all|other|another|partners?|customers?"
-    r"|managers?|guests?|admins?|[a-z-]+(s|ing|ed)|deal|registration|survey|digest|scorecard|check-in|approval|extension|protection) "
+    r"|managers?|guests?|admins?|[a-z-]+(s|ing|ed)|lost|won|open|new|old|deal|registration|survey|digest|scorecard|check-in|approval|extension|protection) "
 )
 #: "what if I forget …?", "what happens to my deals if …": a hypothetical.
 HYPOTHETICAL = re.compile(r" what (if|happens|would happen|will happen) ")
@@ -159,6 +159,7 @@ HOW_MUCH = re.compile(
 #: "what information do I need to register …": asks what something takes.
 WHAT_NEEDED = re.compile(
     r" what( [a-z]+){0,2} (do|does|should|must|would|will) (i|we|you|a partner|partners) (need|provide|include|give|bring|add)(?! to (approve|review|sign|look)) "
+    r"| (what|which)( [a-z]+){0,2} (details|information|info|fields|data|documents|proof|evidence) (a|an|the|each|every)( [a-z-]+){0,2} (needs?|requires?|takes?|asks? for|must have) "
 )
 #: "how does registering protect us?": asks how something works.
 HOW_WORKS = re.compile(
@@ -200,7 +201,27 @@ KB_SIGNALS = weighted(
      r"|margin|discount|commission|rebate|tiers?|benefits?|renewal|renewals|counted|needed"
      r"|necessary|mandatory|guarantee|guaranteed|fee|fees|unsubscribe|opt out|opt-out|turn off"
      r"|disable|configure|configurable|frequency|mute|rebates|commissions|discounts|margins"
-     r"|measure|measures|automatic|automatically|module|feature) ", 1.5),
+     r"|measure|measures|automatic|automatically|module|feature|affect|affects|hurt|hurts|impact|impacts|influence) ", 1.5),
+    # where and how the product reaches people: "can I see my deals outside Slack?",
+    # "will I be told when …?", "what makes up the scorecard?"
+    (r" (portal|website|web app|outside slack|outside of slack|crm|salesforce|hubspot|export|download|csv|excel|spreadsheet"
+     r"|mobile app|by email|by mail|via email|make up|makes up|made up of|consist of|consists of|go into|goes into|included in) ", 1.5),
+    (r" (be|get|gets|getting|am|are) (told|notified|reminded|alerted|emailed|pinged) | notifications? | reminders? ", 1.5),
+    (r"^ where (can|do|should|would|could) (i|we) (find|see|look|get|access|check|view) ", 1.5),
+    (r" (another|other|a different|different) (country|countries|region|regions|territory|territories|currency|currencies|language"
+     r"|day|days|time|times|format|channel|frequency|schedule) | (stop|pause|skip) (getting |receiving )?(the |my |our )?(digest|recap|summary|emails?) ", 1.5),
+    # unsure how something works, why it does, whether a thing is covered: questions
+    (r" (not sure|unsure|no idea|confused) (about )?(how|why|what|whether|if) (?!to )|^ (why|how come) ", 1.5),
+    (r" (are|is) ([a-z0-9'-]+ ){1,3}(protected|covered|safe|locked|exclusive|visible|shared) ", 1.5),
+    # the rules of a thing, not its data: "list of deal statuses", "scorecard methodology",
+    # "highlights of the new partner agreement", "summary of the extension policy"
+    (r" (deal|registration|approval|extension|scorecard|digest|survey|check-in)s? (statuses|stages|types|fields|tiers|levels"
+     r"|rules|lifecycle|workflow|states|categories|calculation|calculations|methodology|formula|weighting|definitions"
+     r"|schedule|timing|contents|content|sla|turnaround) ", 3.0),
+    (r" (summary|recap|highlights|overview|rundown|news|updates?|changes|new|changed|miss) (of|in|on|to|about)( [a-z-]+){0,3}"
+     r" (policy|policies|rules|agreement|docs|documentation|terms|contract|guide|handbook|release|release notes|changelog) ", 3.0),
+    # security and compliance of the product: "are you ISO 27001 certified?"
+    (r" (certified|certification|certifications|compliant|compliance|gdpr|hipaa|soc|iso|encrypted|encryption|security|privacy|hosted|hosting|uptime|sla|audited|pentest|penetration) ", 2.0),
     (r" (if|whether|when|after|before|otherwise|instead|already|still|anymore|any more|without|unless) ", 1.0),
     (r" (do not|not|never) (want|need|wish|plan|going) to ", 3.0),
     (r" what (should|do|can|must) (i|we) do (if|when|about|after|with) ", 3.0),
@@ -226,6 +247,6 @@ KB_SIGNALS = weighted(
      r"|shared|handled|resolved|changed|reset|anonymous|visible|private|later|once|twice) ", 1.0),
     (r" more than (once|one|twice) | (a|an) ([a-z]+ ){1,2}(who|which|that) ", 1.0),
     # "I only want to know what the metric measures": information, not the data
-    (r" (want|would like|like|need|wanted) to (know|understand|learn|find out) (what|how|why|whether|if) ", 2.0),
+    (r" (want|would like|like|need|wanted) to (know|understand|learn|find out) (what|which|how|why|whether|if) ", 2.0),
     (r" (is|are|would) (that|this|it|they) (allowed|ok|okay|possible|permitted|fine|required|needed)( for [a-z]+)? $", 2.0),
 )  # fmt: skip

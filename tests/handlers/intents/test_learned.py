@@ -73,7 +73,8 @@ def test_a_question_asked_before_a_second_request_stays_a_question() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "intent"), [("any approvals", "pending_approvals"), ("what can i use you for", "help")]
+    ("text", "intent"),
+    [("what's my queue like", "pending_approvals"), ("what can i use you for", "help")],
 )
 def test_a_command_only_the_model_sees_is_offered_with_buttons(text: str, intent: str) -> None:
     match = match_intent(text)
