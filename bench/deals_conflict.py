@@ -28,8 +28,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from handlers.deals.registration import check_conflict
 from handlers.deals.rules import company_key, company_prefix
+from handlers.deals.submission import check_conflict
 from storage import deals as deal_store
 from storage import partners as partner_store
 from storage.engine import create_engine, create_session_factory

@@ -50,6 +50,34 @@ async def queue_reply(
     return queued is not None
 
 
+def message_row(
+    destination: Destination,
+    reply: Reply,
+    *,
+    now: datetime,
+    thread_key: str | None = None,
+) -> dict[str, object]:
+    """One new message for `queue_new_rows`: the columns `queue_reply` would queue."""
+    return {
+        "platform": destination.platform,
+        "channel_id": destination.channel_id,
+        "thread_id": destination.thread_id,
+        "user_id": destination.user_id,
+        "thread_key": thread_key,
+        "payload": reply_to_json(reply),
+        "dedupe_key": None,
+        "next_attempt_at": now,
+    }
+
+
+async def queue_new_rows(session: AsyncSession, deps: Deps, rows: list[dict[str, object]]) -> None:
+    """Queue `message_row`s in one INSERT (no ORM object, no flush); delivered by the
+    outbox after the caller commits, in the order given."""
+    if rows:
+        await outbox.insert_rows(session, rows)
+        deps.outbox_wakeup.set()
+
+
 def outbox_row(
     destination: Destination,
     reply: Reply,

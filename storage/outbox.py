@@ -6,19 +6,27 @@ failed here by the worker that holds them.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy import (
     JSON,
     Index,
+    Insert,
+    Integer,
     String,
     Table,
     Text,
+    Update,
+    bindparam,
     func,
+    insert,
     select,
     update,
 )
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -127,6 +135,18 @@ async def enqueue_many(session: AsyncSession, messages: Sequence[dict[str, objec
     return queued
 
 
+async def insert_rows(session: AsyncSession, rows: Sequence[dict[str, object]]) -> None:
+    """Queue new messages (no `dedupe_key`), each a dict of `OutboxMessage` columns, with
+    one Core INSERT: no ORM object, no unit of work. Unset columns take their defaults."""
+    if rows:
+        await session.execute(_insert_stmt(), list(rows))
+
+
+@functools.cache
+def _insert_stmt() -> Insert:
+    return insert(_TABLE)
+
+
 async def get_thread(session: AsyncSession, key: str, platform: str) -> Thread | None:
     return await session.get(Thread, (key, platform))
 
@@ -163,17 +183,24 @@ async def save_thread(
     session: AsyncSession, key: str, *, platform: str, channel_id: str, thread_id: str
 ) -> None:
     """Record where thread `key` lives; the first record of a key wins."""
-    await session.execute(
-        insert_or_ignore(session, Thread)
-        .values(
-            key=key,
-            platform=platform,
-            channel_id=channel_id,
-            thread_id=thread_id,
-            created_at=utcnow(),
-        )
-        .on_conflict_do_nothing()
-    )
+    params = {"t_key": key, "t_platform": platform, "t_channel": channel_id, "t_thread": thread_id}
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    await session.execute(_save_thread_stmt(dialect), {**params, "t_at": utcnow()})
+
+
+@functools.cache
+def _save_thread_stmt(dialect: str) -> Insert:
+    """INSERT ... ON CONFLICT DO NOTHING, built once per dialect (building it cost more
+    than running it: it runs for every thread started)."""
+    table: Table = Thread.__table__  # type: ignore[assignment]
+    stmt = pg_insert(table) if dialect == "postgresql" else sqlite_insert(table)
+    return stmt.values(
+        key=bindparam("t_key", type_=table.c.key.type),
+        platform=bindparam("t_platform", type_=table.c.platform.type),
+        channel_id=bindparam("t_channel", type_=table.c.channel_id.type),
+        thread_id=bindparam("t_thread", type_=table.c.thread_id.type),
+        created_at=bindparam("t_at", type_=table.c.created_at.type),
+    ).on_conflict_do_nothing()
 
 
 _TABLE: Table = OutboxMessage.__table__  # type: ignore[assignment]
@@ -189,16 +216,23 @@ async def _finish(
     **values: object,
 ) -> None:
     """End `worker`'s claim on a message, recording `values`. A Core UPDATE (no ORM
-    bookkeeping): it runs once per delivered message."""
+    bookkeeping), built once per set of `values`: it runs once per delivered message."""
+    params = {"row_id": row_id, "worker": worker, "attempted": int(attempted)}
+    params.update({f"new_{key}": value for key, value in values.items()})
+    await session.execute(_finish_stmt(tuple(sorted(values))), params)
+
+
+@functools.lru_cache(maxsize=16)
+def _finish_stmt(keys: tuple[str, ...]) -> Update:
     table = _TABLE
-    await session.execute(
+    return (
         update(table)
-        .where(table.c.id == row_id, table.c.claimed_by == worker)
+        .where(table.c.id == bindparam("row_id"), table.c.claimed_by == bindparam("worker"))
         .values(
             claimed_by=None,
             claimed_until=None,
-            attempts=table.c.attempts + int(attempted),
-            **values,
+            attempts=table.c.attempts + bindparam("attempted", type_=Integer),
+            **{key: bindparam(f"new_{key}", type_=table.c[key].type) for key in keys},
         )
     )
 

@@ -9,14 +9,30 @@ to one destination are claimed in order, by one worker at a time.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select, text, update
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Select,
+    String,
+    and_,
+    bindparam,
+    exists,
+    func,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql.dml import ReturningUpdate
 
+from storage.base import UTCDateTime
 from storage.outbox import PENDING, OutboxMessage
 
 
@@ -25,7 +41,7 @@ def _address(message: type[OutboxMessage] | Any) -> ColumnElement[str]:
     return func.coalesce(message.channel_id, message.user_id)
 
 
-def _held(now: datetime) -> Any:
+def _held(now: datetime | BindParameter[datetime]) -> Any:
     """Per destination, the first message that holds the ones after it: one that waits
     for a retry, or one a worker has claimed (its lease still runs). Read through the
     `(status, next_attempt_at)` index: both kinds are pending rows not due yet."""
@@ -46,7 +62,7 @@ def _held(now: datetime) -> Any:
     )
 
 
-def _claimable(now: datetime) -> ColumnElement[bool]:
+def _claimable(now: datetime | BindParameter[datetime]) -> ColumnElement[bool]:
     """Due, and not behind a held message to the same destination (order per channel)."""
     held = _held(now)
     behind = exists().where(
@@ -78,21 +94,38 @@ async def claim_due(
     postgresql = bind is not None and bind.dialect.name == "postgresql"
     if postgresql:
         await session.execute(_CLAIM_LOCK)
+    candidates, claim = _claim_stmts(limit, postgresql)
+    ids = list((await session.scalars(candidates, {"now": now})).all())
+    if not ids:
+        return []
+    params = {"now": now, "ids": ids, "worker": worker, "until": now + lease}
+    claimed = await session.scalars(claim, params)
+    return sorted(claimed.all(), key=lambda m: m.id)
+
+
+@functools.lru_cache(maxsize=8)
+def _claim_stmts(
+    limit: int, postgresql: bool
+) -> tuple[Select[int], ReturningUpdate[OutboxMessage]]:
+    """The due-candidates SELECT and the claiming UPDATE, bound with `:now` (and `:ids`,
+    `:worker`, `:until`), built once per limit and backend: building them (two
+    subqueries, a cache key) cost more than running them, once per claim."""
+    now = bindparam("now", type_=UTCDateTime())
     claimable = _claimable(now)
     candidates = select(OutboxMessage.id).where(claimable).order_by(OutboxMessage.id).limit(limit)
     if postgresql:
         candidates = candidates.with_for_update(skip_locked=True, of=OutboxMessage)
-    ids = list((await session.scalars(candidates)).all())
-    if not ids:
-        return []
-    claimed = await session.scalars(
+    until = bindparam("until", type_=UTCDateTime())
+    claim = (
         update(OutboxMessage)
-        .where(OutboxMessage.id.in_(ids), claimable)
-        .values(claimed_by=worker, claimed_until=now + lease, next_attempt_at=now + lease)
+        .where(OutboxMessage.id.in_(bindparam("ids", expanding=True)), claimable)
+        .values(
+            claimed_by=bindparam("worker", type_=String), claimed_until=until, next_attempt_at=until
+        )
         .returning(OutboxMessage)
         .execution_options(synchronize_session=False)
     )
-    return sorted(claimed.all(), key=lambda m: m.id)
+    return candidates, claim
 
 
 async def renew_claims(

@@ -19,7 +19,7 @@ from bot.core.untrusted import untrusted
 from handlers.deals.forms import DealRef
 from handlers.deals.rules import format_money
 from handlers.deps import Deps
-from handlers.notify import person_destination, queue_reply
+from handlers.notify import message_row, person_destination, queue_reply
 from storage import deals as deal_store
 from storage import people as people_store
 from storage.deals import Deal
@@ -140,16 +140,31 @@ def manager_card(
 async def post_to_partner(session: AsyncSession, deps: Deps, deal: Deal, reply: Reply) -> bool:
     """Queue `reply` in the registration's thread in the partner's channel (the thread
     starts with the first message). False when the partner has no channel."""
-    destination = _partner_channel(deal)
+    destination = partner_destination(deal)
     if destination is None:
-        logger.warning(
-            "%s: partner %s has no channel; thread notice skipped", deal.ref, deal.partner_id
-        )
         return False
     await queue_reply(
         session, deps, destination=destination, reply=reply, thread_key=thread_key(deal)
     )
     return True
+
+
+def partner_row(deal: Deal, reply: Reply, *, now: datetime) -> dict[str, object] | None:
+    """`post_to_partner` as a `message_row` for `queue_new_rows` (None: no channel)."""
+    destination = partner_destination(deal)
+    if destination is None:
+        return None
+    return message_row(destination, reply, now=now, thread_key=thread_key(deal))
+
+
+def partner_destination(deal: Deal) -> Destination | None:
+    """The partner's channel for the registration's thread (None, logged: it has none)."""
+    destination = _partner_channel(deal)
+    if destination is None:
+        logger.warning(
+            "%s: partner %s has no channel; thread notice skipped", deal.ref, deal.partner_id
+        )
+    return destination
 
 
 def _partner_channel(deal: Deal) -> Destination | None:
@@ -181,14 +196,23 @@ async def post_to_manager(
     Args:
         manager: the owning manager when the caller already loaded it.
     """
+    recipients = await manager_recipients(session, deal, manager=manager)
+    for person in recipients:
+        await queue_reply(session, deps, destination=person_destination(person), reply=reply)
+    return len(recipients)
+
+
+async def manager_recipients(
+    session: AsyncSession, deal: Deal, *, manager: people_store.Person | None = None
+) -> list[people_store.Person]:
+    """Who gets the registration's manager messages: the partner's owning manager (as
+    given, or loaded), else every admin (logged when there is nobody)."""
     recipients: list[people_store.Person] = [manager] if manager is not None else []
     if not recipients and deal.partner.manager_id is not None:
         manager = await people_store.get_person_by_id(session, deal.partner.manager_id)
         recipients = [manager] if manager is not None else []
     if not recipients:
         recipients = await people_store.list_people(session, role="admin")
-    for person in recipients:
-        await queue_reply(session, deps, destination=person_destination(person), reply=reply)
     if not recipients:
         logger.warning("%s: no manager or admin to notify", deal.ref)
-    return len(recipients)
+    return recipients

@@ -1,0 +1,60 @@
+"""A new registration written as Core statements: its row, its `deal_events` row.
+
+The form's submission writes one registration, its audit event and its messages and
+then commits; nothing reads them back in that transaction. Written through the ORM, the
+unit of work (flush planning, identity map, attribute history for each object) cost
+more CPU than the statements themselves, so these are plain INSERTs, built once; the
+caller gets the registration as a `Deal` that no session tracks (`detached_deal`), which
+renders exactly like one that was loaded.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import Insert, Table, insert
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import make_transient_to_detached
+
+from storage.deals import Deal, DealEvent
+
+_DEALS: Table = Deal.__table__  # type: ignore[assignment]
+_EVENTS: Table = DealEvent.__table__  # type: ignore[assignment]
+#: Every column of a registration but its id (the database assigns it).
+DEAL_COLUMNS = tuple(c.key for c in _DEALS.columns if c.key != "id")
+
+
+@functools.cache
+def _insert_deal_stmt() -> Insert:
+    return insert(_DEALS).returning(_DEALS.c.id)
+
+
+async def insert_deal(session: AsyncSession, values: Mapping[str, Any]) -> int:
+    """INSERT one registration (every column of DEAL_COLUMNS given) and return its id,
+    in one round trip. A repeated `idempotency_key` raises IntegrityError."""
+    missing = set(DEAL_COLUMNS) - values.keys()
+    if missing:
+        raise ValueError(f"a registration needs every column; missing {sorted(missing)}")
+    return int((await session.execute(_insert_deal_stmt(), dict(values))).scalar_one())
+
+
+def detached_deal(deal_id: int, values: Mapping[str, Any], **related: Any) -> Deal:
+    """The stored registration as an ORM object that no session tracks: every column
+    (and the `related` objects, e.g. its partner) loaded, no pending change.
+    `session.add()` makes it persistent (an UPDATE at the next flush, never a second
+    INSERT)."""
+    deal = Deal(id=deal_id, **values, **related)
+    make_transient_to_detached(deal)
+    return deal
+
+
+@functools.cache
+def _insert_event_stmt() -> Insert:
+    return insert(_EVENTS)
+
+
+async def insert_event(session: AsyncSession, **columns: Any) -> None:
+    """INSERT one `deal_events` row (its columns as keywords; `detail` defaults to {})."""
+    await session.execute(_insert_event_stmt(), {"detail": {}, **columns})

@@ -1,0 +1,138 @@
+"""A new registration written as Core statements: one row per key, a detached object
+that renders like a loaded one and updates (never re-inserts) once added, its event."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from sqlalchemy import inspect
+from sqlalchemy.exc import IntegrityError
+
+from storage import deal_writes, outbox
+from storage import deals as deal_store
+from storage import partners as partner_store
+from storage.engine import SessionFactory
+from tests.conftest import FIXED_NOW
+
+
+def _values(partner_id: int, key: str = "k1") -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "partner_id": partner_id,
+        "submitted_by_id": None,
+        "idempotency_key": key,
+        "company": "Acme",
+        "company_key": "acme",
+        "company_prefix": "acme",
+        "domain": "acme.com",
+        "value_cents": 5_000_000,
+        "currency": "USD",
+        "close_date": date(2027, 3, 31),
+        "products": ["Platform"],
+        "stage": "qualified",
+        "contact": None,
+        "notes": "call first",
+        "status": deal_store.PENDING,
+        "conflict_kind": None,
+        "conflict_with": [],
+        "origin_platform": "slack",
+        "origin_channel_id": "C1",
+        "origin_thread_id": None,
+        "submitted_at": FIXED_NOW,
+        "updated_at": FIXED_NOW,
+    }
+    return {c: values.get(c) for c in deal_writes.DEAL_COLUMNS} | {"extensions_granted": 0}
+
+
+async def test_a_registration_is_stored_as_given_once_per_key(sessions: SessionFactory) -> None:
+    async with sessions() as session, session.begin():
+        partner = await partner_store.add_partner(session, "Acme Partners")
+        values = _values(partner.id)
+        deal_id = await deal_writes.insert_deal(session, values)
+    async with sessions() as session:
+        stored = await deal_store.get_deal(session, deal_id)
+    assert stored is not None
+    assert {c: getattr(stored, c) for c in deal_writes.DEAL_COLUMNS} == values
+    with pytest.raises(IntegrityError):
+        async with sessions() as session, session.begin():
+            await deal_writes.insert_deal(session, _values(partner.id))
+    async with sessions() as session:
+        assert await deal_store.count_deals(session) == 1
+
+
+async def test_every_column_must_be_given(sessions: SessionFactory) -> None:
+    values = _values(1)
+    del values["notes"]
+    async with sessions() as session:
+        with pytest.raises(ValueError, match="notes"):
+            await deal_writes.insert_deal(session, values)
+
+
+async def test_the_detached_deal_has_no_pending_change_and_updates_once_added(
+    sessions: SessionFactory,
+) -> None:
+    async with sessions() as session, session.begin():
+        partner = await partner_store.add_partner(session, "Acme Partners")
+        values = _values(partner.id)
+        deal_id = await deal_writes.insert_deal(session, values)
+        deal = deal_writes.detached_deal(deal_id, values, partner=partner)
+        state = inspect(deal)
+        assert state.detached and not state.expired_attributes
+        assert deal.ref == deal_store.deal_ref(deal_id) and deal.partner is partner
+        assert deal.protected_until is None and deal.won_amount_cents is None
+        session.add(deal)  # persistent: a change is an UPDATE at the next flush
+        deal.status = deal_store.APPROVED
+    async with sessions() as session:
+        stored = await deal_store.get_deal(session, deal_id)
+        assert await deal_store.count_deals(session) == 1
+    assert stored is not None and stored.status == deal_store.APPROVED
+
+
+async def test_the_event_row_takes_its_defaults(sessions: SessionFactory) -> None:
+    async with sessions() as session, session.begin():
+        partner = await partner_store.add_partner(session, "Acme Partners")
+        deal_id = await deal_writes.insert_deal(session, _values(partner.id))
+        await deal_writes.insert_event(
+            session,
+            deal_id=deal_id,
+            kind="submitted",
+            at=FIXED_NOW,
+            actor_id=None,
+            actor_name="Anna",
+            from_status=None,
+            to_status=deal_store.PENDING,
+        )
+    async with sessions() as session:
+        [event] = await deal_store.list_events(session, deal_id)
+    assert (event.kind, event.actor_name, event.to_status) == ("submitted", "Anna", "pending")
+    assert event.at == FIXED_NOW and event.detail == {} and event.reason is None
+
+
+async def test_outbox_rows_are_queued_in_order_with_their_defaults(
+    sessions: SessionFactory,
+) -> None:
+    rows: list[dict[str, object]] = [
+        {
+            "platform": "slack",
+            "channel_id": channel,
+            "thread_id": None,
+            "user_id": None,
+            "thread_key": "deal:1",
+            "payload": {"text": channel},
+            "dedupe_key": None,
+            "next_attempt_at": FIXED_NOW,
+        }
+        for channel in ("C1", "C2")
+    ]
+    async with sessions() as session, session.begin():
+        await outbox.insert_rows(session, rows)
+        await outbox.insert_rows(session, [])
+    async with sessions() as session:
+        queued = await outbox.list_outbox(session)
+    assert [(m.channel_id, m.payload) for m in queued] == [
+        ("C1", {"text": "C1"}),
+        ("C2", {"text": "C2"}),
+    ]
+    assert all(m.status == outbox.PENDING and m.attempts == 0 for m in queued)
+    assert all(m.created_at is not None and m.next_attempt_at == FIXED_NOW for m in queued)
