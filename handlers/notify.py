@@ -50,29 +50,9 @@ async def queue_reply(
     return queued is not None
 
 
-def message_row(
-    destination: Destination,
-    reply: Reply,
-    *,
-    now: datetime,
-    thread_key: str | None = None,
-) -> dict[str, object]:
-    """One new message for `queue_new_rows`: the columns `queue_reply` would queue."""
-    return {
-        "platform": destination.platform,
-        "channel_id": destination.channel_id,
-        "thread_id": destination.thread_id,
-        "user_id": destination.user_id,
-        "thread_key": thread_key,
-        "payload": reply_to_json(reply),
-        "dedupe_key": None,
-        "next_attempt_at": now,
-    }
-
-
 async def queue_new_rows(session: AsyncSession, deps: Deps, rows: list[dict[str, object]]) -> None:
-    """Queue `message_row`s in one INSERT (no ORM object, no flush); delivered by the
-    outbox after the caller commits, in the order given."""
+    """Queue `outbox_row`s without dedupe keys in one INSERT (no ORM object, no
+    flush); delivered by the outbox after the caller commits, in the order given."""
     if rows:
         await outbox.insert_rows(session, rows)
         deps.outbox_wakeup.set()
@@ -82,11 +62,12 @@ def outbox_row(
     destination: Destination,
     reply: Reply,
     *,
-    dedupe_key: str,
     now: datetime,
+    dedupe_key: str | None = None,
     thread_key: str | None = None,
 ) -> dict[str, object]:
-    """One message for `queue_rows`: the outbox columns of `reply` to `destination`."""
+    """One message for `queue_rows` (with a dedupe key) or `queue_new_rows` (without):
+    the outbox columns of `reply` to `destination`."""
     return {
         "platform": destination.platform,
         "channel_id": destination.channel_id,

@@ -46,12 +46,25 @@ def _require_active(deal: Deal) -> None:
         raise NotAllowed(f"{deal.ref} is {deal.status}; it can't be changed any more.")
 
 
-async def on_update_stage(
-    request: Request, click: ButtonClick, caller: Caller, deps: Deps
-) -> list[Reply]:
+async def _active_own(deps: Deps, caller: Caller, click: ButtonClick) -> Deal:
+    """The still-active registration a partner's button names (see `_load_own`)."""
     async with deps.sessions() as session:
         deal = await _load_own(session, caller, _deal_id(click.value))
     _require_active(deal)
+    return deal
+
+
+async def _reason_form(deps: Deps, caller: Caller, click: ButtonClick, form_id: str) -> list[Reply]:
+    """Lost or withdraw: the one-field reason form for the registration clicked."""
+    deal = await _active_own(deps, caller, click)
+    form = reason_form(form_id, deal_id=deal.id)
+    return [Reply(text=form.title, form=form, visibility="only_actor")]
+
+
+async def on_update_stage(
+    request: Request, click: ButtonClick, caller: Caller, deps: Deps
+) -> list[Reply]:
+    deal = await _active_own(deps, caller, click)
     form = stage_form(deal_id=deal.id, current=deal.stage)
     return [Reply(text=f"Update {deal.ref}", form=form, visibility="only_actor")]
 
@@ -59,9 +72,7 @@ async def on_update_stage(
 async def on_mark_won(
     request: Request, click: ButtonClick, caller: Caller, deps: Deps
 ) -> list[Reply]:
-    async with deps.sessions() as session:
-        deal = await _load_own(session, caller, _deal_id(click.value))
-    _require_active(deal)
+    deal = await _active_own(deps, caller, click)
     form = won_form(deal_id=deal.id, initial=format_money(deal.value_cents, deal.currency))
     return [Reply(text=f"{deal.ref} won", form=form, visibility="only_actor")]
 
@@ -69,11 +80,7 @@ async def on_mark_won(
 async def on_mark_lost(
     request: Request, click: ButtonClick, caller: Caller, deps: Deps
 ) -> list[Reply]:
-    async with deps.sessions() as session:
-        deal = await _load_own(session, caller, _deal_id(click.value))
-    _require_active(deal)
-    form = reason_form(ids.FORM_DEAL_LOST, deal_id=deal.id)
-    return [Reply(text=form.title, form=form, visibility="only_actor")]
+    return await _reason_form(deps, caller, click, ids.FORM_DEAL_LOST)
 
 
 async def submit_stage(
@@ -170,11 +177,7 @@ async def submit_lost(
 async def on_withdraw(
     request: Request, click: ButtonClick, caller: Caller, deps: Deps
 ) -> list[Reply]:
-    async with deps.sessions() as session:
-        deal = await _load_own(session, caller, _deal_id(click.value))
-    _require_active(deal)
-    form = reason_form(ids.FORM_DEAL_WITHDRAW, deal_id=deal.id)
-    return [Reply(text=form.title, form=form, visibility="only_actor")]
+    return await _reason_form(deps, caller, click, ids.FORM_DEAL_WITHDRAW)
 
 
 def _closing_reason(submit: FormSubmit) -> str:

@@ -19,7 +19,7 @@ from bot.core.untrusted import untrusted
 from handlers.deals.forms import DealRef
 from handlers.deals.rules import format_money
 from handlers.deps import Deps
-from handlers.notify import message_row, person_destination, queue_reply
+from handlers.notify import outbox_row, person_destination, queue_reply
 from storage import deals as deal_store
 from storage import people as people_store
 from storage.deals import Deal
@@ -150,11 +150,11 @@ async def post_to_partner(session: AsyncSession, deps: Deps, deal: Deal, reply: 
 
 
 def partner_row(deal: Deal, reply: Reply, *, now: datetime) -> dict[str, object] | None:
-    """`post_to_partner` as a `message_row` for `queue_new_rows` (None: no channel)."""
+    """`post_to_partner` as an `outbox_row` for `queue_new_rows` (None: no channel)."""
     destination = partner_destination(deal)
     if destination is None:
         return None
-    return message_row(destination, reply, now=now, thread_key=thread_key(deal))
+    return outbox_row(destination, reply, now=now, thread_key=thread_key(deal))
 
 
 def partner_destination(deal: Deal) -> Destination | None:

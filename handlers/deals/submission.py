@@ -31,7 +31,7 @@ from handlers.deals.rules import (
     detect_conflict,
 )
 from handlers.deps import Deps
-from handlers.notify import message_row, person_destination, queue_new_rows
+from handlers.notify import outbox_row, person_destination, queue_new_rows
 from storage import deal_writes
 from storage import deals as deal_store
 from storage.deals import Deal
@@ -238,5 +238,5 @@ async def _announce(
             facts=card.facts,
         )
     for person in await manager_recipients(session, deal, manager=manager):
-        rows.append(message_row(person_destination(person), card, now=now))
+        rows.append(outbox_row(person_destination(person), card, now=now))
     await queue_new_rows(session, deps, rows)
