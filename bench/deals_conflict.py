@@ -30,6 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from handlers.deals.rules import company_key, company_prefix
 from handlers.deals.submission import check_conflict
+from storage import deal_conflicts
 from storage import deals as deal_store
 from storage import partners as partner_store
 from storage.engine import create_engine, create_session_factory
@@ -152,7 +153,7 @@ async def main() -> int:
         )
         domain, company = existing[0]
         async with sessions() as session:
-            plans = await deal_store.explain_conflict_queries(
+            plans = await deal_conflicts.explain_conflict_queries(
                 session, domain=domain, prefix=company_prefix(company_key(company))
             )
         for name, lines in plans.items():

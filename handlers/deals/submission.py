@@ -32,7 +32,7 @@ from handlers.deals.rules import (
 )
 from handlers.deps import Deps
 from handlers.notify import outbox_row, person_destination, queue_new_rows
-from storage import deal_writes
+from storage import deal_conflicts, deal_writes
 from storage import deals as deal_store
 from storage.deals import Deal
 from storage.people import Person
@@ -175,7 +175,9 @@ async def check_conflict(
 ) -> ConflictResult:
     """Load the candidates by index in one round trip (same domain; same company-key
     prefix; the house account) and classify them with the pure `detect_conflict`."""
-    found = await deal_store.lookup_conflicts(session, domain=domain, prefix=company_prefix(key))
+    found = await deal_conflicts.lookup_conflicts(
+        session, domain=domain, prefix=company_prefix(key)
+    )
     conflict = detect_conflict(
         partner_id=partner_id,
         domain=domain,
@@ -186,7 +188,7 @@ async def check_conflict(
     return conflict
 
 
-def _existing(row: deal_store.Candidate) -> ExistingRegistration:
+def _existing(row: deal_conflicts.Candidate) -> ExistingRegistration:
     return ExistingRegistration(
         id=row.id,
         partner_id=row.partner_id,

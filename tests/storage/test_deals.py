@@ -10,6 +10,7 @@ from sqlalchemy import inspect
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from storage import deal_conflicts
 from storage import deals as deal_store
 from storage import partners as partner_store
 from storage.engine import SessionFactory
@@ -65,8 +66,10 @@ async def test_conflict_lookup_reads_by_index_in_one_query(sessions: SessionFact
         await deal_store.add_deal(session, _deal(partner.id, "k3", "acme.com", "Acme", "lost"))
         await upsert_house_accounts(session, [("acme.com", "Acme Direct", "Sam")], now=FIXED_NOW)
     async with sessions() as session:
-        found = await deal_store.lookup_conflicts(session, domain="acme.com", prefix="acme")
-        plans = await deal_store.explain_conflict_queries(session, domain="acme.com", prefix="acme")
+        found = await deal_conflicts.lookup_conflicts(session, domain="acme.com", prefix="acme")
+        plans = await deal_conflicts.explain_conflict_queries(
+            session, domain="acme.com", prefix="acme"
+        )
     assert [c.id for c in found.candidates] == [1, 2]  # the lost one is not active
     assert found.house_account == "Acme Direct"
     plan = "\n".join(plans["conflict lookup"])
