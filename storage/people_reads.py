@@ -15,9 +15,11 @@ Core's execution around the statement costs ~90 us, so the statement
   everything committed before it (this process, the CLI, any other). Should it still
   find the database busy (a non-WAL file, a recovery), it gives up at once and the read
   goes through a session as before, never blocking the loop.
-- PostgreSQL: a pooled connection in autocommit, the statement on its asyncpg
-  connection (prepared once per connection by asyncpg's statement cache): no BEGIN and
-  ROLLBACK around it, one round trip.
+- PostgreSQL: a connection of the server's pool (checked out and in as the pool does,
+  idle ones pinged), the statement on its asyncpg connection outside any transaction
+  (prepared once per connection by asyncpg's statement cache): no BEGIN and ROLLBACK
+  around it, one round trip. Checked out raw in one greenlet hop: an AsyncConnection
+  (two hops, a Connection, the isolation level set and reset) costs ~200 us more.
 - Any other database (an in-memory SQLite has no file to share): through a session.
 """
 
@@ -28,6 +30,7 @@ from typing import Any
 
 from sqlalchemy.dialects.sqlite.base import SQLiteDialect
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.util import await_only, greenlet_spawn
 
 from storage.people import PERSON_IN_PLACE, PersonInPlace, read_person_in_place
 
@@ -64,14 +67,10 @@ class PersonReader:
         self._engine = engine
         self._sqlite_path = _sqlite_file(engine)
         self._held: sqlite3.Connection | None = None  # the SQLite reading connection
-        self._autocommit: AsyncEngine | None = None
         self._postgres_sql, self._postgres_order = "", tuple[str, ...]()
         dialect = engine.dialect
-        if self._sqlite_path is None and (dialect.name, dialect.driver) == (
-            "postgresql",
-            "asyncpg",
-        ):
-            self._autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
+        self._postgres = self._sqlite_path is None and dialect.driver == "asyncpg"
+        if self._postgres:
             # PERSON_IN_PLACE for asyncpg: $n parameters, in this order.
             compiled = PERSON_IN_PLACE.compile(dialect=dialect)
             self._postgres_sql = compiled.string
@@ -82,7 +81,7 @@ class PersonReader:
         """How reads run: "sqlite-sync", "autocommit" or "session"."""
         if self._sqlite_path is not None:
             return "sqlite-sync"
-        return "autocommit" if self._autocommit is not None else "session"
+        return "autocommit" if self._postgres else "session"
 
     async def person_in_place(
         self, platform: str, user_id: str, *, channel_id: str | None
@@ -94,12 +93,9 @@ class PersonReader:
                 return _person(self._read_sqlite(self._sqlite_path, params))
             except sqlite3.OperationalError:  # busy or locked: read the slow way, never wait
                 pass
-        if self._autocommit is not None:
-            async with self._autocommit.connect() as conn:
-                raw = (await conn.get_raw_connection()).driver_connection
-                assert raw is not None
-                args = [params[name] for name in self._postgres_order]
-                return _person(await raw.fetchrow(self._postgres_sql, *args))
+        if self._postgres:
+            args = [params[name] for name in self._postgres_order]
+            return _person(await greenlet_spawn(self._read_postgres, args))
         async with AsyncSession(self._engine) as session:
             return await read_person_in_place(session, platform, user_id, channel_id=channel_id)
 
@@ -117,6 +113,22 @@ class PersonReader:
             conn.execute("PRAGMA query_only=ON")
             self._held = conn
         return conn.execute(_SQLITE_SQL, params).fetchone()
+
+    def _read_postgres(self, args: list[Any]) -> Any:
+        # In a greenlet (await_only): the pool's checkout and checkin are synchronous
+        # code that may await the driver (a ping, closing an overflow connection).
+        conn = self._engine.sync_engine.raw_connection()
+        try:
+            driver = conn.driver_connection
+            assert driver is not None
+            row = await_only(driver.fetchrow(self._postgres_sql, *args))
+        except BaseException:
+            # Broken or cut off mid-statement: the pool must not lend it again.
+            conn.invalidate()
+            raise
+        finally:
+            conn.close()  # back to the pool (no transaction to roll back)
+        return row
 
     def close(self) -> None:
         """Close the SQLite reading connection (the engine's pool is the server's)."""
