@@ -5,16 +5,21 @@ Authorization reads roles fresh (nothing cached), so this read runs once per req
 and its overhead is what matters. Through a session it costs ~200 us of CPU on SQLite
 (the statement hops to aiosqlite's thread and back, and waits its turn on the server's
 one connection behind every write) and four to six round trips on PostgreSQL (the
-pool's ping, BEGIN, SELECT, ROLLBACK), against ~20 us for the statement.
+pool's ping, BEGIN, SELECT, ROLLBACK), against ~20 us for the statement. Even SQLAlchemy
+Core's execution around the statement costs ~90 us, so the statement
+(`storage.people.PERSON_IN_PLACE`, compiled once for the backend) runs on the driver:
 
-- SQLite: one SQLAlchemy Core statement on a read-only connection of its own, run
+- SQLite: a read-only `sqlite3` connection of its own, in autocommit, run
   synchronously on the event loop. A WAL reader never waits for a writer, so the call
   takes the statement's ~20 us; each statement is its own read transaction, so it sees
   everything committed before it (this process, the CLI, any other). Should it still
   find the database busy (a non-WAL file, a recovery), it gives up at once and the read
   goes through a session as before, never blocking the loop.
-- PostgreSQL: the same statement on a pooled connection in autocommit: no BEGIN and
-  ROLLBACK around it, one round trip.
+- PostgreSQL: a connection of the server's pool (checked out and in as the pool does,
+  idle ones pinged), the statement on its asyncpg connection outside any transaction
+  (prepared once per connection by asyncpg's statement cache): no BEGIN and ROLLBACK
+  around it, one round trip. Checked out raw in one greenlet hop: an AsyncConnection
+  (two hops, a Connection, the isolation level set and reset) costs ~200 us more.
 - Any other database (an in-memory SQLite has no file to share): through a session.
 """
 
@@ -23,17 +28,14 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.dialects.sqlite.base import SQLiteDialect
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.util import await_only, greenlet_spawn
 
 from storage.people import PERSON_IN_PLACE, PersonInPlace, read_person_in_place
 
-
-def _reader_pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
-    # Never wait for a lock on the event loop: a busy database is read through a session.
-    dbapi_connection.execute("PRAGMA busy_timeout=0")
-    dbapi_connection.execute("PRAGMA query_only=ON")
+#: PERSON_IN_PLACE for sqlite3 (named parameters).
+_SQLITE_SQL = PERSON_IN_PLACE.compile(dialect=SQLiteDialect(paramstyle="named")).string
 
 
 def _sqlite_file(engine: AsyncEngine) -> str | None:
@@ -47,6 +49,13 @@ def _sqlite_file(engine: AsyncEngine) -> str | None:
     return database
 
 
+def _person(row: Any) -> PersonInPlace | None:
+    if row is None:
+        return None
+    id_, role, name, is_external, *rest = row
+    return PersonInPlace(id_, role, name, bool(is_external), *rest)  # SQLite: 0/1
+
+
 class PersonReader:
     """Reads a person in their place (`storage.people.PersonInPlace`) for every request.
 
@@ -56,58 +65,73 @@ class PersonReader:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
-        self._sqlite: Engine | None = None
-        self._held: Connection | None = None  # the SQLite reading connection, once opened
-        self._autocommit: AsyncEngine | None = None
-        path = _sqlite_file(engine)
-        if path is not None:
-            # One connection suffices: it is used synchronously, by one caller at a time.
-            self._sqlite = create_engine(f"sqlite:///{path}", pool_size=1, max_overflow=0)
-            event.listen(self._sqlite, "connect", _reader_pragmas)
-        elif engine.dialect.name == "postgresql":
-            self._autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
+        self._sqlite_path = _sqlite_file(engine)
+        self._held: sqlite3.Connection | None = None  # the SQLite reading connection
+        self._postgres_sql, self._postgres_order = "", tuple[str, ...]()
+        dialect = engine.dialect
+        self._postgres = self._sqlite_path is None and dialect.driver == "asyncpg"
+        if self._postgres:
+            # PERSON_IN_PLACE for asyncpg: $n parameters, in this order.
+            compiled = PERSON_IN_PLACE.compile(dialect=dialect)
+            self._postgres_sql = compiled.string
+            self._postgres_order = tuple(compiled.positiontup or ())
 
     @property
     def mode(self) -> str:
         """How reads run: "sqlite-sync", "autocommit" or "session"."""
-        if self._sqlite is not None:
+        if self._sqlite_path is not None:
             return "sqlite-sync"
-        return "autocommit" if self._autocommit is not None else "session"
+        return "autocommit" if self._postgres else "session"
 
     async def person_in_place(
         self, platform: str, user_id: str, *, channel_id: str | None
     ) -> PersonInPlace | None:
         """The person and their place as committed now, or None for someone new."""
         params = {"platform": platform, "user_id": user_id, "channel_id": channel_id}
-        if self._sqlite is not None:
+        if self._sqlite_path is not None:
             try:
-                row = self._read_sqlite(self._sqlite, params)
-            except OperationalError:  # busy or locked: read the slow way, never wait here
+                return _person(self._read_sqlite(self._sqlite_path, params))
+            except sqlite3.OperationalError:  # busy or locked: read the slow way, never wait
                 pass
-            else:
-                return PersonInPlace(*row) if row is not None else None
-        if self._autocommit is not None:
-            async with self._autocommit.connect() as conn:
-                row = (await conn.execute(PERSON_IN_PLACE, params)).one_or_none()
-            return PersonInPlace(*row) if row is not None else None
+        if self._postgres:
+            args = [params[name] for name in self._postgres_order]
+            return _person(await greenlet_spawn(self._read_postgres, args))
         async with AsyncSession(self._engine) as session:
             return await read_person_in_place(session, platform, user_id, channel_id=channel_id)
 
-    def _read_sqlite(self, engine: Engine, params: dict[str, Any]) -> Any:
-        # The connection is held between reads (a checkout per read costs more than the
+    def _read_sqlite(self, path: str, params: dict[str, Any]) -> Any:
+        # The connection is held between reads (opening one costs more than the
         # statement); nothing awaits in here, so no two reads ever share it at once.
         conn = self._held
-        if conn is None or conn.closed or conn.invalidated:
-            conn = self._held = engine.connect()
+        if conn is None:
+            # Autocommit (isolation_level=None): SQLite opens no transaction to read,
+            # so each statement sees what was committed before it.
+            conn = sqlite3.connect(path, isolation_level=None)
+            # Never wait for a lock on the event loop: a busy file is read through a
+            # session; and this connection never writes.
+            conn.execute("PRAGMA busy_timeout=0")
+            conn.execute("PRAGMA query_only=ON")
+            self._held = conn
+        return conn.execute(_SQLITE_SQL, params).fetchone()
+
+    def _read_postgres(self, args: list[Any]) -> Any:
+        # In a greenlet (await_only): the pool's checkout and checkin are synchronous
+        # code that may await the driver (a ping, closing an overflow connection).
+        conn = self._engine.sync_engine.raw_connection()
         try:
-            return conn.execute(PERSON_IN_PLACE, params).one_or_none()
+            driver = conn.driver_connection
+            assert driver is not None
+            row = await_only(driver.fetchrow(self._postgres_sql, *args))
+        except BaseException:
+            # Broken or cut off mid-statement: the pool must not lend it again.
+            conn.invalidate()
+            raise
         finally:
-            conn.rollback()  # ends SQLAlchemy's transaction; SQLite opened none to read
+            conn.close()  # back to the pool (no transaction to roll back)
+        return row
 
     def close(self) -> None:
         """Close the SQLite reading connection (the engine's pool is the server's)."""
         if self._held is not None:
             self._held.close()
             self._held = None
-        if self._sqlite is not None:
-            self._sqlite.dispose()

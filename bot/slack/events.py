@@ -19,8 +19,10 @@ from handlers.deps import Deps
 
 logger = logging.getLogger(__name__)
 
-#: Any event type; registered last so events we do not handle are still acknowledged
-#: (an unacknowledged event is retried by Slack, and too many failures disable them).
+#: Any event type: one listener takes every event and picks the handler by type, so
+#: events we do not handle are still acknowledged (an unacknowledged event is retried by
+#: Slack, and too many failures disable them), and bolt, which tries its listeners in
+#: turn and builds each matcher's arguments anew, matches an event once.
 ANY_EVENT = re.compile(r".+")
 
 
@@ -62,10 +64,17 @@ def register(bolt_app: AsyncApp, deps: Deps, *, tasks: Tasks) -> None:
         channel = str(event.get("channel") or f"D-{user}")
         tasks.spawn(publish_home(deps, client, user, channel), name="slack-home")
 
-    async def on_event_other(body: dict[str, Any]) -> None:
-        logger.debug("ignoring Slack event %s", body.get("event", {}).get("type"))
+    async def on_event(
+        body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+    ) -> None:
+        kind = body["event"]["type"]  # payloads.check_body: a string
+        if kind == "message":
+            await on_event_message(body, client, context)
+        elif kind == "app_mention":
+            await on_event_app_mention(body, client, context)
+        elif kind == "app_home_opened":
+            await on_event_app_home_opened(body, client)
+        else:
+            logger.debug("ignoring Slack event %s", kind)
 
-    bolt_app.event("app_mention")(on_event_app_mention)
-    bolt_app.event("message")(on_event_message)
-    bolt_app.event("app_home_opened")(on_event_app_home_opened)
-    bolt_app.event(ANY_EVENT)(on_event_other)
+    bolt_app.event(ANY_EVENT)(on_event)

@@ -13,10 +13,11 @@ filled in but goes through `build_view`, which raises as before.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import operator
 import pickle
 import re
-from dataclasses import replace
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -56,6 +57,9 @@ PRIVATE_METADATA_CHARS = 3000
 _INITIAL_DATE = re.compile(r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])")
 #: Distinct form structures kept (each a few KB).
 TEMPLATES = 128
+#: A field's attributes but its initial value: what its part of the view is built from.
+_FIELD_STRUCTURE = tuple(f.name for f in dataclasses.fields(Field) if f.name != "initial")
+_field_structure = operator.attrgetter(*_FIELD_STRUCTURE)
 
 
 def render_form(form: Form, *, private_metadata: str) -> dict[str, Any]:
@@ -82,21 +86,26 @@ def render_form(form: Form, *, private_metadata: str) -> dict[str, Any]:
     return view
 
 
-def _structure(form: Form) -> tuple[str, str, str | None, tuple[Field, ...]]:
-    """What a form's template is built from: the form without its per-request values
-    (a hashable key; a Form is not, its errors being a dict)."""
-    fields = tuple(f if f.initial is None else replace(f, initial=None) for f in form.fields)
+def _structure(form: Form) -> tuple[str, str, str | None, tuple[tuple[Any, ...], ...]]:
+    """What a form's template is built from: the form without its per-request values,
+    each field as the tuple of its other attributes (a hashable key, built without
+    copying the fields; a Form is not hashable, its errors being a dict)."""
+    fields = tuple(map(_field_structure, form.fields))
     return form.form_id, form.submit_label, form.intro, fields
 
 
 @functools.lru_cache(maxsize=TEMPLATES)
 def _template(
-    form_id: str, submit_label: str, intro: str | None, fields: tuple[Field, ...]
+    form_id: str, submit_label: str, intro: str | None, fields: tuple[tuple[Any, ...], ...]
 ) -> bytes:
     """The view of that structure built with the models, pickled: loading it gives a
     deep copy in a few microseconds (copy.deepcopy takes ~60)."""
     structure = Form(
-        form_id=form_id, title="-", fields=fields, submit_label=submit_label, intro=intro
+        form_id=form_id,
+        title="-",
+        fields=tuple(Field(**dict(zip(_FIELD_STRUCTURE, f, strict=True))) for f in fields),
+        submit_label=submit_label,
+        intro=intro,
     )
     view = build_view(structure, private_metadata="")
     return pickle.dumps(view, protocol=pickle.HIGHEST_PROTOCOL)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-import uuid
+import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import TypeVar
@@ -34,8 +34,8 @@ class DealRef(BaseModel):
     deal_id: int
 
 
-def _stage_options() -> tuple[Option, ...]:
-    return tuple(Option(stage, stage.capitalize()) for stage in STAGES)
+#: The stage select's options (built once: they never change).
+STAGE_OPTIONS = tuple(Option(stage, stage.capitalize()) for stage in STAGES)
 
 
 def registration_form(
@@ -62,12 +62,12 @@ def registration_form(
         Field("products", "Products", kind="multiselect", required=True,
               options=tuple(Option(p, p) for p in products)),
         Field("stage", "Stage", kind="select", initial=STAGES[1],
-              options=_stage_options()),
+              options=STAGE_OPTIONS),
         Field("contact", "Primary contact (optional)", max_length=MAX_CONTACT,
               placeholder="Name or e-mail"),
         Field("notes", "Notes (optional)", kind="multiline", max_length=MAX_NOTES),
     )  # fmt: skip
-    meta = RegisterMeta(nonce=nonce or uuid.uuid4().hex)
+    meta = RegisterMeta(nonce=nonce or secrets.token_hex(16))  # 32 hex digits, as uuid4().hex
     return Form(
         form_id=ids.FORM_DEAL_REGISTER,
         title="Register a deal",
@@ -130,7 +130,7 @@ def stage_form(*, deal_id: int, current: str) -> Form:
                 kind="select",
                 required=True,
                 initial=current if current in STAGES else None,
-                options=_stage_options(),
+                options=STAGE_OPTIONS,
             ),
         ),
         submit_label="Update",

@@ -5,15 +5,17 @@ loop on a busy SQLite file."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 
 import pytest
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from storage import partners, people
 from storage.engine import create_engine, create_session_factory
 from storage.people_reads import PersonReader
-from tests.conftest import TestDatabase, pg_engine
+from tests.conftest import PG_URL, TestDatabase, pg_engine
 
 
 def _other_engine(database: TestDatabase) -> AsyncEngine:
@@ -129,3 +131,34 @@ async def test_a_locked_sqlite_file_is_read_through_a_session_without_blocking(
     finally:
         holder.close()
         reader.close()
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+async def test_a_postgres_connection_the_server_dropped_is_not_lent_again(
+    database: TestDatabase,
+) -> None:
+    sessions = create_session_factory(database.engine)
+    async with sessions() as session, session.begin():
+        await people.upsert_person(session, "slack", "U-lea", name="Lea")
+    # One pooled connection, never pinged: the read itself meets the dead connection.
+    assert database.schema is not None
+    engine = create_async_engine(
+        PG_URL,
+        connect_args={"server_settings": {"search_path": database.schema}},
+        pool_size=1,
+        max_overflow=0,
+    )
+    reader = PersonReader(engine)
+    try:
+        assert await reader.person_in_place("slack", "U-lea", channel_id=None) is not None
+        async with engine.connect() as conn:
+            pid = (await conn.execute(text("select pg_backend_pid()"))).scalar_one()
+        async with database.engine.connect() as conn:
+            await conn.execute(text("select pg_terminate_backend(:pid)"), {"pid": pid})
+        with contextlib.suppress(Exception):  # the read that meets it may fail
+            await reader.person_in_place("slack", "U-lea", channel_id=None)
+        seen = await reader.person_in_place("slack", "U-lea", channel_id=None)
+        assert seen is not None and seen.name == "Lea"
+    finally:
+        reader.close()
+        await engine.dispose()
