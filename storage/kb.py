@@ -215,8 +215,9 @@ async def index_stamp(
         return select(column).scalar_subquery()
 
     embedded = aggregate(func.count(KbPassage.embedding_model)) if embeddings else literal(0)
+    connection = await session.connection()  # Core: half the CPU of ORM execution here
     row = (
-        await session.execute(
+        await connection.execute(
             select(
                 aggregate(func.count(KbPassage.id)),
                 aggregate(func.max(KbPassage.id)),
