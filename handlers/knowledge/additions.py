@@ -12,8 +12,6 @@ import re
 from collections.abc import Sequence
 
 from handlers.knowledge.sentences import Sentence
-from handlers.knowledge.terms import stem
-from handlers.knowledge.words import STOP_WORDS
 
 #: (score, sentence, passage index): a candidate for the quote.
 Candidate = tuple[float, Sentence, int]
@@ -94,8 +92,7 @@ def with_antecedents(
 def same_point(a: Sentence, b: Sentence) -> bool:
     """Two sentences that say much the same (a page's summary and its body often do):
     most content words of the shorter one are in the other."""
-    left = {stem(w) for w in a.words if w not in STOP_WORDS}
-    right = {stem(w) for w in b.words if w not in STOP_WORDS}
+    left, right = a.content_stems, b.content_stems
     shorter = min(len(left), len(right))
     return shorter > 0 and len(left & right) / shorter >= SAME_POINT
 

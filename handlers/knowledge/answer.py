@@ -196,6 +196,7 @@ def compose_extractive(retrieval: Retrieval, *, max_quotes: int = 2) -> Answer:
             question="",
             limit=1,
             heading=f"{item.passage.doc_title} {item.passage.section}",
+            units=retrieval.sentences_of(item.passage),
         )
         if quote and item.coverage >= SECOND_COVERAGE and value >= SECOND_SCORE * best:
             blocks.append((item, quote))

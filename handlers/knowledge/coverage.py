@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
+from itertools import repeat
 
 from handlers.knowledge.terms import Query, Vocabulary, stem, tokens
 
@@ -30,11 +31,11 @@ Related = Callable[[str], Sequence[str]]
 
 def found(word: str, words: AbstractSet[str], present: AbstractSet[str]) -> bool:
     """Whether `word` (or its stem, or a longer word it starts) is among a text's words."""
+    if word in present:
+        return True
     root = stem(word)
-    return (
-        word in present
-        or root in present
-        or (len(root) >= PREFIX_MIN and any(t.startswith(root) for t in words))
+    return root in present or (
+        len(root) >= PREFIX_MIN and any(map(str.startswith, words, repeat(root)))
     )
 
 

@@ -71,6 +71,14 @@ class Glossary:
     """Phrase (content words) -> the words of its equivalents, both directions."""
 
     links: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
+    #: First word -> the (position, phrase) of the links whose phrase starts with it.
+    _by_first: dict[str, list[tuple[int, tuple[str, ...]]]] = field(
+        init=False, repr=False, compare=False, default_factory=dict
+    )
+
+    def __post_init__(self) -> None:
+        for position, phrase in enumerate(self.links):
+            self._by_first.setdefault(phrase[0], []).append((position, phrase))
 
     @classmethod
     def of(cls, pairs: Iterable[tuple[str, str]]) -> Glossary:
@@ -87,9 +95,11 @@ class Glossary:
     def expand(self, words: Sequence[str]) -> list[str]:
         """Words the glossary adds for a question's content `words` (not already in it)."""
         extra: list[str] = []
-        for phrase, other in self.links.items():
+        # Only phrases starting with one of the words can be in them (in links order).
+        starting = sorted(p for w in set(words) for p in self._by_first.get(w, ()))
+        for _, phrase in starting:
             if _contains(words, phrase):
-                extra += [w for w in other if w not in words and w not in extra]
+                extra += [w for w in self.links[phrase] if w not in words and w not in extra]
         return extra
 
 

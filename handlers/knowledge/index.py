@@ -68,7 +68,7 @@ class KnowledgeIndex:
         """The current snapshot, rebuilt when the stored index has changed."""
         async with self._lock:
             async with sessions() as session:
-                stamp = await kb_store.index_stamp(session)
+                stamp = await kb_store.index_stamp(session, embeddings=self.embedder is not None)
                 if stamp != self._stamp or self._snapshot is None:
                     rows = await kb_store.get_passages(session, None)
                     entries = await glossary_store.list_glossary(session)

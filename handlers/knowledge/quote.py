@@ -167,7 +167,16 @@ def pick(
     if best[0] <= 0:
         return []
     chosen = [best]
-    seen = covered(best[1], query) if query is not None else frozenset()
+    stated: dict[int, frozenset[str]] = {}  # covered() of each candidate, asked once
+
+    def covers(sentence: Sentence) -> frozenset[str]:
+        if query is None:
+            return frozenset()
+        if id(sentence) not in stated:
+            stated[id(sentence)] = covered(sentence, query)
+        return stated[id(sentence)]
+
+    seen = covers(best[1])
     rest = sorted(scored, key=lambda c: -c[0])
     while len(chosen) < limit:
         # A sentence stating words of the question the chosen ones leave out comes
@@ -176,10 +185,11 @@ def pick(
         for candidate in rest:
             # Saying much the same is no reason to leave out a sentence that states
             # another of the question's words ("..., not the Firebase API").
-            adds = query is not None and bool(covered(candidate[1], query) - seen)
+            new = covers(candidate[1]) - seen
+            adds = bool(new)
             if any(candidate is c or (same_point(candidate[1], c[1]) and not adds) for c in chosen):
                 continue
-            gains = query is not None and _gain(candidate[1], query, vocabulary, seen) >= (
+            gains = query is not None and _gain(candidate[1], new, vocabulary) >= (
                 NEW_WORDS * best[0]
             )
             if gains or candidate[0] >= best[0] / 2:
@@ -188,8 +198,7 @@ def pick(
         if choice is None:
             break
         chosen.append(choice)
-        if query is not None:
-            seen |= covered(choice[1], query)
+        seen |= covers(choice[1])
     chosen = with_followers(chosen, scored)
     if query is None or set(query.focus or query.core) - seen:
         # Words of the request no chosen sentence states: the docs may state them
@@ -217,11 +226,9 @@ def pick(
     return out
 
 
-def _gain(
-    sentence: Sentence, query: Query, vocabulary: Vocabulary | None, seen: frozenset[str]
-) -> float:
-    """The score of the query words `sentence` states that no chosen sentence does."""
-    new = covered(sentence, query) - seen
+def _gain(sentence: Sentence, new: frozenset[str], vocabulary: Vocabulary | None) -> float:
+    """The score of the query words `sentence` states that no chosen sentence does
+    (`new`: those words)."""
     if not new:
         return 0.0
     weights = [vocabulary.idf(w) if vocabulary is not None else 1.0 for w in new]
@@ -239,10 +246,11 @@ def best_sentences(
     question: str = "",
     limit: int = 3,
     heading: str = "",
+    units: Sequence[Sentence] | None = None,
 ) -> tuple[float, list[str]]:
     """The best sentence's score, and the 1-`limit` sentences of one passage to quote
-    (`heading`: its title and section)."""
-    units = sentences(body)
+    (`heading`: its title and section; `units`: `sentences(body)` when known)."""
+    units = sentences(body) if units is None else units
     scored = [(value, s, 0) for value, s in scored_sentences(units, query, vocabulary, heading)]
     groups = pick(scored, question=question, limit=limit, query=query, vocabulary=vocabulary)
     best = max((value for value, _, _ in scored), default=0.0)

@@ -85,14 +85,20 @@ def bm25f(
     weights: Mapping[str, float],
     postings: Mapping[str, Sequence[Impact]],
     vocabulary: Vocabulary,
-    visible: Container[int],
+    visible: Container[int] | None,
 ) -> dict[int, float]:
     """passage id -> BM25F score of the weighted (stemmed) query terms, for the
-    `visible` passages that hold at least one of them (term at a time)."""
+    `visible` passages (None: all of them) that hold at least one of them (term at a
+    time)."""
     scores: dict[int, float] = {}
+    get = scores.get
     for term, weight in weights.items():
         factor = weight * vocabulary.idf(term)
-        for pid, impact in postings.get(term, ()):
-            if pid in visible:
-                scores[pid] = scores.get(pid, 0.0) + factor * impact
+        if visible is None:
+            for pid, impact in postings.get(term, ()):
+                scores[pid] = get(pid, 0.0) + factor * impact
+        else:
+            for pid, impact in postings.get(term, ()):
+                if pid in visible:
+                    scores[pid] = get(pid, 0.0) + factor * impact
     return scores

@@ -6,10 +6,12 @@ introduces a short snippet ("Install it with:") carries it. Pure functions.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from dataclasses import dataclass
 
 from handlers.knowledge.terms import stem, tokens
+from handlers.knowledge.words import STOP_WORDS
 
 #: Sentence ends inside a line of prose.
 SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9`\"'(*\[])")
@@ -42,6 +44,11 @@ class Sentence:
     words: frozenset[str] = frozenset()
     present: frozenset[str] = frozenset()
     length: int = 0
+
+    @functools.cached_property
+    def content_stems(self) -> frozenset[str]:
+        """The stems of its words other than stop words (computed once a sentence)."""
+        return frozenset(stem(w) for w in self.words if w not in STOP_WORDS)
 
     @classmethod
     def of(cls, text: str, position: int, *, is_code: bool) -> Sentence:

@@ -43,7 +43,7 @@ RELAY_VERBS = frozenset(_RELAY_TEXT.split())
 TYPO_MIN_LEN = 5
 TYPO_MIN_SCORE = 0.8
 TYPO_MAX_LEN_DIFF = 2
-#: Words whose `Vocabulary.joined` answer is kept, per index snapshot.
+#: Words whose `Vocabulary.joined` (and `repair`) answer is kept, per index snapshot.
 JOINS_KEPT = 10_000
 #: Endings that make another word of a word ("look" -> "looker"): never a typo.
 DERIVING_SUFFIXES = frozenset(["er", "ers", "or", "ors", "ly", "y", "ie", "ist", "ism", "ify"])
@@ -71,6 +71,10 @@ class Vocabulary:
     _joins: dict[str, tuple[str, str] | None] = field(default_factory=dict)
     #: Indexed words of 4-5 letters (what a short misspelt word may be meant as).
     short_words: list[str] = field(default_factory=list)
+    #: `repair`'s answers (a fuzzy scan of the vocabulary each) and `idf`'s, kept per
+    #: snapshot.
+    _repairs: dict[str, str | None] = field(default_factory=dict)
+    _idfs: dict[str, float] = field(default_factory=dict)
 
     @classmethod
     def build(cls, texts: Iterable[str]) -> Vocabulary:
@@ -102,13 +106,27 @@ class Vocabulary:
         return math.log(1 + (self.passages + 0.5) / 0.5)
 
     def idf(self, word: str) -> float:
+        known = self._idfs.get(word)
+        if known is not None:
+            return known
         freq = max(self.df.get(word, 0), self.df.get(stem(word), 0))
-        return math.log(1 + (self.passages - freq + 0.5) / (freq + 0.5))
+        value = math.log(1 + (self.passages - freq + 0.5) / (freq + 0.5))
+        if len(self._idfs) < JOINS_KEPT:
+            self._idfs[word] = value
+        return value
 
     def repair(self, word: str) -> str | None:
         """The closest indexed word to a misspelt `word`, or None."""
-        if len(word) < TYPO_MIN_LEN or self.knows(word) or word.isdigit() or self.derived(word):
+        if len(word) < TYPO_MIN_LEN or self.knows(word) or word.isdigit():
             return None
+        if word in self._repairs:
+            return self._repairs[word]
+        found = None if self.derived(word) else self._closest(word)
+        if len(self._repairs) < JOINS_KEPT:  # each a fuzzy scan of the vocabulary
+            self._repairs[word] = found
+        return found
+
+    def _closest(self, word: str) -> str | None:
         for candidate, _, _ in process.extract(
             word,
             self._words,

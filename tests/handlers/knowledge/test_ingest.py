@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from handlers.deps import Deps
+from handlers.knowledge.ask import answer_question
+from handlers.knowledge.index import KnowledgeIndex
 from handlers.knowledge.ingest import MAX_FILE_BYTES, ingest
 from storage import kb as kb_store
-from storage.kb_search import fts_matches, fts_row_count
+from storage.kb_search import Access, fts_matches, fts_row_count
 
 
 def write(folder: Path, name: str, text: str) -> Path:
@@ -85,3 +88,21 @@ async def test_a_single_file_and_an_emptied_folder(deps: Deps, tmp_path: Path) -
     page.unlink()
     emptied = await ingest(deps, [docs])
     assert emptied.removed == 1
+
+
+async def test_answers_follow_an_ingest_run_by_another_process(deps: Deps, tmp_path: Path) -> None:
+    # The bot and `partnerbot kb ingest` share the database, not their search state.
+    docs = tmp_path / "docs"
+    write(docs, "sso.md", "# SSO\n\n## Okta\n\nSingle sign-on uses SAML with Okta.\n")
+    await ingest(dataclasses.replace(deps, knowledge=KnowledgeIndex()), [docs])
+    staff = Access(staff=True)
+    answer, _ = await answer_question(deps, "does single sign-on work with okta?", access=staff)
+    assert "Okta" in answer.text
+
+    write(docs, "sso.md", "# SSO\n\n## Entra\n\nSingle sign-on uses OpenID Connect with Entra.\n")
+    write(docs, "proxy.md", "# Proxy\n\n## Cache\n\nThe proxy caches features in Redis.\n")
+    await ingest(dataclasses.replace(deps, knowledge=KnowledgeIndex()), [docs])
+    answer, _ = await answer_question(deps, "does single sign-on work with entra?", access=staff)
+    assert "Entra" in answer.text and "Okta" not in answer.text
+    answer, _ = await answer_question(deps, "can the proxy cache features in redis?", access=staff)
+    assert "Redis" in answer.text
