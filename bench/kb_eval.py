@@ -1,7 +1,7 @@
 """Knowledge-base quality and speed on ../shared/kb-corpus, side by side per question file.
 
     python bench/kb_eval.py [--questions FILE]... [--database-url URL] [--embeddings on|off]
-                            [--corpus PATH] [--misses] [--json] [--seed N]
+                            [--corpus PATH] [--misses [--answers]] [--json] [--seed N]
 
 Ingests the corpus into a fresh database (SQLite in a temp folder by default; a
 PostgreSQL URL works too, its kb tables are emptied first), then asks every question
@@ -76,7 +76,7 @@ async def _plain_bm25(deps: Deps) -> PlainBM25:
 
 
 async def _run_file(
-    deps: Deps, bm25: PlainBM25, data: dict[str, Any], misses: list[str]
+    deps: Deps, bm25: PlainBM25, data: dict[str, Any], misses: list[str], *, answers: bool = False
 ) -> tuple[Scores, Scores]:
     ours, plain = Scores(), Scores()
     staff = Access(staff=True)
@@ -102,8 +102,13 @@ async def _run_file(
         if not answer.grounded:
             misses.append(f"  declined: {item['q']!r} (rank {first})")
         elif item.get("facts") and ours.coverage and ours.coverage[-1] < 1:
-            flat = " ".join(answer.text.split())[:160]
-            misses.append(f"  facts {ours.coverage[-1]:.2f}: {item['q']!r} -> {flat!r}")
+            flat = " ".join(answer.text.split())
+            misses.append(f"  facts {ours.coverage[-1]:.2f}: {item['q']!r} -> {flat[:160]!r}")
+            if answers:
+                missing = [
+                    f for f in item["facts"] if fact_coverage([f], answer.text, declined=False) < 1
+                ]
+                misses.append(f"    rank {first}; missing {missing}\n    answer: {flat}")
     for item in data["unanswerable"]:
         question = _question(item)
         started = time.perf_counter()
@@ -177,7 +182,7 @@ async def evaluate(args: argparse.Namespace, url: str) -> dict[str, Any]:
         name = path.stem.removeprefix("kb_eval_").removesuffix("_questions") or path.stem
         name = {"questions": "tune"}.get(name, name)
         misses[name] = []
-        results[name] = await _run_file(deps, bm25, data, misses[name])
+        results[name] = await _run_file(deps, bm25, data, misses[name], answers=args.answers)
     await engine.dispose()
     return {
         "backend": url.split(":", 1)[0],
@@ -203,6 +208,9 @@ def main() -> int:
     parser.add_argument("--embeddings", choices=("on", "off"), default="off")
     parser.add_argument("--seed", type=int, default=13, help="bootstrap seed")
     parser.add_argument("--misses", action="store_true", help="list misses and declines")
+    parser.add_argument(
+        "--answers", action="store_true", help="with --misses: whole answers, missing facts"
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     if not args.questions:

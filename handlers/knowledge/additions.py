@@ -73,7 +73,8 @@ def with_neighbours(
 def with_antecedents(
     chosen: list[Candidate], scored: Sequence[Candidate], *, limit: int
 ) -> list[Candidate]:
-    """`chosen`, plus the sentence before each one that refers back to it."""
+    """`chosen`, with the sentence before each one that refers back to it placed
+    right after it (the list's order is the order of importance)."""
     by_place = {(c[2], c[1].position): c for c in scored}
     out = list(chosen)
     for c in chosen:
@@ -85,7 +86,7 @@ def with_antecedents(
             and before[1].text.endswith((".", "!", "?"))
             and all(before is not o for o in out)
         ):
-            out.append(before)
+            out.insert(next(i for i, o in enumerate(out) if o is c) + 1, before)
     return out
 
 

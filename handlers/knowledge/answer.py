@@ -17,21 +17,10 @@ from typing import Any
 import prompts
 from bot.core import Citation
 from handlers.knowledge.asking import asked_parts
+from handlers.knowledge.candidates import QUOTE_POOL, quote_candidates
 from handlers.knowledge.grounding import is_grounded
-from handlers.knowledge.quote import (
-    QUOTE_CHARS,
-    asks_for_code,
-    asks_for_limits,
-    asks_for_number,
-    asks_which,
-    best_sentences,
-    is_yes_no,
-    pick,
-    scored_sentences,
-    settles,
-)
+from handlers.knowledge.quote import QUOTE_CHARS, best_sentences, pick
 from handlers.knowledge.search import Retrieval
-from handlers.knowledge.sentences import Sentence, has_name, has_number
 from handlers.knowledge.terms import Query
 from storage.kb import PassageRow
 
@@ -41,31 +30,14 @@ logger = logging.getLogger(__name__)
 MAX_CITATIONS = 3
 #: Passages the LLM sees.
 LLM_PASSAGES = 6
-#: Passages whose sentences compete for the extractive answer's first quote, and how
-#: much a lower-ranked passage's sentence is discounted per rank.
-QUOTE_POOL = 3
-RANK_DISCOUNT = 0.92
 #: Passages of the best page (within this many of the top) whose sentences compete too.
 PAGE_POOL = 10
 #: A second source is quoted when its passage covers this much of the question and its
 #: best sentence scores at least this share of the first quote's.
 SECOND_COVERAGE = 0.5
 SECOND_SCORE = 0.6
-#: A page's opening sentence (its summary, usually the front matter's description)
-#: restates the page's topic rather than a fact: it is discounted this much.
-SUMMARY_DISCOUNT = 0.7
-#: A question asking for a quantity ("how many", "which port", "minimum version")
-#: is answered by a sentence with a number in it: such sentences count this much more.
-NUMBER_BOOST = 1.4
-#: A question asking "which" or "what" is answered by a sentence naming something
-#: (a number, a version, a capitalised name mid-sentence): such sentences count more.
-WHICH_BOOST = 1.15
-#: A yes/no question is settled by a sentence that says yes or no ("... is not
-#: available", "supports ...", "requires ..."): such sentences count this much more.
-SETTLING_BOOST = 1.25
-#: A question asking for a command or configuration is answered by the line that
-#: gives it: code lines (and sentences carrying a snippet) count this much more.
-CODE_BOOST = 1.3
+#: Sentences of the first page's quote for a question that asks one thing.
+QUOTE_SENTENCES = 3
 #: A question that asks several things ("which port, and what IP to allow?", "X vs
 #: Y") is answered in up to this many sentences and characters, one or more per part.
 SEVERAL_SENTENCES = 4
@@ -141,31 +113,7 @@ def compose_extractive(retrieval: Retrieval, *, max_quotes: int = 2) -> Answer:
         (rank, item) for rank, item in enumerate(top)
         if rank < QUOTE_POOL or item.passage.document_id == page
     ]  # fmt: skip
-    candidates: list[tuple[float, Sentence, int]] = []
-    numeric = asks_for_number(retrieval.question)
-    which = asks_which(retrieval.question)
-    yes_no = is_yes_no(retrieval.question) or asks_for_limits(retrieval.question)
-    code_asked = asks_for_code(retrieval.query.core)
-    for index, (rank, item) in enumerate(pool):
-        discount = RANK_DISCOUNT ** min(rank, QUOTE_POOL)
-        opening = not item.passage.section
-        for value, sentence in scored_sentences(
-            retrieval.sentences_of(item.passage),
-            retrieval.query,
-            retrieval.vocabulary,
-            f"{item.passage.doc_title} {item.passage.section}",
-        ):
-            if opening and sentence.position == 0:
-                value *= SUMMARY_DISCOUNT
-            if numeric and has_number(sentence):
-                value *= NUMBER_BOOST
-            elif which and (has_number(sentence) or has_name(sentence)):
-                value *= WHICH_BOOST
-            if yes_no and settles(sentence):
-                value *= SETTLING_BOOST
-            if code_asked and (sentence.is_code or "`" in sentence.text):
-                value *= CODE_BOOST
-            candidates.append((value * discount, sentence, index))
+    candidates = quote_candidates(retrieval, [item for _, item in pool], [r for r, _ in pool])
     if not candidates:
         return Answer(DONT_KNOW, (), grounded=False)
     leader = max(candidates, key=lambda c: c[0])
@@ -178,8 +126,9 @@ def compose_extractive(retrieval: Retrieval, *, max_quotes: int = 2) -> Answer:
         question=retrieval.question,
         query=retrieval.query,
         vocabulary=retrieval.vocabulary,
-        limit=SEVERAL_SENTENCES if several else 3,
+        limit=SEVERAL_SENTENCES if several else QUOTE_SENTENCES,
         chars=SEVERAL_CHARS if several else QUOTE_CHARS,
+        titles={i: item.passage.doc_title for i, (_, item) in enumerate(pool)},
     )
     if not groups:
         return Answer(DONT_KNOW, (), grounded=False)

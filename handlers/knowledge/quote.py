@@ -15,7 +15,7 @@ that say yes or no ("supports", "is not available") count more. Pure functions.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from handlers.knowledge.additions import (
     SENTENCE_CHARS,
@@ -154,12 +154,17 @@ def pick(
     query: Query | None = None,
     vocabulary: Vocabulary | None = None,
     chars: int = QUOTE_CHARS,
+    titles: Mapping[int, str] | None = None,
 ) -> list[tuple[int, list[str]]]:
     """From (score, sentence, passage index) candidates: the best sentence and up to
     `limit - 1` others at least half as good, or (given the query) that add query words
     the chosen ones lack, grouped by passage (index order), each group in document
     order; a sentence that refers back ("This ...") brings the one before it. For a
     yes/no question the best one's group comes first and the best sentence leads it.
+    `titles`: passage index -> its page's title; a question word the title of a
+    quoted page states is no part of the question left to answer (the page's summary
+    does not join a quote for naming the product again). The character budget goes to
+    the sentences in the order they were chosen, the best first.
     Returns (passage index, texts) groups."""
     if not scored:
         return []
@@ -176,7 +181,16 @@ def pick(
             stated[id(sentence)] = covered(sentence, query)
         return stated[id(sentence)]
 
-    seen = covers(best[1])
+    title_stems = {i: frozenset(stem(w) for w in tokens(t)) for i, t in (titles or {}).items()}
+
+    def states(candidate: tuple[float, Sentence, int]) -> frozenset[str]:
+        """The question's words `candidate` states, itself or by its page's title."""
+        if query is None:
+            return frozenset()
+        title = title_stems.get(candidate[2], frozenset())
+        return covers(candidate[1]) | {w for w in query.core if stem(w) in title}
+
+    seen = states(best)
     rest = sorted(scored, key=lambda c: -c[0])
     while len(chosen) < limit:
         # A sentence stating words of the question the chosen ones leave out comes
@@ -198,32 +212,37 @@ def pick(
         if choice is None:
             break
         chosen.append(choice)
-        seen |= covers(choice[1])
+        seen |= states(choice)
     chosen = with_followers(chosen, scored)
     if query is None or set(query.focus or query.core) - seen:
         # Words of the request no chosen sentence states: the docs may state them
         # beside it, in other words.
         chosen = with_neighbours(chosen, scored, limit=limit, chars=chars)
     chosen = with_antecedents(chosen, scored, limit=limit + 1)
-    groups: dict[int, list[tuple[float, Sentence, int]]] = {}
-    order = sorted(chosen, key=lambda c: (c[2], c[1].position))
+    order = sorted(_within(chosen, chars), key=lambda c: (c[2], c[1].position))
     if is_yes_no(question):
         order = [best, *(c for c in order if c is not best)]
+    groups: dict[int, list[str]] = {}
     for c in order:
-        groups.setdefault(c[2], []).append(c)
-    out: list[tuple[int, list[str]]] = []
+        groups.setdefault(c[2], []).append(cut(c[1].text, SENTENCE_CHARS))
+    return list(groups.items())
+
+
+def _within(
+    chosen: Sequence[tuple[float, Sentence, int]], chars: int
+) -> list[tuple[float, Sentence, int]]:
+    """The first of `chosen` and those after it that fit in `chars` characters, in
+    the order chosen: context before the sentence that answers (in the document)
+    must not crowd it out."""
+    kept: list[tuple[float, Sentence, int]] = []
     used = 0
-    for index, members in groups.items():
-        texts: list[str] = []
-        for _, sentence, _ in members:
-            text = cut(sentence.text, SENTENCE_CHARS)
-            if (texts or out) and used + len(text) > chars:
-                continue
-            texts.append(text)
-            used += len(text) + 1
-        if texts:
-            out.append((index, texts))
-    return out
+    for candidate in chosen:
+        size = len(cut(candidate[1].text, SENTENCE_CHARS)) + 1
+        if kept and used + size > chars:
+            continue
+        kept.append(candidate)
+        used += size
+    return kept
 
 
 def _gain(sentence: Sentence, new: frozenset[str], vocabulary: Vocabulary | None) -> float:

@@ -1,0 +1,93 @@
+"""Which sentences the extractive answer quotes: the one that states the fact leads,
+context chosen with it never crowds it out, a page's summary does not join a quote
+just for naming the page again, and a pointer elsewhere does not lead."""
+
+from __future__ import annotations
+
+from handlers.knowledge.answer import compose_extractive
+from handlers.knowledge.search import Retrieval, Retrieved
+from handlers.knowledge.terms import Query
+from storage.kb import PassageRow
+
+
+def passage(pid: int, doc: int, title: str, section: str, body: str) -> PassageRow:
+    return PassageRow(
+        id=pid,
+        document_id=doc,
+        source=f"doc{doc}.md",
+        url=None,
+        doc_title=title,
+        title=title,
+        section=section,
+        body=body,
+        position=pid,
+    )
+
+
+def retrieval(passages: list[PassageRow], core: tuple[str, ...], question: str) -> Retrieval:
+    items = tuple(Retrieved(p, 1.0 / (i + 1), i, None, 0.9) for i, p in enumerate(passages))
+    return Retrieval(Query(core=core, terms=core), items, 0.9, None, question=question)
+
+
+def quoted(answer_text: str) -> str:
+    return " ".join(line.removeprefix("> ") for line in answer_text.splitlines())
+
+
+def test_long_context_before_the_answering_sentence_does_not_crowd_it_out() -> None:
+    setup = (
+        "The decision criteria are the ways that the results of an experiment lead to a "
+        "decision, so that nobody ships a change that does harm, and every experiment "
+        "follows the same decision criteria unless someone changes them for that one."
+    )
+    more = (
+        "Teams usually agree on their decision criteria before launching, because changing "
+        "the decision criteria after seeing the results looks biased and can do harm to "
+        "the trust of the people who review the decision."
+    )
+    fact = (
+        "You can use the two built-in decision criteria: Clear Signals, which requires all "
+        "goal metrics to win, or Do No Harm, which only requires that no metric is "
+        "significantly worse, and both criteria can be copied and edited."
+    )
+    found = retrieval(
+        [passage(1, 1, "Decisions", "Decision criteria", f"{setup} {more} {fact}")],
+        ("decision", "criteria", "clear", "signals", "harm"),
+        "what's the difference between the Clear Signals and Do No Harm decision criteria?",
+    )
+    answer = compose_extractive(found)
+    assert answer.grounded
+    assert fact in quoted(answer.text)
+
+
+def test_the_page_summary_does_not_join_a_quote_for_naming_the_page_again() -> None:
+    summary = "Use the Ruby SDK to evaluate flags in Ruby apps."
+    bucketing = (
+        "Available starting in version 1.3.0. Sticky bucketing keeps each user in the "
+        "variation they saw first. An InMemoryStickyBucketService is provided for sticky "
+        "bucketing tests."
+    )
+    found = retrieval(
+        [
+            passage(1, 1, "Ruby SDK", "Sticky Bucketing", bucketing),
+            passage(2, 1, "Ruby SDK", "", summary),
+        ],
+        ("ruby", "sdk", "sticky", "bucketing", "version"),
+        "ruby sdk sticky bucketing - which version?",
+    )
+    text = quoted(compose_extractive(found).text)
+    assert text.startswith("*Ruby SDK* › Sticky Bucketing [1] Available starting in version 1.3.0.")
+    assert "InMemoryStickyBucketService" in text
+    assert summary not in text
+
+
+def test_a_sentence_pointing_elsewhere_does_not_lead_the_answer() -> None:
+    found = retrieval(
+        [
+            passage(1, 1, "Tracking", "Events", "See the tracking guide for event category rules."),
+            passage(2, 2, "Matomo", "Events", "An event category allows letters and digits only."),
+        ],
+        ("event", "category"),
+        "what characters can an event category have?",
+    )
+    answer = compose_extractive(found)
+    assert answer.text.startswith("*Matomo* › Events [1]\n> An event category allows letters")
