@@ -9,7 +9,9 @@ import re
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from handlers.knowledge.lexicon import is_english, is_english_slip
 from handlers.knowledge.terms import (
+    MIN_FOCUS,
     Query,
     Vocabulary,
     content_words,
@@ -37,15 +39,24 @@ NAMED_MIN_LEN = 3
 SHORT_TYPO_LEN = 4
 
 
+def _asks(clause: str) -> bool:
+    words = tokens(clause)
+    return clause.rstrip().endswith("?") or bool(words[:1] and words[0] in ASKING)
+
+
 def asked_part(question: str) -> str:
     """The clauses of the request that ask (end in "?" or open with a question word),
-    without the statements around them ("Our partner runs Fastly. How does ...?");
-    the whole request when none does."""
+    without the statements around them ("Our partner runs Fastly. How does ...?"),
+    but with the statements before them when they name too little to be asked alone
+    (fewer than MIN_FOCUS words: "the chart has a dotted section, what does that
+    mean?"); the whole request when none asks."""
     clauses = [c for c in CLAUSE.split(request_part(question)) if c and c.strip()]
-    asking = [
-        c for c in clauses if c.rstrip().endswith("?") or (tokens(c)[:1] and tokens(c)[0] in ASKING)
-    ]
-    return " ".join(asking) if asking else " ".join(clauses)
+    asking = [i for i, c in enumerate(clauses) if _asks(c)]
+    if not asking:
+        return " ".join(clauses)
+    if len(content_words(" ".join(clauses[i] for i in asking))) < MIN_FOCUS:
+        return " ".join(c for i, c in enumerate(clauses) if i <= asking[-1])
+    return " ".join(clauses[i] for i in asking)
 
 
 #: Words that ask to compare two things (each is a part of the question).
@@ -91,8 +102,12 @@ def asked_words(question: str, query: Query, vocabulary: Vocabulary | None) -> t
 def named_things(question: str, query: Query, vocabulary: Vocabulary) -> tuple[str, ...]:
     """The words of the asking clauses that name something the documentation never
     mentions: unknown (after typo repair and alternatives), not a slip for a stop word
-    ("wich"), not a bare fragment ("w/o")."""
+    ("wich"), not a bare fragment ("w/o"), not a common English word in lower case nor
+    a slip of one ("mandatory", "automaticaly": the asker's wording), not a value the
+    asker quotes ("called 'uat'")."""
     out: list[str] = []
+    capitalised = written_as_names(question)
+    quoted = {w for text in QUOTED.findall(question) for w in tokens(text)}
     for raw in content_words(asked_part(question)):
         for word in fixed_words(raw, vocabulary):
             if (
@@ -101,10 +116,28 @@ def named_things(question: str, query: Query, vocabulary: Vocabulary) -> tuple[s
                 and unknown(word, query, vocabulary)
                 and not _near_stop_word(word)
                 and not _short_typo(word, vocabulary)
+                and (word in capitalised or not (is_english(word) or is_english_slip(word)))
+                and word not in quoted
                 and word not in out
             ):
                 out.append(word)
     return tuple(out)
+
+
+#: A value in quotes: the asker's own ("an environment called 'uat'").
+QUOTED = re.compile(r"(?<!\w)['\"`‘“]([^'\"`’”]{1,40})['\"`’”](?!\w)")
+#: A word in a text, with what comes before it (to tell a sentence's first word).
+_WORD_AFTER = re.compile(r"(^|[.?!:;]\s*|\s)([A-Za-z][A-Za-z0-9]*)")
+
+
+def written_as_names(question: str) -> frozenset[str]:
+    """The words the asker capitalises inside a sentence ("an Oracle database", "is
+    there a Terraform provider"): names, whether or not English has the word too."""
+    return frozenset(
+        match.group(2).lower()
+        for match in _WORD_AFTER.finditer(question)
+        if match.group(1).isspace() and match.group(2)[0].isupper()
+    )
 
 
 def _near_stop_word(word: str) -> bool:

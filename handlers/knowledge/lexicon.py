@@ -1,0 +1,54 @@
+"""Ordinary English words: a general English word list with usage counts (the
+pyspellchecker package's, from its subtitles and books corpus), nothing about any
+vendor. A word the documentation never uses but English does ("fake",
+"mandatory", "paperwork") is the asker's own wording for something the documents may
+well say otherwise; a word English does not have either ("bitbucket", "klaviyo",
+"cockroachdb") names a thing, a product or a standard (see
+handlers.knowledge.grounding).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from spellchecker import SpellChecker
+
+#: A word counted this often in the list or more is an ordinary English word; rarer
+#: ones are as often names ("looker", "tableau", "terraform" are counted 150-400 times).
+MIN_COUNT = 1000
+
+
+@cache
+def _english() -> frozenset[str]:
+    # Loaded once per process (about 0.4 s), on the first question that needs it.
+    counts = SpellChecker(language="en", distance=1).word_frequency.items()
+    return frozenset(word for word, count in counts if count >= MIN_COUNT)
+
+
+def is_english(word: str) -> bool:
+    """Whether a lower-case word is an ordinary English word (not a name)."""
+    return word in _english()
+
+
+#: A word this long one edit away from an English word is a slip of it
+#: ("automaticaly"), not a name; shorter names often are one edit from a word.
+SLIP_MIN_LEN = 8
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def is_english_slip(word: str) -> bool:
+    """Whether a long lower-case word is one edit (a letter dropped, added, changed, or
+    two swapped) from an English word."""
+    if len(word) < SLIP_MIN_LEN:
+        return False
+    english = _english()
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    for head, tail in splits:
+        if tail and head + tail[1:] in english:
+            return True
+        if len(tail) > 1 and head + tail[1] + tail[0] + tail[2:] in english:
+            return True
+        for letter in _LETTERS:
+            if head + letter + tail in english or (tail and head + letter + tail[1:] in english):
+                return True
+    return False
