@@ -160,7 +160,8 @@ def pick(
     `limit - 1` others at least half as good, or (given the query) that add query words
     the chosen ones lack, grouped by passage (index order), each group in document
     order; a sentence that refers back ("This ...") brings the one before it. For a
-    yes/no question the best one's group comes first and the best sentence leads it.
+    yes/no question the best quoted sentence that settles it (or else the best one)
+    leads, its group first.
     `titles`: passage index -> its page's title; a question word the title of a
     quoted page states is no part of the question left to answer (the page's summary
     does not join a quote for naming the product again). The character budget goes to
@@ -221,7 +222,9 @@ def pick(
     chosen = with_antecedents(chosen, scored, limit=limit + 1)
     order = sorted(_within(chosen, chars), key=lambda c: (c[2], c[1].position))
     if is_yes_no(question):
-        order = [best, *(c for c in order if c is not best)]
+        # The sentence that says yes or no leads (the best one of those quoted).
+        lead = max((c for c in order if settles(c[1])), key=lambda c: c[0], default=best)
+        order = [lead, *(c for c in order if c is not lead)]
     groups: dict[int, list[str]] = {}
     for c in order:
         groups.setdefault(c[2], []).append(cut(c[1].text, SENTENCE_CHARS))

@@ -91,3 +91,29 @@ def test_a_sentence_pointing_elsewhere_does_not_lead_the_answer() -> None:
     )
     answer = compose_extractive(found)
     assert answer.text.startswith("*Matomo* › Events [1]\n> An event category allows letters")
+
+
+def test_a_yes_no_answer_leads_with_the_quoted_sentence_that_settles_it() -> None:
+    found = retrieval(
+        [
+            passage(
+                1,
+                1,
+                "Custom Hooks",
+                "Overview",
+                "Custom hooks run on the server to enforce naming rules for flags.",
+            ),
+            passage(
+                2,
+                1,
+                "Custom Hooks",
+                "Using hooks",
+                "Custom hooks are only available on self-hosted installs.",
+            ),
+        ],
+        ("custom", "hooks", "cloud", "enforce", "naming"),
+        "Can they use custom hooks on cloud to enforce naming rules?",
+    )
+    text = compose_extractive(found).text
+    assert text.startswith("*Custom Hooks* › Using hooks [1]\n> Custom hooks are only available")
+    assert "enforce naming rules for flags" in text
