@@ -163,7 +163,8 @@ async def test_serving_runs_socket_mode_and_the_scheduler_until_shutdown(
 @pytest.mark.parametrize("host", ["0.0.0.0", "::", "10.1.2.3"])
 def test_serve_refuses_local_mode_beyond_loopback(tmp_path: Path, host: str) -> None:
     """Teams local mode authenticates nothing: served on a public address anyone could
-    impersonate Teams. One line, exit 2, and nothing is listening."""
+    impersonate Teams. One line, exit 2, nothing is listening, and the database is not
+    even opened (no migrations run for a start that is refused)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "MICROSOFT_"))}
     env.update(HOST=host, PORT="0", DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'x.db'}")
     done = subprocess.run(
@@ -179,3 +180,4 @@ def test_serve_refuses_local_mode_beyond_loopback(tmp_path: Path, host: str) -> 
     [line] = done.stderr.strip().splitlines()
     assert f"HOST={host}" in line and "MICROSOFT_APP_ID" in line
     assert "listening" not in done.stderr
+    assert not (tmp_path / "x.db").exists()

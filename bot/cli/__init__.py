@@ -6,7 +6,9 @@ How it is put together:
   `add_parser(subparsers) -> None`, which adds its sub-command named `NAME` (a module
   constant; default: the module's own name) with its own sub-sub-commands if it has
   any, and `async run(args, deps) -> int`, which does the work and returns the exit
-  code. `run_cli` calls `run` of the group the user named.
+  code. `run_cli` calls `run` of the group the user named. A group may also have
+  `preflight(settings) -> None`, checks that refuse the command before the database
+  is touched (raising `CliError`).
 - Before `run`, `run_cli` reads `Settings` (bad configuration: one line on stderr,
   exit 2), configures logging from LOG_LEVEL, builds `Deps` with the composition
   root's `build_deps`, and applies the migrations, so every command works on a fresh
@@ -160,6 +162,12 @@ def run_cli(
 
 
 async def _run(args: argparse.Namespace, build_deps: Callable[[Settings], Any]) -> int:
+    preflight = getattr(args.group, "preflight", None)
+    if preflight is not None:
+        with handled_errors() as refused:
+            preflight(args.settings)
+        if refused.code:
+            return refused.code
     deps = build_deps(args.settings)
     try:
         with handled_errors() as outcome:

@@ -67,6 +67,11 @@ def _freeze_start_up_objects() -> None:
     gc.freeze()
 
 
+def preflight(settings: Settings) -> None:
+    """Checks before the database is opened (see bot.cli): refuse exposure."""
+    check_exposure(settings)
+
+
 def check_exposure(settings: Settings) -> None:
     """Refuse to serve Teams local mode (nothing authenticated) beyond this machine.
 
