@@ -1,0 +1,78 @@
+"""A question asking for a duration or a price is declined when the quoted sentences
+state none, though the page covers its words; answered when the page gives it. End
+to end over a small fixture corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from handlers.deps import Deps
+from handlers.knowledge.answer import DONT_KNOW, compose_extractive
+from handlers.knowledge.grounding import is_grounded
+from handlers.knowledge.ingest import ingest
+from handlers.knowledge.search import retrieve
+from storage.kb_search import Access
+
+PAGES = {
+    "audit-log.md": """# Audit log
+
+The audit log records every change a member makes to a feature or an experiment.
+Audit log entries are kept when the feature they describe is deleted. Admins can
+export the audit log entries as CSV from the settings page.
+""",
+    "cache.md": """# Feature cache
+
+The SDK keeps fetched features in a local cache. Cached features are refreshed
+every 60 seconds in the background, so a change shows up within a minute.
+""",
+    "billing.md": """# Billing
+
+The Team plan is billed each month per seat: it includes a per-seat fee, and you are
+only charged for members who log in. The price list shows every plan.
+""",
+    "support.md": """# Support plans
+
+Premium support costs $400 a year and includes a named support engineer. Resellers
+get 20% off the list price of premium support.
+""",
+}
+
+
+@pytest.fixture
+async def docs(deps: Deps, tmp_path: Path) -> Deps:
+    for name, text in PAGES.items():
+        (tmp_path / name).write_text(text)
+    report = await ingest(deps, [tmp_path])
+    assert report.added == len(PAGES)
+    return deps
+
+
+ASKED = (
+    # The page is about the thing asked, but states no duration or price.
+    ("how long are audit log entries kept before they are deleted?", False),
+    ("how long is the audit log kept?", False),
+    ("team plan list price per seat per month?", False),
+    ("how much is the team plan per seat?", False),
+    # The page gives the figure asked for.
+    ("how often are cached features refreshed by the sdk?", True),
+    ("how long until a feature change shows up in the sdk cache?", True),
+    ("how much does premium support cost?", True),
+    ("what discount do resellers get on the premium support list price?", True),
+    # Not a figure: a way to do something, a yes/no question.
+    ("can admins export audit log entries?", True),
+    ("is the team plan charged per seat?", True),
+)
+
+
+@pytest.mark.parametrize(("question", "answered"), ASKED)
+async def test_a_figure_the_docs_do_not_give_is_declined(
+    docs: Deps, question: str, answered: bool
+) -> None:
+    found = await retrieve(docs, question, access=Access(staff=True))
+    # The pages cover the question's words either way: the figure decides.
+    assert is_grounded(found)
+    answer = compose_extractive(found)
+    assert answer.grounded is answered
+    assert (answer.text == DONT_KNOW) is not answered
