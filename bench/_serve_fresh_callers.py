@@ -1,8 +1,8 @@
 """`partnerbot serve` with every request loading its caller from the database.
 
-Issue 8 takes the caller cache away (authorization must read fresh roles); until that
-lands on this branch, the benchmarks measure that state by building the server's
-Deps without the cache. Once Deps has no `callers`, this is plain `app.py serve`.
+Deps has no caller cache any more (authorization reads fresh roles on every request),
+so this is plain `app.py serve`; the shim stays so that a branch that brings a cache
+back is still measured without it.
 
 Run from the repository root: python bench/_serve_fresh_callers.py
 """
