@@ -3,6 +3,7 @@ linked to Slack channels, their channel manager, and helpers to talk to the bot.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from bot.core import Actor, ButtonClick, Place, Reply, Request
@@ -31,6 +32,15 @@ SILVER_REP = Actor(platform="slack", user_id="U-SILVER", name="Sam Silver", is_e
 GOLD_CHANNEL = Place(platform="slack", channel_id="C-GOLD", team_id="T1", message_id="100.1")
 SILVER_CHANNEL = Place(platform="slack", channel_id="C-SILVER", team_id="T1", message_id="200.1")
 MANAGER_DM = Place(platform="slack", channel_id="D-MGR", kind="dm")
+
+
+async def ingest_pages(deps: Deps, folder: Path, pages: Mapping[str, str]) -> Deps:
+    """Write `pages` (file name -> text) into `folder` and ingest them all."""
+    for name, text in pages.items():
+        (folder / name).write_text(text)
+    report = await ingest(deps, [folder])
+    assert report.added == len(pages)
+    return deps
 
 
 async def build_world(deps: Deps, *, kb: Path = SAMPLE) -> None:

@@ -12,9 +12,9 @@ import pytest
 
 from handlers.deps import Deps
 from handlers.knowledge.answer import compose_extractive
-from handlers.knowledge.ingest import ingest
 from handlers.knowledge.search import retrieve
 from storage.kb_search import Access
+from tests.handlers.kb_world import ingest_pages
 
 PAGES = {
     "webhooks.md": """# Webhooks
@@ -63,11 +63,7 @@ MONGODB_URI at your MongoDB instance.
 
 @pytest.fixture
 async def docs(deps: Deps, tmp_path: Path) -> Deps:
-    for name, text in PAGES.items():
-        (tmp_path / name).write_text(text)
-    report = await ingest(deps, [tmp_path])
-    assert report.added == len(PAGES)
-    return deps
+    return await ingest_pages(deps, tmp_path, PAGES)
 
 
 ASKED = (
