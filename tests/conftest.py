@@ -182,3 +182,22 @@ def deps(settings: Settings, sessions: SessionFactory) -> Deps:
     return Deps(
         settings=settings, sessions=sessions, clock=lambda: FIXED_NOW, knowledge=KnowledgeIndex()
     )
+
+
+ADAPTIVE_CARD_SCHEMA = (
+    Path(__file__).resolve().parents[1].parent / "shared" / "schemas" / ("adaptive-card-1.5.json")
+)
+
+
+@pytest.fixture(scope="session")
+def adaptive_card_validator() -> Any:
+    """Adaptive Card 1.5 JSON-schema validator from ../shared (skips when it is not beside)."""
+    if not ADAPTIVE_CARD_SCHEMA.exists():
+        pytest.skip(
+            f"the Adaptive Card schema is not at {ADAPTIVE_CARD_SCHEMA} (../shared is absent)"
+        )
+    import json
+
+    import jsonschema
+
+    return jsonschema.Draft6Validator(json.loads(ADAPTIVE_CARD_SCHEMA.read_text()))

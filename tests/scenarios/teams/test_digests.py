@@ -4,10 +4,7 @@ Approve (an Action.Submit through /api/messages) decides the registration."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
-import jsonschema
+from typing import Any
 
 from handlers.deps import Deps
 from storage import deals as deal_store
@@ -16,12 +13,10 @@ from storage import people as people_store
 from tests.handlers.digests.kpi_world import at, seed_deal
 from tests.scenarios.teams.fakes import ALICE, CHANNEL_ID, TeamsDriver
 
-SCHEMA = (
-    Path(__file__).resolve().parents[3].parent / "shared" / "schemas" / "adaptive-card-1.5.json"
-)
 
-
-async def test_digest_now_and_its_approve_button(teams: TeamsDriver, deps: Deps) -> None:
+async def test_digest_now_and_its_approve_button(
+    teams: TeamsDriver, deps: Deps, adaptive_card_validator: Any
+) -> None:
     async with deps.sessions() as session, session.begin():
         alice = await people_store.upsert_person(
             session, "teams", ALICE.id, name=ALICE.name, role="manager"
@@ -33,7 +28,7 @@ async def test_digest_now_and_its_approve_button(teams: TeamsDriver, deps: Deps)
     teams.mark()
     await teams.personal("partnerbot digest now", user=ALICE)
     sent = await teams.wait_for(2)
-    validator = jsonschema.Draft6Validator(json.loads(SCHEMA.read_text()))
+    validator = adaptive_card_validator
     for message in sent:
         assert message.card is not None
         assert list(validator.iter_errors(message.card)) == []
