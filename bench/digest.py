@@ -38,7 +38,8 @@ from storage.checkins import Checkin, CheckinAnswer
 from storage.deals import Deal, DealEvent
 from storage.engine import SessionFactory, create_engine, create_session_factory
 from storage.kb_questions import Question
-from storage.kpis import explain_kpi_queries, managed_partner_ids, time_kpi_queries
+from storage.kpi_plans import explain_kpi_queries, time_kpi_queries
+from storage.kpis import managed_partner_ids
 from storage.migrate import upgrade
 from storage.partners import Partner
 from storage.people import Person
