@@ -118,7 +118,7 @@ PLACE = re.compile(
 #: A number: digits, or a number word, or no limit at all.
 NUMBER = re.compile(
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|fifty"
-    r"|hundred|thousand|million|billion|dozen|unlimited|any number|single)\b"
+    r"|hundred|thousand|million|billion|dozen|unlimited|any number|single|several|multiple)\b"
     r"|\bno (?:\w+ )?limits?\b",
     re.IGNORECASE,
 )
