@@ -77,6 +77,8 @@ async def _lifecycle(web_app: web.Application) -> AsyncIterator[None]:
     the scheduler and outbox loop, Slack Socket Mode, then at exit the adapters' HTTP
     sessions, the LLM client and the database engine."""
     deps = web_app[DEPS_KEY]
+    # The knowledge index and its word list are read now, not on a partner's first question.
+    await deps.knowledge.warm(deps.sessions)
     scheduler = _start_scheduler(deps)
     stop_socket_mode = await _start_socket_mode(web_app, deps)
     try:

@@ -184,6 +184,7 @@ async def _chat(
         partner_name=partner_name,
         channel_id=channel_id,
     )
+    await deps.knowledge.warm(deps.sessions)  # the first `ask` does not wait for it
     who = "a channel manager" if role == "manager" else f"a partner rep of {partner}"
     where = f"{partner}'s channel" if partner else "a channel not linked to any partner"
     console.print(Text(f"PartnerBot shell: you are {who}, in {where} ({channel_id}).", "bold"))

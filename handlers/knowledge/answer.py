@@ -18,7 +18,8 @@ import prompts
 from bot.core import Citation
 from handlers.knowledge.asking import asked_parts
 from handlers.knowledge.candidates import QUOTE_POOL, quote_candidates
-from handlers.knowledge.figures import states_figures
+from handlers.knowledge.figure_quotes import with_figures
+from handlers.knowledge.figures import asked_figures
 from handlers.knowledge.grounding import is_grounded
 from handlers.knowledge.quote import QUOTE_CHARS, best_sentences, pick
 from handlers.knowledge.search import Retrieval
@@ -105,8 +106,10 @@ def compose_extractive(retrieval: Retrieval, *, max_quotes: int = 2) -> Answer:
     """Quote the 1-3 sentences that state the answer, each passage quoted with its [n]
     and where it comes from: sentences of the best page's top passages and of the
     other top passages compete; then one other page, when it is about the question
-    too, adds its own best sentence. Quotes that state no duration or price when the
-    question asks for one do not answer it (handlers.knowledge.figures)."""
+    too, adds its own best sentence. A question asking for a figure (a duration, a
+    price, a version, a count, a share) gets the first page's sentence stating it
+    about the question's subject when the quotes lack one, and "I don't know" when
+    the page has none (handlers.knowledge.figures)."""
     if not is_grounded(retrieval):
         return Answer(DONT_KNOW, (), grounded=False)
     top = retrieval.passages[:PAGE_POOL]
@@ -151,9 +154,14 @@ def compose_extractive(retrieval: Retrieval, *, max_quotes: int = 2) -> Answer:
         )
         if quote and item.coverage >= SECOND_COVERAGE and value >= SECOND_SCORE * best:
             blocks.append((item, quote))
-    if not states_figures(retrieval.question, (text for _, quote in blocks for text in quote)):
-        # Asked for a duration or a price the quotes do not state (handlers.knowledge.figures).
-        return Answer(DONT_KNOW, (), grounded=False)
+    kinds = asked_figures(retrieval.question)
+    if kinds:
+        first_page = [(value, sentence, pool[i][1]) for value, sentence, i in same_page]
+        figured = with_figures(retrieval, kinds, blocks, first_page, best=best)
+        if figured is None:
+            # Asked for a figure its page does not state (handlers.knowledge.figures).
+            return Answer(DONT_KNOW, (), grounded=False)
+        blocks = figured
     citations, numbers = number_citations([item.passage for item, _ in blocks])
     lines = []
     for item, quote in blocks:

@@ -29,6 +29,11 @@ CLAUSE = re.compile(
     r"|which|where|when|why|will|would|should|has|have|any)\b)",
     re.IGNORECASE,
 )
+#: An asking clause that ends on a pronoun ("can growthbook query it?", "is there a
+#: guide like the Clarity one?") asks about what the statement before it names.
+REFERS_BACK = re.compile(r"\b(?:it|them|those|these|one)\W*$", re.IGNORECASE)
+#: ...when that statement names a topic in this many words or fewer (not a story).
+TOPIC_WORDS = 4
 #: Words that open a question.
 _ASKING_TEXT = """can could does do did is are was were how what whats which where when why
     will would should has have any"""
@@ -49,13 +54,22 @@ def asked_part(question: str) -> str:
     without the statements around them ("Our partner runs Fastly. How does ...?"),
     but with the statements before them when they name too little to be asked alone
     (fewer than MIN_FOCUS words: "the chart has a dotted section, what does that
-    mean?"); the whole request when none asks."""
+    mean?"), and with the short topic before one that ends on a pronoun ("SAP HANA
+    warehouse, can growthbook query it?"); the whole request when none asks."""
     clauses = [c for c in CLAUSE.split(request_part(question)) if c and c.strip()]
     asking = [i for i, c in enumerate(clauses) if _asks(c)]
     if not asking:
         return " ".join(clauses)
     if len(content_words(" ".join(clauses[i] for i in asking))) < MIN_FOCUS:
         return " ".join(c for i, c in enumerate(clauses) if i <= asking[-1])
+    first = asking[0]
+    if (
+        first
+        and first - 1 not in asking
+        and REFERS_BACK.search(clauses[first])
+        and len(content_words(clauses[first - 1])) <= TOPIC_WORDS
+    ):
+        asking.insert(0, first - 1)  # "SAP HANA warehouse, can growthbook query it?"
     return " ".join(clauses[i] for i in asking)
 
 

@@ -1,19 +1,21 @@
-"""Questions that ask for a figure of a kind (a duration, a price) and whether a quote
-states one (issue 13). Generic English, nothing about any vendor. Pure functions.
+"""Questions that ask for a figure of a kind, and how a quote states one (issue 13).
+Generic English, nothing about any vendor. Pure functions.
 
 A question about a documented area often asks for a figure the documentation does
 not give ("how long does the warehouse keep raw events", "pro plan list price per
 seat"): the page about that area covers the words, and the extractive answer quotes
 its nearest sentences ("There are 2 ways to send events", "The Pro plan includes a
 per-seat fee"). A quote that states no figure of the kind asked for does not answer
-such a question, so it is declined (handlers.knowledge.answer.compose_extractive).
-Only two kinds are told apart, the ones an ordinary number does not settle: a
+such a question (handlers.knowledge.figure_quotes decides, about what). The kinds: a
 duration (asked with "how long", "how often", "retention period", "how many days")
 states a number with a unit of time or an adverb of time ("30 seconds", "10-minute",
 "daily", "immediately"); a price (asked with "price", "cost", "how much is") states
-an amount of money or a share of one ("$20", "20 USD", "20% off"). Counts and limits
-("how many", "maximum") are not checked: digits are in nearly every quote (on the
-tune rounds that check declined one answerable question and no unanswerable one).
+an amount of money or a share of one ("$20", "20 USD", "20% off"); a version ("which
+node version", "minimum php version") and a count or limit ("how many", "maximum",
+"rate limit", "how much storage") state a number ("1.70", "up to 5", "unlimited"); a
+share or service level ("uptime", "SLA", "what percentage") a percentage, "nines" or
+a time; a place ("which region", "data residency") a region's code, an area ("EU",
+"APAC", "Europe") or a name something is hosted or stored in.
 All the answer's quotes count, the second page's too: checking the first page's
 alone declined one more answerable question (dev3a 3 -> 4).
 
@@ -21,12 +23,13 @@ Round 7 (dev3a/dev3b/dev4/dev5a/dev5b to tune, older rounds to check): unanswera
 declined dev5a 8 -> 9 of 11, dev5b 9 -> 10 of 11, dev3b 12 -> 13 of 13, dev4 and dev3a
 unchanged; answerable declined unchanged on every round (14 of 370 on the five tune
 rounds; 2 of 244 on tune, dev, dev2, blind3-5, whose unanswerable ones stay 51 of 57).
+Round 8: versions, counts, shares and places (see handlers.knowledge.figure_quotes):
+every answerable question of the tune rounds that asks for one is quoted with it.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from enum import Enum
 
 from handlers.knowledge.asking import asked_part
@@ -37,6 +40,10 @@ class Figure(Enum):
 
     DURATION = "duration"
     PRICE = "price"
+    VERSION = "version"
+    COUNT = "count"
+    SHARE = "share"
+    PLACE = "place"
 
 
 _UNITS = (
@@ -70,16 +77,70 @@ ASKS_PRICE = re.compile(r"\b(?:price|prices|pricing|cost|costs)\b", re.IGNORECAS
 ASKS_AMOUNT = re.compile(r"\bhow much (?:is|are|does|do|will|would)\b", re.IGNORECASE)
 ASKS_WAY = re.compile(r"^\W*how (?:to|do|does|can|could|should|would)\b", re.IGNORECASE)
 
-STATES = {Figure.DURATION: DURATION, Figure.PRICE: PRICE}
+#: Asking for a version ("which node version", "minimum php version", "what versions
+#: are supported"), not for a way to use versions ("version control", "roll back to
+#: the previous version").
+ASKS_VERSION = re.compile(
+    r"\b(?:which|what|whats|min|minimum|required|requires|require|supported|oldest|lowest"
+    r"|earliest|latest|newest)\b(?:\s+[\w.#+-]+){0,3}?\s+versions?\b(?!\s+control)"
+    r"|\bversions?\s+(?:of\s+[\w.#+-]+\s+)?(?:is|are|does|do)\s+(?:needed|required|supported)\b",
+    re.IGNORECASE,
+)
+#: Asking for a count or a limit ("how many seats", "max number of projects", "how
+#: much storage", "the rate limit"): answered by a number, or by "unlimited". "How
+#: much" only of a measured resource ("how much work is it" asks no number).
+ASKS_COUNT = re.compile(
+    rf"\bhow many\b(?!\s+{_UNITS}\b)|\b(?:max|maximum)\b|\bhow much\s+(?:ram|memory|cpu|disk"
+    r"|storage|space|bandwidth|traffic|data|load|volume)\b"
+    r"|\b(?:rate|size|usage|storage|upload|file|request|seat|user|event)[\s-]limits?\b"
+    r"|\blimits?\s+(?:on|of|for|per)\b|\bup to how\b",
+    re.IGNORECASE,
+)
+#: Asking for a share or a service level: an uptime, an SLA, a percentage (an SLA
+#: may also be a time: "a reply within 4 hours").
+ASKS_SHARE = re.compile(
+    r"\b(?:uptime|sla|slas|availability guarantee|what percent|what percentage)\b", re.IGNORECASE
+)
+#: Asking where in the world: a region, a country, a data centre, data residency.
+ASKS_PLACE = re.compile(
+    r"\b(?:which|what|whats|any)\s+(?:[\w-]+\s+){0,2}?(?:regions?|countries|country"
+    r"|data\s+cent(?:er|re)s?|geograph(?:y|ies))\b|\bdata\s+residency\b|\bhosted\s+in\s+which\b",
+    re.IGNORECASE,
+)
+#: A place: a cloud region's code ("eu-west-1"), an area ("EU", "APAC", "Europe"),
+#: or a name where something is hosted, located or stored ("hosted in Frankfurt").
+PLACE = re.compile(
+    r"\b[a-z]{2}-[a-z]+-\d\b|\b(?:EU|US|USA|UK|APAC|EMEA|LATAM|AMER)\b"
+    r"|\b(?:Europe|European|America|American|Asia|Asian|Africa|Australia|Oceania)\b"
+    r"|\b(?:hosted|located|stored|based|kept|run|runs|served|regions?|cent(?:er|re)s?)\s+in\s+"
+    r"(?:the\s+)?[A-Z]"
+)
+#: A number: digits, or a number word, or no limit at all.
+NUMBER = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|fifty"
+    r"|hundred|thousand|million|billion|dozen|unlimited|any number|single|several|multiple)\b"
+    r"|\bno (?:\w+ )?limits?\b",
+    re.IGNORECASE,
+)
+#: A share: a percentage, or "nines" of availability.
+SHARE = re.compile(r"\d\s?(?:%|percent)|\bnines\b|\b9s\b", re.IGNORECASE)
+SHARE_OR_TIME = re.compile(f"{SHARE.pattern}|{DURATION.pattern}", re.IGNORECASE)
+
+STATES = {
+    Figure.DURATION: DURATION,
+    Figure.PRICE: PRICE,
+    Figure.VERSION: NUMBER,
+    Figure.COUNT: NUMBER,
+    Figure.SHARE: SHARE_OR_TIME,
+    Figure.PLACE: PLACE,
+}
+#: What each kind of question asks with (a cheap first look at the whole question).
+ASKS = (ASKS_DURATION, ASKS_PRICE, ASKS_AMOUNT, ASKS_VERSION, ASKS_COUNT, ASKS_SHARE, ASKS_PLACE)
 
 
 def asked_figures(question: str) -> tuple[Figure, ...]:
     """The kinds of figure the question's asking clauses (`asked_part`) ask for."""
-    if not (
-        ASKS_DURATION.search(question)
-        or ASKS_PRICE.search(question)
-        or ASKS_AMOUNT.search(question)
-    ):
+    if not any(pattern.search(question) for pattern in ASKS):
         return ()  # most questions: skip finding the asking clauses
     asked = asked_part(question)
     kinds = []
@@ -87,10 +148,22 @@ def asked_figures(question: str) -> tuple[Figure, ...]:
         kinds.append(Figure.DURATION)
     if ASKS_AMOUNT.search(asked) or (ASKS_PRICE.search(asked) and not ASKS_WAY.search(asked)):
         kinds.append(Figure.PRICE)
+    if ASKS_VERSION.search(asked) and not ASKS_WAY.search(asked):
+        kinds.append(Figure.VERSION)
+    if ASKS_COUNT.search(asked) and Figure.PRICE not in kinds:
+        kinds.append(Figure.COUNT)
+    if ASKS_SHARE.search(asked):
+        kinds.append(Figure.SHARE)
+    if ASKS_PLACE.search(asked):
+        kinds.append(Figure.PLACE)
     return tuple(kinds)
 
 
-def states_figures(question: str, quotes: Iterable[str]) -> bool:
-    """Whether the quotes state a figure of every kind the question asks for."""
-    text = " ".join(quotes)
-    return all(STATES[kind].search(text) for kind in asked_figures(question))
+#: A version number as written ("1.70.0", "v2", "8.0+"), plainer than any number.
+VERSION_NUMBER = re.compile(r"\d+(?:\.\d+)+|\bv\d|\d\+")
+
+
+def plainly_states(kind: Figure, text: str) -> bool:
+    """Whether `text` states a figure of `kind` as such figures are written (a version
+    number rather than any number); a sentence that does is preferred."""
+    return bool((VERSION_NUMBER if kind is Figure.VERSION else STATES[kind]).search(text))

@@ -72,6 +72,14 @@ Answerable declined dev5a 4 -> 3 of 65, dev4 3 -> 3 of 110, dev3a 3 -> 3, dev3b 
 1 of 65; unanswerable declined dev5a 8 -> 8 of 11, dev4 16 -> 18 of 22, dev3a 10 -> 11
 of 12, dev3b 12 -> 12 of 13; on the older rounds (tune, dev, dev2, blind3-5) 2 -> 2 of
 244 and 49 -> 51 of 57. dev5b unchanged (4 of 65, 9 of 11).
+
+Round 8 (all eleven tune rounds together, 614 answerable and 126 unanswerable; dev6
+for aggregates only). An asking clause that ends on a pronoun ("can growthbook query
+it?", "is there a guide like the Clarity one?") asks about the short statement before
+it (at most TOPIC_WORDS content words: a topic, "SAP HANA warehouse", not a story), so
+a name there is asked too: unanswerable declined 113 -> 115. A relay verb after "be"
+("can ServiceNow change tickets be required before ...") is said of the thing asked,
+not of who asks, and frames nothing: 115 -> 116. Answerable declined unchanged (16).
 """
 
 from __future__ import annotations

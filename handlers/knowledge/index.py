@@ -15,6 +15,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
+from handlers.knowledge import lexicon
 from handlers.knowledge.assoc import Associations
 from handlers.knowledge.glossary import Glossary, defined_acronyms
 from handlers.knowledge.rank import Fields, Impact, impacts
@@ -101,7 +104,20 @@ class KnowledgeIndex:
                     self._dense.clear()
                     self._visible.clear()
                     self._stamp = stamp
+                    if not lexicon.loaded():
+                        # The English word list the answers consult: read with the
+                        # snapshot, off the event loop, not on a question's time.
+                        await asyncio.to_thread(lexicon.load)
             return self._snapshot
+
+    async def warm(self, sessions: SessionFactory) -> None:
+        """Build the snapshot (and read the word list) now, at start-up, so that the
+        first question costs what every other one does. A database that cannot be read
+        yet only postpones it: the first question builds it."""
+        try:
+            await self.snapshot(sessions)
+        except SQLAlchemyError as exc:
+            logger.warning("knowledge index not loaded at start-up: %s", type(exc).__name__)
 
     async def visible(self, sessions: SessionFactory, access: Access) -> frozenset[int]:
         """The ids of the passages `access` may see (call after `snapshot`), from the

@@ -20,9 +20,20 @@ MIN_COUNT = 1000
 
 @cache
 def _english() -> frozenset[str]:
-    # Loaded once per process (about 0.4 s), on the first question that needs it.
+    # Read once per process (about 0.4 s): by `load`, when the knowledge snapshot is
+    # built (handlers.knowledge.index), so that no question waits for it.
     counts = SpellChecker(language="en", distance=1).word_frequency.items()
     return frozenset(word for word, count in counts if count >= MIN_COUNT)
+
+
+def load() -> None:
+    """Read the word list now (once per process; later calls cost nothing)."""
+    _english()
+
+
+def loaded() -> bool:
+    """Whether the word list has been read."""
+    return _english.cache_info().currsize > 0
 
 
 def is_english(word: str) -> bool:

@@ -37,6 +37,9 @@ _RELAY_TEXT = """wants want wanted needs need needed asks ask asked asking wonde
     wondered requires required requests requested expects expected hopes hoping
     curious whether"""
 RELAY_VERBS = frozenset(_RELAY_TEXT.split())
+#: A relay verb after these is said of the thing asked about, not of who asks ("can
+#: change tickets be required before ..."): it frames nothing.
+PASSIVE = frozenset({"be", "is", "are", "was", "were", "been", "being", "not"})
 #: Typo repair: only for words of this length or more, with this similarity or more
 #: (optimal string alignment: a swap of two letters is one edit, so at most one edit
 #: per five letters), and to an indexed word at most this many letters longer or shorter.
@@ -239,6 +242,8 @@ def request_part(question: str) -> str:
         if "?" in raw:
             break  # a question asked already ("Are you ISO certified? Procurement needs")
         if i and tokens(raw)[:1] and tokens(raw)[0] in RELAY_VERBS and len(words) - i > 2:
+            if tokens(words[i - 1])[-1:] and tokens(words[i - 1])[-1] in PASSIVE:
+                continue
             return " ".join(words[i + 1 :])
     return text
 

@@ -2,7 +2,9 @@
 ordinary English word the pages do not use is the asker's wording, not an undocumented
 thing; a name no page uses (and English does not have, or the asker capitalises)
 declines even a question the page otherwise covers well; a short question leaning on
-the statement before it ("..., what does that mean?") is asked about that statement."""
+the statement before it ("..., what does that mean?") is asked about that statement, as
+is a short topic before a question ending on a pronoun ("X warehouse, can you query
+it?"); "be required" relays nobody's request."""
 
 from __future__ import annotations
 
@@ -53,6 +55,11 @@ can add custom environments with any name, on every plan.
 Connect the Adobe Experience Platform Query Service as a data source: funnel metrics
 and experiment results run as SQL through the query service.
 """,
+    "approvals.md": """# Approvals
+
+Approval flows require a reviewer to approve every change to a feature before the
+change is published to production. Admins choose which environments need approval.
+""",
     "self-hosting.md": """# Self-hosting
 
 The self-hosted app runs in Docker and stores its settings in MongoDB. Point
@@ -83,6 +90,12 @@ ASKED = (
     # A value the asker quotes is their own; an acronym of the page's words is its name.
     ("can admins add custom environments with a name like 'uat' on any plan?", True),
     ("do funnel metrics work with the aep query service?", True),
+    # A question ending on a pronoun asks about the short topic before it.
+    ("Snowflake data source, can the query service run funnel metrics on it?", False),
+    ("funnel metrics as SQL, can the query service run them?", True),
+    # "be required" is said of the thing asked about, not of someone relaying it.
+    ("can ServiceNow tickets be required before a feature change is published?", False),
+    ("can a reviewer's approval be required before a feature change is published?", True),
 )
 
 

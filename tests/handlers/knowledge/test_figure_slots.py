@@ -1,0 +1,132 @@
+"""A question asking for a version, a count or limit, a share (uptime, SLA) or a place
+(region) is declined when its page states none, though the page covers its words; a
+figure stated of something else ("7 days" of a retention metric) does not answer
+what is asked of another subject ("the audit log"); a figure the quotes lack is
+quoted from the page when the page states it. End to end over a small fixture
+corpus (handlers.knowledge.figure_quotes)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from handlers.deps import Deps
+from handlers.knowledge.answer import DONT_KNOW, compose_extractive
+from handlers.knowledge.grounding import is_grounded
+from handlers.knowledge.search import retrieve
+from storage.kb_search import Access
+from tests.handlers.kb_world import ingest_pages
+
+PAGES = {
+    "php-sdk.md": """# PHP SDK
+
+The PHP SDK evaluates feature flags inside your PHP application. It requires PHP
+version 8.1 or greater.
+""",
+    "ruby-sdk.md": """# Ruby SDK
+
+The Ruby SDK evaluates feature flags inside Ruby applications and supports sticky
+bucketing for experiments. Pin the SDK version in your Gemfile for the minimum of
+surprises.
+""",
+    "api-keys.md": """# API keys
+
+API keys let scripts call the REST API. Each organization can create up to 20 API
+keys; past that maximum number, revoke a key from the settings page first.
+""",
+    "projects.md": """# Projects
+
+Projects group features and experiments by team. An organization creates projects
+from the settings page and can archive the projects it no longer needs.
+""",
+    "enterprise.md": """# Enterprise plan
+
+The enterprise plan guarantees 99.95% uptime for the cloud service and includes
+single sign-on.
+""",
+    "proxy.md": """# Proxy server
+
+The proxy server keeps features close to your users and streams every change to the
+SDKs that are connected to it, with an uptime dashboard and SLA reports for operators.
+""",
+    "hosting.md": """# Cloud hosting
+
+The cloud service is hosted in Frankfurt, and every backup is kept in the EU.
+""",
+    "exports.md": """# Exports
+
+Admins export experiment results as CSV files. Exported files are stored in cloud
+storage, and each region of the service keeps its own copy.
+""",
+    "audit-log.md": """# Audit log
+
+The audit log records every change a member makes to a feature or an experiment.
+Admins can export the audit log entries from the settings page.
+""",
+    "retention.md": """# Retention metrics
+
+A retention metric counts the users who come back at least 7 days after their first
+exposure to an experiment, over a retention period you choose. Every change to a
+metric is recorded in the audit log.
+""",
+    "scim.md": """# SCIM provisioning
+
+Organizations provision their members through SCIM from the identity providers Okta
+and Microsoft Entra ID.
+
+## Groups
+
+Groups pushed from the identity provider become teams, and a team's members get its
+roles.
+
+## Protocol
+
+The service follows the SCIM 2.0 protocol.
+""",
+}
+
+
+@pytest.fixture
+async def docs(deps: Deps, tmp_path: Path) -> Deps:
+    return await ingest_pages(deps, tmp_path, PAGES)
+
+
+ASKED = (
+    # A version: stated on the PHP page, not on the Ruby one.
+    ("what php version does the php sdk require?", True),
+    ("what is the minimum ruby version for the ruby sdk?", False),
+    # A count or a limit.
+    ("what is the maximum number of api keys an organization can create?", True),
+    ("how many projects can an organization create?", False),
+    # A share: an uptime guarantee.
+    ("what uptime does the enterprise plan guarantee for the cloud service?", True),
+    ("what uptime sla does the proxy server have?", False),
+    # A place.
+    ("which region is the cloud service hosted in?", True),
+    ("which region are exported csv files stored in?", False),
+    # A figure stated of another subject: the retention metric's "7 days" is not the
+    # audit log's retention.
+    ("how many days is the retention period of the audit log?", False),
+    ("how many days after first exposure does a retention metric count users?", True),
+)
+
+
+@pytest.mark.parametrize(("question", "answered"), ASKED)
+async def test_a_figure_its_page_does_not_state_is_declined(
+    docs: Deps, question: str, answered: bool
+) -> None:
+    found = await retrieve(docs, question, access=Access(staff=True))
+    # The pages cover the question's words either way: the figure decides.
+    assert is_grounded(found)
+    answer = compose_extractive(found)
+    assert answer.grounded is answered
+    assert (answer.text == DONT_KNOW) is not answered
+
+
+async def test_a_figure_the_quotes_lack_is_quoted_from_the_page(docs: Deps) -> None:
+    question = "which identity providers provision members through scim, and which scim version?"
+    answer = compose_extractive(await retrieve(docs, question, access=Access(staff=True)))
+    assert answer.grounded
+    assert "Okta" in answer.text
+    assert "SCIM 2.0" in answer.text
