@@ -37,7 +37,7 @@ async def _set_role(database: TestDatabase, user_id: str, role: str) -> None:
 async def test_the_reader_is_the_lean_one_on_both_backends(database: TestDatabase) -> None:
     reader = PersonReader(database.engine)
     try:
-        expected = "sqlite-sync" if database.backend == "sqlite" else "autocommit"
+        expected = "sqlite-sync" if database.backend == "sqlite" else "batched"
         assert reader.mode == expected
     finally:
         reader.close()
@@ -162,3 +162,115 @@ async def test_a_postgres_connection_the_server_dropped_is_not_lent_again(
     finally:
         reader.close()
         await engine.dispose()
+
+
+async def _people_in_places(database: TestDatabase) -> list[tuple[str, str | None]]:
+    """Partner reps, a manager, an unlinked person and a stranger, each asked in a
+    linked channel, an unlinked one and no channel: the reads to compare."""
+    sessions = create_session_factory(database.engine)
+    async with sessions() as session, session.begin():
+        acme = await partners.add_partner(session, "Acme")
+        beta = await partners.add_partner(session, "Beta")
+        await partners.link_channel(session, acme, platform="slack", channel_id="C-acme")
+        await partners.link_channel(session, beta, platform="slack", channel_id="C-beta")
+        for i in range(6):
+            partner = (acme, beta)[i % 2]
+            await people.upsert_person(session, "slack", f"U-rep{i}", partner_id=partner.id)
+        await people.upsert_person(session, "slack", "U-mgr", name="Mo", role="manager")
+        await people.upsert_person(session, "slack", "U-free", name="Fay")
+    users = [f"U-rep{i}" for i in range(6)] + ["U-mgr", "U-free", "U-stranger"]
+    return [(u, c) for u in users for c in ("C-acme", "C-beta", "C-none", None)]
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+async def test_reads_asked_together_share_statements_and_each_gets_its_own_row(
+    database: TestDatabase,
+) -> None:
+    asked = await _people_in_places(database)
+    sessions = create_session_factory(database.engine)
+    expected = []
+    async with sessions() as session:
+        for user, channel in asked:
+            expected.append(
+                await people.read_person_in_place(session, "slack", user, channel_id=channel)
+            )
+    reader = PersonReader(database.engine)
+    try:
+        seen = await asyncio.gather(
+            *(reader.person_in_place("slack", u, channel_id=c) for u, c in asked)
+        )
+        assert seen == expected
+        assert sum(found is None for found in seen) == 4  # the stranger, everywhere
+        # all were asked before the first statement went out: all went in it
+        assert reader.statements == 1
+        one = await reader.person_in_place("slack", "U-mgr", channel_id="C-acme")
+        assert one == expected[asked.index(("U-mgr", "C-acme"))]
+        assert reader.statements == 2
+    finally:
+        reader.close()
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+async def test_a_read_asked_while_a_statement_is_out_waits_for_the_next_one(
+    database: TestDatabase,
+) -> None:
+    """The statement out was sent before a role changed: a read asked after the change
+    must not be answered by it (it would be stale), but by the next one."""
+    await _people_in_places(database)
+    reader = PersonReader(database.engine)
+    try:
+        # Another transaction locks a table the statement reads: the first statement
+        # waits on the server, out but unanswered.
+        async with database.engine.connect() as locker:
+            await locker.execute(text("LOCK TABLE partner_channels IN ACCESS EXCLUSIVE MODE"))
+            first = asyncio.ensure_future(
+                reader.person_in_place("slack", "U-mgr", channel_id="C-acme")
+            )
+            await asyncio.sleep(0.2)
+            assert not first.done() and reader.statements == 1
+            await _set_role(database, "U-mgr", "partner_rep")  # committed elsewhere
+            after = asyncio.ensure_future(
+                reader.person_in_place("slack", "U-mgr", channel_id="C-acme")
+            )
+            await asyncio.sleep(0.05)
+            assert not after.done() and reader.statements == 1
+            await locker.rollback()
+        seen = await after
+        await first
+        assert seen is not None and seen.role == "partner_rep"
+        assert reader.statements == 2
+    finally:
+        reader.close()
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+async def test_a_failed_statement_fails_its_reads_and_the_next_read_works(
+    database: TestDatabase,
+) -> None:
+    await _people_in_places(database)
+    reader = PersonReader(database.engine)
+    other = _other_engine(database)
+    try:
+        async with database.engine.connect() as conn:
+            # the reader's statement waits for this lock, and is cancelled on the server
+            await conn.execute(text("LOCK TABLE partner_channels IN ACCESS EXCLUSIVE MODE"))
+            reads = [
+                asyncio.ensure_future(reader.person_in_place("slack", u, channel_id="C-acme"))
+                for u in ("U-rep0", "U-rep1")
+            ]
+            await asyncio.sleep(0.2)
+            async with other.connect() as killer:
+                await killer.execute(
+                    text(
+                        "select pg_cancel_backend(pid) from pg_stat_activity"
+                        " where query like '%unnest%' and pid <> pg_backend_pid()"
+                    )
+                )
+            results = await asyncio.gather(*reads, return_exceptions=True)
+            await conn.rollback()
+        assert all(isinstance(r, Exception) for r in results)
+        again = await reader.person_in_place("slack", "U-rep0", channel_id="C-acme")
+        assert again is not None and again.channel_partner_name == "Acme"
+    finally:
+        reader.close()
+        await other.dispose()
