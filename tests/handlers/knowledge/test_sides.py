@@ -37,7 +37,7 @@ override per environment.
 """,
     "configs.md": """# Configs
 
-Configs are edited in the library too.
+You edit them in the library too.
 
 ## What a config holds
 
