@@ -16,13 +16,15 @@ from typing import Any
 
 import prompts
 from bot.core import Citation
+from handlers.knowledge.additions import SENTENCE_CHARS, cut
 from handlers.knowledge.asking import asked_parts
 from handlers.knowledge.candidates import QUOTE_POOL, quote_candidates
 from handlers.knowledge.figure_quotes import with_figures
 from handlers.knowledge.figures import asked_figures
 from handlers.knowledge.grounding import is_grounded
 from handlers.knowledge.quote import QUOTE_CHARS, best_sentences, pick
-from handlers.knowledge.search import Retrieval
+from handlers.knowledge.search import Retrieval, Retrieved
+from handlers.knowledge.sides import side_sentence, sides, states_side
 from handlers.knowledge.terms import Query
 from storage.kb import PassageRow
 
@@ -154,6 +156,7 @@ def compose_extractive(retrieval: Retrieval, *, max_quotes: int = 2) -> Answer:
         )
         if quote and item.coverage >= SECOND_COVERAGE and value >= SECOND_SCORE * best:
             blocks.append((item, quote))
+    blocks = with_sides(retrieval, blocks)
     kinds = asked_figures(retrieval.question)
     if kinds:
         first_page = [(value, sentence, pool[i][1]) for value, sentence, i in same_page]
@@ -169,6 +172,35 @@ def compose_extractive(retrieval: Retrieval, *, max_quotes: int = 2) -> Answer:
         where = f"*{p.doc_title}*" + (f" › {p.section}" if p.section else "")
         lines.append(f"{where} [{numbers[p.id]}]\n> " + " ".join(quote))
     return Answer("\n\n".join(lines), tuple(citations), grounded=True)
+
+
+def with_sides(
+    retrieval: Retrieval, blocks: list[tuple[Retrieved, list[str]]]
+) -> list[tuple[Retrieved, list[str]]]:
+    """`blocks`, plus for a comparison ("A vs B") a sentence naming each side the
+    quote does not (handlers.knowledge.sides), from the top passages: beside its
+    passage's quote, or as a quote of its own while fewer than MAX_CITATIONS pages
+    are cited."""
+    split = sides(retrieval.question, retrieval.query)
+    if split is None:
+        return blocks
+    out = [(item, list(quote)) for item, quote in blocks]
+    for side in split:
+        if states_side([t for _, quote in out for t in quote], side, retrieval.query):
+            continue
+        found = side_sentence(retrieval, retrieval.passages[:PAGE_POOL], side)
+        if found is None:
+            continue
+        item, text = found
+        text = cut(text, SENTENCE_CHARS)
+        same = next((quote for other, quote in out if other.passage.id == item.passage.id), None)
+        if same is not None:
+            same.append(text)
+        elif len({other.passage.document_id for other, _ in out} | {item.passage.document_id}) <= (
+            MAX_CITATIONS
+        ):
+            out.append((item, [text]))
+    return out
 
 
 def passages_block(passages: Sequence[PassageRow]) -> str:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from handlers.knowledge.terms import Query, Vocabulary, stem, tokens
 
 K1 = 1.2
-B = 0.75
+B = 0.8
 #: Field weights: a word in the document title or section heading counts this many times.
 TITLE_WEIGHT = 2.0
 SECTION_WEIGHT = 1.0

@@ -22,7 +22,7 @@ FENCE = re.compile(r"^\s*(```|~~~)")
 CODE_LINE = re.compile(
     r"""^\s*(?:[{}\[\]]|["'][\w.-]+["']\s*:|[\w.-]+:\s*$|[\w.-]+:\s+["'{\[\d]|\$\s|"""
     r"""(?:import|export|const|let|var|def|class|return|from)\s|</?\w|//|->|\$\w+\s*=)"""
-    r"""|[;{]\s*$""",
+    r"""|[;{]\s*$|\w::\w|^\s*#\[|\w\(\s*$""",
 )
 #: Markdown table separator rows and heading markers.
 TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}")
