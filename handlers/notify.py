@@ -11,7 +11,7 @@ from bot.core.codec import reply_to_json
 from bot.core.delivery import Destination
 from handlers.deps import Deps
 from handlers.routes import ThreadKey
-from storage import outbox
+from storage import deal_reads, outbox
 from storage.people import Person
 
 
@@ -114,7 +114,7 @@ async def thread_keys_at(
 ) -> list[ThreadKey]:
     """The names of the thread at this place (e.g. `deal:42`), oldest first: empty when
     the bot neither started nor answered in it."""
-    keys = await outbox.list_thread_keys(session, platform, channel_id, thread_id)
+    keys = await deal_reads.list_thread_keys(session, platform, channel_id, thread_id)
     return [ThreadKey.parse(key) for key in keys]
 
 
