@@ -1,6 +1,6 @@
-"""The reads of a click on a registration's card and of a reply in its thread, on the
-driver (`storage.lean`): one statement each instead of the ORM's two or three, and no
-ORM loading (issue 15).
+"""The reads of a registration's submission, of a click on its card and of a reply in
+its thread, on the driver (`storage.lean`): one statement each instead of the ORM's
+two or three, and no ORM loading (issue 15).
 
 They return the same ORM objects the ORM reads return, with the same values (a test
 compares them on both databases): built from the row and attached to the session as
@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import String, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.util import identity_key
@@ -65,8 +65,11 @@ def _partner_with_channels(rows: list[Row], start: int) -> Partner:
     """The partner in `rows` at column `start`, its channels right after it."""
     partner_keys, channel_keys = _keys(Partner), _keys(PartnerChannel)
     middle = start + len(partner_keys)
+    end = middle + len(channel_keys)
     channels = [
-        _new(PartnerChannel, channel_keys, row[middle:]) for row in rows if row[middle] is not None
+        _new(PartnerChannel, channel_keys, row[middle:end])
+        for row in rows
+        if row[middle] is not None
     ]
     partner = _entity(Partner, partner_keys, rows[0][start:middle], channels=channels)
     for channel in channels:  # after the backref set each one's `partner`
@@ -99,6 +102,53 @@ async def get_deal(session: AsyncSession, deal_id: int, *, for_update: bool = Fa
     deal = _entity(Deal, deal_keys, first[:width], partner=partner)
     session.add(deal)  # persistent with its partner and channels, nothing to write
     return deal
+
+
+def _submit_context_stmt() -> Select[Any]:
+    existing = (
+        select(Deal.id)
+        .where(Deal.idempotency_key == bindparam("idempotency_key", type_=String))
+        .scalar_subquery()
+    )
+    return (
+        select(
+            *Partner.__table__.columns,
+            *PartnerChannel.__table__.columns,
+            *Person.__table__.columns,
+            existing,
+        )
+        .outerjoin(PartnerChannel, PartnerChannel.partner_id == Partner.id)
+        .outerjoin(Person, Person.id == Partner.manager_id)
+        .where(Partner.id == bindparam("partner_id"))
+        .order_by(PartnerChannel.id)
+    )
+
+
+_SUBMIT_CONTEXT = LeanQuery(_submit_context_stmt)
+
+
+async def get_submit_context(
+    session: AsyncSession, partner_id: int, *, idempotency_key: str
+) -> deal_store.SubmitContext | None:
+    """`storage.deals.get_submit_context` on the driver: the partner with its channels
+    (in the session, as loaded), its owning manager (for reading only) and the id of
+    the registration already stored under `idempotency_key`, in one statement."""
+    if session.identity_map:  # a session in use: its objects must not be loaded twice
+        return await deal_store.get_submit_context(
+            session, partner_id, idempotency_key=idempotency_key
+        )
+    params = {"partner_id": partner_id, "idempotency_key": idempotency_key}
+    rows = await _SUBMIT_CONTEXT.rows(session, params)
+    if not rows:
+        return None
+    partner = _partner_with_channels(rows, 0)
+    start = len(_keys(Partner)) + len(_keys(PartnerChannel))
+    person_keys = _keys(Person)
+    first = rows[0]
+    manager_values = first[start : start + len(person_keys)]
+    manager = _entity(Person, person_keys, manager_values) if manager_values[0] else None
+    session.add(partner)
+    return deal_store.SubmitContext(partner, manager, first[-1])
 
 
 _PERSON = LeanQuery(lambda: select(*Person.__table__.columns).where(Person.id == bindparam("id")))

@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy import exc
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql import Select
+from sqlalchemy.sql import CompoundSelect, Select
 from sqlalchemy.util import greenlet_spawn
 
 Row = tuple[Any, ...]
@@ -36,17 +36,19 @@ Row = tuple[Any, ...]
 class _Compiled:
     sql: str
     order: tuple[str, ...]  # the positional parameters' names
+    fixed: dict[str, Any]  # the values of the statement's own parameters (a LIMIT)
     processors: tuple[Callable[[Any], Any] | None, ...]
 
 
 class LeanQuery:
     """A SELECT built on first use (`build()`: the models must be complete), compiled
     once per dialect, its parameters all of types that need no bind processing (ids,
-    strings: checked when compiled)."""
+    strings: checked when compiled) and none of them a list (the statement's own
+    constant lists are fine)."""
 
-    def __init__(self, build: Callable[[], Select[Any]]) -> None:
+    def __init__(self, build: Callable[[], Select[Any] | CompoundSelect[Any]]) -> None:
         self._build = build
-        self._statement: Select[Any] | None = None
+        self._statement: Select[Any] | CompoundSelect[Any] | None = None
         self._by_dialect: dict[str, _Compiled] = {}
 
     def _compiled(self, dialect: Dialect) -> _Compiled:
@@ -56,19 +58,26 @@ class LeanQuery:
             return found
         if self._statement is None:
             self._statement = self._build()
-        compiled = self._statement.compile(dialect=dialect)
-        order = tuple(compiled.positiontup or ())
-        if not order and compiled.binds:
+        statement = self._statement
+        first = statement.compile(dialect=dialect)
+        given = [b.key for b in first.binds.values() if b.required]
+        for bind in first.binds.values():
+            if bind.type.dialect_impl(dialect).bind_processor(dialect) is not None:
+                raise ValueError(f"parameter {bind.key!r} needs processing; use session.execute")
+            if bind.required and bind.expanding:
+                raise ValueError(f"parameter {bind.key!r} is a list; use session.execute")
+        # The statement's own lists (`IN (...)` of constants) become one parameter per
+        # value, with the values they hold.
+        expanded = first.construct_expanded_state(dict.fromkeys(given))
+        order = tuple(expanded.positiontup or ())
+        if not order and given:
             raise ValueError(f"{dialect.name}: a LeanQuery needs a positional paramstyle")
-        for name in order:
-            bind = compiled.binds[name]
-            if bind.expanding or bind.type.dialect_impl(dialect).bind_processor(dialect):
-                raise ValueError(f"parameter {name!r} needs processing; use session.execute")
+        fixed = {k: v for k, v in expanded.parameters.items() if k not in given}
         processors = tuple(
             column.type.dialect_impl(dialect).result_processor(dialect, None)
             for column in self._statement.selected_columns
         )
-        found = _Compiled(compiled.string, order, processors)
+        found = _Compiled(expanded.statement, order, fixed, processors)
         self._by_dialect[key] = found
         return found
 
@@ -81,7 +90,8 @@ class LeanQuery:
         assert connection is not None
         dialect = connection.dialect
         compiled = self._compiled(dialect)
-        args = tuple(params[name] for name in compiled.order)
+        fixed = compiled.fixed
+        args = tuple(fixed[name] if name in fixed else params[name] for name in compiled.order)
         dbapi_connection = connection.connection.dbapi_connection
         assert dbapi_connection is not None
         cursor = dbapi_connection.cursor()

@@ -209,3 +209,36 @@ async def test_a_connection_that_died_fails_as_sqlalchemy_error_and_is_replaced(
             assert deal is not None and deal.id == deal_id
     finally:
         await engine.dispose()
+
+
+async def test_the_lean_submit_context_equals_the_orm_read(database: TestDatabase) -> None:
+    sessions = create_session_factory(database.engine)
+    await _seed(sessions)
+
+    def whole(found: deal_store.SubmitContext | None) -> Any:
+        if found is None:
+            return None
+        return (
+            _columns(found.partner),
+            [_columns(c) for c in found.partner.channels],
+            _columns(found.manager) if found.manager is not None else None,
+            found.existing_deal_id,
+        )
+
+    cases = [(1, "k1"), (1, "new"), (2, "k1"), (3, "new")]  # Acme, Lone, none such
+    found = []
+    for partner_id, key in cases:
+        async with sessions() as session:
+            orm = await deal_store.get_submit_context(session, partner_id, idempotency_key=key)
+            expected = whole(orm)
+        async with sessions() as session:
+            lean = await deal_reads.get_submit_context(session, partner_id, idempotency_key=key)
+            assert whole(lean) == expected
+            if lean is not None:
+                assert lean.partner in session and not session.dirty
+            found.append(lean)
+    acme, fresh, lone, missing = found
+    assert acme is not None and fresh is not None and lone is not None and missing is None
+    assert (acme.existing_deal_id, fresh.existing_deal_id, lone.existing_deal_id) == (1, None, 1)
+    assert len(acme.partner.channels) == 2 and acme.manager is not None
+    assert lone.partner.channels == [] and lone.manager is None
