@@ -35,6 +35,15 @@ async def queue_reply(
     Returns:
         False when `dedupe_key` had already been queued.
     """
+    if dedupe_key is None and (destination.channel_id or destination.user_id):
+        # One Core INSERT, now (after the session's pending changes, so messages keep
+        # the order they were queued in): the ORM's unit of work for the row at the
+        # commit cost more than the statement.
+        now = deps.clock()
+        row = outbox_row(destination, reply, now=now, thread_key=thread_key)
+        row["next_attempt_at"] = not_before or now
+        await queue_new_rows(session, deps, [row])
+        return True
     queued = await outbox.enqueue(
         session,
         platform=destination.platform,
