@@ -11,7 +11,7 @@ from bot.core.codec import reply_to_json
 from bot.core.delivery import Destination
 from handlers.deps import Deps
 from handlers.routes import ThreadKey
-from storage import outbox
+from storage import deal_reads, outbox
 from storage.people import Person
 
 
@@ -35,6 +35,15 @@ async def queue_reply(
     Returns:
         False when `dedupe_key` had already been queued.
     """
+    if dedupe_key is None and (destination.channel_id or destination.user_id):
+        # One Core INSERT, now (after the session's pending changes, so messages keep
+        # the order they were queued in): the ORM's unit of work for the row at the
+        # commit cost more than the statement.
+        now = deps.clock()
+        row = outbox_row(destination, reply, now=now, thread_key=thread_key)
+        row["next_attempt_at"] = not_before or now
+        await queue_new_rows(session, deps, [row])
+        return True
     queued = await outbox.enqueue(
         session,
         platform=destination.platform,
@@ -114,7 +123,7 @@ async def thread_keys_at(
 ) -> list[ThreadKey]:
     """The names of the thread at this place (e.g. `deal:42`), oldest first: empty when
     the bot neither started nor answered in it."""
-    keys = await outbox.list_thread_keys(session, platform, channel_id, thread_id)
+    keys = await deal_reads.list_thread_keys(session, platform, channel_id, thread_id)
     return [ThreadKey.parse(key) for key in keys]
 
 

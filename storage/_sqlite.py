@@ -15,8 +15,17 @@ is then run again on the thread with a busy timeout of BUSY_WAIT_MS, exactly as 
 statement used to run. A statement that once took longer than ON_LOOP_MAX_SECONDS (a
 search, a report) runs on the thread from then on, so the loop is not held up by it
 again (CPU time of the loop's thread: being preempted on a busy machine does not make
-a statement slow). Commits and rollbacks stay on the thread: a commit may run a WAL checkpoint,
-which fsyncs. Durability is unchanged: the same statements commit the same way.
+a statement slow).
+
+Commits run on the loop too, once the connection is known to be in WAL mode with
+synchronous=NORMAL: such a commit appends its pages to the WAL and syncs nothing. What
+syncs is a checkpoint, which SQLite would otherwise run inside the commit that grows
+the WAL past 1,000 pages; this connection turns that off (`wal_autocheckpoint=0`) and
+runs the same PASSIVE checkpoint itself, on the thread, with every CHECKPOINT_EVERY-th
+commit (or sooner after big ones), so the WAL stays about as small as before. Any
+other journal mode or sync level commits on the thread as before; so do rollbacks, and
+a commit that meets another process's lock. Durability is unchanged: the same
+statements commit the same way, and the WAL is checkpointed as often.
 """
 
 from __future__ import annotations
@@ -41,6 +50,11 @@ BUSY_WAIT_MS = 5000
 ON_LOOP_MAX_SECONDS = 0.002
 #: Distinct slow statements remembered per connection (beyond: all run on the thread).
 SLOW_STATEMENTS = 1000
+#: Commits between two checkpoints (on the thread), and rows changed that bring the
+#: next one forward: a registration writes ~10 pages, so ~100 commits are what
+#: SQLite's own 1,000-page autocheckpoint lets through.
+CHECKPOINT_EVERY = 100
+CHECKPOINT_CHANGES = 2000
 
 
 def _is_busy(error: sqlite3.OperationalError) -> bool:
@@ -141,6 +155,9 @@ class _Connection(aiosqlite.Connection):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.slow: set[str] = set()
+        self._commits_on_loop: bool | None = None  # decided at the first commit
+        self._commits = 0  # since the last checkpoint
+        self._changes_at_checkpoint = 0
 
     def ran_slowly(self, sql: str, spent: float) -> None:
         """Run `sql` on the thread from now on (every statement, past SLOW_STATEMENTS)."""
@@ -166,8 +183,33 @@ class _Connection(aiosqlite.Connection):
     # awaiting this very call, so no statement runs on it meanwhile.
 
     async def commit(self) -> None:
-        if self._conn.in_transaction:
-            await self._execute(self._waiting_for, self._conn.commit)  # type: ignore[no-untyped-call]
+        raw = self._conn
+        if not raw.in_transaction:
+            return
+        if self._commits_on_loop is None:
+            self._commits_on_loop = _wal_without_sync(raw)
+        if self._commits_on_loop and not self._checkpoint_due(raw):
+            try:
+                raw.commit()  # appends to the WAL, syncs nothing, never checkpoints
+            except sqlite3.OperationalError as error:
+                if not _is_busy(error):
+                    raise
+            else:
+                self._commits += 1
+                return
+        await self._execute(self._waiting_for, self._commit_and_checkpoint)  # type: ignore[no-untyped-call]
+
+    def _checkpoint_due(self, raw: sqlite3.Connection) -> bool:
+        changed = raw.total_changes - self._changes_at_checkpoint
+        return self._commits + 1 >= CHECKPOINT_EVERY or changed >= CHECKPOINT_CHANGES
+
+    def _commit_and_checkpoint(self) -> None:
+        # On the thread: the checkpoint syncs the WAL and the database file.
+        raw = self._conn
+        raw.commit()
+        if self._commits_on_loop:
+            raw.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            self._commits, self._changes_at_checkpoint = 0, raw.total_changes
 
     async def rollback(self) -> None:
         if self._conn.in_transaction:
@@ -176,6 +218,17 @@ class _Connection(aiosqlite.Connection):
     def _waiting_for(self, call: Any) -> Any:
         with _waiting(self._conn):
             return call()
+
+
+def _wal_without_sync(raw: sqlite3.Connection) -> bool:
+    """Whether a commit on `raw` syncs nothing (WAL, synchronous=NORMAL or OFF); if so,
+    its automatic checkpoints are turned off (the connection runs them, see above)."""
+    mode = raw.execute("PRAGMA journal_mode").fetchone()[0]
+    sync = raw.execute("PRAGMA synchronous").fetchone()[0]
+    if str(mode).lower() != "wal" or int(sync) > 1:
+        return False
+    raw.execute("PRAGMA wal_autocheckpoint=0")
+    return True
 
 
 def connector(database: str, **kwargs: Any) -> Any:

@@ -14,6 +14,7 @@ from sqlalchemy.sql import ClauseElement, CompoundSelect
 
 from storage.deals import ACTIVE_STATUSES, Deal
 from storage.house_accounts import HouseAccount
+from storage.lean import LeanQuery
 
 
 @dataclass(frozen=True)
@@ -67,13 +68,20 @@ def _candidates_stmt(limit: int) -> CompoundSelect[Any]:
     return union_all(by_domain, by_prefix.subquery().select(), house)
 
 
+@functools.lru_cache(maxsize=4)
+def _lean_candidates(limit: int) -> LeanQuery:
+    """`_candidates_stmt` on the driver (`storage.lean`): through Core, handling up
+    to `limit` rows cost more than the indexed lookups themselves."""
+    return LeanQuery(lambda: _candidates_stmt(limit))
+
+
 async def lookup_conflicts(
     session: AsyncSession, *, domain: str, prefix: str, limit: int = 200
 ) -> ConflictLookup:
     """Active registrations of `domain`, up to `limit` whose company key starts with
     `prefix`, and the house account of `domain`: index lookups, one round trip."""
     params = {"domain": domain, "prefix": prefix}
-    rows = (await session.execute(_candidates_stmt(limit), params)).all()
+    rows = await _lean_candidates(limit).rows(session, params)  # up to `limit` + 1 rows
     house = next((row for row in rows if row[5] == _HOUSE), None)
     unique = {row[0]: Candidate(*row) for row in rows if row[5] != _HOUSE}
     return ConflictLookup(

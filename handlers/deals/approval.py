@@ -29,6 +29,7 @@ from handlers.deals.notices import (
 from handlers.deals.rules import MAX_REASON, protection_days
 from handlers.deps import Deps
 from handlers.routes import Routes
+from storage import deal_reads
 from storage import deals as deal_store
 from storage.deals import Deal
 
@@ -47,7 +48,7 @@ async def load_for_decision(session: AsyncSession, caller: Caller, deal_id: int)
         NotFound: no such registration, or the caller is not staff (nothing leaks).
         NotAllowed: staff who do not own the partner.
     """
-    deal = await deal_store.get_deal(session, deal_id, for_update=True)
+    deal = await deal_reads.get_deal(session, deal_id, for_update=True)
     if deal is None or not caller.is_staff:
         raise NotFound("registration", deal_id)
     if not may_decide(caller, deal):

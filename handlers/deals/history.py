@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.deps import Deps
-from storage import deals as deal_store
+from storage import deal_writes
 from storage.deals import Deal
 
 
@@ -26,9 +26,11 @@ async def record_change(
     before = deal.status
     deal.status = to or deal.status
     deal.updated_at = now
-    await deal_store.add_event(
+    # One Core INSERT, at once (after an autoflush of pending changes, so events keep
+    # their order): the unit of work for the event cost more than the statement.
+    await deal_writes.insert_event(
         session,
-        deal,
+        deal_id=deal.id,
         kind=kind,
         at=now,
         actor_id=actor_id,
@@ -36,5 +38,5 @@ async def record_change(
         from_status=before,
         to_status=deal.status,
         reason=reason,
-        detail=detail,
+        detail=detail or {},
     )

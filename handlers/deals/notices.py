@@ -20,6 +20,7 @@ from handlers.deals.forms import DealRef
 from handlers.deals.rules import format_money
 from handlers.deps import Deps
 from handlers.notify import outbox_row, person_destination, queue_reply
+from storage import deal_reads
 from storage import deals as deal_store
 from storage import people as people_store
 from storage.deals import Deal
@@ -209,7 +210,7 @@ async def manager_recipients(
     given, or loaded), else every admin (logged when there is nobody)."""
     recipients: list[people_store.Person] = [manager] if manager is not None else []
     if not recipients and deal.partner.manager_id is not None:
-        manager = await people_store.get_person_by_id(session, deal.partner.manager_id)
+        manager = await deal_reads.get_person_by_id(session, deal.partner.manager_id)
         recipients = [manager] if manager is not None else []
     if not recipients:
         recipients = await people_store.list_people(session, role="admin")

@@ -19,6 +19,7 @@ from handlers.deals.rules import ConflictResult, parse_free_text, validate_form
 from handlers.deals.submission import FORM_USED, Outcome, store_registration
 from handlers.deps import Deps
 from handlers.routes import Routes, ThreadKey
+from storage import deal_reads
 from storage import deals as deal_store
 
 logger = logging.getLogger(__name__)
@@ -118,7 +119,7 @@ async def answer_in_thread(
     if not text or deal_id is None or caller.is_staff or request.edited:
         return []
     async with deps.sessions() as session, session.begin():
-        deal = await deal_store.get_deal(session, deal_id, for_update=True)
+        deal = await deal_reads.get_deal(session, deal_id, for_update=True)
         if (
             deal is None
             or deal.status != deal_store.INFO_REQUESTED

@@ -32,7 +32,7 @@ from handlers.deals.rules import (
 )
 from handlers.deps import Deps
 from handlers.notify import outbox_row, person_destination, queue_new_rows
-from storage import deal_conflicts, deal_writes
+from storage import deal_conflicts, deal_reads, deal_writes
 from storage import deals as deal_store
 from storage.deals import Deal
 from storage.people import Person
@@ -96,7 +96,7 @@ async def store_registration(
     draft: DealDraft,
     nonce: str,
 ) -> Outcome:
-    found = await deal_store.get_submit_context(session, partner_id, idempotency_key=nonce)
+    found = await deal_reads.get_submit_context(session, partner_id, idempotency_key=nonce)
     if found is None:
         if await deal_store.get_deal_by_key(session, nonce) is not None:
             raise NotAllowed(FORM_USED)  # never show another partner's registration

@@ -127,3 +127,31 @@ async def test_a_claimed_row_is_not_claimed_twice(deps: Deps) -> None:
     async with deps.sessions() as session, session.begin():
         after_lease = await outbox_claims.claim_due(session, now=later, worker="b", lease=lease)
     assert (len(first), len(second), len(after_lease)) == (1, 0, 1)
+
+
+async def test_messages_of_one_transaction_keep_their_order_and_not_before(deps: Deps) -> None:
+    # Keyed messages wait in the session for the flush, the others are INSERTed at
+    # once: the row ids still follow the order they were queued in.
+    dest = Destination(platform="slack", channel_id="C1")
+    later = FIXED_NOW + timedelta(hours=1)
+    async with deps.sessions() as session, session.begin():
+        for text, key, not_before in [
+            ("a", "key-a", None),
+            ("b", None, None),
+            ("c", "key-c", None),
+            ("d", None, later),
+        ]:
+            await queue_reply(
+                session, deps, destination=dest, reply=Reply(text=text), dedupe_key=key,
+                not_before=not_before,
+            )  # fmt: skip
+    async with deps.sessions() as session:
+        rows = await outbox.list_outbox(session)
+    assert [(m.payload["text"], m.dedupe_key) for m in rows] == [
+        ("a", "key-a"),
+        ("b", None),
+        ("c", "key-c"),
+        ("d", None),
+    ]
+    assert [m.next_attempt_at for m in rows] == [FIXED_NOW, FIXED_NOW, FIXED_NOW, later]
+    assert rows[3].created_at == FIXED_NOW

@@ -77,6 +77,27 @@ async def test_conflict_lookup_reads_by_index_in_one_query(sessions: SessionFact
     assert "SCAN deals" not in plan and "Seq Scan" not in plan
 
 
+async def test_the_lean_conflict_lookup_returns_the_core_rows(sessions: SessionFactory) -> None:
+    async with sessions() as session, session.begin():
+        partner = await partner_store.add_partner(session, "Acme")
+        for i in range(5):
+            await deal_store.add_deal(session, _deal(partner.id, f"k{i}", f"acme{i}.io", "Acme"))
+        await deal_store.add_deal(session, _deal(partner.id, "d", "acme.com", "Acme Direct"))
+        await upsert_house_accounts(session, [("acme.com", "Acme Direct", "Sam")], now=FIXED_NOW)
+    params = {"domain": "acme.com", "prefix": "acme"}
+    async with sessions() as session:
+        stmt = deal_conflicts._candidates_stmt(3)
+        core = [tuple(row) for row in (await session.execute(stmt, params)).all()]
+        lean = await deal_conflicts._lean_candidates(3).rows(session, params)
+        found = await deal_conflicts.lookup_conflicts(
+            session, domain="acme.com", prefix="acme", limit=3
+        )
+    assert sorted(lean) == sorted(core)
+    assert len(core) == 1 + 3 + 1  # the domain's deal, 3 by prefix (the limit), the house
+    assert found.house_account == "Acme Direct"
+    assert [c.domain for c in found.candidates].count("acme.com") == 1
+
+
 async def test_an_idempotency_key_is_stored_once(sessions: SessionFactory) -> None:
     async with sessions() as session, session.begin():
         partner = await partner_store.add_partner(session, "Acme")

@@ -5,6 +5,7 @@ connection's thread."""
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -104,10 +105,12 @@ def _hops(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return calls
 
 
-async def test_quick_statements_run_on_the_loop_and_commits_on_the_thread(
+async def test_quick_statements_and_commits_run_on_the_loop(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'driver.db'}")
+    path = tmp_path / "driver.db"
+    engine = create_engine(f"sqlite+aiosqlite:///{path}")
+    other = sqlite3.connect(path, isolation_level=None)  # another process's view
     try:
         async with engine.begin() as conn:
             await conn.execute(text("create table t (id integer primary key, name text)"))
@@ -116,11 +119,82 @@ async def test_quick_statements_run_on_the_loop_and_commits_on_the_thread(
             await conn.execute(text("insert into t (name) values ('a')"))
             await conn.execute(text("update t set name = 'b' where id = 1"))
             name = (await conn.execute(text("select name from t where id = 1"))).scalar_one()
+        seen = other.execute("select name from t").fetchall()  # committed, for everyone
+        hopped = list(hops)
     finally:
+        other.close()
         await engine.dispose()
     assert name == "b"
-    assert hops.count("_waiting_for") == 1  # the commit
-    assert "_run_waiting" not in hops
+    assert seen == [("b",)]
+    assert hopped == []  # neither the statements nor the commit left the loop
+    reopened = sqlite3.connect(path)
+    try:
+        assert reopened.execute("select id, name from t").fetchall() == [(1, "b")]
+    finally:
+        reopened.close()
+
+
+async def _wal_bytes_after_commits(path: Path, commits: int) -> tuple[int, list[str]]:
+    """The WAL's size after `commits` one-row transactions, and the thread hops."""
+    engine = create_engine(f"sqlite+aiosqlite:///{path}")
+    hops: list[str] = []
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(text("create table t (id integer primary key, pad text)"))
+        original = _sqlite._Connection._execute
+
+        async def counting(self: Any, fn: Any, *args: Any, **kwargs: Any) -> Any:
+            hops.append(getattr(fn, "__name__", repr(fn)))
+            return await original(self, fn, *args, **kwargs)
+
+        _sqlite._Connection._execute = counting  # type: ignore[method-assign]
+        try:
+            for i in range(commits):
+                async with engine.begin() as conn:
+                    await conn.execute(
+                        text("insert into t values (:i, :pad)"), {"i": i, "pad": "x" * 3000}
+                    )
+        finally:
+            _sqlite._Connection._execute = original  # type: ignore[method-assign]
+        async with engine.connect() as conn:
+            automatic = (await conn.execute(text("pragma wal_autocheckpoint"))).scalar_one()
+            assert automatic == 0  # SQLite's own checkpoint inside a commit is off
+        size = os.stat(f"{path}-wal").st_size
+    finally:
+        await engine.dispose()
+    return size, hops
+
+
+async def test_every_nth_commit_checkpoints_the_wal_on_the_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_sqlite, "CHECKPOINT_EVERY", 5)
+    checkpointed, hops = await _wal_bytes_after_commits(tmp_path / "a.db", 60)
+    monkeypatch.setattr(_sqlite, "CHECKPOINT_EVERY", 10**9)
+    unchecked, never = await _wal_bytes_after_commits(tmp_path / "b.db", 60)
+    # Every fifth commit (counting the table's) checkpointed, on the thread, so the WAL
+    # was reused from its start instead of growing by a page or two per commit.
+    assert hops.count("_waiting_for") == 12
+    assert never.count("_waiting_for") == 0
+    assert checkpointed * 4 < unchecked
+
+
+def test_only_wal_without_sync_commits_on_the_loop(tmp_path: Path) -> None:
+    wal = sqlite3.connect(tmp_path / "wal.db")
+    journal = sqlite3.connect(tmp_path / "journal.db")
+    full = sqlite3.connect(tmp_path / "full.db")
+    try:
+        wal.execute("pragma journal_mode=wal")
+        wal.execute("pragma synchronous=normal")
+        full.execute("pragma journal_mode=wal")
+        full.execute("pragma synchronous=full")
+        found = [_sqlite._wal_without_sync(c) for c in (wal, journal, full)]
+        automatic = [c.execute("pragma wal_autocheckpoint").fetchone()[0] for c in (wal, full)]
+    finally:
+        for c in (wal, journal, full):
+            c.close()
+    assert found == [True, False, False]
+    assert automatic == [0, 1000]
 
 
 async def test_a_statement_meeting_another_process_lock_waits_off_the_loop(

@@ -1,0 +1,121 @@
+"""SELECTs run on the driver, inside a session's own transaction (issue 15).
+
+A button click or a thread reply reads one registration with its partner and channels,
+and through the ORM that read cost more CPU than the rest of the request: the
+statement's execution context and result processing in SQLAlchemy Core (~100 us a
+statement) and, for ORM entities, loading (identity map, `selectinload`'s second and
+third statements). A `LeanQuery` is a Core SELECT compiled once per dialect; it runs on
+the DB-API connection the session already holds, so it is part of the session's
+transaction exactly as `session.execute` would be (on PostgreSQL the adapter begins it
+first; a `FOR UPDATE` locks until the commit; on SQLite the statement runs through the
+same one-hop cursor as every other), and each column of each row goes through that
+column type's own result processor for the dialect, so the values are the ones the ORM
+would have loaded (a test compares them on both databases).
+
+What is lost against `session.execute`: SQLAlchemy's events and statement logging for
+these statements. Errors are raised as SQLAlchemy's (`DBAPIError.instance`), and a
+connection found dead is invalidated, as `Connection` does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import exc
+from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import CompoundSelect, Select
+from sqlalchemy.util import greenlet_spawn
+
+Row = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    order: tuple[str, ...]  # the positional parameters' names
+    fixed: dict[str, Any]  # the values of the statement's own parameters (a LIMIT)
+    processors: tuple[Callable[[Any], Any] | None, ...]
+
+
+class LeanQuery:
+    """A SELECT built on first use (`build()`: the models must be complete), compiled
+    once per dialect, its parameters all of types that need no bind processing (ids,
+    strings: checked when compiled) and none of them a list (the statement's own
+    constant lists are fine)."""
+
+    def __init__(self, build: Callable[[], Select[Any] | CompoundSelect[Any]]) -> None:
+        self._build = build
+        self._statement: Select[Any] | CompoundSelect[Any] | None = None
+        self._by_dialect: dict[str, _Compiled] = {}
+
+    def _compiled(self, dialect: Dialect) -> _Compiled:
+        key = f"{dialect.name}+{dialect.driver}"
+        found = self._by_dialect.get(key)
+        if found is not None:
+            return found
+        if self._statement is None:
+            self._statement = self._build()
+        statement = self._statement
+        first = statement.compile(dialect=dialect)
+        given = [b.key for b in first.binds.values() if b.required]
+        for bind in first.binds.values():
+            if bind.type.dialect_impl(dialect).bind_processor(dialect) is not None:
+                raise ValueError(f"parameter {bind.key!r} needs processing; use session.execute")
+            if bind.required and bind.expanding:
+                raise ValueError(f"parameter {bind.key!r} is a list; use session.execute")
+        # The statement's own lists (`IN (...)` of constants) become one parameter per
+        # value, with the values they hold.
+        expanded = first.construct_expanded_state(dict.fromkeys(given))
+        order = tuple(expanded.positiontup or ())
+        if not order and given:
+            raise ValueError(f"{dialect.name}: a LeanQuery needs a positional paramstyle")
+        fixed = {k: v for k, v in expanded.parameters.items() if k not in given}
+        processors = tuple(
+            column.type.dialect_impl(dialect).result_processor(dialect, None)
+            for column in self._statement.selected_columns
+        )
+        found = _Compiled(expanded.statement, order, fixed, processors)
+        self._by_dialect[key] = found
+        return found
+
+    async def rows(self, session: AsyncSession, params: Mapping[str, Any]) -> list[Row]:
+        """The statement's rows, read in the session's transaction (begun if need be)."""
+        connection = await session.connection()
+        return await greenlet_spawn(self._run, connection.sync_connection, params)
+
+    def _run(self, connection: Connection | None, params: Mapping[str, Any]) -> list[Row]:
+        assert connection is not None
+        dialect = connection.dialect
+        compiled = self._compiled(dialect)
+        fixed = compiled.fixed
+        args = tuple(fixed[name] if name in fixed else params[name] for name in compiled.order)
+        dbapi_connection = connection.connection.dbapi_connection
+        assert dbapi_connection is not None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(compiled.sql, args)
+            raw = cursor.fetchall()
+        except dialect.loaded_dbapi.Error as error:
+            dead = dialect.is_disconnect(error, dbapi_connection, cursor)
+            if dead:
+                connection.invalidate(error)
+            raise exc.DBAPIError.instance(
+                compiled.sql,
+                args,
+                error,
+                dialect.loaded_dbapi.Error,
+                connection_invalidated=dead,
+                dialect=dialect,
+            ) from error
+        finally:
+            cursor.close()
+        processors = compiled.processors
+        if not any(processors):
+            return [tuple(row) for row in raw]
+        return [
+            tuple(p(v) if p is not None else v for p, v in zip(processors, row, strict=True))
+            for row in raw
+        ]
