@@ -136,9 +136,9 @@ async def test_a_deal_the_session_holds_is_the_one_returned(database: TestDataba
         assert await deal_reads.get_person_by_id(session, person.id) is person  # type: ignore[union-attr]
 
 
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)  # SQLite has no row locks
 async def test_the_lean_locking_read_holds_the_row_until_commit(database: TestDatabase) -> None:
-    if database.schema is None:
-        pytest.skip("SQLite has no row locks (its one writer serialises the transactions)")
+    assert database.schema is not None
     sessions = create_session_factory(database.engine)
     deal_id = (await _seed(sessions))[0]
     other = pg_engine(database.schema)
@@ -186,11 +186,11 @@ async def test_the_lean_person_and_thread_reads_equal_the_orm_reads(
     assert sorted(keys) == ["deal:1", "deal:2", "survey:5"]
 
 
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)  # a file has no server
 async def test_a_connection_that_died_fails_as_sqlalchemy_error_and_is_replaced(
     database: TestDatabase,
 ) -> None:
-    if database.schema is None:
-        pytest.skip("an SQLite file has no server to lose")
+    assert database.schema is not None
     sessions = create_session_factory(database.engine)
     deal_id = (await _seed(sessions))[0]
     engine = pg_engine(database.schema)
