@@ -22,7 +22,8 @@ from pathlib import Path
 
 from handlers.deps import Deps
 from handlers.knowledge.enrich import embed_missing, ingest_glossaries
-from handlers.knowledge.parse import PARSERS, FrontMatterError, ParsedDocument, parse_document
+from handlers.knowledge.front_matter import FrontMatterError
+from handlers.knowledge.parse import PARSERS, ParsedDocument, parse_document
 from storage import kb as kb_store
 
 logger = logging.getLogger(__name__)

@@ -1,11 +1,9 @@
 """Turn one knowledge-base file (Markdown/MDX, HTML, plain text) into titled passages.
 
-Pure functions over text: no files, no database. Markdown front matter (YAML) gives
-the title and an optional `audience` (a tier or list of tiers, or "all"). Front matter
-that cannot be read raises `FrontMatterError`: the document may be restricted, so it is
-never published to everyone by mistake (the ingest reports and skips it). MDX imports,
-exports and JSX component tags are dropped (their inner text kept); documents are split
-at headings, and long sections at paragraph boundaries.
+Pure functions over text: no files, no database. Markdown front matter gives the title
+and an optional `audience` (handlers.knowledge.front_matter). MDX imports, exports and
+JSX component tags are dropped (their inner text kept); documents are split at
+headings, and long sections at paragraph boundaries.
 """
 
 from __future__ import annotations
@@ -15,7 +13,7 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-import yaml
+from handlers.knowledge.front_matter import audience_of, split_front_matter
 
 logger = logging.getLogger(__name__)
 
@@ -24,14 +22,6 @@ MAX_PASSAGE_CHARS = 1200
 #: Shorter bodies are folded into the next passage of the same section.
 MIN_PASSAGE_CHARS = 40
 
-#: YAML front matter at the top of a Markdown file (blank lines before it allowed).
-FRONT_MATTER = re.compile(r"\A(?:[ \t]*\n)*---[ \t]*\n(?:(.*?)\n)?---[ \t]*(?:\n|\Z)", re.DOTALL)
-#: A file that opens a front-matter block (whether or not it is closed).
-FRONT_MATTER_START = re.compile(r"\A(?:[ \t]*\n)*---[ \t]*(?:\n|\Z)")
-#: Front matter is a few lines of metadata; more than this is refused unread.
-MAX_FRONT_MATTER_CHARS = 8_000
-#: Front-matter `audience` values that mean every partner.
-EVERYONE = frozenset({"all", "everyone", "partners", "*"})
 #: MDX `import ... from "..."` / `export ...` lines (module code, not prose).
 MDX_IMPORT = re.compile(r"^(?:import|export)\s.*$", re.MULTILINE)
 #: JSX/HTML tags (opening, closing, self-closing); inner text is kept.
@@ -60,74 +50,6 @@ class ParsedDocument:
     audience: tuple[str, ...] | None
     sections: tuple[Section, ...]
     url: str | None = None
-
-
-class FrontMatterError(ValueError):
-    """Front matter that cannot be read; the message says why, for the ingest report."""
-
-
-def _audience(meta: dict[str, object]) -> tuple[str, ...] | None:
-    """The tiers a document is restricted to; None = every partner (no `audience`, or
-    one naming everyone). Anything else is refused rather than read as "everyone".
-
-    Raises:
-        FrontMatterError: `audience` is present but not a tier name or a list of them.
-    """
-    if "audience" not in meta:
-        return None
-    value = meta["audience"]
-    items = [value] if isinstance(value, str) else value
-    if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
-        raise FrontMatterError("audience must be a tier name or a list of tier names")
-    tiers = tuple(item.strip() for item in items if item.strip())
-    if not tiers:
-        raise FrontMatterError("audience names no tier (use `audience: all` for everyone)")
-    if any(t.lower() in EVERYONE for t in tiers):
-        return None
-    return tiers
-
-
-def _no_aliases(source: str) -> None:
-    """Refuse YAML anchors and aliases before loading: nested aliases expand
-    exponentially (an "alias bomb" took seconds and gigabytes), and metadata never
-    needs them. Parsing events is linear and expands nothing."""
-    for event in yaml.parse(source, Loader=yaml.SafeLoader):
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            raise FrontMatterError("YAML anchors and aliases are not allowed")
-
-
-def split_front_matter(text: str) -> tuple[dict[str, object], str]:
-    """YAML front matter (a dict, empty when there is none) and the rest.
-
-    Raises:
-        FrontMatterError: a front-matter block that is unclosed, too long, not valid
-            YAML, uses anchors or aliases, or is not a mapping.
-    """
-    match = FRONT_MATTER.match(text)
-    if match is None:
-        if FRONT_MATTER_START.match(text):
-            raise FrontMatterError("front matter is not closed with ---")
-        return {}, text
-    source = match.group(1) or ""
-    if len(source) > MAX_FRONT_MATTER_CHARS:
-        raise FrontMatterError(f"front matter is over {MAX_FRONT_MATTER_CHARS} characters")
-    try:
-        _no_aliases(source)
-        meta = yaml.safe_load(source)
-    except yaml.YAMLError as exc:
-        raise FrontMatterError(f"front matter is not valid YAML ({_first_line(exc)})") from exc
-    if meta is None:
-        meta = {}
-    if not isinstance(meta, dict):
-        raise FrontMatterError("front matter must be `key: value` lines")
-    return meta, text[match.end() :]
-
-
-def _first_line(exc: yaml.YAMLError) -> str:
-    problem = getattr(exc, "problem", None)
-    mark = getattr(exc, "problem_mark", None)
-    where = f" at line {mark.line + 1}" if mark is not None else ""
-    return f"{problem or type(exc).__name__}{where}"
 
 
 def clean_mdx(text: str) -> str:
@@ -238,7 +160,7 @@ def parse_markdown(text: str, *, fallback_title: str) -> ParsedDocument:
     url = meta.get("url")
     return ParsedDocument(
         title=title,
-        audience=_audience(meta),
+        audience=audience_of(meta),
         sections=tuple(sections),
         url=str(url) if url else None,
     )

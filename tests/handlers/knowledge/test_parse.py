@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from handlers.knowledge.front_matter import FrontMatterError
 from handlers.knowledge.parse import (
     MAX_PASSAGE_CHARS,
-    FrontMatterError,
     parse_document,
     parse_html,
     parse_markdown,
