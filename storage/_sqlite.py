@@ -15,7 +15,7 @@ is then run again on the thread with a busy timeout of BUSY_WAIT_MS, exactly as 
 statement used to run. A statement that once took longer than ON_LOOP_MAX_SECONDS (a
 search, a report) runs on the thread from then on, so the loop is not held up by it
 again (CPU time of the loop's thread: being preempted on a busy machine does not make
-a statement slow).
+a statement slow, nor does a garbage collection that ran during it, `storage._cpu`).
 
 Commits run on the loop too, once the connection is known to be in WAL mode with
 synchronous=NORMAL: such a commit appends its pages to the WAL and syncs nothing. What
@@ -33,7 +33,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import sqlite3
-import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from functools import partial
@@ -41,6 +40,8 @@ from typing import Any
 
 import aiosqlite
 from aiosqlite.context import contextmanager
+
+from storage._cpu import cpu_time
 
 logger = logging.getLogger(__name__)
 
@@ -92,14 +93,14 @@ class _PrefetchingCursor(aiosqlite.Cursor):
         connection: _Connection = self._conn  # type: ignore[assignment]
         slow = connection.slow
         if sql not in slow:
-            started = time.thread_time()
+            started = cpu_time()
             try:
                 rows = self._run(many, sql, parameters)  # on the loop: it never waits
             except sqlite3.OperationalError as error:
                 if not _is_busy(error):
                     raise
             else:
-                spent = time.thread_time() - started
+                spent = cpu_time() - started
                 if spent > ON_LOOP_MAX_SECONDS:
                     connection.ran_slowly(sql, spent)
                 return rows

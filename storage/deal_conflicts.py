@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import String, bindparam, literal, select, text, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,9 +17,10 @@ from storage.house_accounts import HouseAccount
 from storage.lean import LeanQuery
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """The columns the conflict check compares (no ORM object, no relationship load)."""
+class Candidate(NamedTuple):
+    """The columns the conflict check compares (no ORM object, no relationship load).
+    A named tuple: made straight from the row, it costs a fraction of a dataclass (a
+    submission reads up to 201 of them)."""
 
     id: int
     partner_id: int
@@ -83,9 +84,10 @@ async def lookup_conflicts(
     params = {"domain": domain, "prefix": prefix}
     rows = await _lean_candidates(limit).rows(session, params)  # up to `limit` + 1 rows
     house = next((row for row in rows if row[5] == _HOUSE), None)
-    unique = {row[0]: Candidate(*row) for row in rows if row[5] != _HOUSE}
+    unique = {row[0]: row for row in rows if row[5] != _HOUSE}
+    make = Candidate._make
     return ConflictLookup(
-        candidates=tuple(unique[key] for key in sorted(unique)),
+        candidates=tuple(make(unique[key]) for key in sorted(unique)),
         house_account=(house[3] or house[2]) if house is not None else None,
     )
 

@@ -19,11 +19,11 @@ connection found dead is invalidated, as `Connection` does.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import exc
+from sqlalchemy import Table, bindparam, exc, insert
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import CompoundSelect, Select
@@ -88,30 +88,10 @@ class LeanQuery:
 
     def _run(self, connection: Connection | None, params: Mapping[str, Any]) -> list[Row]:
         assert connection is not None
-        dialect = connection.dialect
-        compiled = self._compiled(dialect)
+        compiled = self._compiled(connection.dialect)
         fixed = compiled.fixed
         args = tuple(fixed[name] if name in fixed else params[name] for name in compiled.order)
-        dbapi_connection = connection.connection.dbapi_connection
-        assert dbapi_connection is not None
-        cursor = dbapi_connection.cursor()
-        try:
-            cursor.execute(compiled.sql, args)
-            raw = cursor.fetchall()
-        except dialect.loaded_dbapi.Error as error:
-            dead = dialect.is_disconnect(error, dbapi_connection, cursor)
-            if dead:
-                connection.invalidate(error)
-            raise exc.DBAPIError.instance(
-                compiled.sql,
-                args,
-                error,
-                dialect.loaded_dbapi.Error,
-                connection_invalidated=dead,
-                dialect=dialect,
-            ) from error
-        finally:
-            cursor.close()
+        raw = _fetch(connection, compiled.sql, args)
         processors = compiled.processors
         if not any(processors):
             return [tuple(row) for row in raw]
@@ -119,3 +99,84 @@ class LeanQuery:
             tuple(p(v) if p is not None else v for p, v in zip(processors, row, strict=True))
             for row in raw
         ]
+
+
+def _fetch(connection: Connection, sql: str, args: tuple[Any, ...]) -> Sequence[Any]:
+    """`sql` on the connection's DB-API connection: its rows (none for a statement
+    without any), errors raised as SQLAlchemy's, a dead connection invalidated."""
+    dialect = connection.dialect
+    dbapi_connection = connection.connection.dbapi_connection
+    assert dbapi_connection is not None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(sql, args)
+        return cursor.fetchall() if cursor.description else []
+    except dialect.loaded_dbapi.Error as error:
+        dead = dialect.is_disconnect(error, dbapi_connection, cursor)
+        if dead:
+            connection.invalidate(error)
+        raise exc.DBAPIError.instance(
+            sql,
+            args,
+            error,
+            dialect.loaded_dbapi.Error,
+            connection_invalidated=dead,
+            dialect=dialect,
+        ) from error
+    finally:
+        cursor.close()
+
+
+@dataclass(frozen=True)
+class _CompiledInsert:
+    sql: str
+    order: tuple[str, ...]
+    processors: tuple[Callable[[Any], Any] | None, ...]  # one per positional parameter
+
+
+class LeanInsert:
+    """A one-row INSERT into `table` of every column but its primary key, returning
+    the new primary key, compiled once per dialect and run on the driver like a
+    `LeanQuery` (in the session's transaction). Each value goes through its column
+    type's bind processor for the dialect (JSON, dates), as `session.execute` does.
+    What is lost against it: SQLAlchemy's events and logging for the statement."""
+
+    def __init__(self, table: Table) -> None:
+        self._table = table
+        [self._key] = [c for c in table.primary_key.columns]
+        self.columns = tuple(c.key for c in table.columns if c is not self._key)
+        self._by_dialect: dict[str, _CompiledInsert] = {}
+
+    def _compiled(self, dialect: Dialect) -> _CompiledInsert:
+        key = f"{dialect.name}+{dialect.driver}"
+        found = self._by_dialect.get(key)
+        if found is not None:
+            return found
+        table = self._table
+        values = {name: bindparam(name, type_=table.c[name].type) for name in self.columns}
+        statement = insert(table).values(values).returning(self._key)
+        compiled = statement.compile(dialect=dialect)
+        order = tuple(compiled.positiontup or ())
+        if sorted(order) != sorted(self.columns):
+            raise ValueError(f"{dialect.name}: a LeanInsert needs a positional paramstyle")
+        processors = tuple(
+            table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in order
+        )
+        found = _CompiledInsert(compiled.string, order, processors)
+        self._by_dialect[key] = found
+        return found
+
+    async def insert(self, session: AsyncSession, values: Mapping[str, Any]) -> Any:
+        """INSERT the row (`values` has every one of `columns`); its primary key."""
+        connection = await session.connection()
+        return await greenlet_spawn(self._run, connection.sync_connection, values)
+
+    def _run(self, connection: Connection | None, values: Mapping[str, Any]) -> Any:
+        assert connection is not None
+        compiled = self._compiled(connection.dialect)
+        args = tuple(
+            values[name] if p is None else p(values[name])
+            for name, p in zip(compiled.order, compiled.processors, strict=True)
+        )
+        [row] = _fetch(connection, compiled.sql, args)
+        return row[0]

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from rapidfuzz import process
 from rapidfuzz.fuzz import token_sort_ratio
 
 from bot.core.errors import InvalidInput
@@ -416,17 +417,28 @@ def detect_conflict(
         return ConflictResult("channel", others, house_account=house_account)
     if others:
         return ConflictResult("horizontal", others)
+    elsewhere = [e for e in existing if e.domain != domain]
     scored = [
-        (score, e)
-        for e in existing
-        if e.domain != domain
-        and (score := token_sort_ratio(key, e.company_key, score_cutoff=FUZZY_THRESHOLD))
+        (score, elsewhere[index])
+        for index, score in fuzzy_matches(key, [e.company_key for e in elsewhere])
     ]
     if scored:
         scored.sort(key=lambda pair: (-pair[0], pair[1].id))
         closest = tuple(e for _, e in scored[:MAX_FUZZY_MATCHES])
         return ConflictResult("possible_duplicate", closest)
     return ConflictResult("none")
+
+
+def fuzzy_matches(key: str, keys: Sequence[str]) -> list[tuple[int, float]]:
+    """(index, score) of each of `keys` whose company key fuzzy-matches `key`
+    (token_sort_ratio >= FUZZY_THRESHOLD), in no particular order. One call into
+    rapidfuzz for all of them: a submission compares against up to 201 candidates."""
+    if not keys:
+        return []
+    found = process.extract(
+        key, keys, scorer=token_sort_ratio, score_cutoff=FUZZY_THRESHOLD, limit=None
+    )
+    return [(index, score) for _, score, index in found]
 
 
 def auto_approve(

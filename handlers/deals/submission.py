@@ -29,6 +29,7 @@ from handlers.deals.rules import (
     company_key,
     company_prefix,
     detect_conflict,
+    fuzzy_matches,
 )
 from handlers.deps import Deps
 from handlers.notify import outbox_row, person_destination, queue_new_rows
@@ -178,14 +179,21 @@ async def check_conflict(
     found = await deal_conflicts.lookup_conflicts(
         session, domain=domain, prefix=company_prefix(key)
     )
-    conflict = detect_conflict(
+    # Only the candidates that can take part in a conflict are handed on (the rest are
+    # most of them): every one of the same domain, and those elsewhere whose company
+    # fuzzy-matches. `detect_conflict` finds the same conflict in them as in all.
+    candidates = found.candidates
+    elsewhere = [row for row in candidates if row.domain != domain]
+    matching = sorted(i for i, _ in fuzzy_matches(key, [row.company_key for row in elsewhere]))
+    involved = [row for row in candidates if row.domain == domain]
+    involved += [elsewhere[i] for i in matching]
+    return detect_conflict(
         partner_id=partner_id,
         domain=domain,
         key=key,
-        existing=[_existing(row) for row in found.candidates],
+        existing=[_existing(row) for row in involved],
         house_account=found.house_account,
     )
-    return conflict
 
 
 def _existing(row: deal_conflicts.Candidate) -> ExistingRegistration:
