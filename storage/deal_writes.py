@@ -1,4 +1,4 @@
-"""A new registration written as Core statements: its row, its `deal_events` row.
+"""A registration written as Core statements: its row, its changes, its `deal_events` row.
 
 The form's submission writes one registration, its audit event and its messages and
 then commits; nothing reads them back in that transaction. Written through the ORM, the
@@ -14,9 +14,10 @@ import functools
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Insert, Table, insert
+from sqlalchemy import Insert, Table, Update, bindparam, insert, inspect, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from storage.deals import Deal, DealEvent
 from storage.lean import LeanInsert
@@ -59,3 +60,31 @@ def _insert_event_stmt() -> Insert:
 async def insert_event(session: AsyncSession, **columns: Any) -> None:
     """INSERT one `deal_events` row (its columns as keywords; `detail` defaults to {})."""
     await session.execute(_insert_event_stmt(), {"detail": {}, **columns})
+
+
+@functools.cache
+def _update_deal_stmt() -> Update:
+    # The SET clause is the parameters' column keys (compiled once per set of keys).
+    return update(_DEALS).where(_DEALS.c.id == bindparam("deal_id"))
+
+
+async def update_deal(session: AsyncSession, deal: Deal, values: Mapping[str, Any]) -> None:
+    """Write `values` (column keys) to the registration as one Core UPDATE, and set them
+    on `deal` as its loaded values: the ORM's flush has nothing left to write for them.
+
+    The unit of work for a one-row change (flush planning, attribute history, the
+    identity map's modified set) cost more than the statement. When `deal` already has
+    changes the ORM has not written, or no session holds it, the values are set as
+    attributes instead and the ORM writes them all in one UPDATE at the next flush.
+    """
+    state = inspect(deal)
+    if state.modified or not state.persistent:
+        for key, value in values.items():
+            setattr(deal, key, value)
+        return
+    unknown = values.keys() - set(DEAL_COLUMNS)
+    if unknown:
+        raise ValueError(f"not columns of a registration: {sorted(unknown)}")
+    await session.execute(_update_deal_stmt(), {"deal_id": deal.id, **values})
+    for key, value in values.items():
+        set_committed_value(deal, key, value)

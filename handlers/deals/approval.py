@@ -69,9 +69,8 @@ async def approve(
         default=settings.deal_protection_days,
         by_tier=settings.deal_protection_days_by_tier,
     )
-    deal.decided_at, deal.decided_by_id, deal.decided_by_name = now, actor_id, actor_name
-    deal.protected_until = now + timedelta(days=days)
     kind = "approved" if actor_id is not None else "auto_approved"
+    protected_until = now + timedelta(days=days)
     await record_change(
         session,
         deps,
@@ -80,8 +79,14 @@ async def approve(
         kind=kind,
         actor_id=actor_id,
         actor_name=actor_name,
+        changes={
+            "decided_at": now,
+            "decided_by_id": actor_id,
+            "decided_by_name": actor_name,
+            "protected_until": protected_until,
+        },
     )
-    until = deal.protected_until.date().isoformat()
+    until = protected_until.date().isoformat()
     how = "approved automatically" if actor_id is None else "approved by your channel manager"
     await post_to_partner(
         session,

@@ -20,14 +20,19 @@ async def record_change(
     to: str | None = None,
     reason: str | None = None,
     detail: dict[str, object] | None = None,
+    changes: dict[str, object] | None = None,
 ) -> None:
-    """Move `deal` to status `to` (or keep its status) and write the `deal_events` row."""
+    """Move `deal` to status `to` (or keep its status), with `changes` to its other
+    columns, and write the `deal_events` row.
+
+    The registration's row is written as one Core UPDATE now (`update_deal`) when it has
+    no other change pending; set columns through `changes` rather than on `deal`."""
     now = deps.clock()
     before = deal.status
-    deal.status = to or deal.status
-    deal.updated_at = now
-    # One Core INSERT, at once (after an autoflush of pending changes, so events keep
-    # their order): the unit of work for the event cost more than the statement.
+    values = {**(changes or {}), "status": to or deal.status, "updated_at": now}
+    await deal_writes.update_deal(session, deal, values)
+    # One Core INSERT, at once (after an autoflush of other pending changes, so events
+    # keep their order): the unit of work for the event cost more than the statement.
     await deal_writes.insert_event(
         session,
         deal_id=deal.id,

@@ -1,4 +1,4 @@
-"""A new registration written as Core statements: one row per key, a detached object
+"""A registration written as Core statements: one row per key, a detached object
 that renders like a loaded one and updates (never re-inserts) once added, its event."""
 
 from __future__ import annotations
@@ -136,3 +136,53 @@ async def test_outbox_rows_are_queued_in_order_with_their_defaults(
     ]
     assert all(m.status == outbox.PENDING and m.attempts == 0 for m in queued)
     assert all(m.created_at is not None and m.next_attempt_at == FIXED_NOW for m in queued)
+
+
+async def test_a_change_is_written_at_once_and_leaves_nothing_to_flush(
+    sessions: SessionFactory,
+) -> None:
+    async with sessions() as session, session.begin():
+        partner = await partner_store.add_partner(session, "Acme Partners")
+        deal_id = await deal_writes.insert_deal(session, _values(partner.id))
+    later = FIXED_NOW.replace(year=2027)
+    async with sessions() as session, session.begin():
+        deal = await deal_store.get_deal(session, deal_id, for_update=True)
+        assert deal is not None
+        changes = {"status": deal_store.APPROVED, "decided_by_name": "Mia", "updated_at": later}
+        await deal_writes.update_deal(session, deal, changes)
+        assert not inspect(deal).modified and deal not in session.dirty
+        assert (deal.status, deal.decided_by_name, deal.updated_at) == tuple(changes.values())
+    async with sessions() as session:
+        stored = await deal_store.get_deal(session, deal_id)
+    assert stored is not None
+    assert (stored.status, stored.decided_by_name, stored.updated_at) == tuple(changes.values())
+    assert stored.notes == "call first"  # columns not given are left alone
+
+
+async def test_a_change_beside_pending_ones_is_written_with_them(
+    sessions: SessionFactory,
+) -> None:
+    async with sessions() as session, session.begin():
+        partner = await partner_store.add_partner(session, "Acme Partners")
+        deal_id = await deal_writes.insert_deal(session, _values(partner.id))
+    async with sessions() as session, session.begin():
+        deal = await deal_store.get_deal(session, deal_id)
+        assert deal is not None
+        deal.decision_reason = "no budget"  # pending: the ORM writes both together
+        await deal_writes.update_deal(session, deal, {"status": deal_store.REJECTED})
+        assert deal.status == deal_store.REJECTED
+    async with sessions() as session:
+        stored = await deal_store.get_deal(session, deal_id)
+    assert stored is not None
+    assert (stored.status, stored.decision_reason) == (deal_store.REJECTED, "no budget")
+
+
+async def test_only_columns_of_a_registration_are_updated(sessions: SessionFactory) -> None:
+    async with sessions() as session, session.begin():
+        partner = await partner_store.add_partner(session, "Acme Partners")
+        deal_id = await deal_writes.insert_deal(session, _values(partner.id))
+    async with sessions() as session, session.begin():
+        deal = await deal_store.get_deal(session, deal_id)
+        assert deal is not None
+        with pytest.raises(ValueError, match="partner"):
+            await deal_writes.update_deal(session, deal, {"partner": None})
