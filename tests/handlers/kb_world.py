@@ -9,10 +9,14 @@ from pathlib import Path
 from bot.core import Actor, ButtonClick, Place, Reply, Request
 from handlers.admin.chat import add_manager
 from handlers.deps import Deps
+from handlers.knowledge.answer import DONT_KNOW, compose_extractive
+from handlers.knowledge.grounding import is_grounded
 from handlers.knowledge.ingest import ingest
+from handlers.knowledge.search import retrieve
 from handlers.router import dispatch
 from storage import partners as partner_store
 from storage import people as people_store
+from storage.kb_search import Access
 
 SAMPLE = Path(__file__).resolve().parents[2] / "kb" / "sample"
 #: ../shared/kb-corpus beside the checkout (or beside its parent, for a worktree).
@@ -41,6 +45,16 @@ async def ingest_pages(deps: Deps, folder: Path, pages: Mapping[str, str]) -> De
     report = await ingest(deps, [folder])
     assert report.added == len(pages)
     return deps
+
+
+async def assert_the_figure_decides(docs: Deps, question: str, answered: bool) -> None:
+    """The pages cover the question's words (grounded retrieval) whether or not they
+    state the figure it asks: the extractive answer is given exactly when `answered`."""
+    found = await retrieve(docs, question, access=Access(staff=True))
+    assert is_grounded(found)
+    answer = compose_extractive(found)
+    assert answer.grounded is answered
+    assert (answer.text == DONT_KNOW) is not answered
 
 
 async def build_world(deps: Deps, *, kb: Path = SAMPLE) -> None:

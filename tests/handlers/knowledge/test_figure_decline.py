@@ -9,11 +9,7 @@ from pathlib import Path
 import pytest
 
 from handlers.deps import Deps
-from handlers.knowledge.answer import DONT_KNOW, compose_extractive
-from handlers.knowledge.grounding import is_grounded
-from handlers.knowledge.search import retrieve
-from storage.kb_search import Access
-from tests.handlers.kb_world import ingest_pages
+from tests.handlers.kb_world import assert_the_figure_decides, ingest_pages
 
 PAGES = {
     "audit-log.md": """# Audit log
@@ -66,9 +62,4 @@ ASKED = (
 async def test_a_figure_the_docs_do_not_give_is_declined(
     docs: Deps, question: str, answered: bool
 ) -> None:
-    found = await retrieve(docs, question, access=Access(staff=True))
-    # The pages cover the question's words either way: the figure decides.
-    assert is_grounded(found)
-    answer = compose_extractive(found)
-    assert answer.grounded is answered
-    assert (answer.text == DONT_KNOW) is not answered
+    await assert_the_figure_decides(docs, question, answered)
