@@ -28,7 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from handlers.deals.rules import company_key, company_prefix
+from handlers.deals.identity import company_key, company_prefix
 from handlers.deals.submission import check_conflict
 from storage import deal_conflicts
 from storage import deals as deal_store

@@ -9,7 +9,8 @@ from typing import Any
 from bot.cli._output import print_json, print_table, say
 from bot.core.errors import InvalidInput, NotFound
 from handlers.admin import offboarding, operators
-from handlers.deals.rules import CURRENCIES, parse_amount
+from handlers.deals.money import parse_amount
+from handlers.deals.tables import CURRENCIES
 from handlers.deps import Deps
 from handlers.digests.targets import set_partner_target
 from storage import partners as partner_store

@@ -16,8 +16,9 @@ from handlers.caller import Caller
 from handlers.deals.approval import extension_card, may_decide
 from handlers.deals.forms import DealRef, reason_form, stage_form, with_values, won_form
 from handlers.deals.history import record_change
+from handlers.deals.money import format_money, parse_amount
 from handlers.deals.notices import post_to_manager, post_to_partner, when
-from handlers.deals.rules import MAX_REASON, STAGES, format_money, parse_amount, sentence
+from handlers.deals.rules import MAX_REASON, STAGES, sentence
 from handlers.deps import Deps
 from handlers.routes import Routes
 from storage import deals as deal_store

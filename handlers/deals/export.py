@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from bot.core.errors import InvalidInput, NotFound
 from handlers import fields
-from handlers.deals.rules import normalise_domain
+from handlers.deals.identity import normalise_domain
 from handlers.deps import Deps
 from storage import deals as deal_store
 from storage import house_accounts

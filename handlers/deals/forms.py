@@ -12,7 +12,8 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.core import Field, Form, Option, ids
 from bot.core.codec import encode
-from handlers.deals.rules import MAX_COMPANY, MAX_CONTACT, MAX_NOTES, MAX_REASON, STAGES, ParsedText
+from handlers.deals.identity import MAX_COMPANY
+from handlers.deals.rules import MAX_CONTACT, MAX_NOTES, MAX_REASON, STAGES, ParsedText
 from storage.deals import deal_ref
 
 logger = logging.getLogger(__name__)

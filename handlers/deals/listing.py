@@ -16,13 +16,13 @@ from handlers import messages
 from handlers.caller import Caller
 from handlers.deals.approval import may_decide
 from handlers.deals.forms import DealRef
+from handlers.deals.money import format_money
 from handlers.deals.notices import (
     deal_facts,
     decision_buttons,
     extension_buttons,
     when,
 )
-from handlers.deals.rules import format_money
 from handlers.deps import Deps
 from handlers.routes import Routes
 from storage import deals as deal_store

@@ -17,7 +17,7 @@ from bot.core.codec import action_id, encode
 from bot.core.delivery import Destination
 from bot.core.untrusted import untrusted
 from handlers.deals.forms import DealRef
-from handlers.deals.rules import format_money
+from handlers.deals.money import format_money
 from handlers.deps import Deps
 from handlers.notify import outbox_row, person_destination, queue_reply
 from storage import deal_reads

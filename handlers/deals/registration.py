@@ -13,9 +13,10 @@ from bot.core.errors import InvalidInput, NotAllowed
 from handlers import fields, messages
 from handlers.caller import Caller
 from handlers.deals import approval as deal_approval
+from handlers.deals.conflicts import ConflictResult
 from handlers.deals.forms import RegisterMeta, registration_form, with_values
 from handlers.deals.notices import DEAL_THREAD, SAVE_FAILED
-from handlers.deals.rules import ConflictResult, parse_free_text, validate_form
+from handlers.deals.rules import parse_free_text, validate_form
 from handlers.deals.submission import FORM_USED, Outcome, store_registration
 from handlers.deps import Deps
 from handlers.routes import Routes, ThreadKey

@@ -14,6 +14,13 @@ from bot.core.untrusted import untrusted
 from handlers import messages
 from handlers.caller import Caller
 from handlers.deals import approval as deal_approval
+from handlers.deals.conflicts import (
+    ConflictResult,
+    ExistingRegistration,
+    detect_conflict,
+    fuzzy_matches,
+)
+from handlers.deals.identity import company_key, company_prefix
 from handlers.deals.notices import (
     STATUS_LABELS,
     deal_facts,
@@ -21,16 +28,7 @@ from handlers.deals.notices import (
     manager_recipients,
     partner_row,
 )
-from handlers.deals.rules import (
-    ConflictResult,
-    DealDraft,
-    ExistingRegistration,
-    auto_approve,
-    company_key,
-    company_prefix,
-    detect_conflict,
-    fuzzy_matches,
-)
+from handlers.deals.rules import DealDraft, auto_approve
 from handlers.deps import Deps
 from handlers.notify import outbox_row, person_destination, queue_new_rows
 from storage import deal_conflicts, deal_reads, deal_writes

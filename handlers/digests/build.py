@@ -16,8 +16,8 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import Reply
+from handlers.deals.money import format_money
 from handlers.deals.notices import CONFLICT_LABELS, deal_facts, decision_buttons
-from handlers.deals.rules import format_money
 from handlers.deps import Deps
 from handlers.digests.kpis import at_risk, kpi_line, load_kpis
 from storage import digest_items as items

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.settings import Settings
-from handlers.deals.rules import format_money
+from handlers.deals.money import format_money
 from storage.kpis import KpiOptions, Money, PartnerKpis, quarter_kpis
 from storage.quarters import Quarter
 

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from bot.core.errors import NotFound
 from handlers.deals.export import safe_cell
-from handlers.deals.rules import format_money
+from handlers.deals.money import format_money
 from handlers.deps import Deps
 from handlers.digests.build import is_blocker
 from handlers.digests.kpis import at_risk, kpi_facts, kpis_json, load_kpis, survey_results

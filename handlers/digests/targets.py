@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.errors import InvalidInput, NotFound
-from handlers.deals.rules import format_money, parse_amount
+from handlers.deals.money import format_money, parse_amount
 from storage import partners as partner_store
 from storage.quarters import Quarter
 from storage.targets import set_target

@@ -26,7 +26,8 @@ from bot.core import Field
 from bot.core.errors import InvalidInput
 from handlers import fields as field_rules
 from handlers.deals.forms import registration_form
-from handlers.deals.rules import normalise_domain, parse_free_text, validate_form
+from handlers.deals.identity import normalise_domain
+from handlers.deals.rules import parse_free_text, validate_form
 from handlers.deps import Deps
 from handlers.intents.prefill import registration_text
 

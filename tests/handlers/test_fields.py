@@ -7,7 +7,8 @@ import pytest
 from bot.core.errors import InvalidInput
 from handlers import fields
 from handlers.deals.export import safe_cell
-from handlers.deals.rules import company_key, normalise_domain, parse_amount
+from handlers.deals.identity import company_key, normalise_domain
+from handlers.deals.money import parse_amount
 
 
 def test_plain_drops_controls_surrogates_and_bidi_but_keeps_lines_and_tabs() -> None:

@@ -10,15 +10,14 @@ from datetime import date
 
 from rapidfuzz.fuzz import token_sort_ratio
 
-from handlers.deals.rules import (
+from handlers.deals.conflicts import (
     FUZZY_THRESHOLD,
     MAX_FUZZY_MATCHES,
     ConflictResult,
     ExistingRegistration,
-    company_key,
-    company_prefix,
     detect_conflict,
 )
+from handlers.deals.identity import company_key, company_prefix
 from handlers.deals.submission import check_conflict
 from storage import deal_conflicts
 from storage import deals as deal_store

@@ -7,15 +7,12 @@ from datetime import date
 import pytest
 
 from bot.core.errors import InvalidInput
+from handlers.deals.conflicts import MAX_FUZZY_MATCHES, ExistingRegistration, detect_conflict
+from handlers.deals.identity import company_key, normalise_domain
+from handlers.deals.money import parse_amount
 from handlers.deals.rules import (
-    MAX_FUZZY_MATCHES,
-    ExistingRegistration,
     ParsedText,
     auto_approve,
-    company_key,
-    detect_conflict,
-    normalise_domain,
-    parse_amount,
     parse_free_text,
     protection_days,
     validate_form,
