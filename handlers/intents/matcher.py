@@ -3,7 +3,7 @@
 `match_intent("can we extend DR-12?")` -> `IntentMatch("extend_deal", 0.9, {"ref": "DR-000012"})`.
 
 How it decides, in order:
-1. The text is normalised: lower case, Slack `:emoji:` codes, @mentions and a leading
+1. The text is normalised: lower case, emoji shortcodes (`:tada:`), @mentions and a leading
    greeting dropped, a registration's ref becomes `dealref` and a
    web domain `webdomain`, common typos and chat shorthand fixed (`regsiter` ->
    `register`, `pls` -> `please`), long words close to a keyword corrected by edit
@@ -79,7 +79,8 @@ class IntentMatch:
         return self.intent != "ask" and MEDIUM <= self.confidence < CONFIDENT
 
 
-#: Slack emoji codes (":tada:") and @mentions carry no intent.
+#: Emoji shortcodes (":tada:", typed so in Slack, Teams and the shell) and @mentions
+#: carry no intent.
 _NOISE = re.compile(r":[a-z0-9_+'-]+:|<@[^>]*>|(?<![a-z0-9.])@[\w.-]+")
 #: Where a clause ends: "registering a deal: does it …?", "my deal expires, what …?".
 _CLAUSE_END = re.compile(r"[:;,?!()]+|\.(?=\s|$)|\s[-–—]+\s|\sbut\s", re.I)
