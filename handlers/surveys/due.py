@@ -16,6 +16,7 @@ from handlers.notify import outbox_row, queue_rows, thread_of
 from handlers.surveys.send import Audience, next_sending, post_run, send_run, thread_key
 from storage import outbox as outbox_store
 from storage import partners as partner_store
+from storage import survey_schedule
 from storage import surveys as store
 
 logger = logging.getLogger(__name__)
@@ -30,7 +31,7 @@ AFTER_DELAY = timedelta(days=1)
 
 async def close_runs(deps: Deps, now: datetime) -> int:
     async with deps.sessions() as session, session.begin():
-        return await store.close_due_runs(session, now=now)
+        return await survey_schedule.close_due_runs(session, now=now)
 
 
 async def remind_unanswered(deps: Deps, now: datetime) -> int:
@@ -38,7 +39,9 @@ async def remind_unanswered(deps: Deps, now: datetime) -> int:
     SURVEY_REMINDER_DAYS of the run's sending."""
     wait = timedelta(days=deps.settings.survey_reminder_days)
     async with deps.sessions() as session, session.begin():
-        targets = await store.claim_unanswered_targets(session, sent_before=now - wait, now=now)
+        targets = await survey_schedule.claim_unanswered_targets(
+            session, sent_before=now - wait, now=now
+        )
         partners = await partner_store.get_partners(session, (t.partner_id for t in targets))
         rows = [
             outbox_row(
@@ -68,7 +71,7 @@ async def send_recurring(deps: Deps, now: datetime) -> int:
     """The next run of each recurring run that is due (the claimed run stops recurring;
     the new one carries the schedule on)."""
     async with deps.sessions() as session, session.begin():
-        claimed = await store.claim_recurring(session, now=now)
+        claimed = await survey_schedule.claim_recurring(session, now=now)
         plans = [
             (
                 r.survey_id,
@@ -105,11 +108,11 @@ async def ask_after_decisions(deps: Deps, now: datetime) -> int:
     the registration's thread (or the partner's channels when it has none)."""
     queued = 0
     async with deps.sessions() as session, session.begin():
-        for trigger in await store.list_triggers(session):
+        for trigger in await survey_schedule.list_triggers(session):
             survey = await session.get(store.Survey, trigger.survey_id)
             if survey is None:
                 continue
-            decided = await store.decided_deals(
+            decided = await survey_schedule.decided_deals(
                 session,
                 trigger.survey_id,
                 trigger.after,
@@ -163,7 +166,7 @@ async def trigger_after(deps: Deps, survey_key: str, after: str, *, anonymous: b
         survey = await store.get_survey(session, survey_key.lower())
         if survey is None:
             raise NotFound("survey", survey_key)
-        trigger = await store.add_trigger(session, survey.id, after, anonymous=anonymous)
+        trigger = await survey_schedule.add_trigger(session, survey.id, after, anonymous=anonymous)
         return trigger.id
 
 
