@@ -1,5 +1,5 @@
 """The sentences a quote brings along with the ones chosen for their words
-(handlers.knowledge.quote): the next one of a short one-sentence quote, the one
+(handlers.knowledge.quote): the one after the best sentence, the one
 before a sentence that refers back ("This ..."), and the neighbours that state the
 rest of a fact the docs split over two sentences ("GrowthBook does not query Keen IO
 directly." / "Keen IO can stream events to Amazon S3."). Pure functions over
@@ -25,18 +25,16 @@ BACK_REFERENCE = re.compile(
     r"|\b(?:with|for|of|in|to|on|by|from|use) (?:that|this|these|those|it|them)\b",
     re.IGNORECASE,
 )
-#: A quote of one sentence shorter than this many characters also quotes the next one.
-SHORT_QUOTE = 300
 #: Characters of one quoted sentence.
 SENTENCE_CHARS = 320
 
 
 def with_followers(chosen: list[Candidate], scored: Sequence[Candidate]) -> list[Candidate]:
-    """`chosen`, plus the sentence after it when it is one short sentence: a fact
-    is often stated over two sentences ("This starts the proxy on port 3300. Check
-    /healthcheck to ..."), and the second rarely repeats the question's words."""
-    if len(chosen) > 1 or len(chosen[0][1].text) >= SHORT_QUOTE:
-        return chosen
+    """`chosen`, plus the sentence after the best one (the first), last in order of
+    importance (it is quoted when the character budget leaves room): a fact is often
+    stated over two sentences ("The import tool is in a private beta." / "Please
+    contact support@... to use it."), and the second rarely repeats the question's
+    words."""
     best = chosen[0]
     after = next(
         (c for c in scored if c[2] == best[2] and c[1].position == best[1].position + 1), None

@@ -22,7 +22,7 @@ from handlers.knowledge.candidates import QUOTE_POOL, quote_candidates
 from handlers.knowledge.figure_quotes import with_figures
 from handlers.knowledge.figures import asked_figures
 from handlers.knowledge.grounding import is_grounded
-from handlers.knowledge.quote import QUOTE_CHARS, best_sentences, pick
+from handlers.knowledge.quote import best_sentences, pick
 from handlers.knowledge.search import Retrieval, Retrieved
 from handlers.knowledge.sides import side_sentence, sides, states_side
 from handlers.knowledge.terms import Query
@@ -40,8 +40,12 @@ PAGE_POOL = 10
 #: best sentence scores at least this share of the first quote's.
 SECOND_COVERAGE = 0.5
 SECOND_SCORE = 0.6
-#: Sentences of the first page's quote for a question that asks one thing.
-QUOTE_SENTENCES = 3
+#: Sentences (chosen for their words; the one after the best comes too when it fits)
+#: and characters of the first page's quote for a question that asks one thing: the
+#: budget is in characters, so short sentences that state the rest of the answer fit
+#: where one long one would not, and the quote stays a short chat message.
+QUOTE_SENTENCES = 4
+FIRST_QUOTE_CHARS = 560
 #: A question that asks several things ("which port, and what IP to allow?", "X vs
 #: Y") is answered in up to this many sentences and characters, one or more per part.
 SEVERAL_SENTENCES = 4
@@ -105,8 +109,9 @@ def best_quote(body: str, words: Sequence[str], *, question: str = "") -> str:
 
 
 def compose_extractive(retrieval: Retrieval, *, max_quotes: int = 2) -> Answer:
-    """Quote the 1-3 sentences that state the answer, each passage quoted with its [n]
-    and where it comes from: sentences of the best page's top passages and of the
+    """Quote the sentences that state the answer (up to QUOTE_SENTENCES and
+    FIRST_QUOTE_CHARS on the first page), each passage quoted with its [n] and where
+    it comes from: sentences of the best page's top passages and of the
     other top passages compete; then one other page, when it is about the question
     too, adds its own best sentence. A question asking for a figure (a duration, a
     price, a version, a count, a share) gets the first page's sentence stating it
@@ -134,8 +139,9 @@ def compose_extractive(retrieval: Retrieval, *, max_quotes: int = 2) -> Answer:
         query=retrieval.query,
         vocabulary=retrieval.vocabulary,
         limit=SEVERAL_SENTENCES if several else QUOTE_SENTENCES,
-        chars=SEVERAL_CHARS if several else QUOTE_CHARS,
+        chars=SEVERAL_CHARS if several else FIRST_QUOTE_CHARS,
         titles={i: item.passage.doc_title for i, (_, item) in enumerate(pool)},
+        follow=not several,
     )
     if not groups:
         return Answer(DONT_KNOW, (), grounded=False)

@@ -1,4 +1,4 @@
-"""Sentence-level extraction: the 1-3 sentences of the best passages that state the
+"""Sentence-level extraction: the few sentences of the best passages that state the
 answer, for the extractive (no-LLM) answer.
 
 A passage's sentences (handlers.knowledge.sentences) are scored, code and JSON/YAML
@@ -7,9 +7,10 @@ scored by the idf-weighted query words it holds (an alternative, e.g. a glossary
 meaning, counts a little less; a word only its passage's title or section states
 counts HEADING_SHARE), lightly discounted for length and for the rank of its
 passage; a further sentence is quoted when it is nearly as good or adds the words of
-another part of the question, and a one-sentence quote that is short brings the next
-sentence. A yes/no question's answer leads with its best sentence, where sentences
-that say yes or no ("supports", "is not available") count more. Pure functions.
+another part of the question, and the best sentence brings the one after it when the
+character budget leaves room. A yes/no question's answer leads with its best
+sentence, where sentences that say yes or no ("supports", "is not available") count
+more. Pure functions.
 """
 
 from __future__ import annotations
@@ -155,6 +156,7 @@ def pick(
     vocabulary: Vocabulary | None = None,
     chars: int = QUOTE_CHARS,
     titles: Mapping[int, str] | None = None,
+    follow: bool = True,
 ) -> list[tuple[int, list[str]]]:
     """From (score, sentence, passage index) candidates: the best sentence and up to
     `limit - 1` others at least half as good, or (given the query) that add query words
@@ -165,7 +167,8 @@ def pick(
     `titles`: passage index -> its page's title; a question word the title of a
     quoted page states is no part of the question left to answer (the page's summary
     does not join a quote for naming the product again). The character budget goes to
-    the sentences in the order they were chosen, the best first.
+    the sentences in the order they were chosen, the best first; the sentence after
+    the best comes last (`follow`; else only after a quote of one sentence).
     Returns (passage index, texts) groups."""
     if not scored:
         return []
@@ -214,7 +217,8 @@ def pick(
             break
         chosen.append(choice)
         seen |= states(choice)
-    chosen = with_followers(chosen, scored)
+    if follow or len(chosen) == 1:
+        chosen = with_followers(chosen, scored)
     if query is None or set(query.focus or query.core) - seen:
         # Words of the request no chosen sentence states: the docs may state them
         # beside it, in other words.

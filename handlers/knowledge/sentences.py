@@ -1,6 +1,7 @@
-"""A passage body cut into quotable sentences: list items and table rows count as one
-each, headings are left out, code and JSON/YAML lines are marked, and a sentence that
-introduces a short snippet ("Install it with:") carries it. Pure functions.
+"""A passage body cut into quotable sentences: list items (with their wrapped lines)
+and table rows count as one each, headings are left out, code and JSON/YAML lines
+are marked, and a sentence that introduces a short snippet ("Install it with:")
+carries it. Pure functions.
 """
 
 from __future__ import annotations
@@ -31,6 +32,10 @@ HEADING = re.compile(r"^\s*#{1,6}\s")
 COMMAND_CHARS = 120
 #: A list item or table row up to this long is one quotable unit.
 ITEM_CHARS = 320
+#: A bulleted or numbered list item. Its wrapped lines (indented, with no blank line
+#: between) belong to it: "- A company might randomize so that everyone" /
+#: "  at the company gets the same experience." is one item, not a fragment.
+ITEM = re.compile(r"^(?:[-*]|\d+\.)\s")
 DIGIT = re.compile(r"\d")
 
 
@@ -86,27 +91,36 @@ def sentences(body: str) -> list[Sentence]:
             if len(tokens(piece)) >= 2:
                 out.append(Sentence.of(piece.strip(), len(out), is_code=False))
 
+    item = False  # the prose gathered is a list item (its wrapped lines join it)
     for line in body.splitlines():
         if FENCE.match(line):
-            flush()
+            flush(whole=item)
+            item = False
             in_code = not in_code
             continue
         stripped = line.strip()
         if in_code or CODE_LINE.search(line):
-            flush()
+            flush(whole=item)
+            item = False
             if stripped and len(tokens(stripped)) >= 1:
                 out.append(Sentence.of(stripped, len(out), is_code=True))
             continue
         if not stripped or HEADING.match(line) or TABLE_RULE.match(line):
-            flush()
+            flush(whole=item)
+            item = False
             continue
-        if stripped.startswith(("- ", "* ", "|")) or re.match(r"^\d+\.\s", stripped):
-            flush()  # a list item or table row stands alone
+        if ITEM.match(stripped) or stripped.startswith("|"):
+            flush(whole=item)  # a list item or table row stands alone
             prose.append(stripped.strip("|-* ").replace(" | ", "; "))
-            flush(whole=True)
+            item = not stripped.startswith("|")
+            if not item:
+                flush(whole=True)
             continue
+        if item and not line[:1].isspace():
+            flush(whole=True)  # an unindented line after an item starts a paragraph
+            item = False
         prose.append(stripped.lstrip("> "))
-    flush()
+    flush(whole=item)
     return _with_answers(_with_commands(out))
 
 

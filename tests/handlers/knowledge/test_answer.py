@@ -176,8 +176,8 @@ def test_a_command_comes_with_the_sentence_that_introduces_it_and_repeats_are_dr
 
 def test_a_two_part_question_gets_a_sentence_for_each_part() -> None:
     body = (
-        "Redshift listens on port 5439 by default. "
         "Many teams run Redshift Serverless in one workgroup per region and tag it. "
+        "Redshift listens on port 5439 by default. "
         "Allow inbound traffic from 52.70.79.40, GrowthBook Cloud's address."
     )
     found = retrieval(
@@ -282,13 +282,14 @@ def test_a_which_question_is_answered_by_the_sentence_that_names_something() -> 
         "Redirect tests send each variation to its own page. "
         "Redirect tests keep query strings intact across hops. "
         "Redirect tests wait for one full load before deciding. "
+        "Redirect tests finish within a second or two. "
         "Redirect tests run in our Script Tag and ReactJS libraries."
     )
     found = retrieval(
         [passage(1, 1, section="Redirects", body=body)], core=("redirect", "tests"), cover=1.0
     )
     plain = compose_extractive(dataclasses.replace(found, question="how do redirect tests go?"))
-    assert "Script Tag" not in plain.text  # three sentences at most, in the page's order
+    assert "Script Tag" not in plain.text  # four sentences at most, in the page's order
     asked = dataclasses.replace(found, question="which sdks run redirect tests?")
     assert "Script Tag and ReactJS" in compose_extractive(asked).text
 
@@ -345,7 +346,8 @@ def test_a_fact_split_over_two_sentences_is_quoted_whole() -> None:
         "Keen IO keeps every event with its properties and timestamps. "
         "GrowthBook reads the exports from your warehouse, never from the tracker. "
         "Keen IO can export each event to Amazon S3. "
-        "Dashboards chart traffic by day."
+        "Dashboards chart traffic by day. "
+        "Alerts go out by email."
     )
     found = retrieval(
         [passage(1, 1, section="Keen IO", body=body)],
@@ -354,4 +356,4 @@ def test_a_fact_split_over_two_sentences_is_quoted_whole() -> None:
     )
     text = compose_extractive(dataclasses.replace(found, question="how to connect keen io?")).text
     assert "never from the tracker" in text and "Amazon S3" in text
-    assert "Dashboards" not in text
+    assert "Alerts" not in text  # four sentences at most

@@ -1,6 +1,7 @@
 """Which sentences the extractive answer quotes: the one that states the fact leads,
 context chosen with it never crowds it out, a page's summary does not join a quote
-just for naming the page again, and a pointer elsewhere does not lead."""
+just for naming the page again, a pointer elsewhere does not lead, the sentence after
+the best one comes with it, and a list item wrapped over lines is one sentence."""
 
 from __future__ import annotations
 
@@ -117,3 +118,42 @@ def test_a_yes_no_answer_leads_with_the_quoted_sentence_that_settles_it() -> Non
     text = compose_extractive(found).text
     assert text.startswith("*Custom Hooks* › Using hooks [1]\n> Custom hooks are only available")
     assert "enforce naming rules for flags" in text
+
+
+def test_the_sentence_after_the_best_one_comes_with_it() -> None:
+    # The best sentence names the question's words; the one after it states the
+    # rest of the fact without repeating them.
+    found = retrieval(
+        [
+            passage(
+                1,
+                1,
+                "Importer",
+                "Availability",
+                "The importer is in a private beta. Email support@example.com to join it.",
+            ),
+            passage(2, 1, "Importer", "Scope", "The importer copies flags and environments."),
+        ],
+        ("importer", "beta", "flags"),
+        "does the beta importer copy flags?",
+    )
+    text = quoted(compose_extractive(found).text)
+    assert "in a private beta. Email support@example.com to join it." in text
+    assert "copies flags and environments" in text
+
+
+def test_a_list_item_wrapped_over_lines_is_quoted_as_one_sentence() -> None:
+    body = (
+        "Cluster tests randomize by group. For example:\n\n"
+        "- A software company might randomize at the company level so that everyone\n"
+        "  at the company gets the same experience.\n"
+        "- A school might randomize by district.\n"
+    )
+    found = retrieval(
+        [passage(1, 1, "Cluster tests", "Examples", body)],
+        ("company", "everyone", "same", "experience"),
+        "can everyone at a company get the same experience?",
+    )
+    text = quoted(compose_extractive(found).text)
+    assert "so that everyone at the company gets the same experience." in text
+    assert "`" not in text  # the item is prose, not a snippet
