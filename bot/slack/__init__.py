@@ -37,6 +37,7 @@ from bot.slack.outbound import apologize, apology_target
 from bot.slack.payloads import SHAPE_ERRORS, MalformedPayload, bolt_request
 from bot.slack.sender import SlackSender
 from bot.slack.tasks import Tasks
+from bot.slack.wire import client_session
 from handlers.deps import Deps
 
 logger = logging.getLogger(__name__)
@@ -187,7 +188,7 @@ def register(web_app: web.Application, deps: Deps) -> None:
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         # One HTTP session for every Web API call (a new one per call costs a TCP
         # connection each time); created here because it needs the running loop.
-        async with aiohttp.ClientSession() as session:
+        async with client_session() as session:
             runtime.use_session(session)
             try:
                 yield
@@ -211,7 +212,7 @@ async def run_socket_mode(deps: Deps) -> None:
     if app_token is None:
         raise ValueError("SLACK_APP_TOKEN is not set")
     runtime = build_runtime(deps)
-    async with aiohttp.ClientSession() as session:
+    async with client_session() as session:
         runtime.use_session(session)
         handler = AsyncSocketModeHandler(
             runtime.bolt, app_token.get_secret_value(), web_client=runtime.client

@@ -27,7 +27,7 @@ from bot.slack.flow import deliver_or_fail, home_of, input_error_reply
 from bot.slack.inbound import Inbound, from_command
 from bot.slack.payloads import PAYLOAD_KEY
 from bot.slack.render import ephemeral_response
-from bot.slack.tasks import Tasks
+from bot.slack.tasks import Tasks, done_within
 from handlers import messages, router
 from handlers.deps import Deps
 
@@ -83,12 +83,11 @@ def register(bolt_app: AsyncApp, deps: Deps, *, tasks: Tasks) -> None:
     ) -> BoltResponse | None:
         inbound = from_command(body, home_of(context), parsed=context.get(PAYLOAD_KEY))
         work = tasks.spawn(replies_for(deps, inbound), name="slack-command", awaited=True)
-        try:
-            replies = await asyncio.wait_for(asyncio.shield(work), ACK_BUDGET_SECONDS)
-        except TimeoutError:
+        if not await done_within(work, ACK_BUDGET_SECONDS):
             await ack()
             tasks.spawn(_late(work, client, inbound), name="slack-command-late")
             return None
+        replies = work.result()
         inline, rest = split_inline(replies)
         if rest:
             tasks.spawn(deliver_or_fail(client, inbound, rest), name="slack-command-replies")

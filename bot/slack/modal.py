@@ -5,7 +5,7 @@ opens it; only its values change: the initial values, the private metadata, the
 title (it may name a deal) and the errors shown under the fields. `build_view` builds
 the whole view from `slack_sdk.models`, whose validation is why we use them (issue
 15: it cost ~0.9 ms per `/register-deal`). `render_form` builds each structure that
-way once, keeps it (pickled, so every use gets its own deep copy) and fills the
+way once, keeps it (as JSON, so every use gets its own deep copy) and fills the
 per-request values into a copy. A test keeps the two equal for the same values; a
 value the models would reject (a badly formed date, over-long metadata) is not
 filled in but goes through `build_view`, which raises as before.
@@ -16,10 +16,10 @@ from __future__ import annotations
 import dataclasses
 import functools
 import operator
-import pickle
 import re
 from typing import Any
 
+import orjson
 from slack_sdk.models.blocks import (
     Block,
     ContextBlock,
@@ -71,7 +71,7 @@ def render_form(form: Form, *, private_metadata: str) -> dict[str, Any]:
     title = truncate(form.title, VIEW_TITLE_CHARS)
     if not title or len(private_metadata) > PRIVATE_METADATA_CHARS:
         return build_view(form, private_metadata=private_metadata)  # raises as it did
-    view: dict[str, Any] = pickle.loads(_template(*_structure(form)))  # a deep copy
+    view: dict[str, Any] = orjson.loads(_template(*_structure(form)))  # a deep copy
     view["title"]["text"] = title
     if private_metadata:
         view["private_metadata"] = private_metadata
@@ -98,8 +98,8 @@ def _structure(form: Form) -> tuple[str, str, str | None, tuple[tuple[Any, ...],
 def _template(
     form_id: str, submit_label: str, intro: str | None, fields: tuple[tuple[Any, ...], ...]
 ) -> bytes:
-    """The view of that structure built with the models, pickled: loading it gives a
-    deep copy in a few microseconds (copy.deepcopy takes ~60)."""
+    """The view of that structure built with the models, as JSON: loading it gives a
+    deep copy in ~11 us (pickle.loads took ~17, copy.deepcopy ~60)."""
     structure = Form(
         form_id=form_id,
         title="-",
@@ -108,7 +108,7 @@ def _template(
         intro=intro,
     )
     view = build_view(structure, private_metadata="")
-    return pickle.dumps(view, protocol=pickle.HIGHEST_PROTOCOL)
+    return orjson.dumps(view)
 
 
 def _fill(element: dict[str, Any], field: Field) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Coroutine
 from typing import Any, TypeVar
@@ -15,6 +16,32 @@ T = TypeVar("T")
 #: pool's size they fail after its 30 s timeout (PostgreSQL, bench/slack_paths.py) or
 #: time out on SQLite's one connection (bench/surveys.py lost 1,225 of 10,000 answers).
 BOUNDED_LIMIT = 4
+
+
+def _wake(waiter: asyncio.Future[None], *_: object) -> None:
+    if not waiter.done():
+        waiter.set_result(None)
+
+
+async def done_within(work: asyncio.Future[Any], seconds: float) -> bool:
+    """Wait until `work` is done or `seconds` have passed, whichever comes first, and
+    say whether it is done; `work` goes on either way (also when this wait is
+    cancelled). `asyncio.wait_for(asyncio.shield(work), seconds)` does the same with
+    two more futures and two more turns of the event loop: ~20 us of a command's
+    ~0.6 ms of CPU (issue 15)."""
+    if work.done():
+        return True
+    loop = asyncio.get_running_loop()
+    waiter: asyncio.Future[None] = loop.create_future()
+    timer = loop.call_later(seconds, _wake, waiter)
+    wake = functools.partial(_wake, waiter)
+    work.add_done_callback(wake)
+    try:
+        await waiter
+    finally:
+        timer.cancel()
+        work.remove_done_callback(wake)
+    return work.done()
 
 
 class Tasks:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import secrets
 from collections.abc import Mapping, Sequence
@@ -49,25 +50,15 @@ def registration_form(
     """The registration form (8 fields, 5 required), prefilled from `/register-deal`
     free text; a bare value is in `default_currency`."""
     parsed = prefill or ParsedText()
-    value_hint = f"e.g. 50k USD, 1.2m EUR; a bare number (50000, 50k) is in {default_currency}"
     value = " ".join(x for x in (parsed.value, parsed.currency) if x) or None
+    company, domain, amount, close_date, *rest = _blank_fields(tuple(products), default_currency)
     fields = (
-        Field("company", "Customer company", required=True, initial=parsed.company,
-              max_length=MAX_COMPANY, placeholder="Acme Corp"),
-        Field("domain", "Customer website or domain", required=True, initial=parsed.domain,
-              max_length=253, placeholder="acme.com", hint="A URL or an e-mail address works too."),
-        Field("value", "Estimated value and currency", required=True, initial=value,
-              max_length=40, placeholder="50,000 USD", hint=value_hint),
-        Field("close_date", "Expected close date", kind="date", required=True,
-              initial=parsed.close_date),
-        Field("products", "Products", kind="multiselect", required=True,
-              options=tuple(Option(p, p) for p in products)),
-        Field("stage", "Stage", kind="select", initial=STAGES[1],
-              options=STAGE_OPTIONS),
-        Field("contact", "Primary contact (optional)", max_length=MAX_CONTACT,
-              placeholder="Name or e-mail"),
-        Field("notes", "Notes (optional)", kind="multiline", max_length=MAX_NOTES),
-    )  # fmt: skip
+        _prefilled(company, parsed.company),
+        _prefilled(domain, parsed.domain),
+        _prefilled(amount, value),
+        _prefilled(close_date, parsed.close_date),
+        *rest,
+    )
     meta = RegisterMeta(nonce=nonce or secrets.token_hex(16))  # 32 hex digits, as uuid4().hex
     return Form(
         form_id=ids.FORM_DEAL_REGISTER,
@@ -76,6 +67,33 @@ def registration_form(
         submit_label="Register",
         metadata=encode(meta),
     )
+
+
+@functools.lru_cache(maxsize=16)
+def _blank_fields(products: tuple[str, ...], default_currency: str) -> tuple[Field, ...]:
+    """The registration form's fields before any prefill, built once per settings (a
+    /register-deal builds only the fields its text prefills; issue 15)."""
+    value_hint = f"e.g. 50k USD, 1.2m EUR; a bare number (50000, 50k) is in {default_currency}"
+    return (
+        Field("company", "Customer company", required=True,
+              max_length=MAX_COMPANY, placeholder="Acme Corp"),
+        Field("domain", "Customer website or domain", required=True,
+              max_length=253, placeholder="acme.com", hint="A URL or an e-mail address works too."),
+        Field("value", "Estimated value and currency", required=True,
+              max_length=40, placeholder="50,000 USD", hint=value_hint),
+        Field("close_date", "Expected close date", kind="date", required=True),
+        Field("products", "Products", kind="multiselect", required=True,
+              options=tuple(Option(p, p) for p in products)),
+        Field("stage", "Stage", kind="select", initial=STAGES[1],
+              options=STAGE_OPTIONS),
+        Field("contact", "Primary contact (optional)", max_length=MAX_CONTACT,
+              placeholder="Name or e-mail"),
+        Field("notes", "Notes (optional)", kind="multiline", max_length=MAX_NOTES),
+    )  # fmt: skip
+
+
+def _prefilled(field: Field, initial: str | None) -> Field:
+    return field if initial is None else replace(field, initial=initial)
 
 
 def with_values(

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
 
-from handlers.deals.dates import parse_close_phrase
+from handlers.deals.dates import _CLOSE_PHRASE, parse_close_phrase
 from handlers.deals.rules import validate_form
 from handlers.intents.matcher import match_intent, normalise_ref
 from handlers.intents.prefill import registration_text
@@ -149,6 +150,22 @@ def test_a_sentence_becomes_register_deal_text() -> None:
 def test_close_dates_in_words(words: str, day: date) -> None:
     found = parse_close_phrase(words, date(2026, 11, 26))
     assert found is not None and found[0] == day
+
+
+def test_the_close_phrase_lookahead_skips_only_where_no_phrase_starts() -> None:
+    without = re.compile(_CLOSE_PHRASE.pattern.replace(r"(?=[abeiqt])", "", 1), re.I)
+    assert without.pattern != _CLOSE_PHRASE.pattern
+    texts = [
+        "Acme Corp acme.com 50k USD close 2027-03-31",
+        "BY THE END OF THE QUARTER", "at end of year", "before end of Sept 2027",
+        "Tin 3 days", "in a week in 2 weeks", "in one month", "end of q3 2028", "Before Q1",
+        "quarterly q5 then Q4", "the end of nothing", "Ünïcode end of may", "x-end of june",
+        "in six months, by q2", "", "q", "end of",
+    ]  # fmt: skip
+    for text in texts:
+        new, old = _CLOSE_PHRASE.search(text), without.search(text)
+        assert (new and (new.span(), new.groupdict())) == (old and (old.span(), old.groupdict()))
+    assert sum(_CLOSE_PHRASE.search(t) is not None for t in texts) >= 10
 
 
 def test_a_bare_value_is_in_the_default_currency() -> None:
