@@ -24,6 +24,9 @@ from handlers.knowledge.words import tokens as tokens
 #: A word's letter and digit runs ("soc2" -> "soc", "2").
 ALNUM = re.compile(r"[a-z]+|[0-9]+")
 
+#: A value in quotes ("an environment called 'uat'").
+QUOTED = re.compile(r"(?<!\w)['\"`‘“]([^'\"`’”]{1,40})['\"`’”](?!\w)")
+
 #: Chat framing around a relayed request (see request_part): a bracketed aside, a
 #: label of at most LABEL_WORDS words before a colon, and a verb of asking or wanting
 #: within the first FRAME_WORDS words; at least MIN_FOCUS words must remain.
@@ -128,6 +131,11 @@ class Vocabulary:
         if len(self._repairs) < JOINS_KEPT:  # each a fuzzy scan of the vocabulary
             self._repairs[word] = found
         return found
+
+    def slip_of(self, word: str) -> str | None:
+        """The indexed word `word` is a misspelling of, known or not (`repair` leaves
+        a word the index knows by its stem alone), or None."""
+        return None if word.isdigit() or self.derived(word) else self._closest(word)
 
     def _closest(self, word: str) -> str | None:
         for candidate, _, _ in process.extract(
@@ -277,7 +285,11 @@ def normalise(
     request = {
         w for raw in content_words(request_part(question)) for w in fixed_words(raw, vocabulary)
     }
-    focus = tuple(w for w in core if w in request)
+    # A value the asker quotes that the documents never use is their own ("an
+    # environment called 'uat'"), not what they ask about.
+    quoted = {w for text in QUOTED.findall(question) for w in tokens(text)}
+    values = {w for w in quoted if vocabulary is not None and not vocabulary.knows(w)}
+    focus = tuple(w for w in core if w in request and w not in values)
     return Query(
         core=tuple(core),
         focus=focus if len(focus) >= MIN_FOCUS else tuple(core),
