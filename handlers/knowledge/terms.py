@@ -17,6 +17,7 @@ from typing import Protocol
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from handlers.knowledge.lexicon import in_english
 from handlers.knowledge.words import GENERIC_SYNONYMS, STOP_WORDS
 from handlers.knowledge.words import stem as stem  # re-exported: callers import it here
 from handlers.knowledge.words import tokens as tokens
@@ -225,12 +226,22 @@ def fixed_words(raw: str, vocabulary: Vocabulary | None) -> list[str]:
 
 
 def _misspelt_stop(word: str) -> bool:
-    """A short word that is a stop word with two neighbouring letters swapped."""
+    """A short word that is a stop word with two neighbouring letters swapped ("teh"),
+    or a word English lacks that is a stop word with a letter dropped ("wher")."""
     if not 3 <= len(word) <= 5 or word.isdigit():
         return False
-    return any(
-        sorted(stop) == sorted(word) and OSA.distance(word, stop) == 1 for stop in STOP_WORDS
-    )
+    if any(sorted(stop) == sorted(word) and OSA.distance(word, stop) == 1 for stop in STOP_WORDS):
+        return True
+    return len(word) >= DROPPED_MIN_LEN and word in _STOPS_DROPPED and not in_english(word)
+
+
+#: Stop-word slips with a letter dropped are this long or longer ("wher"; "hav" may be
+#: a name as well as a slip).
+DROPPED_MIN_LEN = 4
+_STOPS_DROPPED = frozenset(
+    stop[:i] + stop[i + 1 :] for stop in STOP_WORDS if len(stop) > DROPPED_MIN_LEN
+    for i in range(len(stop))
+) - STOP_WORDS  # fmt: skip
 
 
 def request_part(question: str) -> str:
