@@ -9,9 +9,11 @@ import re
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from handlers.knowledge.forms import knows
 from handlers.knowledge.lexicon import is_english, is_english_slip
 from handlers.knowledge.terms import (
     MIN_FOCUS,
+    QUOTED,
     Query,
     Vocabulary,
     content_words,
@@ -102,8 +104,8 @@ def unknown(word: str, query: Query, vocabulary: Vocabulary) -> bool:
     """A word the documentation never uses, nor any of its alternatives."""
     return (
         not word.isdigit()
-        and not vocabulary.knows(word)
-        and not any(vocabulary.knows(alt) for alt in query.alternatives_of(word))
+        and not knows(word, vocabulary)
+        and not any(knows(alt, vocabulary) for alt in query.alternatives_of(word))
     )
 
 
@@ -138,8 +140,6 @@ def named_things(question: str, query: Query, vocabulary: Vocabulary) -> tuple[s
     return tuple(out)
 
 
-#: A value in quotes: the asker's own ("an environment called 'uat'").
-QUOTED = re.compile(r"(?<!\w)['\"`‘“]([^'\"`’”]{1,40})['\"`’”](?!\w)")
 #: A word in a text, with what comes before it (to tell a sentence's first word).
 _WORD_AFTER = re.compile(r"(^|[.?!:;]\s*|\s)([A-Za-z][A-Za-z0-9]*)")
 

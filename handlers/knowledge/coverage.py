@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
 from itertools import repeat
 
+from handlers.knowledge.forms import knows
 from handlers.knowledge.terms import Query, Vocabulary, stem, tokens
 
 #: A query word also matches indexed words that start with its stem this long or more
@@ -63,12 +64,14 @@ def coverage_of(
         # A word the documentation never uses weighs as much as a word can (and is
         # found nowhere): a question about something the docs do not cover usually
         # names it in a word of its own ("bitcoin", "FedRAMP").
-        weight = vocabulary.idf(word)
-        known = vocabulary.knows(word)
+        known = knows(word, vocabulary)
         if known:
-            weight = min(weight, KNOWN_WEIGHT_SHARE * vocabulary.max_idf)
+            weight = min(vocabulary.idf(word), KNOWN_WEIGHT_SHARE * vocabulary.max_idf)
+        else:
+            weight = vocabulary.max_idf  # a name no stem of another word stands for
         total += weight
-        if any(found(alt, words, present) for alt in (word, *query.alternatives_of(word))):
+        spellings = (word, *query.alternatives_of(word)) if known else query.alternatives_of(word)
+        if any(found(alt, words, present) for alt in spellings):
             hit += weight
         elif known and related is not None and associated(word, present, related):
             hit += ASSOCIATED_SHARE * weight

@@ -10,6 +10,7 @@ handlers.knowledge.grounding).
 from __future__ import annotations
 
 from functools import cache
+from typing import NamedTuple
 
 from spellchecker import SpellChecker
 
@@ -18,12 +19,20 @@ from spellchecker import SpellChecker
 MIN_COUNT = 1000
 
 
+class _Lists(NamedTuple):
+    common: frozenset[str]  # counted MIN_COUNT times or more
+    every: frozenset[str]  # counted at all
+
+
 @cache
-def _english() -> frozenset[str]:
+def _english() -> _Lists:
     # Read once per process (about 0.4 s): by `load`, when the knowledge snapshot is
     # built (handlers.knowledge.index), so that no question waits for it.
-    counts = SpellChecker(language="en", distance=1).word_frequency.items()
-    return frozenset(word for word, count in counts if count >= MIN_COUNT)
+    counts = list(SpellChecker(language="en", distance=1).word_frequency.items())
+    return _Lists(
+        frozenset(word for word, count in counts if count >= MIN_COUNT),
+        frozenset(word for word, count in counts if count > 0),
+    )
 
 
 def load() -> None:
@@ -38,7 +47,13 @@ def loaded() -> bool:
 
 def is_english(word: str) -> bool:
     """Whether a lower-case word is an ordinary English word (not a name)."""
-    return word in _english()
+    return word in _english().common
+
+
+def in_english(word: str) -> bool:
+    """Whether English has the lower-case word at all, however rarely ("spoofing",
+    "terraform"); a word it lacks ("optimizely", "mixpanel") is a name or a slip."""
+    return word in _english().every
 
 
 #: A word this long one edit away from an English word is a slip of it
@@ -52,7 +67,7 @@ def is_english_slip(word: str) -> bool:
     two swapped) from an English word."""
     if len(word) < SLIP_MIN_LEN:
         return False
-    english = _english()
+    english = _english().common
     splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
     for head, tail in splits:
         if tail and head + tail[1:] in english:

@@ -17,12 +17,16 @@ from typing import Protocol
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from handlers.knowledge.lexicon import in_english
 from handlers.knowledge.words import GENERIC_SYNONYMS, STOP_WORDS
 from handlers.knowledge.words import stem as stem  # re-exported: callers import it here
 from handlers.knowledge.words import tokens as tokens
 
 #: A word's letter and digit runs ("soc2" -> "soc", "2").
 ALNUM = re.compile(r"[a-z]+|[0-9]+")
+
+#: A value in quotes ("an environment called 'uat'").
+QUOTED = re.compile(r"(?<!\w)['\"`‘“]([^'\"`’”]{1,40})['\"`’”](?!\w)")
 
 #: Chat framing around a relayed request (see request_part): a bracketed aside, a
 #: label of at most LABEL_WORDS words before a colon, and a verb of asking or wanting
@@ -129,6 +133,11 @@ class Vocabulary:
             self._repairs[word] = found
         return found
 
+    def slip_of(self, word: str) -> str | None:
+        """The indexed word `word` is a misspelling of, known or not (`repair` leaves
+        a word the index knows by its stem alone), or None."""
+        return None if word.isdigit() or self.derived(word) else self._closest(word)
+
     def _closest(self, word: str) -> str | None:
         for candidate, _, _ in process.extract(
             word,
@@ -217,12 +226,22 @@ def fixed_words(raw: str, vocabulary: Vocabulary | None) -> list[str]:
 
 
 def _misspelt_stop(word: str) -> bool:
-    """A short word that is a stop word with two neighbouring letters swapped."""
+    """A short word that is a stop word with two neighbouring letters swapped ("teh"),
+    or a word English lacks that is a stop word with a letter dropped ("wher")."""
     if not 3 <= len(word) <= 5 or word.isdigit():
         return False
-    return any(
-        sorted(stop) == sorted(word) and OSA.distance(word, stop) == 1 for stop in STOP_WORDS
-    )
+    if any(sorted(stop) == sorted(word) and OSA.distance(word, stop) == 1 for stop in STOP_WORDS):
+        return True
+    return len(word) >= DROPPED_MIN_LEN and word in _STOPS_DROPPED and not in_english(word)
+
+
+#: Stop-word slips with a letter dropped are this long or longer ("wher"; "hav" may be
+#: a name as well as a slip).
+DROPPED_MIN_LEN = 4
+_STOPS_DROPPED = frozenset(
+    stop[:i] + stop[i + 1 :] for stop in STOP_WORDS if len(stop) > DROPPED_MIN_LEN
+    for i in range(len(stop))
+) - STOP_WORDS  # fmt: skip
 
 
 def request_part(question: str) -> str:
@@ -277,7 +296,11 @@ def normalise(
     request = {
         w for raw in content_words(request_part(question)) for w in fixed_words(raw, vocabulary)
     }
-    focus = tuple(w for w in core if w in request)
+    # A value the asker quotes that the documents never use is their own ("an
+    # environment called 'uat'"), not what they ask about.
+    quoted = {w for text in QUOTED.findall(question) for w in tokens(text)}
+    values = {w for w in quoted if vocabulary is not None and not vocabulary.knows(w)}
+    focus = tuple(w for w in core if w in request and w not in values)
     return Query(
         core=tuple(core),
         focus=focus if len(focus) >= MIN_FOCUS else tuple(core),
