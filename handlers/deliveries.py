@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from handlers.deps import Deps
 from storage import conversations, events
 
@@ -14,10 +16,48 @@ async def first_delivery(deps: Deps, platform: str, event_id: str) -> bool:
     """True the first time `event_id` arrives; False for a retry of it (any replica,
     any restart: the id is stored)."""
     async with deps.sessions() as session, session.begin():
-        first = await events.claim_event(session, platform, event_id)
+        return await first_delivery_in(session, platform, event_id)
+
+
+async def first_delivery_in(session: AsyncSession, platform: str, event_id: str) -> bool:
+    """`first_delivery` in the caller's transaction: the id is recorded when (and only
+    if) that transaction commits, so the record and the work it guards are stored
+    together. A replica meanwhile recording the same id waits for that commit (the
+    primary key's lock on PostgreSQL, the one writer on SQLite) and then finds it
+    recorded; after a rollback, it records it and does the work itself."""
+    first = await events.claim_event(session, platform, event_id)
     if not first:
         logger.info("ignoring retried %s event %s", platform, event_id)
     return first
+
+
+class Once:
+    """The once-only record of one inbound delivery (`event_id`, None when the
+    platform gives none), written by the first transaction that asks: `alone()` in
+    one of its own before the work, or `within(session)` in the work's own."""
+
+    def __init__(self, deps: Deps, platform: str, event_id: str | None) -> None:
+        self._deps, self._platform, self._event_id = deps, platform, event_id
+        self._asked = event_id is None
+
+    async def alone(self) -> bool:
+        """Record the delivery now, committed; False for a retry (do nothing)."""
+        if self._asked or self._event_id is None:
+            return True
+        self._asked = True
+        return await first_delivery(self._deps, self._platform, self._event_id)
+
+    async def within(self, session: AsyncSession) -> bool:
+        """Record the delivery in `session`'s transaction; False for a retry. Call
+        `rolled_back()` if that transaction does not commit."""
+        if self._asked or self._event_id is None:
+            return True
+        self._asked = True
+        return await first_delivery_in(session, self._platform, self._event_id)
+
+    def rolled_back(self) -> None:
+        """The transaction of `within` rolled back: the delivery is not recorded."""
+        self._asked = self._event_id is None
 
 
 async def remember_conversation(

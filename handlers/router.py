@@ -13,10 +13,12 @@ import logging
 from bot.core import Command, Reply, Request, logcontext
 from bot.core.codec import action_base
 from bot.core.errors import NotAllowed, NotFound
+from handlers import thread_owners
 from handlers.admin.routes import ROUTES as ADMIN
 from handlers.caller import Caller, load_caller
 from handlers.checkins.routes import ROUTES as CHECKINS
 from handlers.deals.routes import ROUTES as DEALS
+from handlers.deliveries import Once
 from handlers.deps import Deps
 from handlers.digests.routes import ROUTES as DIGESTS
 from handlers.help.menu import menu
@@ -24,8 +26,7 @@ from handlers.help.routes import ROUTES as HELP
 from handlers.intents.act import answer_in_words
 from handlers.intents.routes import ROUTES as INTENTS
 from handlers.knowledge.routes import ROUTES as KNOWLEDGE
-from handlers.notify import thread_keys_at
-from handlers.routes import QUIET, Routes, ThreadKey, merge_routes
+from handlers.routes import Routes, ThreadKey, merge_routes
 from handlers.surveys.routes import ROUTES as SURVEYS
 
 logger = logging.getLogger(__name__)
@@ -52,23 +53,50 @@ def parse_command(text: str) -> Command | None:
     return None
 
 
-async def dispatch(request: Request, deps: Deps) -> list[Reply]:
+async def dispatch(request: Request, deps: Deps, *, event_id: str | None = None) -> list[Reply]:
     """Answer one request. Raises `InvalidInput` for form errors (adapters show them
     next to the fields); every other expected error becomes a reply to the actor.
 
     The caller (role, partner) is read from the database for every request, so a
-    role or link changed anywhere takes effect on the next one."""
+    role or link changed anywhere takes effect on the next one.
+
+    `event_id` (the platform's id of the delivery, when it has one) is recorded once:
+    a retry of it is answered with nothing. A reply in a thread records it in the one
+    transaction of its work (`_in_thread`); anything else records it first, alone."""
+    once = Once(deps, request.place.platform, event_id)
+    command = _command_of(request)
+    if not _in_thread(request, command) and not await once.alone():
+        return []
     caller = await load_caller(deps.sessions, request, reader=deps.people)
     logcontext.bind(partner=caller.channel_partner_name or caller.partner_name)
     try:
-        return await _route(request, caller, deps)
+        return await _route(request, command, caller, deps, once)
     except NotAllowed as exc:
         return [Reply(text=exc.reason, visibility="only_actor")]
     except NotFound as exc:
         return [Reply(text=f"I couldn't find that {exc.kind}.", visibility="only_actor")]
 
 
-async def _route(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
+def _command_of(request: Request) -> Command | None:
+    if request.click is not None or request.submit is not None:
+        return None
+    return request.command or (None if request.edited else parse_command(request.text))
+
+
+def _in_thread(request: Request, command: Command | None) -> bool:
+    """Whether `request` is text in a thread, offered to the thread's owners first."""
+    return (
+        request.click is None
+        and request.submit is None
+        and command is None
+        and bool(request.text.strip())
+        and request.place.thread_id is not None
+    )
+
+
+async def _route(
+    request: Request, command: Command | None, caller: Caller, deps: Deps, once: Once
+) -> list[Reply]:
     if request.click is not None:
         click = request.click
         action = ROUTES.actions.get(action_base(click.action_id))
@@ -83,12 +111,11 @@ async def _route(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
             logger.warning("no handler for form %s", submit.form_id)
             return [Reply(text="That form has expired.", visibility="only_actor")]
         return await form(request, submit, caller, deps)
-    command = request.command or (None if request.edited else parse_command(request.text))
     if command is not None:
         return await _run_command(request, command, caller, deps)
     if not request.text.strip():
         return await menu(request, caller, deps)
-    return await _free_text(request, caller, deps)
+    return await _free_text(request, caller, deps, once)
 
 
 def _effective(command: Command) -> Command:
@@ -119,7 +146,7 @@ async def _run_command(
     return await ROUTES.commands[command.name](scoped(request, command), caller, deps)
 
 
-async def _free_text(request: Request, caller: Caller, deps: Deps) -> list[Reply]:
+async def _free_text(request: Request, caller: Caller, deps: Deps, once: Once) -> list[Reply]:
     """Text that is not a command. In a thread the bot knows, the capability that owns
     the thread answers (or stays quiet); put to the bot (a DM, a mention), what it asks
     for is run (`handlers.intents`: "show me my deals") or the knowledge base answers
@@ -131,20 +158,9 @@ async def _free_text(request: Request, caller: Caller, deps: Deps) -> list[Reply
     thread always carries a mention."""
     place = request.place
     if place.thread_id is not None:
-        async with deps.sessions() as session:
-            keys = await thread_keys_at(
-                session,
-                platform=place.platform,
-                channel_id=place.channel_id,
-                thread_id=place.thread_id,
-            )
-        for key in keys:  # oldest first: the capability that started the thread
-            owner = ROUTES.threads.get(key.owner)
-            if owner is None:
-                continue
-            replies = await owner(request, key, caller, deps)
-            if replies:
-                return [reply for reply in replies if reply != QUIET]
+        replies = await thread_owners.answer(ROUTES, request, caller, deps, once)
+        if replies is not None:
+            return replies
     if request.edited:  # an edit is for the thread's owner only, never a new question
         return []
     if not (request.mentioned or place.kind == "dm"):

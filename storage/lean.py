@@ -1,4 +1,5 @@
-"""SELECTs run on the driver, inside a session's own transaction (issue 15).
+"""SELECTs (and DML with RETURNING) run on the driver, inside a session's own
+transaction (issue 15).
 
 A button click or a thread reply reads one registration with its partner and channels,
 and through the ORM that read cost more CPU than the rest of the request: the
@@ -27,6 +28,7 @@ from sqlalchemy import Table, bindparam, exc, insert
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import CompoundSelect, Select
+from sqlalchemy.sql.dml import UpdateBase
 from sqlalchemy.util import greenlet_spawn
 
 Row = tuple[Any, ...]
@@ -37,18 +39,24 @@ class _Compiled:
     sql: str
     order: tuple[str, ...]  # the positional parameters' names
     fixed: dict[str, Any]  # the values of the statement's own parameters (a LIMIT)
+    binders: tuple[Callable[[Any], Any] | None, ...]  # one per positional parameter
     processors: tuple[Callable[[Any], Any] | None, ...]
 
 
-class LeanQuery:
-    """A SELECT built on first use (`build()`: the models must be complete), compiled
-    once per dialect, its parameters all of types that need no bind processing (ids,
-    strings: checked when compiled) and none of them a list (the statement's own
-    constant lists are fine)."""
+Statement = Select[Any] | CompoundSelect[Any] | UpdateBase
 
-    def __init__(self, build: Callable[[], Select[Any] | CompoundSelect[Any]]) -> None:
+
+class LeanQuery:
+    """A SELECT, or an INSERT/UPDATE/DELETE whose rows are its RETURNING clause, built
+    on first use (`build()`: the models must be complete) and compiled once per
+    dialect. The values given for its parameters go through their types' bind
+    processors for the dialect (timestamps), as `session.execute` does; none of them
+    may be a list, and the statement's own constants (a LIMIT, a constant `IN` list)
+    must need no processing (checked when compiled)."""
+
+    def __init__(self, build: Callable[[], Statement]) -> None:
         self._build = build
-        self._statement: Select[Any] | CompoundSelect[Any] | None = None
+        self._statement: Statement | None = None
         self._by_dialect: dict[str, _Compiled] = {}
 
     def _compiled(self, dialect: Dialect) -> _Compiled:
@@ -61,9 +69,13 @@ class LeanQuery:
         statement = self._statement
         first = statement.compile(dialect=dialect)
         given = [b.key for b in first.binds.values() if b.required]
+        binder = {
+            b.key: b.type.dialect_impl(dialect).bind_processor(dialect)
+            for b in first.binds.values()
+        }
         for bind in first.binds.values():
-            if bind.type.dialect_impl(dialect).bind_processor(dialect) is not None:
-                raise ValueError(f"parameter {bind.key!r} needs processing; use session.execute")
+            if not bind.required and binder[bind.key] is not None:
+                raise ValueError(f"constant {bind.key!r} needs processing; use session.execute")
             if bind.required and bind.expanding:
                 raise ValueError(f"parameter {bind.key!r} is a list; use session.execute")
         # The statement's own lists (`IN (...)` of constants) become one parameter per
@@ -73,11 +85,12 @@ class LeanQuery:
         if not order and given:
             raise ValueError(f"{dialect.name}: a LeanQuery needs a positional paramstyle")
         fixed = {k: v for k, v in expanded.parameters.items() if k not in given}
+        binders = tuple(binder.get(name) if name in given else None for name in order)
         processors = tuple(
             column.type.dialect_impl(dialect).result_processor(dialect, None)
-            for column in self._statement.selected_columns
+            for column in statement.exported_columns
         )
-        found = _Compiled(expanded.statement, order, fixed, processors)
+        found = _Compiled(expanded.statement, order, fixed, binders, processors)
         self._by_dialect[key] = found
         return found
 
@@ -90,7 +103,10 @@ class LeanQuery:
         assert connection is not None
         compiled = self._compiled(connection.dialect)
         fixed = compiled.fixed
-        args = tuple(fixed[name] if name in fixed else params[name] for name in compiled.order)
+        args = tuple(
+            fixed[name] if name in fixed else params[name] if b is None else b(params[name])
+            for name, b in zip(compiled.order, compiled.binders, strict=True)
+        )
         raw = _fetch(connection, compiled.sql, args)
         processors = compiled.processors
         if not any(processors):

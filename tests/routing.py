@@ -16,6 +16,10 @@ def add_routes(monkeypatch: pytest.MonkeyPatch, **tables: dict[str, Any]) -> Non
     base = router.ROUTES
     merged = {
         name: {**getattr(base, name), **tables.get(name, {})}
-        for name in ("commands", "actions", "forms", "threads")
+        for name in ("commands", "actions", "forms", "threads", "thread_steps")
     }
+    # A thread owner given as one kind replaces the same owner of the other kind.
+    for name, other in (("threads", "thread_steps"), ("thread_steps", "threads")):
+        for owner in tables.get(name, {}):
+            merged[other].pop(owner, None)
     monkeypatch.setattr(router, "ROUTES", Routes(**merged))

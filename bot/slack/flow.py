@@ -18,7 +18,6 @@ from bot.core.errors import InvalidInput
 from bot.core.model import Reply
 from bot.slack.inbound import Home, Inbound
 from bot.slack.outbound import apologize, deliver
-from handlers import deliveries as inbound_handlers
 from handlers import router
 from handlers.deps import Deps
 
@@ -48,14 +47,10 @@ async def answer(deps: Deps, client: AsyncWebClient, inbound: Inbound) -> None:
     """Dispatch `inbound` and deliver its replies. Never raises: failures are logged
     with their traceback and the person gets one neutral apology."""
     try:
-        if inbound.event_id is not None and not await inbound_handlers.first_delivery(
-            deps, "slack", inbound.event_id
-        ):
-            return
         inbound = await with_display_name(deps, client, inbound)
         async with _progress(client, inbound):
             try:
-                replies = await router.dispatch(inbound.request, deps)
+                replies = await router.dispatch(inbound.request, deps, event_id=inbound.event_id)
             except InvalidInput as exc:
                 replies = [input_error_reply(exc)]
             await deliver(client, inbound, replies)

@@ -6,6 +6,7 @@ import logging
 from functools import partial
 
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import ButtonClick, FormSubmit, Reply, Request, ids
 from bot.core.codec import decode
@@ -112,23 +113,23 @@ async def submit_registration(
 
 
 async def answer_in_thread(
-    request: Request, thread: ThreadKey, caller: Caller, deps: Deps
+    session: AsyncSession, request: Request, thread: ThreadKey, caller: Caller, deps: Deps
 ) -> list[Reply]:
-    """A partner's reply in a registration's thread answers the manager's question."""
+    """A partner's reply in a registration's thread answers the manager's question
+    (a `ThreadStep`: in the request's transaction, which commits the answer)."""
     text = request.text.strip()
     deal_id = deal_store.parse_deal_ref(thread.ident)
     if not text or deal_id is None or caller.is_staff or request.edited:
         return []
-    async with deps.sessions() as session, session.begin():
-        deal = await deal_reads.get_deal(session, deal_id, for_update=True)
-        if (
-            deal is None
-            or deal.status != deal_store.INFO_REQUESTED
-            or caller.acting_partner_id != deal.partner_id
-        ):
-            return []
-        answer = fields.typed_text(request.text)
-        await deal_approval.record_answer(session, deps, deal, caller, answer)
+    deal = await deal_reads.get_deal(session, deal_id, for_update=True)
+    if (
+        deal is None
+        or deal.status != deal_store.INFO_REQUESTED
+        or caller.acting_partner_id != deal.partner_id
+    ):
+        return []
+    answer = fields.typed_text(request.text)
+    await deal_approval.record_answer(session, deps, deal, caller, answer)
     return [
         Reply(
             text="Thanks, I've passed your answer to your channel manager.",
@@ -141,5 +142,5 @@ ROUTES = Routes(
     commands={"register-deal": register_deal},
     actions={ids.MENU_REGISTER_DEAL: _on_menu_register},
     forms={ids.FORM_DEAL_REGISTER: submit_registration},
-    threads={DEAL_THREAD: answer_in_thread},
+    thread_steps={DEAL_THREAD: answer_in_thread},
 )

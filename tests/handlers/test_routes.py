@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import Reply, Request
 from handlers import router
@@ -24,7 +25,8 @@ def test_every_capability_is_in_the_router_once() -> None:
     assert {"register-deal", "deals", "ask", "help", "link", "partners", "managers"} <= set(
         router.ROUTES.commands
     )
-    assert {"deal", "answer", "question"} <= set(router.ROUTES.threads)
+    assert {"answer", "question"} <= set(router.ROUTES.threads)
+    assert "deal" in router.ROUTES.thread_steps
     with pytest.raises(TypeError):
         router.ROUTES.commands["help"] = _noop  # type: ignore[index]
 
@@ -32,3 +34,26 @@ def test_every_capability_is_in_the_router_once() -> None:
 def test_thread_keys_name_their_owner() -> None:
     key = ThreadKey.parse("deal:DR-000042")
     assert (key.owner, key.ident, str(key)) == ("deal", "DR-000042", "deal:DR-000042")
+
+
+async def _thread_noop(request: Request, key: ThreadKey, caller: Caller, deps: Deps) -> list[Reply]:
+    return []
+
+
+async def _step_noop(
+    session: AsyncSession, request: Request, key: ThreadKey, caller: Caller, deps: Deps
+) -> list[Reply]:
+    return []
+
+
+def test_a_thread_owner_is_a_handler_or_a_step_never_both() -> None:
+    handler, step = (
+        Routes(threads={"deal": _thread_noop}),
+        Routes(thread_steps={"deal": _step_noop}),
+    )
+    for routes in ((handler, step), (step, handler), (step, step)):
+        with pytest.raises(ValueError, match="thread owner 'deal' is routed twice"):
+            merge_routes(*routes)
+    merged = merge_routes(step, Routes(threads={"question": _thread_noop}))
+    assert merged.owns_thread("deal") and merged.owns_thread("question")
+    assert not merged.owns_thread("survey")
