@@ -45,6 +45,13 @@ def _values(partner_id: int, key: str = "k1") -> dict[str, Any]:
     return {c: values.get(c) for c in deal_writes.DEAL_COLUMNS} | {"extensions_granted": 0}
 
 
+async def _stored_deal(sessions: SessionFactory) -> int:
+    """A committed registration of a new partner; its id."""
+    async with sessions() as session, session.begin():
+        partner = await partner_store.add_partner(session, "Acme Partners")
+        return await deal_writes.insert_deal(session, _values(partner.id))
+
+
 async def test_a_registration_is_stored_as_given_once_per_key(sessions: SessionFactory) -> None:
     async with sessions() as session, session.begin():
         partner = await partner_store.add_partner(session, "Acme Partners")
@@ -141,9 +148,7 @@ async def test_outbox_rows_are_queued_in_order_with_their_defaults(
 async def test_a_change_is_written_at_once_and_leaves_nothing_to_flush(
     sessions: SessionFactory,
 ) -> None:
-    async with sessions() as session, session.begin():
-        partner = await partner_store.add_partner(session, "Acme Partners")
-        deal_id = await deal_writes.insert_deal(session, _values(partner.id))
+    deal_id = await _stored_deal(sessions)
     later = FIXED_NOW.replace(year=2027)
     async with sessions() as session, session.begin():
         deal = await deal_store.get_deal(session, deal_id, for_update=True)
@@ -162,9 +167,7 @@ async def test_a_change_is_written_at_once_and_leaves_nothing_to_flush(
 async def test_a_change_beside_pending_ones_is_written_with_them(
     sessions: SessionFactory,
 ) -> None:
-    async with sessions() as session, session.begin():
-        partner = await partner_store.add_partner(session, "Acme Partners")
-        deal_id = await deal_writes.insert_deal(session, _values(partner.id))
+    deal_id = await _stored_deal(sessions)
     async with sessions() as session, session.begin():
         deal = await deal_store.get_deal(session, deal_id)
         assert deal is not None
@@ -178,9 +181,7 @@ async def test_a_change_beside_pending_ones_is_written_with_them(
 
 
 async def test_only_columns_of_a_registration_are_updated(sessions: SessionFactory) -> None:
-    async with sessions() as session, session.begin():
-        partner = await partner_store.add_partner(session, "Acme Partners")
-        deal_id = await deal_writes.insert_deal(session, _values(partner.id))
+    deal_id = await _stored_deal(sessions)
     async with sessions() as session, session.begin():
         deal = await deal_store.get_deal(session, deal_id)
         assert deal is not None
