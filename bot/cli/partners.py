@@ -25,37 +25,41 @@ def add_parser(subparsers: Any) -> None:
 
     add = actions.add_parser("add", help="add a partner (or update an existing one)")
     add.add_argument("name", metavar="NAME")
-    add.add_argument("--tier")
-    add.add_argument("--region")
-    add.add_argument("--timezone", help="IANA time zone, e.g. Europe/Berlin (default UTC)")
-    add.add_argument("--manager", metavar="PLATFORM:USER_ID", help="owning channel manager")
-    add.add_argument("--json", action="store_true", help="print machine-readable output")
+    _profile_options(add, timezone_default=" (default UTC)")
 
     change = actions.add_parser("set", help="change a partner: quarterly target, tier …")
     change.add_argument("name", metavar="NAME")
     change.add_argument("--target", metavar="AMOUNT", help="revenue target, e.g. 250000 or 250k")
     change.add_argument("--currency", help="the target's currency (default DEAL_DEFAULT_CURRENCY)")
     change.add_argument("--quarter", help="the target's quarter, e.g. 2026Q4 (default: this one)")
-    change.add_argument("--tier")
-    change.add_argument("--region")
-    change.add_argument("--timezone", help="IANA time zone, e.g. Europe/Berlin")
-    change.add_argument("--manager", metavar="PLATFORM:USER_ID", help="owning channel manager")
-    change.add_argument("--json", action="store_true", help="print machine-readable output")
+    _profile_options(change, timezone_default="")
 
-    link = actions.add_parser("link", help="link a Slack channel or Teams conversation")
-    link.add_argument("name", metavar="NAME")
-    link.add_argument("--platform", required=True, choices=("slack", "teams"))
-    link.add_argument("--channel", required=True, metavar="ID", help="channel/conversation id")
-    link.add_argument("--json", action="store_true", help="print machine-readable output")
+    for action, summary in (
+        ("link", "link a Slack channel or Teams conversation"),
+        ("unlink", "unlink a channel from a partner"),
+    ):
+        channel = actions.add_parser(action, help=summary)
+        channel.add_argument("name", metavar="NAME")
+        channel.add_argument("--platform", required=True, choices=("slack", "teams"))
+        channel.add_argument(
+            "--channel", required=True, metavar="ID", help="channel/conversation id"
+        )
+        _json_option(channel)
 
-    unlink = actions.add_parser("unlink", help="unlink a channel from a partner")
-    unlink.add_argument("name", metavar="NAME")
-    unlink.add_argument("--platform", required=True, choices=("slack", "teams"))
-    unlink.add_argument("--channel", required=True, metavar="ID", help="channel/conversation id")
-    unlink.add_argument("--json", action="store_true", help="print machine-readable output")
+    _json_option(actions.add_parser("list", help="every partner with tier, manager and channels"))
 
-    listing = actions.add_parser("list", help="every partner with tier, manager and channels")
-    listing.add_argument("--json", action="store_true", help="print machine-readable output")
+
+def _profile_options(parser: Any, *, timezone_default: str) -> None:
+    """The partner attributes `add` and `set` both take."""
+    parser.add_argument("--tier")
+    parser.add_argument("--region")
+    parser.add_argument("--timezone", help=f"IANA time zone, e.g. Europe/Berlin{timezone_default}")
+    parser.add_argument("--manager", metavar="PLATFORM:USER_ID", help="owning channel manager")
+    _json_option(parser)
+
+
+def _json_option(parser: Any) -> None:
+    parser.add_argument("--json", action="store_true", help="print machine-readable output")
 
 
 async def run(args: argparse.Namespace, deps: Deps) -> int:

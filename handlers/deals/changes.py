@@ -17,7 +17,7 @@ from handlers.deals.approval import extension_card, may_decide
 from handlers.deals.forms import DealRef, reason_form, stage_form, with_values, won_form
 from handlers.deals.history import record_change
 from handlers.deals.money import format_money, parse_amount
-from handlers.deals.notices import post_to_manager, post_to_partner, when
+from handlers.deals.notices import announce, post_to_manager, post_to_partner, when
 from handlers.deals.rules import MAX_REASON, STAGES, sentence
 from handlers.deps import Deps
 from handlers.routes import Routes
@@ -146,8 +146,7 @@ async def submit_won(
         )
         money = format_money(cents, deal.currency)
         text = f"🎉 *{deal.ref}* ({untrusted(deal.company)}) was won: {money}."
-        await post_to_partner(session, deps, deal, Reply(text=text))
-        await post_to_manager(session, deps, deal, Reply(text=f"{deal.partner.name}: {text}"))
+        await announce(session, deps, deal, text)
     return [Reply(text=f"Marked {deal.ref} as won. Congratulations!", visibility="only_actor")]
 
 
@@ -170,8 +169,7 @@ async def submit_lost(
             reason=reason,
         )
         text = f"*{deal.ref}* ({untrusted(deal.company)}) was lost: {untrusted(reason)}"
-        await post_to_partner(session, deps, deal, Reply(text=text))
-        await post_to_manager(session, deps, deal, Reply(text=f"{deal.partner.name}: {text}"))
+        await announce(session, deps, deal, text)
     return [Reply(text=f"Marked {deal.ref} as lost.", visibility="only_actor")]
 
 
@@ -217,8 +215,7 @@ async def submit_withdraw(
             f"{untrusted(caller.name)} withdrew *{deal.ref}* ({untrusted(deal.company)}): "
             f"{untrusted(reason)}"
         )
-        await post_to_partner(session, deps, deal, Reply(text=text))
-        await post_to_manager(session, deps, deal, Reply(text=f"{deal.partner.name}: {text}"))
+        await announce(session, deps, deal, text)
     return [
         Reply(
             text=(

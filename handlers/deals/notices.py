@@ -203,6 +203,13 @@ async def post_to_manager(
     return len(recipients)
 
 
+async def announce(session: AsyncSession, deps: Deps, deal: Deal, text: str) -> None:
+    """Queue `text` in the registration's thread and, prefixed with the partner's name,
+    to its manager: a change both sides must hear of (won, lost, withdrawn)."""
+    await post_to_partner(session, deps, deal, Reply(text=text))
+    await post_to_manager(session, deps, deal, Reply(text=f"{deal.partner.name}: {text}"))
+
+
 async def manager_recipients(
     session: AsyncSession, deal: Deal, *, manager: people_store.Person | None = None
 ) -> list[people_store.Person]:
