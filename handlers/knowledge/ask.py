@@ -26,7 +26,7 @@ from handlers.knowledge.handoff import (
     QuestionRef,
     answer_from_manager,
     ask_manager,
-    question_id_of,
+    clicked_question,
     thread_of_answer,
 )
 from handlers.knowledge.search import Retrieval, retrieve
@@ -179,19 +179,9 @@ async def on_feedback(
 ) -> list[Reply]:
     """Helpful / Not helpful: one row per person per question; the answer's buttons
     give way to a thank-you line, confirmed only to the clicker."""
-    question_id = question_id_of(click)
     helpful = action_base(click.action_id) == ids.KB_HELPFUL
     async with deps.sessions() as session, session.begin():
-        question = (
-            await question_store.get_question_asked_by(
-                session,
-                question_id,
-                person_id=caller.person_id,
-                partner_id=caller.acting_partner_id,
-            )
-            if question_id
-            else None
-        )
+        question = await clicked_question(session, click, caller)
         if question is None:
             return [Reply(text="That answer is no longer on record.", visibility="only_actor")]
         recorded = await question_store.add_feedback(

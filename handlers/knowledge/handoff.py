@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 
 from pydantic import BaseModel, ConfigDict
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import ButtonClick, Reply, Request
 from bot.core.codec import decode
@@ -51,22 +52,25 @@ def question_id_of(click: ButtonClick) -> int | None:
     return fields.row_id(str(question_id))
 
 
+async def clicked_question(
+    session: AsyncSession, click: ButtonClick, caller: Caller
+) -> question_store.Question | None:
+    """The question under the clicked answer button, if the clicker asked it or acts
+    for the partner it was asked for; None for a forged, stale or someone else's one."""
+    question_id = question_id_of(click)
+    if question_id is None:
+        return None
+    return await question_store.get_question_asked_by(
+        session, question_id, person_id=caller.person_id, partner_id=caller.acting_partner_id
+    )
+
+
 async def ask_manager(
     request: Request, click: ButtonClick, caller: Caller, deps: Deps
 ) -> list[Reply]:
     """ "Ask my channel manager": send the question to the partner's manager."""
-    question_id = question_id_of(click)
     async with deps.sessions() as session, session.begin():
-        question = (
-            await question_store.get_question_asked_by(
-                session,
-                question_id,
-                person_id=caller.person_id,
-                partner_id=caller.acting_partner_id,
-            )
-            if question_id
-            else None
-        )
+        question = await clicked_question(session, click, caller)
         if question is None:
             return [Reply(text="That question is no longer on record.", visibility="only_actor")]
         partner = (

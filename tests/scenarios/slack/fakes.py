@@ -343,29 +343,12 @@ class SlackDriver:
     async def settle(self) -> None:
         await self._settle()
 
-    def fail_next(
-        self,
-        method: str,
-        *,
-        status: int = 200,
-        error: str = "fatal_error",
-        retry_after: int | None = None,
-        times: int = 1,
-    ) -> None:
-        """Queue `times` failures of `method`, answered after those queued before."""
-        if status == 429:
-            error = "ratelimited"
-        self._queued.setdefault(method, []).append(_Failure(status, error, retry_after, times))
+    def fail_next(self, method: str, **failure: Any) -> None:
+        """`FakeSlackApi.fail_next` on the API this driver talks to."""
+        self.api.fail_next(method, **failure)
 
     def posted(self, channel: str | None = None) -> list[Call]:
-        """The messages `chat.postMessage` delivered (not the calls it refused)."""
-        return [
-            c
-            for c in self.calls_made
-            if c.method == "chat.postMessage"
-            and c.ok
-            and (channel is None or c.params.get("channel") == channel)
-        ]
+        return self.api.posted(channel)
 
     def calls(self, method: str | None = None) -> list[Call]:
         return self.api.calls(method)
