@@ -7,7 +7,8 @@ import pytest
 
 from bot.core import Actor, Place
 from bot.core.errors import NotAllowed
-from handlers.demo.seed import PARTNERS, seed_demo
+from handlers.demo.samples import PARTNERS
+from handlers.demo.seed import seed_demo
 from handlers.deps import Deps
 from handlers.digests.build import build_digest
 from storage import partners as partner_store
