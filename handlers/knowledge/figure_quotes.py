@@ -32,7 +32,7 @@ from handlers.knowledge.additions import SENTENCE_CHARS, cut
 from handlers.knowledge.asking import asked_part, asked_words
 from handlers.knowledge.counts import ASKS_BOUND, counted_words, states_count
 from handlers.knowledge.coverage import found
-from handlers.knowledge.figures import ASKS, STATES, Figure, plainly_states
+from handlers.knowledge.figures import ASKS, KEEPS, STATES, Figure, plainly_states
 from handlers.knowledge.search import Retrieval, Retrieved
 from handlers.knowledge.sentences import Sentence
 from handlers.knowledge.terms import Query, Vocabulary, stem, tokens
@@ -84,6 +84,8 @@ def figure_stated(
     one is asked (handlers.knowledge.counts)."""
     if not STATES[kind].search(text):
         return False
+    if kind is Figure.RETENTION and not KEEPS.search(f"{heading} {text}"):
+        return False  # a time that says how soon, not how long it is kept
     if not subject:
         return True
     if kind is Figure.COUNT and counting is not None and counting[0]:
