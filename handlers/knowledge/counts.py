@@ -15,7 +15,7 @@ COUNTED_WITHIN words by one of them ("at least 100 users per variation", "the la
 100 feature evaluation events"); and a question asking for a bound ("max", "limit",
 "minimum") needs a bound of it: a sentence naming the counted thing with a number and
 a word that bounds it ("maximum of 5", "up to 1 million CDN requests", "a per-key cap
-(60 requests/minute)", "only one"), or none ("unlimited", "no limit"). A percentage
+(60 requests/minute)"), or none ("unlimited", "no limit"). A percentage
 counts nothing. A question naming nothing counted ("how much traffic gain") keeps the
 plainer check of handlers.knowledge.figure_quotes.
 
@@ -45,7 +45,11 @@ _COUNTED = (
         re.IGNORECASE,
     ),
     re.compile(r"((?:[\w-]+\s+){1,2})limits?\b", re.IGNORECASE),
-    re.compile(r"\blimits?\s+(?:on|of|for|per)\s+((?:[\w-]+\s*){1,3})", re.IGNORECASE),
+    re.compile(
+        r"\blimits?\s+(?:on|of|for|per|to)\s+(?:the\s+)?(?:(?:number|amount|count)\s+of\s+)?"
+        r"((?:[\w-]+\s*){1,3})",
+        re.IGNORECASE,
+    ),
 )
 #: Asking for a bound rather than a count.
 ASKS_BOUND = re.compile(
@@ -55,7 +59,7 @@ ASKS_BOUND = re.compile(
 #: A word that bounds a number ("maximum of 5", "up to", "a cap of"), or no bound.
 BOUND = re.compile(
     r"\b(?:limits?|limited|max(?![-_])|maximum|minimum|up to|at most|at least|no more than"
-    r"|caps?|capped|ceiling|only)\b",
+    r"|caps?|capped|ceiling)\b",
     re.IGNORECASE,
 )
 UNBOUNDED = re.compile(r"\bunlimited\b|\bany number\b|\bno (?:\w+ )?limits?\b", re.IGNORECASE)

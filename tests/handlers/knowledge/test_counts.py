@@ -66,6 +66,11 @@ def test_what_a_question_counts() -> None:
     )
     rate = Query(core=("rest", "api", "rate", "limit"), terms=())
     assert counted_words("REST API rate limit?", rate, None) == ("rate", "api")
+    flags = Query(core=("limit", "number", "feature", "flags"), terms=())
+    assert counted_words("is there a limit on the number of feature flags?", flags, None) == (
+        "feature",
+        "flags",
+    )
 
 
 def test_a_bound_must_bound_the_counted_thing() -> None:
@@ -73,5 +78,4 @@ def test_a_bound_must_bound_the_counted_thing() -> None:
     assert not states_count("Add a three-step ramp.", "Ramps", ("steps",), query, bound=True)
     assert not states_count("Steps are 1%, 5% and 10%.", "Ramps", ("steps",), query, bound=False)
     assert states_count("Use at most 8 steps.", "Ramps", ("steps",), query, bound=True)
-    assert states_count("A rule takes only one ramp.", "Ramps", ("ramp",), query, bound=True)
     assert states_count("A ramp has 4 steps.", "Ramps", ("steps",), query, bound=False)
