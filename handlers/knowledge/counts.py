@@ -69,6 +69,8 @@ _COUNT_TEXT = """one two three four five six seven eight nine ten eleven twelve 
 COUNT_WORDS = frozenset(_COUNT_TEXT.split())
 #: A percentage: a share of something, not a count of it.
 PERCENTAGE = re.compile(r"\d[\d.,]*\s?(?:%|percent)", re.IGNORECASE)
+#: A number a word labels: "Seats: 5", a table row's "Seats ; 5".
+LABELLED = re.compile(r"([A-Za-z][A-Za-z-]*)\s*[:=;|]\s*(?:up to\s+)?\d")
 #: A number counts a thing named this many words after it at most ("2GB of RAM").
 COUNTED_WITHIN = 4
 #: Words that end what is counted ("how many roles can ...", "max steps in ...").
@@ -106,7 +108,8 @@ def states_count(
     """Whether `text` (under `heading`) states a count of the `counted` words: a
     number, a word that bounds it (or "unlimited"), and one of them in the sentence or
     its heading; or, unless the question asks for a `bound`, a number followed within
-    COUNTED_WITHIN words by one of them."""
+    COUNTED_WITHIN words by one of them, or labelled by one ("Seats: 5", a table's
+    "Seats ; 5")."""
     text = PERCENTAGE.sub(" ", text)
     sequence = tokens(text)
     numbers = [i for i, t in enumerate(sequence) if t.isdigit() or t in COUNT_WORDS]
@@ -114,7 +117,10 @@ def states_count(
         set(tokens(f"{heading} {text}")), counted, query
     ):
         return True
-    return not bound and any(
+    if bound:
+        return False
+    labels = {label.lower() for label in LABELLED.findall(text)}
+    return _names(labels, counted, query) or any(
         _names(set(sequence[i + 1 : i + 1 + COUNTED_WITHIN]), counted, query) for i in numbers
     )
 

@@ -79,3 +79,5 @@ def test_a_bound_must_bound_the_counted_thing() -> None:
     assert not states_count("Steps are 1%, 5% and 10%.", "Ramps", ("steps",), query, bound=False)
     assert states_count("Use at most 8 steps.", "Ramps", ("steps",), query, bound=True)
     assert states_count("A ramp has 4 steps.", "Ramps", ("steps",), query, bound=False)
+    assert states_count("Pro ; Steps ; 12", "Plans", ("steps",), query, bound=False)
+    assert not states_count("Pro ; Ramps ; 12", "Plans", ("steps",), query, bound=False)
