@@ -54,6 +54,9 @@ class Scores:
     declined: list[float] = field(default_factory=list)
     coverage: list[float] = field(default_factory=list)
     unanswerable_declined: list[float] = field(default_factory=list)
+    #: The unanswerable questions a file marks `"near_miss": true` (a documented
+    #: feature asked for a detail the pages do not give).
+    near_miss_declined: list[float] = field(default_factory=list)
     latencies_ms: list[float] = field(default_factory=list)
     #: (grounding coverage, answerable) per question, for the threshold's cross-validation.
     grounding: list[tuple[float, bool]] = field(default_factory=list)

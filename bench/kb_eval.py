@@ -2,6 +2,7 @@
 
     python bench/kb_eval.py [--questions FILE]... [--database-url URL] [--embeddings on|off]
                             [--corpus PATH] [--misses [--answers]] [--json] [--seed N]
+                            [--half even|odd]
 
 Ingests the corpus into a fresh database (SQLite in a temp folder by default; a
 PostgreSQL URL works too, its kb tables are emptied first), then asks every question
@@ -13,8 +14,13 @@ questions declined, unanswerable questions declined, answer fact coverage, p50/p
 answer latency, each share with a seeded 95% bootstrap interval; the full-ingest
 time; and how choosing the "I don't know" threshold from a file's own questions would
 fare (leave-one-out) against the fixed rule. A question file is {"answerable": [{"q",
-"docs", "facts"?}], "unanswerable": [{"q"} or "text"]}. `--embeddings on` uses
-OPENAI_EMBEDDING_MODEL (with OPENAI_API_KEY / OPENAI_BASE_URL) from the environment.
+"docs", "facts"?}], "unanswerable": [{"q", "near_miss"?} or "text"]}; the near misses
+(a documented feature asked for a detail the pages lack) are also counted apart.
+`--embeddings on` uses OPENAI_EMBEDDING_MODEL (with OPENAI_API_KEY / OPENAI_BASE_URL)
+from the environment.
+`--half even` (or `odd`) asks only the questions at even (odd) positions of each
+list, answerable and unanswerable apart: one file split into an explore half and a
+confirm half (bench/kb_eval_dev7_questions.json: even to look at, odd for aggregates).
 """
 
 from __future__ import annotations
@@ -68,6 +74,14 @@ def _question(item: Any) -> str:
     return str(item["q"] if isinstance(item, dict) else item)
 
 
+def halved(data: dict[str, Any], half: str | None) -> dict[str, Any]:
+    """The questions at even (`half` "even") or odd positions of each list."""
+    if half is None:
+        return data
+    start = 0 if half == "even" else 1
+    return {**data, **{key: data[key][start::2] for key in ("answerable", "unanswerable")}}
+
+
 async def _plain_bm25(deps: Deps) -> PlainBM25:
     async with deps.sessions() as session:
         texts = await kb_store.list_passage_texts(session)
@@ -116,6 +130,8 @@ async def _run_file(
         ours.latencies_ms.append((time.perf_counter() - started) * 1000)
         ours.grounding.append((signals(retrieval).coverage, False))
         ours.unanswerable_declined.append(0.0 if answer.grounded else 1.0)
+        if isinstance(item, dict) and item.get("near_miss"):
+            ours.near_miss_declined.append(0.0 if answer.grounded else 1.0)
         if answer.grounded:
             misses.append(f"  answered: {question!r} -> {answer.citations[0].source_id}")
     return ours, plain
@@ -140,6 +156,7 @@ def _table(results: dict[str, tuple[Scores, Scores]], *, seed: int) -> list[tupl
         ("MRR@10", "mrr", False),
         ("answerable declined", "declined", True),
         ("unanswerable declined", "unanswerable_declined", True),
+        ("near misses declined", "near_miss_declined", True),
         ("fact coverage", "coverage", False),
     ):
         row = [label]
@@ -178,9 +195,9 @@ async def evaluate(args: argparse.Namespace, url: str) -> dict[str, Any]:
     results: dict[str, tuple[Scores, Scores]] = {}
     misses: dict[str, list[str]] = {}
     for path in args.questions:
-        data = json.loads(path.read_text())
+        data = halved(json.loads(path.read_text()), args.half)
         name = path.stem.removeprefix("kb_eval_").removesuffix("_questions") or path.stem
-        name = {"questions": "tune"}.get(name, name)
+        name = {"questions": "tune"}.get(name, name) + (f" {args.half}" if args.half else "")
         misses[name] = []
         results[name] = await _run_file(deps, bm25, data, misses[name], answers=args.answers)
     await engine.dispose()
@@ -212,6 +229,9 @@ def main() -> int:
         "--answers", action="store_true", help="with --misses: whole answers, missing facts"
     )
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--half", choices=("even", "odd"), help="only the questions at even/odd positions"
+    )
     args = parser.parse_args()
     if not args.questions:
         args.questions = [TUNE] + ([TEST] if TEST.exists() else [])

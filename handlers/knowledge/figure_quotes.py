@@ -30,8 +30,9 @@ from collections.abc import Sequence
 
 from handlers.knowledge.additions import SENTENCE_CHARS, cut
 from handlers.knowledge.asking import asked_part, asked_words
+from handlers.knowledge.counts import ASKS_BOUND, counted_words, states_count
 from handlers.knowledge.coverage import found
-from handlers.knowledge.figures import ASKS, STATES, Figure, plainly_states
+from handlers.knowledge.figures import ASKS, KEEPS, STATES, Figure, plainly_states
 from handlers.knowledge.search import Retrieval, Retrieved
 from handlers.knowledge.sentences import Sentence
 from handlers.knowledge.terms import Query, Vocabulary, stem, tokens
@@ -74,14 +75,23 @@ def figure_stated(
     query: Query,
     vocabulary: Vocabulary | None = None,
     share: float = 0.0,
+    counting: tuple[Sequence[str], bool] | None = None,
 ) -> bool:
     """Whether `text` states a figure of `kind` about the subject: the sentence or its
     passage's heading (title and section) states one of the subject's words, or (with
-    `share`) that idf-weighted share of them (none asked: any figure of the kind)."""
+    `share`) that idf-weighted share of them (none asked: any figure of the kind);
+    a count, of the words `counting` names as counted, a bound of them when it says
+    one is asked (handlers.knowledge.counts)."""
     if not STATES[kind].search(text):
         return False
+    if kind is Figure.RETENTION and not KEEPS.search(f"{heading} {text}"):
+        return False  # a time that says how soon, not how long it is kept
     if not subject:
         return True
+    if kind is Figure.COUNT and counting is not None and counting[0]:
+        counted, bound = counting
+        if not states_count(text, heading, counted, query, bound=bound):
+            return False
     words = set(tokens(f"{heading} {text}"))
     present = words | {stem(w) for w in words}
     weights = {w: vocabulary.idf(w) if vocabulary is not None else 1.0 for w in subject}
@@ -115,10 +125,12 @@ def with_figures(
     query, vocabulary = retrieval.query, retrieval.vocabulary
     asked = asked_words(retrieval.question, query, retrieval.vocabulary) or query.focus
     subject = subject_words(retrieval.question, asked)
+    part = asked_part(retrieval.question)
+    counting = (counted_words(part, query, vocabulary), bool(ASKS_BOUND.search(part)))
     out = [(item, list(quote)) for item, quote in blocks]
     for kind in kinds:
         if any(
-            figure_stated(kind, text, _heading(item), subject, query)
+            figure_stated(kind, text, _heading(item), subject, query, counting=counting)
             for item, quote in out
             for text in quote
         ):
@@ -128,7 +140,14 @@ def with_figures(
             for value, sentence, item in page
             if value >= FIGURE_SCORE * best
             and figure_stated(
-                kind, sentence.text, _heading(item), subject, query, vocabulary, SUBJECT_SHARE
+                kind,
+                sentence.text,
+                _heading(item),
+                subject,
+                query,
+                vocabulary,
+                SUBJECT_SHARE,
+                counting,
             )
         ]
         if not stating:

@@ -28,6 +28,20 @@ every 60 seconds in the background, so a change shows up within a minute.
 The Team plan is billed each month per seat: it includes a per-seat fee, and you are
 only charged for members who log in. The price list shows every plan.
 """,
+    "loading.md": """# Waiting for features
+
+The timeout is the time the SDK waits for features to load (in ms). The default is 0
+(no timeout): it waits until they load.
+""",
+    "warehouse.md": """# Event warehouse
+
+The event warehouse keeps the raw events your SDKs send. Raw events are enriched and
+available for queries within seconds.
+""",
+    "history.md": """# Change history
+
+Change history entries are kept for 90 days, then deleted.
+""",
     "support.md": """# Support plans
 
 Premium support costs $400 a year and includes a named support engineer. Resellers
@@ -50,6 +64,11 @@ ASKED = (
     # The page gives the figure asked for.
     ("how often are cached features refreshed by the sdk?", True),
     ("how long until a feature change shows up in the sdk cache?", True),
+    # A time that says how soon is no retention.
+    ("how long does the event warehouse keep raw events?", False),
+    ("how long are change history entries kept?", True),
+    # ...in a unit a number is given in, or as none at all.
+    ("how long does the sdk wait for features to load by default?", True),
     ("how much does premium support cost?", True),
     ("what discount do resellers get on the premium support list price?", True),
     # Not a figure: a way to do something, a yes/no question.
