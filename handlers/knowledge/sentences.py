@@ -49,6 +49,10 @@ class Sentence:
     words: frozenset[str] = frozenset()
     present: frozenset[str] = frozenset()
     length: int = 0
+    #: A table's header row ("Plan ; Limit ; Notes"): it names the columns, never a fact.
+    is_header: bool = False
+    #: A table row (the header included).
+    is_row: bool = False
 
     @functools.cached_property
     def content_stems(self) -> frozenset[str]:
@@ -92,6 +96,7 @@ def sentences(body: str) -> list[Sentence]:
                 out.append(Sentence.of(piece.strip(), len(out), is_code=False))
 
     item = False  # the prose gathered is a list item (its wrapped lines join it)
+    row: Sentence | None = None  # the last table row, to mark it the header at a rule
     for line in body.splitlines():
         if FENCE.match(line):
             flush(whole=item)
@@ -108,13 +113,18 @@ def sentences(body: str) -> list[Sentence]:
         if not stripped or HEADING.match(line) or TABLE_RULE.match(line):
             flush(whole=item)
             item = False
+            if TABLE_RULE.match(line) and out and out[-1].is_row and out[-1] is row:
+                out[-1] = dataclasses.replace(out[-1], is_header=True)  # the row above the rule
             continue
         if ITEM.match(stripped) or stripped.startswith("|"):
             flush(whole=item)  # a list item or table row stands alone
             prose.append(stripped.strip("|-* ").replace(" | ", "; "))
             item = not stripped.startswith("|")
             if not item:
+                before = len(out)
                 flush(whole=True)
+                if len(out) > before:
+                    row = out[-1] = dataclasses.replace(out[-1], is_row=True)
             continue
         if item and not line[:1].isspace():
             flush(whole=True)  # an unindented line after an item starts a paragraph
@@ -154,18 +164,27 @@ def _with_answers(units: list[Sentence]) -> list[Sentence]:
 def _with_commands(units: list[Sentence]) -> list[Sentence]:
     """A sentence that introduces a short command or snippet ("Install it with:")
     carries it (code lines, or lines that are not sentences: the parser drops fence
-    markers; up to COMMAND_CHARS in all), so quoting it quotes what it introduces."""
+    markers; up to COMMAND_CHARS in all), so quoting it quotes what it introduces. A
+    table it introduces brings its first rows, not the header row that only names
+    the columns ("Supported in: JavaScript ; 1.7.0 or higher; ...")."""
     out: list[Sentence] = []
     for i, unit in enumerate(units):
         if not unit.is_code and unit.text.endswith(":"):
             lines: list[str] = []
+            rows = False
             for after in units[i + 1 :]:
+                if after.is_header and not lines:
+                    rows = True
+                    continue
                 if not after.is_code and after.text.endswith((".", "!", "?", ":")):
                     break
                 if sum(len(line) + 1 for line in lines) + len(after.text) > COMMAND_CHARS:
                     break
-                lines.append(after.text)
-            if lines:
+                lines.append(" ".join(after.text.split()))
+            if lines and rows:
+                text = f"{unit.text} {' | '.join(lines)}"
+                unit = Sentence.of(text, unit.position, is_code=False)
+            elif lines:
                 unit = Sentence.of(f"{unit.text} `{' '.join(lines)}`", unit.position, is_code=False)
         out.append(unit)
     return out

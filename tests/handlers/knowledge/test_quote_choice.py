@@ -157,3 +157,22 @@ def test_a_list_item_wrapped_over_lines_is_quoted_as_one_sentence() -> None:
     text = quoted(compose_extractive(found).text)
     assert "so that everyone at the company gets the same experience." in text
     assert "`" not in text  # the item is prose, not a snippet
+
+
+def test_a_sentence_introducing_a_table_brings_its_rows_not_its_header() -> None:
+    body = (
+        "Route planning ships in the following apps:\n\n"
+        "| App | Package | Versions |\n"
+        "| --- | --- | --- |\n"
+        "| Desktop | @acme/desktop | 2.1 or higher |\n"
+        "| Mobile | @acme/mobile | 3.0 or higher |\n\n"
+        "Older apps ignore route plans."
+    )
+    found = retrieval(
+        [passage(1, 1, "Route planning", "Requirements", body)],
+        ("apps", "route", "planning"),
+        "which apps ship route planning?",
+    )
+    text = quoted(compose_extractive(found).text)
+    assert "Desktop; @acme/desktop; 2.1 or higher" in text
+    assert "Versions" not in text  # the header names the columns, it states nothing
