@@ -176,3 +176,20 @@ def test_a_sentence_introducing_a_table_brings_its_rows_not_its_header() -> None
     text = quoted(compose_extractive(found).text)
     assert "Desktop; @acme/desktop; 2.1 or higher" in text
     assert "Versions" not in text  # the header names the columns, it states nothing
+
+
+def test_a_sentence_that_repeats_the_best_ones_words_and_states_more_is_quoted() -> None:
+    body = (
+        "Admins can enable the result cache in the workspace settings.\n\n"
+        "Dashboards list the cached reports.\n\n"
+        "For the result cache to take effect, you must also enable warm-up jobs in the "
+        "workspace settings and schedule at least one of them."
+    )
+    found = retrieval(
+        [passage(1, 1, "Result cache", "Enabling it", body)],
+        ("enabled", "result", "cache", "workspace", "settings", "nothing", "changed"),
+        "enabled the result cache in workspace settings but nothing changed?",
+    )
+    text = quoted(compose_extractive(found).text)
+    assert "Admins can enable the result cache" in text
+    assert "you must also enable warm-up jobs" in text
