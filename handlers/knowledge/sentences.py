@@ -25,6 +25,10 @@ CODE_LINE = re.compile(
     r"""(?:import|export|const|let|var|def|class|return|from)\s|</?\w|//|->|\$\w+\s*=)"""
     r"""|[;{]\s*$|\w::\w|^\s*#\[|\w\(\s*$""",
 )
+#: A shell command's line that goes on on the next, indented, line (`docker run -d \`):
+#: it and the line it continues are code (the parser drops the fences around them; a
+#: backslash before an unindented line is Markdown's line break, in prose).
+CONTINUATION = " \\"
 #: Markdown table separator rows and heading markers.
 TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}")
 HEADING = re.compile(r"^\s*#{1,6}\s")
@@ -97,14 +101,19 @@ def sentences(body: str) -> list[Sentence]:
 
     item = False  # the prose gathered is a list item (its wrapped lines join it)
     row: Sentence | None = None  # the last table row, to mark it the header at a rule
-    for line in body.splitlines():
+    continued = False  # the line before ended a shell command's line with a backslash
+    lines = body.splitlines()
+    for i, line in enumerate(lines):
         if FENCE.match(line):
             flush(whole=item)
             item = False
             in_code = not in_code
             continue
         stripped = line.strip()
-        if in_code or CODE_LINE.search(line):
+        following = lines[i + 1] if i + 1 < len(lines) else ""
+        command = continued
+        continued = stripped.endswith(CONTINUATION) and following[:1].isspace()
+        if in_code or command or continued or CODE_LINE.search(line):
             flush(whole=item)
             item = False
             if stripped and len(tokens(stripped)) >= 1:

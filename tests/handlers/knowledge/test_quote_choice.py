@@ -193,3 +193,21 @@ def test_a_sentence_that_repeats_the_best_ones_words_and_states_more_is_quoted()
     text = quoted(compose_extractive(found).text)
     assert "Admins can enable the result cache" in text
     assert "you must also enable warm-up jobs" in text
+
+
+def test_a_shell_command_over_several_lines_is_not_quoted_as_prose() -> None:
+    body = (
+        "Cachebox stores its entries in PostgreSQL instead of files.\n\n"
+        "docker run -d \\\n"
+        "  --name cachebox --network app \\\n"
+        "  -e STORE=postgresql://cachebox@db/entries \\\n"
+        "  acme/cachebox:latest\n"
+    )
+    found = retrieval(
+        [passage(1, 1, "Cachebox", "Storage", body)],
+        ("cachebox", "stores", "entries", "postgresql"),
+        "where does cachebox store its entries?",
+    )
+    text = quoted(compose_extractive(found).text)
+    assert "stores its entries in PostgreSQL" in text
+    assert "STORE=" not in text and "--name" not in text
