@@ -16,7 +16,7 @@ from handlers.knowledge.sentences import Sentence
 #: (score, sentence, passage index): a candidate for the quote.
 Candidate = tuple[float, Sentence, int]
 
-#: A sentence whose content words are this much in an already quoted one is left out.
+#: A sentence whose own content words are this much in an already quoted one is left out.
 SAME_POINT = 0.6
 #: Words that refer back to the sentence before ("This ...", "It ...", "... with that
 #: name"): that sentence is quoted with it, since it holds what "that" is.
@@ -89,11 +89,13 @@ def with_antecedents(
 
 
 def same_point(a: Sentence, b: Sentence) -> bool:
-    """Two sentences that say much the same (a page's summary and its body often do):
-    most content words of the shorter one are in the other."""
+    """Whether `a` says much the same as `b` (a page's summary and its body often
+    do): most of `a`'s content words are in `b`. Not the other way round: a sentence
+    that repeats a shorter one's words and goes on to state more ("For it to take
+    effect, you must enable pre-computed dimensions in your organization settings")
+    says something the shorter one does not."""
     left, right = a.content_stems, b.content_stems
-    shorter = min(len(left), len(right))
-    return shorter > 0 and len(left & right) / shorter >= SAME_POINT
+    return bool(left) and len(left & right) / len(left) >= SAME_POINT
 
 
 def cut(text: str, limit: int) -> str:

@@ -20,7 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from handlers.knowledge import lexicon
 from handlers.knowledge.assoc import Associations
 from handlers.knowledge.glossary import Glossary, defined_acronyms
-from handlers.knowledge.rank import Fields, Impact, impacts
+from handlers.knowledge.rank import Fields, Impact, impacts, plain_impacts
 from handlers.knowledge.sentences import Sentence
 from handlers.knowledge.terms import Vocabulary, tokens
 from storage import kb as kb_store
@@ -46,6 +46,8 @@ class Snapshot:
     glossary: Glossary
     documents: dict[int, int] = field(default_factory=dict)
     postings: dict[str, list[Impact]] = field(default_factory=dict)
+    #: The same for plain BM25 (rank.plain_impacts).
+    plain: dict[str, list[Impact]] = field(default_factory=dict)
     rows: dict[int, kb_store.PassageRow] = field(default_factory=dict)
     #: Passage id -> the words of its title, section and body, and those plus stems.
     words: dict[int, frozenset[str]] = field(default_factory=dict)
@@ -93,6 +95,7 @@ class KnowledgeIndex:
                         glossary=Glossary.of([*entries, *_acronyms(rows.values())]),
                         documents={pid: r.document_id for pid, r in rows.items()},
                         postings=postings,
+                        plain=plain_impacts(fields, vocabulary),
                         associations=Associations(stems, postings, max(len(rows), 1)),
                         rows=rows,
                         words=words,

@@ -129,11 +129,16 @@ def scored_sentences(
     heading: str = "",
 ) -> list[tuple[float, Sentence]]:
     """Every quotable sentence of a passage (`sentences(body)`) with its score, in
-    document order (code lines only when the question asks for configuration or code).
+    document order (code lines only when the question asks for configuration or code;
+    never a table's header row).
     `heading`: the passage's title and section."""
     code_ok = asks_for_code(query.core)
     stems = frozenset(stem(w) for w in tokens(heading))
-    return [(score(s, query, vocabulary, stems), s) for s in units if code_ok or not s.is_code]
+    return [
+        (score(s, query, vocabulary, stems), s)
+        for s in units
+        if (code_ok or not s.is_code) and not s.is_header
+    ]
 
 
 def covered(sentence: Sentence, query: Query) -> frozenset[str]:

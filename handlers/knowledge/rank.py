@@ -1,5 +1,5 @@
 """Re-rank full-text candidates with field-weighted BM25 (BM25F) over the index's own
-statistics, so both databases rank alike.
+statistics, so both databases rank alike, and with plain BM25 for a second opinion.
 
 SQLite's FTS5 ranks with bm25 already; PostgreSQL's `ts_rank_cd` has no notion of
 how rare a word is, so a common word ("flags") can outweigh the one that matters
@@ -24,6 +24,10 @@ SECTION_WEIGHT = 1.0
 EXTRA_WEIGHT = 0.4
 #: Words of the chat framing around the request ("our fintech client wants ...").
 CONTEXT_WEIGHT = 0.4
+#: Plain BM25 (title, section and body one bag of words; Lucene's defaults), the
+#: second opinion search fuses with BM25F (handlers.knowledge.search).
+PLAIN_K1 = 1.5
+PLAIN_B = 0.75
 
 
 #: (passage id, impact) in a term's postings (see `impacts`).
@@ -78,6 +82,23 @@ def impacts(fields: Mapping[int, Fields], vocabulary: Vocabulary) -> dict[str, l
                 + SECTION_WEIGHT * passage.section.get(term, 0)
             )
             postings.setdefault(term, []).append((pid, tf * (K1 + 1) / (tf + K1)))
+    return postings
+
+
+def plain_impacts(fields: Mapping[int, Fields], vocabulary: Vocabulary) -> dict[str, list[Impact]]:
+    """Stem -> (passage id, saturated term frequency) of every passage holding it, for
+    plain BM25: no field weights, the title and section words counted as body words.
+    Scored with `bm25f` like `impacts`."""
+    average = vocabulary.average_length or 1.0
+    postings: dict[str, list[Impact]] = {}
+    for pid in sorted(fields):
+        passage = fields[pid]
+        counts = passage.body + passage.title + passage.section
+        length = passage.length + passage.title.total() + passage.section.total()
+        norm = 1 - PLAIN_B + PLAIN_B * (length / average)
+        for term, count in counts.items():
+            tf = count / norm
+            postings.setdefault(term, []).append((pid, tf * (PLAIN_K1 + 1) / (tf + PLAIN_K1)))
     return postings
 
 

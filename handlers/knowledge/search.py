@@ -1,14 +1,17 @@
-"""Retrieval: BM25F over the index's own statistics, fused with embeddings when
-configured.
+"""Retrieval: BM25F over the index's own statistics, fused with plain BM25, and with
+embeddings when configured.
 
 `retrieve(deps, question, access=...)` normalises the question (stop words, typo
 repair against the index vocabulary, generic synonyms and the vendor's glossary),
 takes the passages holding any of its words that `access` may see (the audience
 filter is the database's, `storage.kb_search.visible_passage_ids`, kept per audience
 until the index changes), and ranks them with BM25F and page support over the
-snapshot of the index that `Deps.knowledge` holds. Ranking never depends on the
-database's own full-text scoring, so SQLite and PostgreSQL rank alike, and a question
-costs no full-text query. When an embedder is configured, the audience's passage
+snapshot of the index that `Deps.knowledge` holds, fused by reciprocal rank with
+plain BM25 (counting PLAIN_FUSION as much): its one bag of words per passage finds
+the lone passage that answers where field weights and page support favour a page
+that names the question's topic often. Ranking never depends on the database's own
+full-text scoring, so SQLite and PostgreSQL rank alike, and a question costs no
+full-text query. When an embedder is configured, the audience's passage
 embeddings are ranked by cosine similarity and the two rankings are fused
 (reciprocal rank). The signals the "I don't know" decision needs are measured here
 too (`Retrieval`).
@@ -46,6 +49,8 @@ PAGE_LEADERS = 1000
 LEXICAL_DEPTH = 300
 #: Reciprocal-rank-fusion constant.
 RRF_K = 60
+#: How much plain BM25's rank counts in the full-text ranking, BM25F's counting 1.
+PLAIN_FUSION = 0.3
 
 
 @dataclass(frozen=True)
@@ -114,6 +119,15 @@ def with_page_support(scores: dict[int, float], documents: dict[int, int]) -> di
     return out
 
 
+def with_plain(bm25f_order: list[int], plain_order: list[int]) -> dict[int, float]:
+    """Passage id -> the reciprocal-rank fusion of its BM25F and plain BM25 ranks
+    (the latter counting PLAIN_FUSION), for the passages either ranking holds."""
+    fused = {pid: 1 / (RRF_K + rank + 1) for rank, pid in enumerate(bm25f_order)}
+    for rank, pid in enumerate(plain_order):
+        fused[pid] = fused.get(pid, 0.0) + PLAIN_FUSION / (RRF_K + rank + 1)
+    return fused
+
+
 def best_first(scores: dict[int, float], depth: int) -> list[int]:
     """The `depth` best-scored passage ids, best first, ties by id (what
     `heapq.nlargest(depth, scores, key=lambda pid: (scores[pid], -pid))` gives): only
@@ -140,6 +154,8 @@ async def retrieve(deps: Deps, question: str, *, access: Access, limit: int = 20
     everything = len(visible) == len(rows) and visible.issuperset(rows)
     lexical = bm25f(weights, snapshot.postings, vocabulary, None if everything else visible)
     lexical = with_page_support(lexical, snapshot.documents)
+    plain = bm25f(weights, snapshot.plain, vocabulary, None if everything else visible)
+    lexical = with_plain(best_first(lexical, LEXICAL_DEPTH), best_first(plain, LEXICAL_DEPTH))
     order = best_first(lexical, LEXICAL_DEPTH)
     lexical_rank = {pid: rank for rank, pid in enumerate(order)}
     fused = {pid: 1 / (RRF_K + rank + 1) for pid, rank in lexical_rank.items()}
@@ -156,7 +172,7 @@ async def retrieve(deps: Deps, question: str, *, access: Access, limit: int = 20
     if dense_scores:
         ranked = sorted(fused, key=lambda pid: (-fused[pid], pid))[: max(limit, 1)]
     else:
-        # Full text alone: BM25F's own scores and order (ties by id).
+        # Full text alone: its own scores and order (ties by id).
         ranked, fused = order[: max(limit, 1)], lexical
     passages = [
         Retrieved(rows[pid], fused[pid], lexical_rank.get(pid), dense_scores.get(pid))

@@ -25,6 +25,10 @@ CODE_LINE = re.compile(
     r"""(?:import|export|const|let|var|def|class|return|from)\s|</?\w|//|->|\$\w+\s*=)"""
     r"""|[;{]\s*$|\w::\w|^\s*#\[|\w\(\s*$""",
 )
+#: A shell command's line that goes on on the next, indented, line (`docker run -d \`):
+#: it and the line it continues are code (the parser drops the fences around them; a
+#: backslash before an unindented line is Markdown's line break, in prose).
+CONTINUATION = " \\"
 #: Markdown table separator rows and heading markers.
 TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}")
 HEADING = re.compile(r"^\s*#{1,6}\s")
@@ -49,6 +53,10 @@ class Sentence:
     words: frozenset[str] = frozenset()
     present: frozenset[str] = frozenset()
     length: int = 0
+    #: A table's header row ("Plan ; Limit ; Notes"): it names the columns, never a fact.
+    is_header: bool = False
+    #: A table row (the header included).
+    is_row: bool = False
 
     @functools.cached_property
     def content_stems(self) -> frozenset[str]:
@@ -92,14 +100,20 @@ def sentences(body: str) -> list[Sentence]:
                 out.append(Sentence.of(piece.strip(), len(out), is_code=False))
 
     item = False  # the prose gathered is a list item (its wrapped lines join it)
-    for line in body.splitlines():
+    row: Sentence | None = None  # the last table row, to mark it the header at a rule
+    continued = False  # the line before ended a shell command's line with a backslash
+    lines = body.splitlines()
+    for i, line in enumerate(lines):
         if FENCE.match(line):
             flush(whole=item)
             item = False
             in_code = not in_code
             continue
         stripped = line.strip()
-        if in_code or CODE_LINE.search(line):
+        following = lines[i + 1] if i + 1 < len(lines) else ""
+        command = continued
+        continued = stripped.endswith(CONTINUATION) and following[:1].isspace()
+        if in_code or command or continued or CODE_LINE.search(line):
             flush(whole=item)
             item = False
             if stripped and len(tokens(stripped)) >= 1:
@@ -108,13 +122,18 @@ def sentences(body: str) -> list[Sentence]:
         if not stripped or HEADING.match(line) or TABLE_RULE.match(line):
             flush(whole=item)
             item = False
+            if TABLE_RULE.match(line) and out and out[-1].is_row and out[-1] is row:
+                out[-1] = dataclasses.replace(out[-1], is_header=True)  # the row above the rule
             continue
         if ITEM.match(stripped) or stripped.startswith("|"):
             flush(whole=item)  # a list item or table row stands alone
             prose.append(stripped.strip("|-* ").replace(" | ", "; "))
             item = not stripped.startswith("|")
             if not item:
+                before = len(out)
                 flush(whole=True)
+                if len(out) > before:
+                    row = out[-1] = dataclasses.replace(out[-1], is_row=True)
             continue
         if item and not line[:1].isspace():
             flush(whole=True)  # an unindented line after an item starts a paragraph
@@ -154,18 +173,27 @@ def _with_answers(units: list[Sentence]) -> list[Sentence]:
 def _with_commands(units: list[Sentence]) -> list[Sentence]:
     """A sentence that introduces a short command or snippet ("Install it with:")
     carries it (code lines, or lines that are not sentences: the parser drops fence
-    markers; up to COMMAND_CHARS in all), so quoting it quotes what it introduces."""
+    markers; up to COMMAND_CHARS in all), so quoting it quotes what it introduces. A
+    table it introduces brings its first rows, not the header row that only names
+    the columns ("Supported in: JavaScript ; 1.7.0 or higher; ...")."""
     out: list[Sentence] = []
     for i, unit in enumerate(units):
         if not unit.is_code and unit.text.endswith(":"):
             lines: list[str] = []
+            rows = False
             for after in units[i + 1 :]:
+                if after.is_header and not lines:
+                    rows = True
+                    continue
                 if not after.is_code and after.text.endswith((".", "!", "?", ":")):
                     break
                 if sum(len(line) + 1 for line in lines) + len(after.text) > COMMAND_CHARS:
                     break
-                lines.append(after.text)
-            if lines:
+                lines.append(" ".join(after.text.split()))
+            if lines and rows:
+                text = f"{unit.text} {' | '.join(lines)}"
+                unit = Sentence.of(text, unit.position, is_code=False)
+            elif lines:
                 unit = Sentence.of(f"{unit.text} `{' '.join(lines)}`", unit.position, is_code=False)
         out.append(unit)
     return out

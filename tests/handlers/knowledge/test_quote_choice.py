@@ -157,3 +157,57 @@ def test_a_list_item_wrapped_over_lines_is_quoted_as_one_sentence() -> None:
     text = quoted(compose_extractive(found).text)
     assert "so that everyone at the company gets the same experience." in text
     assert "`" not in text  # the item is prose, not a snippet
+
+
+def test_a_sentence_introducing_a_table_brings_its_rows_not_its_header() -> None:
+    body = (
+        "Route planning ships in the following apps:\n\n"
+        "| App | Package | Versions |\n"
+        "| --- | --- | --- |\n"
+        "| Desktop | @acme/desktop | 2.1 or higher |\n"
+        "| Mobile | @acme/mobile | 3.0 or higher |\n\n"
+        "Older apps ignore route plans."
+    )
+    found = retrieval(
+        [passage(1, 1, "Route planning", "Requirements", body)],
+        ("apps", "route", "planning"),
+        "which apps ship route planning?",
+    )
+    text = quoted(compose_extractive(found).text)
+    assert "Desktop; @acme/desktop; 2.1 or higher" in text
+    assert "Versions" not in text  # the header names the columns, it states nothing
+
+
+def test_a_sentence_that_repeats_the_best_ones_words_and_states_more_is_quoted() -> None:
+    body = (
+        "Admins can enable the result cache in the workspace settings.\n\n"
+        "Dashboards list the cached reports.\n\n"
+        "For the result cache to take effect, you must also enable warm-up jobs in the "
+        "workspace settings and schedule at least one of them."
+    )
+    found = retrieval(
+        [passage(1, 1, "Result cache", "Enabling it", body)],
+        ("enabled", "result", "cache", "workspace", "settings", "nothing", "changed"),
+        "enabled the result cache in workspace settings but nothing changed?",
+    )
+    text = quoted(compose_extractive(found).text)
+    assert "Admins can enable the result cache" in text
+    assert "you must also enable warm-up jobs" in text
+
+
+def test_a_shell_command_over_several_lines_is_not_quoted_as_prose() -> None:
+    body = (
+        "Cachebox stores its entries in PostgreSQL instead of files.\n\n"
+        "docker run -d \\\n"
+        "  --name cachebox --network app \\\n"
+        "  -e STORE=postgresql://cachebox@db/entries \\\n"
+        "  acme/cachebox:latest\n"
+    )
+    found = retrieval(
+        [passage(1, 1, "Cachebox", "Storage", body)],
+        ("cachebox", "stores", "entries", "postgresql"),
+        "where does cachebox store its entries?",
+    )
+    text = quoted(compose_extractive(found).text)
+    assert "stores its entries in PostgreSQL" in text
+    assert "STORE=" not in text and "--name" not in text
