@@ -14,13 +14,13 @@ import functools
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Insert, Table, Update, bindparam, insert, inspect, update
+from sqlalchemy import Table, Update, bindparam, inspect, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
+from storage.base import as_loaded, utcnow
 from storage.deals import Deal, DealEvent
-from storage.lean import LeanInsert
+from storage.lean import LeanInsert, autoflush
 
 _DEALS: Table = Deal.__table__  # type: ignore[assignment]
 _EVENTS: Table = DealEvent.__table__  # type: ignore[assignment]
@@ -47,19 +47,24 @@ def detached_deal(deal_id: int, values: Mapping[str, Any], **related: Any) -> De
     (and the `related` objects, e.g. its partner) loaded, no pending change.
     `session.add()` makes it persistent (an UPDATE at the next flush, never a second
     INSERT)."""
-    deal = Deal(id=deal_id, **values, **related)
-    make_transient_to_detached(deal)
-    return deal
+    return as_loaded(Deal, {**values, "id": deal_id}, **related)
 
 
-@functools.cache
-def _insert_event_stmt() -> Insert:
-    return insert(_EVENTS)
+_INSERT_EVENT = LeanInsert(_EVENTS)
+#: What an event's column not given holds (as Core's INSERT leaves it: NULL).
+_NO_EVENT_VALUES = dict.fromkeys(_INSERT_EVENT.columns)
 
 
 async def insert_event(session: AsyncSession, **columns: Any) -> None:
-    """INSERT one `deal_events` row (its columns as keywords; `detail` defaults to {})."""
-    await session.execute(_insert_event_stmt(), {"detail": {}, **columns})
+    """INSERT one `deal_events` row (its columns as keywords: `detail` defaults to {},
+    `at` to now, `actor_name` to "", the others to NULL) on the driver, after the
+    session's pending changes (autoflush)."""
+    unknown = columns.keys() - set(_INSERT_EVENT.columns)
+    if unknown:
+        raise ValueError(f"not columns of a deal event: {sorted(unknown)}")
+    await autoflush(session)
+    defaults: dict[str, Any] = {**_NO_EVENT_VALUES, "at": utcnow(), "actor_name": "", "detail": {}}
+    await _INSERT_EVENT.insert(session, defaults | columns)
 
 
 @functools.cache

@@ -117,14 +117,20 @@ class LeanQuery:
         ]
 
 
-def _fetch(connection: Connection, sql: str, args: tuple[Any, ...]) -> Sequence[Any]:
+def _fetch(
+    connection: Connection, sql: str, args: tuple[Any, ...] | list[tuple[Any, ...]]
+) -> Sequence[Any]:
     """`sql` on the connection's DB-API connection: its rows (none for a statement
-    without any), errors raised as SQLAlchemy's, a dead connection invalidated."""
+    without any), errors raised as SQLAlchemy's, a dead connection invalidated. A list
+    of `args` runs it once for each (`executemany`, no rows)."""
     dialect = connection.dialect
     dbapi_connection = connection.connection.dbapi_connection
     assert dbapi_connection is not None
     cursor = dbapi_connection.cursor()
     try:
+        if isinstance(args, list):
+            cursor.executemany(sql, args)
+            return []
         cursor.execute(sql, args)
         return cursor.fetchall() if cursor.description else []
     except dialect.loaded_dbapi.Error as error:
@@ -149,28 +155,37 @@ class _CompiledInsert:
     order: tuple[str, ...]
     processors: tuple[Callable[[Any], Any] | None, ...]  # one per positional parameter
 
+    def args(self, values: Mapping[str, Any]) -> tuple[Any, ...]:
+        return tuple(
+            values[name] if p is None else p(values[name])
+            for name, p in zip(self.order, self.processors, strict=True)
+        )
+
 
 class LeanInsert:
-    """A one-row INSERT into `table` of every column but its primary key, returning
-    the new primary key, compiled once per dialect and run on the driver like a
-    `LeanQuery` (in the session's transaction). Each value goes through its column
-    type's bind processor for the dialect (JSON, dates), as `session.execute` does.
-    What is lost against it: SQLAlchemy's events and logging for the statement."""
+    """An INSERT into `table` of every column but its primary key: one row returning
+    its new primary key (`insert`), or many rows in one `executemany` (`insert_many`).
+    Compiled once per dialect and run on the driver like a `LeanQuery` (in the
+    session's transaction). Each value goes through its column type's bind processor
+    for the dialect (JSON, dates), as `session.execute` does. What is lost against it:
+    SQLAlchemy's events and logging for the statement."""
 
     def __init__(self, table: Table) -> None:
         self._table = table
         [self._key] = [c for c in table.primary_key.columns]
         self.columns = tuple(c.key for c in table.columns if c is not self._key)
-        self._by_dialect: dict[str, _CompiledInsert] = {}
+        self._by_dialect: dict[tuple[str, bool], _CompiledInsert] = {}
 
-    def _compiled(self, dialect: Dialect) -> _CompiledInsert:
-        key = f"{dialect.name}+{dialect.driver}"
+    def _compiled(self, dialect: Dialect, *, returning: bool = True) -> _CompiledInsert:
+        key = (f"{dialect.name}+{dialect.driver}", returning)
         found = self._by_dialect.get(key)
         if found is not None:
             return found
         table = self._table
         values = {name: bindparam(name, type_=table.c[name].type) for name in self.columns}
-        statement = insert(table).values(values).returning(self._key)
+        statement = insert(table).values(values)
+        if returning:
+            statement = statement.returning(self._key)
         compiled = statement.compile(dialect=dialect)
         order = tuple(compiled.positiontup or ())
         if sorted(order) != sorted(self.columns):
@@ -190,9 +205,25 @@ class LeanInsert:
     def _run(self, connection: Connection | None, values: Mapping[str, Any]) -> Any:
         assert connection is not None
         compiled = self._compiled(connection.dialect)
-        args = tuple(
-            values[name] if p is None else p(values[name])
-            for name, p in zip(compiled.order, compiled.processors, strict=True)
-        )
-        [row] = _fetch(connection, compiled.sql, args)
+        [row] = _fetch(connection, compiled.sql, compiled.args(values))
         return row[0]
+
+    async def insert_many(self, session: AsyncSession, rows: Sequence[Mapping[str, Any]]) -> None:
+        """INSERT the rows in the order given (each has every one of `columns`), in one
+        `executemany`."""
+        if rows:
+            connection = await session.connection()
+            await greenlet_spawn(self._run_many, connection.sync_connection, rows)
+
+    def _run_many(self, connection: Connection | None, rows: Sequence[Mapping[str, Any]]) -> None:
+        assert connection is not None
+        compiled = self._compiled(connection.dialect, returning=False)
+        _fetch(connection, compiled.sql, [compiled.args(values) for values in rows])
+
+
+async def autoflush(session: AsyncSession) -> None:
+    """Write the session's pending changes first, as `session.execute` would before its
+    statement (autoflush): a lean statement after them keeps their order (the ids of
+    rows queued one after another) and sees them (a pending row it refers to)."""
+    if session.sync_session.autoflush and (session.new or session.dirty or session.deleted):
+        await session.flush()

@@ -187,3 +187,39 @@ async def test_only_columns_of_a_registration_are_updated(sessions: SessionFacto
         assert deal is not None
         with pytest.raises(ValueError, match="partner"):
             await deal_writes.update_deal(session, deal, {"partner": None})
+
+
+async def test_an_event_and_messages_come_after_the_sessions_pending_ones(
+    sessions: SessionFactory,
+) -> None:
+    """Written on the driver, they still follow what the session holds unwritten (as
+    `session.execute` would, by autoflush): ids in the order they were queued."""
+    deal_id = await _stored_deal(sessions)
+    async with sessions() as session, session.begin():
+        deal = await deal_store.get_deal(session, deal_id)
+        assert deal is not None
+        await deal_store.add_event(
+            session, deal, kind="first", at=FIXED_NOW, actor_id=None, actor_name="",
+            from_status=None, to_status=None,
+        )  # fmt: skip
+        await deal_writes.insert_event(session, deal_id=deal_id, kind="second", at=FIXED_NOW)
+        await outbox.enqueue(
+            session, platform="slack", channel_id="C1", payload={"text": "first"}, dedupe_key="k"
+        )
+        row = {"platform": "slack", "channel_id": "C1", "payload": {"text": "second"}}
+        await outbox.insert_rows(session, [row])
+    async with sessions() as session:
+        events = await deal_store.list_events(session, deal_id)
+        queued = await outbox.list_outbox(session)
+    assert [e.kind for e in events] == ["first", "second"]
+    assert events[1].actor_name == "" and events[1].actor_id is None
+    assert [m.payload["text"] for m in queued] == ["first", "second"]
+    assert queued[1].dedupe_key is None and queued[1].claimed_by is None
+
+
+async def test_an_unknown_column_is_refused(sessions: SessionFactory) -> None:
+    async with sessions() as session:
+        with pytest.raises(ValueError, match="colour"):
+            await deal_writes.insert_event(session, deal_id=1, kind="x", colour="red")
+        with pytest.raises(ValueError, match="colour"):
+            await outbox.insert_rows(session, [{"platform": "slack", "colour": "red"}])
