@@ -223,3 +223,37 @@ async def test_an_unknown_column_is_refused(sessions: SessionFactory) -> None:
             await deal_writes.insert_event(session, deal_id=1, kind="x", colour="red")
         with pytest.raises(ValueError, match="colour"):
             await outbox.insert_rows(session, [{"platform": "slack", "colour": "red"}])
+
+
+async def test_a_registration_and_its_event_are_stored_together_or_not_at_all(
+    sessions: SessionFactory,
+) -> None:
+    """One statement on PostgreSQL, two on SQLite: the same rows either way."""
+    event = {"kind": "submitted", "at": FIXED_NOW, "actor_name": "Anna", "detail": {"a": [1]}}
+    async with sessions() as session, session.begin():
+        partner = await partner_store.add_partner(session, "Acme Partners")
+        first = await deal_writes.insert_deal(session, _values(partner.id, "k1"), event=event)
+        second = await deal_writes.insert_deal(session, _values(partner.id, "k2"), event=event)
+    with pytest.raises(IntegrityError):
+        async with sessions() as session, session.begin():
+            await deal_writes.insert_deal(session, _values(partner.id, "k2"), event=event)
+    async with sessions() as session:
+        assert await deal_store.count_deals(session) == 2
+        stored = [await deal_store.list_events(session, d) for d in (first, second)]
+    assert second == first + 1
+    for [row], deal_id in zip(stored, (first, second), strict=True):
+        assert (row.deal_id, row.kind, row.at, row.actor_name) == (
+            deal_id,
+            "submitted",
+            FIXED_NOW,
+            "Anna",
+        )
+        assert (row.actor_id, row.from_status, row.reason, row.detail) == (
+            None,
+            None,
+            None,
+            {"a": [1]},
+        )
+    async with sessions() as session:
+        with pytest.raises(ValueError, match="takes its id"):
+            await deal_writes.insert_deal(session, _values(1, "k3"), event={**event, "deal_id": 1})

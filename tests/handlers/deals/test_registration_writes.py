@@ -48,7 +48,7 @@ def _failing(engine: AsyncEngine, table: str) -> Iterator[None]:
     whether it runs through Core or on the driver (`storage.lean`)."""
 
     def fail(_conn: Any, _cursor: Any, statement: str, params: Any, *_: Any) -> None:
-        if statement.lstrip().upper().startswith(f"INSERT INTO {table.upper()} "):
+        if f"INSERT INTO {table.upper()} " in statement.upper():
             raise OperationalError(statement, params, Exception("injected failure"))
 
     def fetch(connection: Any, sql: str, args: Any) -> Any:
