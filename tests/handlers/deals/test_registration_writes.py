@@ -51,17 +51,17 @@ def _failing(engine: AsyncEngine, table: str) -> Iterator[None]:
         if f"INSERT INTO {table.upper()} " in statement.upper():
             raise OperationalError(statement, params, Exception("injected failure"))
 
-    def fetch(connection: Any, sql: str, args: Any) -> Any:
+    async def fetched(connection: Any, sql: str, args: Any) -> Any:
         fail(connection, None, sql, args)
-        return driver_fetch(connection, sql, args)
+        return await driver_fetched(connection, sql, args)
 
-    driver_fetch = lean._fetch
+    driver_fetched = lean._fetched
     event.listen(engine.sync_engine, "before_cursor_execute", fail)
-    lean._fetch = fetch  # type: ignore[assignment]
+    lean._fetched = fetched  # type: ignore[assignment]
     try:
         yield
     finally:
-        lean._fetch = driver_fetch  # type: ignore[assignment]
+        lean._fetched = driver_fetched  # type: ignore[assignment]
         event.remove(engine.sync_engine, "before_cursor_execute", fail)
 
 
