@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -40,12 +41,20 @@ def as_loaded(model: type[T], values: Mapping[str, Any], **related: Any) -> T:
     nothing to write). What `model(**values, **related)` and
     `make_transient_to_detached` leave, without the constructor's attribute events:
     several times cheaper (a submission builds four of them; issue 15)."""
+    unknown = (values.keys() | related.keys()) - _attribute_keys(model)
+    if unknown:  # as the constructor refuses them
+        raise TypeError(f"{sorted(unknown)} are not attributes of {model.__name__}")
     obj: T = model.__mapper__.class_manager.new_instance()
     obj.__dict__.update(values)
     for key, value in related.items():
         set_committed_value(obj, key, value)
     make_transient_to_detached(obj)
     return obj
+
+
+@functools.cache
+def _attribute_keys(model: type[Base]) -> frozenset[str]:
+    return frozenset(model.__mapper__.attrs.keys())
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -257,3 +257,8 @@ async def test_a_registration_and_its_event_are_stored_together_or_not_at_all(
     async with sessions() as session:
         with pytest.raises(ValueError, match="takes its id"):
             await deal_writes.insert_deal(session, _values(1, "k3"), event={**event, "deal_id": 1})
+
+
+def test_a_detached_deal_refuses_what_is_not_its_attribute() -> None:
+    with pytest.raises(TypeError, match="colour"):
+        deal_writes.detached_deal(1, {**_values(1), "colour": "red"})
