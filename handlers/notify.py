@@ -36,7 +36,7 @@ async def queue_reply(
         False when `dedupe_key` had already been queued.
     """
     if dedupe_key is None and (destination.channel_id or destination.user_id):
-        # One Core INSERT, now (after the session's pending changes, so messages keep
+        # One INSERT on the driver, now (after the session's pending changes, so messages keep
         # the order they were queued in): the ORM's unit of work for the row at the
         # commit cost more than the statement.
         now = deps.clock()

@@ -36,7 +36,7 @@ import sqlite3
 from collections import deque
 from collections.abc import Iterable, Iterator
 from functools import partial
-from typing import Any
+from typing import Any, TypeGuard
 
 import aiosqlite
 from aiosqlite.context import contextmanager
@@ -243,3 +243,17 @@ def connector(database: str, **kwargs: Any) -> Any:
         return await connection
 
     return connect
+
+
+def is_ours(connection: object) -> TypeGuard[aiosqlite.Connection]:
+    """Whether `connection` (a driver connection) is one `connector` opened."""
+    return isinstance(connection, _Connection)
+
+
+async def rows_of(
+    connection: aiosqlite.Connection, sql: str, parameters: Any, *, many: bool = False
+) -> list[Any]:
+    """The rows of `sql` run on `connection` (`is_ours`) exactly as its cursor runs it
+    (on the loop unless it must wait), for a caller that holds the connection already
+    (`storage.lean`), without SQLAlchemy's adapter cursor around it."""
+    return await _PrefetchingCursor(connection)._rows_of(many, sql, parameters)

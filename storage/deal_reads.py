@@ -4,24 +4,25 @@ two or three, and no ORM loading (issue 15).
 
 They return the same ORM objects the ORM reads return, with the same values (a test
 compares them on both databases): built from the row and attached to the session as
-if loaded (`make_transient_to_detached`, then `session.add`), so a change to them is
+if loaded (`storage.base.as_loaded`, then `session.add`), so a change to them is
 an UPDATE at the next flush, as for a loaded object. When the session already holds
 one of them, the ORM read runs instead (two objects for one row would clash).
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import String, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 from sqlalchemy.sql import Select
 
 from storage import deals as deal_store
-from storage.base import Base
+from storage.base import Base, as_loaded
 from storage.deals import Deal
 from storage.lean import LeanQuery, Row
 from storage.outbox import Thread
@@ -31,19 +32,14 @@ from storage.people import Person
 T = TypeVar("T", bound=Base)
 
 
+@functools.cache
 def _keys(model: type[Base]) -> tuple[str, ...]:
     return tuple(c.key for c in model.__table__.columns)
 
 
 def _entity(model: type[T], keys: Sequence[str], values: Sequence[Any], **related: Any) -> T:
     """`model` as loaded from `values` (every column), tracked by no session yet."""
-    obj = _new(model, keys, values, **related)
-    make_transient_to_detached(obj)
-    return obj
-
-
-def _new(model: type[T], keys: Sequence[str], values: Sequence[Any], **related: Any) -> T:
-    return model(**dict(zip(keys, values, strict=True)), **related)
+    return as_loaded(model, dict(zip(keys, values, strict=True)), **related)
 
 
 def _deal_stmt(for_update: bool) -> Select[Any]:
@@ -67,13 +63,13 @@ def _partner_with_channels(rows: list[Row], start: int) -> Partner:
     middle = start + len(partner_keys)
     end = middle + len(channel_keys)
     channels = [
-        _new(PartnerChannel, channel_keys, row[middle:end])
+        _entity(PartnerChannel, channel_keys, row[middle:end])
         for row in rows
         if row[middle] is not None
     ]
     partner = _entity(Partner, partner_keys, rows[0][start:middle], channels=channels)
-    for channel in channels:  # after the backref set each one's `partner`
-        make_transient_to_detached(channel)
+    for channel in channels:  # as the backref of `Partner(channels=...)` would
+        set_committed_value(channel, "partner", partner)
     return partner
 
 

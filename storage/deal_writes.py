@@ -14,13 +14,13 @@ import functools
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Insert, Table, Update, bindparam, insert, inspect, update
+from sqlalchemy import Insert, Table, Update, bindparam, insert, inspect, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
+from storage.base import as_loaded, utcnow
 from storage.deals import Deal, DealEvent
-from storage.lean import LeanInsert
+from storage.lean import LeanInsert, LeanQuery, autoflush
 
 _DEALS: Table = Deal.__table__  # type: ignore[assignment]
 _EVENTS: Table = DealEvent.__table__  # type: ignore[assignment]
@@ -33,13 +33,49 @@ DEAL_COLUMNS = tuple(c.key for c in _DEALS.columns if c.key != "id")
 _INSERT_DEAL = LeanInsert(_DEALS)
 
 
-async def insert_deal(session: AsyncSession, values: Mapping[str, Any]) -> int:
+async def insert_deal(
+    session: AsyncSession, values: Mapping[str, Any], *, event: Mapping[str, Any] | None = None
+) -> int:
     """INSERT one registration (every column of DEAL_COLUMNS given) and return its id,
-    in one round trip. A repeated `idempotency_key` raises IntegrityError."""
+    in one round trip; with `event` (columns of its `deal_events` row but `deal_id`,
+    defaults as in `insert_event`) that row too, in the same round trip on PostgreSQL
+    (one statement). A repeated `idempotency_key` raises IntegrityError (and writes
+    neither)."""
     missing = set(DEAL_COLUMNS) - values.keys()
     if missing:
         raise ValueError(f"a registration needs every column; missing {sorted(missing)}")
-    return int(await _INSERT_DEAL.insert(session, values))
+    if event is None:
+        return int(await _INSERT_DEAL.insert(session, values))
+    if "deal_id" in event:
+        raise ValueError("the event of a new registration takes its id")
+    event_values = _event_values(event)
+    del event_values["deal_id"]
+    await autoflush(session)
+    bind = session.bind
+    if bind is not None and bind.dialect.name == "postgresql":
+        params = {**values, **{f"event_{key}": v for key, v in event_values.items()}}
+        [(deal_id,)] = await _DEAL_AND_EVENT.rows(session, params)
+        return int(deal_id)
+    deal_id = int(await _INSERT_DEAL.insert(session, values))
+    await _INSERT_EVENT.insert(session, {**event_values, "deal_id": deal_id})
+    return deal_id
+
+
+def _deal_and_event() -> Insert:
+    """PostgreSQL: the registration's INSERT as a CTE, and its event's INSERT reading
+    the new id from it (`:<column>` for the registration, `:event_<column>` for the
+    event)."""
+    new_deal = (
+        insert(_DEALS)
+        .values({c: bindparam(c, type_=_DEALS.c[c].type) for c in DEAL_COLUMNS})
+        .returning(_DEALS.c.id)
+        .cte("new_deal")
+    )
+    columns = [c for c in _INSERT_EVENT.columns if c != "deal_id"]
+    event = select(
+        new_deal.c.id, *(bindparam(f"event_{c}", type_=_EVENTS.c[c].type) for c in columns)
+    )
+    return insert(_EVENTS).from_select(["deal_id", *columns], event).returning(_EVENTS.c.deal_id)
 
 
 def detached_deal(deal_id: int, values: Mapping[str, Any], **related: Any) -> Deal:
@@ -47,19 +83,29 @@ def detached_deal(deal_id: int, values: Mapping[str, Any], **related: Any) -> De
     (and the `related` objects, e.g. its partner) loaded, no pending change.
     `session.add()` makes it persistent (an UPDATE at the next flush, never a second
     INSERT)."""
-    deal = Deal(id=deal_id, **values, **related)
-    make_transient_to_detached(deal)
-    return deal
+    return as_loaded(Deal, {**values, "id": deal_id}, **related)
 
 
-@functools.cache
-def _insert_event_stmt() -> Insert:
-    return insert(_EVENTS)
+_INSERT_EVENT = LeanInsert(_EVENTS)
+#: What an event's column not given holds (as Core's INSERT leaves it: NULL).
+_NO_EVENT_VALUES = dict.fromkeys(_INSERT_EVENT.columns)
+_DEAL_AND_EVENT = LeanQuery(_deal_and_event)
+
+
+def _event_values(columns: Mapping[str, Any]) -> dict[str, Any]:
+    unknown = columns.keys() - set(_INSERT_EVENT.columns)
+    if unknown:
+        raise ValueError(f"not columns of a deal event: {sorted(unknown)}")
+    return {**_NO_EVENT_VALUES, "at": utcnow(), "actor_name": "", "detail": {}, **columns}
 
 
 async def insert_event(session: AsyncSession, **columns: Any) -> None:
-    """INSERT one `deal_events` row (its columns as keywords; `detail` defaults to {})."""
-    await session.execute(_insert_event_stmt(), {"detail": {}, **columns})
+    """INSERT one `deal_events` row (its columns as keywords: `detail` defaults to {},
+    `at` to now, `actor_name` to "", the others to NULL) on the driver, after the
+    session's pending changes (autoflush)."""
+    values = _event_values(columns)
+    await autoflush(session)
+    await _INSERT_EVENT.insert(session, values)
 
 
 @functools.cache

@@ -8,8 +8,10 @@ statement) and, for ORM entities, loading (identity map, `selectinload`'s second
 third statements). A `LeanQuery` is a Core SELECT compiled once per dialect; it runs on
 the DB-API connection the session already holds, so it is part of the session's
 transaction exactly as `session.execute` would be (on PostgreSQL the adapter begins it
-first; a `FOR UPDATE` locks until the commit; on SQLite the statement runs through the
-same one-hop cursor as every other), and each column of each row goes through that
+first; a `FOR UPDATE` locks until the commit; on SQLite the statement goes straight to
+the connection's own cursor, `storage._sqlite`, which every statement ends up in: on
+the loop, or on the connection's thread when it must wait for another process's
+lock), and each column of each row goes through that
 column type's own result processor for the dialect, so the values are the ones the ORM
 would have loaded (a test compares them on both databases).
 
@@ -22,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 from sqlalchemy import Table, bindparam, exc, insert
 from sqlalchemy.engine import Connection, Dialect
@@ -30,6 +32,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import CompoundSelect, Select
 from sqlalchemy.sql.dml import UpdateBase
 from sqlalchemy.util import greenlet_spawn
+
+from storage import _sqlite
 
 Row = tuple[Any, ...]
 
@@ -96,18 +100,14 @@ class LeanQuery:
 
     async def rows(self, session: AsyncSession, params: Mapping[str, Any]) -> list[Row]:
         """The statement's rows, read in the session's transaction (begun if need be)."""
-        connection = await session.connection()
-        return await greenlet_spawn(self._run, connection.sync_connection, params)
-
-    def _run(self, connection: Connection | None, params: Mapping[str, Any]) -> list[Row]:
-        assert connection is not None
+        connection = await _connection(session)
         compiled = self._compiled(connection.dialect)
         fixed = compiled.fixed
         args = tuple(
             fixed[name] if name in fixed else params[name] if b is None else b(params[name])
             for name, b in zip(compiled.order, compiled.binders, strict=True)
         )
-        raw = _fetch(connection, compiled.sql, args)
+        raw = await _fetched(connection, compiled.sql, args)
         processors = compiled.processors
         if not any(processors):
             return [tuple(row) for row in raw]
@@ -117,30 +117,74 @@ class LeanQuery:
         ]
 
 
-def _fetch(connection: Connection, sql: str, args: tuple[Any, ...]) -> Sequence[Any]:
-    """`sql` on the connection's DB-API connection: its rows (none for a statement
-    without any), errors raised as SQLAlchemy's, a dead connection invalidated."""
+async def _connection(session: AsyncSession) -> Connection:
+    """The session's connection, in its transaction (begun if need be)."""
+    connection = (await session.connection()).sync_connection
+    assert connection is not None
+    return connection
+
+
+async def _fetched(
+    connection: Connection, sql: str, args: tuple[Any, ...] | list[tuple[Any, ...]]
+) -> Sequence[Any]:
+    """`_fetch`, from the event loop. On this project's SQLite connections the statement
+    goes straight to the connection's own cursor (`storage._sqlite`: on the loop unless
+    it must wait), without SQLAlchemy's adapter cursor: its greenlet hops and awaits
+    (open, execute, fetch, close) cost several times a point read (issue 15)."""
+    driver = None if connection.invalidated else connection.connection.driver_connection
+    if not _sqlite.is_ours(driver):
+        return await greenlet_spawn(_fetch, connection, sql, args)
+    many = isinstance(args, list)
+    try:
+        return await _sqlite.rows_of(driver, sql, args, many=many)
+    except connection.dialect.loaded_dbapi.Error as error:
+        await greenlet_spawn(_raise, connection, sql, args, error)
+        raise AssertionError("not reached") from error
+
+
+def _fetch(
+    connection: Connection, sql: str, args: tuple[Any, ...] | list[tuple[Any, ...]]
+) -> Sequence[Any]:
+    """`sql` on the connection's DB-API connection (in a greenlet): its rows (none for
+    a statement without any), errors raised as SQLAlchemy's, a dead connection
+    invalidated. A list of `args` runs it once for each (`executemany`, no rows)."""
     dialect = connection.dialect
     dbapi_connection = connection.connection.dbapi_connection
     assert dbapi_connection is not None
     cursor = dbapi_connection.cursor()
     try:
+        if isinstance(args, list):
+            cursor.executemany(sql, args)
+            return []
         cursor.execute(sql, args)
         return cursor.fetchall() if cursor.description else []
     except dialect.loaded_dbapi.Error as error:
-        dead = dialect.is_disconnect(error, dbapi_connection, cursor)
-        if dead:
-            connection.invalidate(error)
-        raise exc.DBAPIError.instance(
-            sql,
-            args,
-            error,
-            dialect.loaded_dbapi.Error,
-            connection_invalidated=dead,
-            dialect=dialect,
-        ) from error
+        _raise(connection, sql, args, error, cursor)
     finally:
         cursor.close()
+
+
+def _raise(
+    connection: Connection,
+    sql: str,
+    args: tuple[Any, ...] | list[tuple[Any, ...]],
+    error: Any,
+    cursor: Any = None,
+) -> NoReturn:
+    """Raise the driver's `error` as SQLAlchemy's, invalidating a dead connection first
+    as `Connection` does (in a greenlet: closing it may await the driver)."""
+    dialect = connection.dialect
+    dead = dialect.is_disconnect(error, connection.connection.dbapi_connection, cursor)
+    if dead:
+        connection.invalidate(error)
+    raise exc.DBAPIError.instance(
+        sql,
+        args,
+        error,
+        dialect.loaded_dbapi.Error,
+        connection_invalidated=dead,
+        dialect=dialect,
+    ) from error
 
 
 @dataclass(frozen=True)
@@ -149,28 +193,37 @@ class _CompiledInsert:
     order: tuple[str, ...]
     processors: tuple[Callable[[Any], Any] | None, ...]  # one per positional parameter
 
+    def args(self, values: Mapping[str, Any]) -> tuple[Any, ...]:
+        return tuple(
+            values[name] if p is None else p(values[name])
+            for name, p in zip(self.order, self.processors, strict=True)
+        )
+
 
 class LeanInsert:
-    """A one-row INSERT into `table` of every column but its primary key, returning
-    the new primary key, compiled once per dialect and run on the driver like a
-    `LeanQuery` (in the session's transaction). Each value goes through its column
-    type's bind processor for the dialect (JSON, dates), as `session.execute` does.
-    What is lost against it: SQLAlchemy's events and logging for the statement."""
+    """An INSERT into `table` of every column but its primary key: one row returning
+    its new primary key (`insert`), or many rows in one `executemany` (`insert_many`).
+    Compiled once per dialect and run on the driver like a `LeanQuery` (in the
+    session's transaction). Each value goes through its column type's bind processor
+    for the dialect (JSON, dates), as `session.execute` does. What is lost against it:
+    SQLAlchemy's events and logging for the statement."""
 
     def __init__(self, table: Table) -> None:
         self._table = table
         [self._key] = [c for c in table.primary_key.columns]
         self.columns = tuple(c.key for c in table.columns if c is not self._key)
-        self._by_dialect: dict[str, _CompiledInsert] = {}
+        self._by_dialect: dict[tuple[str, bool], _CompiledInsert] = {}
 
-    def _compiled(self, dialect: Dialect) -> _CompiledInsert:
-        key = f"{dialect.name}+{dialect.driver}"
+    def _compiled(self, dialect: Dialect, *, returning: bool = True) -> _CompiledInsert:
+        key = (f"{dialect.name}+{dialect.driver}", returning)
         found = self._by_dialect.get(key)
         if found is not None:
             return found
         table = self._table
         values = {name: bindparam(name, type_=table.c[name].type) for name in self.columns}
-        statement = insert(table).values(values).returning(self._key)
+        statement = insert(table).values(values)
+        if returning:
+            statement = statement.returning(self._key)
         compiled = statement.compile(dialect=dialect)
         order = tuple(compiled.positiontup or ())
         if sorted(order) != sorted(self.columns):
@@ -184,15 +237,23 @@ class LeanInsert:
 
     async def insert(self, session: AsyncSession, values: Mapping[str, Any]) -> Any:
         """INSERT the row (`values` has every one of `columns`); its primary key."""
-        connection = await session.connection()
-        return await greenlet_spawn(self._run, connection.sync_connection, values)
-
-    def _run(self, connection: Connection | None, values: Mapping[str, Any]) -> Any:
-        assert connection is not None
+        connection = await _connection(session)
         compiled = self._compiled(connection.dialect)
-        args = tuple(
-            values[name] if p is None else p(values[name])
-            for name, p in zip(compiled.order, compiled.processors, strict=True)
-        )
-        [row] = _fetch(connection, compiled.sql, args)
+        [row] = await _fetched(connection, compiled.sql, compiled.args(values))
         return row[0]
+
+    async def insert_many(self, session: AsyncSession, rows: Sequence[Mapping[str, Any]]) -> None:
+        """INSERT the rows in the order given (each has every one of `columns`), in one
+        `executemany`."""
+        if rows:
+            connection = await _connection(session)
+            compiled = self._compiled(connection.dialect, returning=False)
+            await _fetched(connection, compiled.sql, [compiled.args(values) for values in rows])
+
+
+async def autoflush(session: AsyncSession) -> None:
+    """Write the session's pending changes first, as `session.execute` would before its
+    statement (autoflush): a lean statement after them keeps their order (the ids of
+    rows queued one after another) and sees them (a pending row it refers to)."""
+    if session.sync_session.autoflush and (session.new or session.dirty or session.deleted):
+        await session.flush()

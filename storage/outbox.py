@@ -21,7 +21,6 @@ from sqlalchemy import (
     Update,
     bindparam,
     func,
-    insert,
     select,
     update,
 )
@@ -31,6 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.base import Base, UTCDateTime, insert_or_ignore, utcnow
+from storage.lean import LeanInsert, autoflush
 
 PENDING, SENT, FAILED = "pending", "sent", "failed"
 
@@ -114,6 +114,11 @@ async def enqueue(
     return message
 
 
+_TABLE: Table = OutboxMessage.__table__  # type: ignore[assignment]
+_INSERT = LeanInsert(_TABLE)
+#: What a column not given holds before its default applies (NULL, as in Core).
+_UNSET = dict.fromkeys(_INSERT.columns)
+
 #: Rows per INSERT in `enqueue_many` (SQLite allows 32,766 bound parameters).
 INSERT_CHUNK = 500
 
@@ -136,15 +141,25 @@ async def enqueue_many(session: AsyncSession, messages: Sequence[dict[str, objec
 
 
 async def insert_rows(session: AsyncSession, rows: Sequence[dict[str, object]]) -> None:
-    """Queue new messages (no `dedupe_key`), each a dict of `OutboxMessage` columns, with
-    one Core INSERT: no ORM object, no unit of work. Unset columns take their defaults."""
-    if rows:
-        await session.execute(_insert_stmt(), list(rows))
-
-
-@functools.cache
-def _insert_stmt() -> Insert:
-    return insert(_TABLE)
+    """Queue new messages (no `dedupe_key`), each a dict of `OutboxMessage` columns, in
+    the order given, with one `executemany` on the driver (`storage.lean`: no ORM
+    object, no unit of work, no Core execution context), after the session's pending
+    changes (autoflush). Unset columns take their defaults."""
+    if not rows:
+        return
+    unknown = set().union(*rows) - set(_INSERT.columns)
+    if unknown:
+        raise ValueError(f"not columns of the outbox: {sorted(unknown)}")
+    now = utcnow()
+    defaults = {
+        **_UNSET,
+        "status": PENDING,
+        "attempts": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+    }
+    await autoflush(session)
+    await _INSERT.insert_many(session, [defaults | row for row in rows])
 
 
 async def get_thread(session: AsyncSession, key: str, platform: str) -> Thread | None:
@@ -201,9 +216,6 @@ def _save_thread_stmt(dialect: str) -> Insert:
         thread_id=bindparam("t_thread", type_=table.c.thread_id.type),
         created_at=bindparam("t_at", type_=table.c.created_at.type),
     ).on_conflict_do_nothing()
-
-
-_TABLE: Table = OutboxMessage.__table__  # type: ignore[assignment]
 
 
 async def _finish(

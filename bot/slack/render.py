@@ -98,18 +98,62 @@ def _ephemeral_response(reply: Reply) -> str:
 
 
 def _render(reply: Reply) -> RenderedMessage:
-    tail: list[Block] = [
-        *_build_facts(reply),
-        *_build_warning(reply),
-        *_build_sources(reply.citations),
-        *_build_context(reply),
-        *_build_actions(reply.buttons),
+    tail = [
+        *(_section(block_id, fields=texts) for block_id, texts in _fact_sections(reply)),
+        *(
+            b.to_dict()
+            for b in (
+                *_build_warning(reply),
+                *_build_sources(reply.citations),
+                *_build_context(reply),
+                *_build_actions(reply.buttons),
+            )
+        ),
     ]
-    head = _build_title(reply)
+    head = [b.to_dict() for b in _build_title(reply)]
     budget = MAX_MESSAGE_BLOCKS - len(head) - len(tail)
-    body = _build_body(reply.text, max_blocks=max(budget, 1))
+    body = [
+        _section(block_id, text=piece)
+        for block_id, piece in _body_sections(reply.text, max_blocks=max(budget, 1))
+    ]
     blocks = [*head, *body, *tail][:MAX_MESSAGE_BLOCKS]
-    return RenderedMessage(text=fallback_text(reply), blocks=[b.to_dict() for b in blocks])
+    return RenderedMessage(text=fallback_text(reply), blocks=blocks)
+
+
+def _section(block_id: str, *, text: str | None = None, fields: list[str] | None = None) -> Any:
+    """`SectionBlock(block_id, text=MarkdownTextObject(text), fields=[MarkdownTextObject(
+    f), ...]).to_dict()`, validated once per shape. The models' checks of a section
+    depend on its block id, on which parts it has and how many fields, and on the
+    length of each text; a text no longer than the builders make it (SECTION_TEXT_CHARS,
+    FIELD_CHARS: Slack's own limits) passes them exactly as the longest one does. So
+    the models validate a section of that shape with the longest texts once, and each
+    reply fills its texts into a copy: a section's `to_dict()` cost ~30 us per text
+    (issue 15). A longer text goes through the models (and fails there, as before)."""
+    n = len(fields or ())
+    if (text is not None and len(text) > SECTION_TEXT_CHARS) or any(
+        len(f) > FIELD_CHARS for f in fields or ()
+    ):
+        return _section_block(block_id, text, fields).to_dict()
+    filled = dict(_section_shape(block_id, text is not None, n))
+    if text is not None:
+        filled["text"] = {**filled["text"], "text": text}
+    if fields:
+        filled["fields"] = [{**f, "text": t} for f, t in zip(filled["fields"], fields, strict=True)]
+    return filled
+
+
+@functools.lru_cache(maxsize=64)
+def _section_shape(block_id: str, has_text: bool, fields: int) -> dict[str, Any]:
+    text = "x" * SECTION_TEXT_CHARS if has_text else None
+    return _section_block(block_id, text, ["x" * FIELD_CHARS] * fields or None).to_dict()
+
+
+def _section_block(block_id: str, text: str | None, fields: list[str] | None) -> SectionBlock:
+    return SectionBlock(
+        block_id=block_id,
+        text=MarkdownTextObject(text=text) if text is not None else None,
+        fields=[MarkdownTextObject(text=f) for f in fields] if fields else None,
+    )
 
 
 def fallback_text(reply: Reply) -> str:
@@ -127,7 +171,8 @@ def _build_title(reply: Reply) -> list[Block]:
     return [HeaderBlock(block_id=ids.BLOCK_TITLE, text=PlainTextObject(text=title, emoji=True))]
 
 
-def _build_body(text: str, *, max_blocks: int) -> list[Block]:
+def _body_sections(text: str, *, max_blocks: int) -> list[tuple[str, str]]:
+    """The body's sections: (block id, mrkdwn text), each within SECTION_TEXT_CHARS."""
     converted = to_mrkdwn(text)
     shortened = len(converted) > MAX_BODY_CHARS
     pieces = split(truncate(converted, MAX_BODY_CHARS), SECTION_TEXT_CHARS) or [" "]
@@ -139,25 +184,21 @@ def _build_body(text: str, *, max_blocks: int) -> list[Block]:
         room = SECTION_TEXT_CHARS - len(SHORTENED) - 1
         pieces[-1] = f"{truncate(last, room)}\n{SHORTENED}"
     return [
-        SectionBlock(
-            block_id=ids.BLOCK_BODY if i == 0 else f"{ids.BLOCK_BODY}-{i}",
-            text=MarkdownTextObject(text=piece),
-        )
+        (ids.BLOCK_BODY if i == 0 else f"{ids.BLOCK_BODY}-{i}", piece)
         for i, piece in enumerate(pieces)
     ]
 
 
-def _build_facts(reply: Reply) -> list[Block]:
+def _fact_sections(reply: Reply) -> list[tuple[str, list[str]]]:
+    """The facts' sections: (block id, up to MAX_FIELDS_PER_SECTION mrkdwn fields)."""
     fields = [
-        MarkdownTextObject(
-            text=truncate(f"*{defang(fact.label)}*\n{defang(fact.value)}", FIELD_CHARS)
-        )
+        truncate(f"*{defang(fact.label)}*\n{defang(fact.value)}", FIELD_CHARS)
         for fact in reply.facts
     ]
     return [
-        SectionBlock(
-            block_id=ids.BLOCK_FACTS if i == 0 else f"{ids.BLOCK_FACTS}-{i}",
-            fields=fields[i : i + MAX_FIELDS_PER_SECTION],
+        (
+            ids.BLOCK_FACTS if i == 0 else f"{ids.BLOCK_FACTS}-{i}",
+            fields[i : i + MAX_FIELDS_PER_SECTION],
         )
         for i in range(0, len(fields), MAX_FIELDS_PER_SECTION)
     ]

@@ -25,7 +25,7 @@ from bot.slack.modal import render_form
 from bot.slack.mrkdwn import truncate
 from bot.slack.outbound import apologize, deliver
 from bot.slack.payloads import PAYLOAD_KEY
-from bot.slack.tasks import Tasks
+from bot.slack.tasks import Tasks, done_within
 from handlers import router
 from handlers.deps import Deps
 
@@ -63,8 +63,12 @@ def register(bolt_app: AsyncApp, deps: Deps, *, tasks: Tasks) -> None:
     ) -> None:
         inbound = from_view(body, home_of(context), parsed=context.get(PAYLOAD_KEY))
         work = tasks.spawn(router.dispatch(inbound.request, deps), name="slack-view", awaited=True)
+        if not await done_within(work, ACK_BUDGET_SECONDS):
+            await ack()
+            tasks.spawn(_finish_late(work, client, inbound), name="slack-view-late")
+            return
         try:
-            replies = await asyncio.wait_for(asyncio.shield(work), ACK_BUDGET_SECONDS)
+            replies = work.result()
         except InvalidInput as exc:
             block_ids = list((body["view"].get("state") or {}).get("values", {}))
             errors = field_errors(exc.field_errors, block_ids)
@@ -73,10 +77,6 @@ def register(bolt_app: AsyncApp, deps: Deps, *, tasks: Tasks) -> None:
                 return
             await ack()
             tasks.spawn(deliver(client, inbound, [input_error_reply(exc)]))
-            return
-        except TimeoutError:
-            await ack()
-            tasks.spawn(_finish_late(work, client, inbound), name="slack-view-late")
             return
         except Exception:  # boundary: close the modal, apologise in the origin channel
             logger.exception(

@@ -31,8 +31,9 @@ async def record_change(
     before = deal.status
     values = {**(changes or {}), "status": to or deal.status, "updated_at": now}
     await deal_writes.update_deal(session, deal, values)
-    # One Core INSERT, at once (after an autoflush of other pending changes, so events
-    # keep their order): the unit of work for the event cost more than the statement.
+    # One INSERT on the driver, at once (after an autoflush of other pending changes, so
+    # events keep their order): the unit of work for the event cost more than the
+    # statement, and so did Core's execution of it.
     await deal_writes.insert_event(
         session,
         deal_id=deal.id,

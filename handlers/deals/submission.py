@@ -139,21 +139,20 @@ async def store_registration(
         "updated_at": now,
         **_UNDECIDED,
     }
-    # Core INSERTs (the ORM's unit of work cost more than the statements); the deal
-    # object below only renders the confirmation and the messages.
-    deal_id = await deal_writes.insert_deal(session, values)
+    # The row and its event in one round trip on the driver (the ORM's unit of work
+    # cost more than the statements); the deal object below only renders the
+    # confirmation and the messages.
+    event = {
+        "kind": "submitted",
+        "at": now,
+        "actor_id": caller.person_id,
+        "actor_name": caller.name,
+        "from_status": None,
+        "to_status": deal_store.PENDING,
+        "detail": {"conflict": conflict.kind, "conflict_with": conflict_with},
+    }
+    deal_id = await deal_writes.insert_deal(session, values, event=event)
     deal = deal_writes.detached_deal(deal_id, values, partner=partner)
-    await deal_writes.insert_event(
-        session,
-        deal_id=deal_id,
-        kind="submitted",
-        at=now,
-        actor_id=caller.person_id,
-        actor_name=caller.name,
-        from_status=None,
-        to_status=deal_store.PENDING,
-        detail={"conflict": conflict.kind, "conflict_with": conflict_with},
-    )
     automatic = conflict.kind == "none" and auto_approve(
         partner.tier,
         draft.value_cents,

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import exc, func, select, text
+from sqlalchemy import exc, func, inspect, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import deal_reads, outbox, partners, people
@@ -242,3 +242,25 @@ async def test_the_lean_submit_context_equals_the_orm_read(database: TestDatabas
     assert (acme.existing_deal_id, fresh.existing_deal_id, lone.existing_deal_id) == (1, None, 1)
     assert len(acme.partner.channels) == 2 and acme.manager is not None
     assert lone.partner.channels == [] and lone.manager is None
+
+
+async def test_the_lean_objects_are_as_loaded_with_both_sides_of_their_links(
+    database: TestDatabase,
+) -> None:
+    """No history on any of them, each channel's `partner` set, and the partner's
+    `channels` a collection the ORM tracks (a channel added to it is written)."""
+    sessions = create_session_factory(database.engine)
+    deal_id = (await _seed(sessions))[0]
+    async with sessions() as session, session.begin():
+        deal = await deal_reads.get_deal(session, deal_id)
+        assert deal is not None
+        partner = deal.partner
+        for obj in (deal, partner, *partner.channels):
+            state = inspect(obj)
+            assert state.persistent and not state.modified and not state.expired_attributes
+        assert all(c.partner is partner for c in partner.channels)
+        partner.channels.append(PartnerChannel(platform="slack", channel_id="C-three"))
+    async with sessions() as session:
+        stored = await deal_store.get_deal(session, deal_id)
+    assert stored is not None
+    assert [c.channel_id for c in stored.partner.channels] == ["C-one", "19:two", "C-three"]

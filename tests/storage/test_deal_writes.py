@@ -187,3 +187,78 @@ async def test_only_columns_of_a_registration_are_updated(sessions: SessionFacto
         assert deal is not None
         with pytest.raises(ValueError, match="partner"):
             await deal_writes.update_deal(session, deal, {"partner": None})
+
+
+async def test_an_event_and_messages_come_after_the_sessions_pending_ones(
+    sessions: SessionFactory,
+) -> None:
+    """Written on the driver, they still follow what the session holds unwritten (as
+    `session.execute` would, by autoflush): ids in the order they were queued."""
+    deal_id = await _stored_deal(sessions)
+    async with sessions() as session, session.begin():
+        deal = await deal_store.get_deal(session, deal_id)
+        assert deal is not None
+        await deal_store.add_event(
+            session, deal, kind="first", at=FIXED_NOW, actor_id=None, actor_name="",
+            from_status=None, to_status=None,
+        )  # fmt: skip
+        await deal_writes.insert_event(session, deal_id=deal_id, kind="second", at=FIXED_NOW)
+        await outbox.enqueue(
+            session, platform="slack", channel_id="C1", payload={"text": "first"}, dedupe_key="k"
+        )
+        row = {"platform": "slack", "channel_id": "C1", "payload": {"text": "second"}}
+        await outbox.insert_rows(session, [row])
+    async with sessions() as session:
+        events = await deal_store.list_events(session, deal_id)
+        queued = await outbox.list_outbox(session)
+    assert [e.kind for e in events] == ["first", "second"]
+    assert events[1].actor_name == "" and events[1].actor_id is None
+    assert [m.payload["text"] for m in queued] == ["first", "second"]
+    assert queued[1].dedupe_key is None and queued[1].claimed_by is None
+
+
+async def test_an_unknown_column_is_refused(sessions: SessionFactory) -> None:
+    async with sessions() as session:
+        with pytest.raises(ValueError, match="colour"):
+            await deal_writes.insert_event(session, deal_id=1, kind="x", colour="red")
+        with pytest.raises(ValueError, match="colour"):
+            await outbox.insert_rows(session, [{"platform": "slack", "colour": "red"}])
+
+
+async def test_a_registration_and_its_event_are_stored_together_or_not_at_all(
+    sessions: SessionFactory,
+) -> None:
+    """One statement on PostgreSQL, two on SQLite: the same rows either way."""
+    event = {"kind": "submitted", "at": FIXED_NOW, "actor_name": "Anna", "detail": {"a": [1]}}
+    async with sessions() as session, session.begin():
+        partner = await partner_store.add_partner(session, "Acme Partners")
+        first = await deal_writes.insert_deal(session, _values(partner.id, "k1"), event=event)
+        second = await deal_writes.insert_deal(session, _values(partner.id, "k2"), event=event)
+    with pytest.raises(IntegrityError):
+        async with sessions() as session, session.begin():
+            await deal_writes.insert_deal(session, _values(partner.id, "k2"), event=event)
+    async with sessions() as session:
+        assert await deal_store.count_deals(session) == 2
+        stored = [await deal_store.list_events(session, d) for d in (first, second)]
+    assert second == first + 1
+    for [row], deal_id in zip(stored, (first, second), strict=True):
+        assert (row.deal_id, row.kind, row.at, row.actor_name) == (
+            deal_id,
+            "submitted",
+            FIXED_NOW,
+            "Anna",
+        )
+        assert (row.actor_id, row.from_status, row.reason, row.detail) == (
+            None,
+            None,
+            None,
+            {"a": [1]},
+        )
+    async with sessions() as session:
+        with pytest.raises(ValueError, match="takes its id"):
+            await deal_writes.insert_deal(session, _values(1, "k3"), event={**event, "deal_id": 1})
+
+
+def test_a_detached_deal_refuses_what_is_not_its_attribute() -> None:
+    with pytest.raises(TypeError, match="colour"):
+        deal_writes.detached_deal(1, {**_values(1), "colour": "red"})

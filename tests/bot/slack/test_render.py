@@ -13,8 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from slack_sdk.errors import SlackObjectFormationError
+from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
 
 from bot.core.model import Button, Citation, Fact, Field, Form, Option, Reply
+from bot.slack import render
 from bot.slack.modal import render_form
 from bot.slack.render import MAX_CITATIONS, citation_items, render_reply
 
@@ -124,3 +127,60 @@ def test_long_citation_titles_are_cut() -> None:
     [item] = citation_items((Citation(1, "d", "word " * 100, "https://kb.example/d"),))
     assert item.startswith("[1] <https://kb.example/d|word word")
     assert len(item) < 140
+
+
+def _through_the_models(reply: Reply) -> list[dict[str, Any]]:
+    """What `render_reply` made before its sections were filled into validated shapes:
+    every block built from slack_sdk models and converted by `to_dict()`."""
+    tail = [
+        *(
+            SectionBlock(block_id=block_id, fields=[MarkdownTextObject(text=t) for t in texts])
+            for block_id, texts in render._fact_sections(reply)
+        ),
+        *render._build_warning(reply),
+        *render._build_sources(reply.citations),
+        *render._build_context(reply),
+        *render._build_actions(reply.buttons),
+    ]
+    head = render._build_title(reply)
+    budget = render.MAX_MESSAGE_BLOCKS - len(head) - len(tail)
+    body = [
+        SectionBlock(block_id=block_id, text=MarkdownTextObject(text=piece))
+        for block_id, piece in render._body_sections(reply.text, max_blocks=max(budget, 1))
+    ]
+    return [b.to_dict() for b in [*head, *body, *tail][: render.MAX_MESSAGE_BLOCKS]]
+
+
+_LONG = "word " * 2500  # several sections, shortened past MAX_BODY_CHARS
+_FACTS = tuple(
+    Fact(f"Label {i} <!here>", ("é" * 3000) if i % 7 == 0 else f"v{i}") for i in range(25)
+)
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        Reply(text=""),
+        Reply(text="Registered *DR-000001*.", facts=_FACTS[:7], visibility="only_actor"),
+        Reply(title="Deal registration DR-000001", text=_LONG, facts=_FACTS),
+        Reply(text="x" * 2999 + "\n" + "y" * 3001, facts=_FACTS[:11], warning="careful"),
+        Reply(
+            text="Approve?",
+            facts=_FACTS[:3],
+            buttons=tuple(Button(f"B{i}", f"deal-approve:{i}", value=str(i)) for i in range(30)),
+            context=("small print",),
+            citations=(Citation(1, "s1", "Title", "https://example.com/a"),),
+        ),
+        Reply(text=_LONG * 3, facts=_FACTS * 3),  # more blocks than Slack allows
+    ],
+)
+def test_filled_sections_equal_what_the_models_produce(reply: Reply) -> None:
+    assert render.render_reply(reply).blocks == _through_the_models(reply)
+
+
+def test_a_text_past_the_builders_limits_goes_through_the_models() -> None:
+    with pytest.raises(SlackObjectFormationError):
+        render._section("pb-body", text="x" * (render.SECTION_TEXT_CHARS + 1))
+    field = "x" * (render.FIELD_CHARS + 1)
+    expected = SectionBlock(block_id="pb-facts", fields=[MarkdownTextObject(text=field)])
+    assert render._section("pb-facts", fields=[field]) == expected.to_dict()

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.core.errors import InvalidInput
 from handlers.deps import Deps
 from storage import deals as deal_store
-from storage import outbox
+from storage import lean, outbox
 from tests.handlers.deal_world import (
     CHANNEL_A,
     GOOD,
@@ -44,16 +44,24 @@ async def _stored(deps: Deps) -> tuple[int, list[str], list[outbox.OutboxMessage
 
 @contextmanager
 def _failing(engine: AsyncEngine, table: str) -> Iterator[None]:
-    """Every INSERT into `table` fails as the database would (an OperationalError)."""
+    """Every INSERT into `table` fails as the database would (an OperationalError),
+    whether it runs through Core or on the driver (`storage.lean`)."""
 
     def fail(_conn: Any, _cursor: Any, statement: str, params: Any, *_: Any) -> None:
-        if statement.lstrip().upper().startswith(f"INSERT INTO {table.upper()} "):
+        if f"INSERT INTO {table.upper()} " in statement.upper():
             raise OperationalError(statement, params, Exception("injected failure"))
 
+    async def fetched(connection: Any, sql: str, args: Any) -> Any:
+        fail(connection, None, sql, args)
+        return await driver_fetched(connection, sql, args)
+
+    driver_fetched = lean._fetched
     event.listen(engine.sync_engine, "before_cursor_execute", fail)
+    lean._fetched = fetched  # type: ignore[assignment]
     try:
         yield
     finally:
+        lean._fetched = driver_fetched  # type: ignore[assignment]
         event.remove(engine.sync_engine, "before_cursor_execute", fail)
 
 
@@ -75,7 +83,7 @@ async def test_one_submission_writes_one_row_its_event_and_two_messages(
     assert deps.outbox_wakeup.is_set()
 
 
-@pytest.mark.parametrize("table", ["deal_events", "outbox"])
+@pytest.mark.parametrize("table", ["deals", "deal_events", "outbox"])
 async def test_a_failed_write_stores_nothing_and_the_same_form_then_stores_once(
     deps: Deps, engine: AsyncEngine, sender: RecordingSender, table: str
 ) -> None:

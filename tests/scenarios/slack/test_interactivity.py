@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import pytest
 
 from bot.core import Button, ButtonClick, Field, Form, FormSubmit, Reply, Request
 from bot.core.errors import InvalidInput
+from bot.slack import views
 from handlers.caller import Caller
 from handlers.deps import Deps
 from tests.routing import add_routes
@@ -170,3 +172,28 @@ async def test_buttons_keep_their_values(
     [click] = clicks
     assert click.click is not None
     assert (click.click.action_id, click.click.value) == ("test-pick", "deal:42")
+
+
+@pytest.mark.parametrize("outcome", ["reply", "field error"])
+async def test_a_slow_submission_closes_the_modal_and_answers_later(
+    slack: SlackDriver, monkeypatch: pytest.MonkeyPatch, outcome: str
+) -> None:
+    """Past the ack's budget the modal closes with a plain ack; the work goes on and its
+    answer (or its field error, which the closed modal can no longer show) is posted."""
+
+    async def slow(request: Request, submit: FormSubmit, caller: Caller, deps: Deps) -> list[Reply]:
+        await asyncio.sleep(0.3)
+        if outcome == "field error":
+            raise InvalidInput({"company": "Which company?"})
+        return [Reply(text="Stored after all", visibility="only_actor")]
+
+    monkeypatch.setattr(views, "ACK_BUDGET_SECONDS", 0.05)
+    add_routes(monkeypatch, forms={"slow-form": slow})
+    metadata = json.dumps({"m": "", "c": "C0PARTNER"})
+    sent = await slack.submit_view("slow-form", {"company": "Globex"}, private_metadata=metadata)
+    assert sent.status == 200 and not sent.body
+    await slack.settle()
+    [call] = slack.calls("chat.postEphemeral")
+    assert call.params["user"] == "U0REP"
+    expected = "Stored after all" if outcome == "reply" else "Which company?"
+    assert expected in call.params["text"] + call.block_text()
