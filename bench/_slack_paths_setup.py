@@ -30,7 +30,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from storage import deals as deal_store
-from storage import outbox
+from storage import threads as thread_store
 from storage.engine import create_engine, create_session_factory
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -230,14 +230,14 @@ class Deals:
         keys = [(f"deal:{i}", "slack") for i in deal_ids]
         engine = create_engine(self.url)
         async with create_session_factory(engine)() as session, session.begin():
-            found = await outbox.get_threads(session, keys)
+            found = await thread_store.get_threads(session, keys)
             for key, platform in keys:
                 if (key, platform) not in found:
                     ts = f"1750000000.{int(key.split(':')[1]):06d}"
-                    await outbox.save_thread(
+                    await thread_store.save_thread(
                         session, key, platform=platform, channel_id=CHANNEL, thread_id=ts
                     )
-            found = await outbox.get_threads(session, keys)
+            found = await thread_store.get_threads(session, keys)
         await engine.dispose()
         return {int(key.split(":")[1]): str(t.thread_id) for (key, _), t in found.items()}
 

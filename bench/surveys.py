@@ -58,7 +58,7 @@ from storage import surveys as survey_store
 from storage.base import Base
 from storage.engine import create_engine, create_session_factory
 from storage.migrate import upgrade
-from storage.outbox import Thread
+from storage.threads import Thread
 
 ROOT = Path(__file__).resolve().parents[1]
 TOKEN, SECRET = "xoxb-bench", "bench-signing-secret"

@@ -12,6 +12,7 @@ from bot.core.delivery import Destination
 from handlers.deps import Deps
 from handlers.routes import ThreadKey
 from storage import deal_reads, outbox
+from storage import threads as thread_store
 from storage.people import Person
 
 
@@ -108,7 +109,7 @@ def person_destination(person: Person) -> Destination:
 
 async def thread_of(session: AsyncSession, key: str, platform: str) -> Destination | None:
     """Where the thread named `key` lives on `platform`, once its first message is out."""
-    thread = await outbox.get_thread(session, key, platform)
+    thread = await thread_store.get_thread(session, key, platform)
     if thread is None:
         return None
     return Destination(
@@ -130,4 +131,4 @@ async def thread_keys_at(
 async def latest_thread_at(deps: Deps, *, platform: str, channel_id: str) -> str | None:
     """The id of the thread the bot most recently started in this channel, if any."""
     async with deps.sessions() as session:
-        return await outbox.latest_thread_id(session, platform, channel_id)
+        return await thread_store.latest_thread_id(session, platform, channel_id)

@@ -30,6 +30,7 @@ from datetime import datetime, timedelta
 from handlers.deps import Deps
 from scheduling.outbox_send import MAX_ATTEMPTS, Pacer, Threads, backoff, deliver_one
 from storage import outbox, outbox_claims
+from storage import threads as thread_store
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +79,7 @@ async def deliver_due(
             claimed = await outbox_claims.claim_due(
                 session, now=at, worker=worker, lease=lease, limit=limit
             )
-            threads = await outbox.get_threads(
+            threads = await thread_store.get_threads(
                 session, ((m.thread_key, m.platform) for m in claimed if m.thread_key is not None)
             )
         if not claimed:

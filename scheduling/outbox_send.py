@@ -15,6 +15,7 @@ from bot.core.codec import reply_from_json
 from bot.core.delivery import Delivered, DeliveryError, Destination
 from handlers.deps import Deps
 from storage import outbox
+from storage import threads as thread_store
 
 logger = logging.getLogger("scheduling.outbox")
 
@@ -137,7 +138,7 @@ async def _record_sent(
             session, message.id, worker=worker, now=now, delivered_id=delivered.message_id
         )
         if message.thread_key is not None and started is not None:
-            await outbox.save_thread(
+            await thread_store.save_thread(
                 session,
                 message.thread_key,
                 platform=message.platform,

@@ -25,9 +25,9 @@ from storage import deals as deal_store
 from storage.base import Base, as_loaded
 from storage.deals import Deal
 from storage.lean import LeanQuery, Row
-from storage.outbox import Thread
 from storage.partners import Partner, PartnerChannel
 from storage.people import Person
+from storage.threads import Thread
 
 T = TypeVar("T", bound=Base)
 
@@ -177,7 +177,7 @@ _THREAD_KEYS = LeanQuery(
 async def list_thread_keys(
     session: AsyncSession, platform: str, channel_id: str, thread_id: str
 ) -> list[str]:
-    """`storage.outbox.list_thread_keys` on the driver: the keys recorded for the
+    """`storage.thread_store.list_thread_keys` on the driver: the keys recorded for the
     thread at this place, oldest first (every message in a thread asks)."""
     params = {"platform": platform, "channel_id": channel_id, "thread_id": thread_id}
     return [str(row[0]) for row in await _THREAD_KEYS.rows(session, params)]

@@ -20,6 +20,7 @@ from storage import (
     survey_results,
     surveys,
     targets,
+    threads,
 )
 from storage.base import Base
 
@@ -44,4 +45,5 @@ __all__ = [
     "survey_results",
     "surveys",
     "targets",
+    "threads",
 ]

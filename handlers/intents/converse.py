@@ -34,7 +34,7 @@ from handlers.intents.matcher import match_intent
 from handlers.knowledge.handoff import thread_of_answer
 from handlers.routes import Routes, ThreadKey
 from storage import drafts as draft_store
-from storage import outbox as outbox_store
+from storage import threads as thread_store
 from storage.drafts import RegistrationDraft
 
 #: The thread key owner of a registration being written by conversation.
@@ -144,7 +144,7 @@ async def start(
                 updated_at=now,
             ),
         )
-        await outbox_store.save_thread(
+        await thread_store.save_thread(
             session,
             f"{DRAFT_THREAD}:{draft.id}",
             platform=place.platform,

@@ -32,8 +32,8 @@ from handlers.knowledge.handoff import (
 from handlers.knowledge.search import Retrieval, retrieve
 from handlers.routes import Routes, ThreadKey
 from storage import kb_questions as question_store
-from storage import outbox as outbox_store
 from storage import partners as partner_store
+from storage import threads as thread_store
 from storage.kb_search import Access
 
 logger = logging.getLogger(__name__)
@@ -147,7 +147,7 @@ async def _answer_and_record(
         )
         if in_thread and thread is not None:
             # Follow-ups in the answer's thread come back here (see on_follow_up).
-            await outbox_store.save_thread(
+            await thread_store.save_thread(
                 session,
                 f"{ANSWER_THREAD}:{record.id}",
                 platform=place.platform,

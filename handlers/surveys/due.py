@@ -14,10 +14,10 @@ from handlers.deals.notices import DEAL_THREAD
 from handlers.deps import Deps
 from handlers.notify import outbox_row, queue_rows, thread_of
 from handlers.surveys.send import Audience, next_sending, post_run, send_run, thread_key
-from storage import outbox as outbox_store
 from storage import partners as partner_store
 from storage import survey_schedule
 from storage import surveys as store
+from storage import threads as thread_store
 
 logger = logging.getLogger(__name__)
 
@@ -140,7 +140,7 @@ async def ask_after_decisions(deps: Deps, now: datetime) -> int:
                     thread = await thread_of(session, f"{DEAL_THREAD}:{deal_id}", channel.platform)
                     if thread is not None and thread.thread_id is not None:
                         given[partner.id] = thread
-                        await outbox_store.save_thread(
+                        await thread_store.save_thread(
                             session,
                             thread_key(run.id, partner.id, channel.id),
                             platform=channel.platform,

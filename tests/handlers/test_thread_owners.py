@@ -21,6 +21,7 @@ from handlers.router import dispatch
 from handlers.routes import ThreadKey
 from storage import deals as deal_store
 from storage import events, outbox
+from storage import threads as thread_store
 from tests.handlers.deal_world import (
     MANAGER,
     MANAGER_DM,
@@ -128,7 +129,7 @@ async def test_concurrent_deliveries_of_one_event_are_processed_once(
 async def _thread(deps: Deps, *keys: str) -> Place:
     async with deps.sessions() as session, session.begin():
         for key in keys:
-            await outbox.save_thread(
+            await thread_store.save_thread(
                 session, key, platform="slack", channel_id="C-ACME", thread_id="t.9"
             )
     return Place(platform="slack", channel_id="C-ACME", thread_id="t.9")

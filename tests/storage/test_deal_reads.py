@@ -11,8 +11,9 @@ import pytest
 from sqlalchemy import exc, func, inspect, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import deal_reads, outbox, partners, people
+from storage import deal_reads, partners, people
 from storage import deals as deal_store
+from storage import threads as thread_store
 from storage.base import Base
 from storage.deals import Deal
 from storage.engine import SessionFactory, create_session_factory
@@ -166,17 +167,17 @@ async def test_the_lean_person_and_thread_reads_equal_the_orm_reads(
     manager_id = (await _seed(sessions))[2]
     async with sessions() as session, session.begin():
         for key in ("deal:2", "deal:1", "survey:5"):
-            await outbox.save_thread(
+            await thread_store.save_thread(
                 session, key, platform="slack", channel_id="C-one", thread_id="171.1"
             )
-        await outbox.save_thread(
+        await thread_store.save_thread(
             session, "deal:3", platform="slack", channel_id="C-one", thread_id="171.2"
         )
     async with sessions() as session:
         orm = await session.get(Person, manager_id)
         assert orm is not None
         expected = _columns(orm)
-        keys = await outbox.list_thread_keys(session, "slack", "C-one", "171.1")
+        keys = await thread_store.list_thread_keys(session, "slack", "C-one", "171.1")
     async with sessions() as session:
         lean = await deal_reads.get_person_by_id(session, manager_id)
         assert lean is not None and _columns(lean) == expected

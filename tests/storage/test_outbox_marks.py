@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from storage import outbox, outbox_claims
+from storage import threads as thread_store
 from storage.engine import SessionFactory
 from tests.conftest import FIXED_NOW
 
@@ -52,12 +53,12 @@ async def test_each_mark_records_its_own_values_for_the_claims_holder_only(
 async def test_the_first_record_of_a_thread_wins(sessions: SessionFactory) -> None:
     async with sessions() as session, session.begin():
         for thread_id in ("t1", "t2"):
-            await outbox.save_thread(
+            await thread_store.save_thread(
                 session, "deal:1", platform="slack", channel_id="C1", thread_id=thread_id
             )
-        await outbox.save_thread(
+        await thread_store.save_thread(
             session, "deal:2", platform="slack", channel_id="C1", thread_id="t3"
         )
     async with sessions() as session:
-        found = await outbox.get_threads(session, [("deal:1", "slack"), ("deal:2", "slack")])
+        found = await thread_store.get_threads(session, [("deal:1", "slack"), ("deal:2", "slack")])
     assert {key: t.thread_id for (key, _), t in found.items()} == {"deal:1": "t1", "deal:2": "t3"}

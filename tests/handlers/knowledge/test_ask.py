@@ -17,6 +17,7 @@ from handlers.knowledge.handoff import QUESTION_THREAD
 from handlers.router import dispatch
 from storage import kb_questions as question_store
 from storage import outbox
+from storage import threads as thread_store
 from tests.handlers.kb_world import (
     GOLD_CHANNEL,
     GOLD_REP,
@@ -92,7 +93,7 @@ async def test_unknown_question_is_a_gap_and_goes_to_the_manager(deps: Deps) -> 
 
     # The outbox delivered it to the manager's DM as message 555.1, starting the thread.
     async with deps.sessions() as session, session.begin():
-        await outbox.save_thread(
+        await thread_store.save_thread(
             session, queued.thread_key, platform="slack", channel_id="D-MGR", thread_id="555.1"
         )
     thread = Place(platform="slack", channel_id="D-MGR", kind="dm", thread_id="555.1")
@@ -112,7 +113,7 @@ async def test_a_partner_cannot_answer_in_a_managers_thread(deps: Deps) -> None:
     action_id, value = button(reply, ids.KB_ASK_MANAGER)
     await click(deps, GOLD_REP, action_id, value, GOLD_CHANNEL)
     async with deps.sessions() as session, session.begin():
-        await outbox.save_thread(
+        await thread_store.save_thread(
             session, f"{QUESTION_THREAD}:{value}", platform="slack", channel_id="C-GOLD",
             thread_id="777.1",
         )  # fmt: skip

@@ -16,7 +16,7 @@ from rich.console import Console
 from bot.shell import channel_for, run_shell
 from handlers.deps import Deps
 from storage import deals as deal_store
-from storage import outbox as outbox_store
+from storage import threads as thread_store
 from tests.handlers.intents.fake_model import FakeModel, serving
 from tests.scenarios.drafts import MovableClock, drafts, expire_after
 from tests.scenarios.shell.driver import chat
@@ -94,7 +94,7 @@ async def test_a_draft_in_a_thread_expires_and_the_thread_says_how_to_start_agai
     clock = MovableClock()
     deps = dataclasses.replace(deps, clock=clock)
     async with deps.sessions() as session, session.begin():  # a thread the bot started
-        await outbox_store.save_thread(
+        await thread_store.save_thread(
             session, "welcome:1", platform="shell", channel_id=channel_for("Acme"), thread_id="t1"
         )
     expired: list[int] = []

@@ -12,8 +12,8 @@ from bot.slack import SLACK_KEY
 from handlers.caller import Caller
 from handlers.deps import Deps
 from handlers.routes import ThreadKey
-from storage import outbox as outbox_store
 from storage import people as people_store
+from storage import threads as thread_store
 from storage.engine import SessionFactory
 from tests.routing import add_routes
 from tests.scenarios.slack.fakes import BOT_ID, BOT_USER, OTHER_TEAM, SlackDriver
@@ -158,7 +158,7 @@ async def test_thread_reply_without_mention_goes_to_the_threads_owner(
 
     add_routes(monkeypatch, threads={"test": follow_up, "other": never})
     async with slack_deps.sessions() as session, session.begin():
-        await outbox_store.save_thread(
+        await thread_store.save_thread(
             session,
             "test:7",
             platform="slack",
