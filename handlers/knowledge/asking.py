@@ -10,6 +10,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from handlers.knowledge.forms import knows
+from handlers.knowledge.framing import request_part
 from handlers.knowledge.lexicon import is_english, is_english_slip
 from handlers.knowledge.terms import (
     MIN_FOCUS,
@@ -18,7 +19,6 @@ from handlers.knowledge.terms import (
     Vocabulary,
     content_words,
     fixed_words,
-    request_part,
     tokens,
 )
 from handlers.knowledge.words import STOP_WORDS

@@ -11,10 +11,11 @@ from collections.abc import Sequence
 
 from handlers.knowledge.asking import COMPARING
 from handlers.knowledge.coverage import found
+from handlers.knowledge.framing import request_part
 from handlers.knowledge.quote import scored_sentences
 from handlers.knowledge.search import Retrieval, Retrieved
 from handlers.knowledge.sentences import Sentence
-from handlers.knowledge.terms import Query, content_words, fixed_words, request_part, tokens
+from handlers.knowledge.terms import Query, content_words, fixed_words, tokens
 
 #: What joins the two sides, the surest first: "A vs B", "between A and B", "A
 #: compared to B", then "how do A and B differ", "A or B".

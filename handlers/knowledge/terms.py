@@ -17,6 +17,7 @@ from typing import Protocol
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from handlers.knowledge.framing import request_part
 from handlers.knowledge.lexicon import in_english
 from handlers.knowledge.words import GENERIC_SYNONYMS, STOP_WORDS
 from handlers.knowledge.words import stem as stem  # re-exported: callers import it here
@@ -28,22 +29,8 @@ ALNUM = re.compile(r"[a-z]+|[0-9]+")
 #: A value in quotes ("an environment called 'uat'").
 QUOTED = re.compile(r"(?<!\w)['\"`‘“]([^'\"`’”]{1,40})['\"`’”](?!\w)")
 
-#: Chat framing around a relayed request (see request_part): a bracketed aside, a
-#: label of at most LABEL_WORDS words before a colon, and a verb of asking or wanting
-#: within the first FRAME_WORDS words; at least MIN_FOCUS words must remain.
-ASIDE = re.compile(r"\([^)]*\)")
-#: "for our big retail client, ..." / "re the Acme deal, ...": a leading phrase.
-LEADING_CLAUSE = re.compile(r"^\s*(?:for|from|re|regarding|about|on behalf of)\b[^,?]*,", re.I)
-LABEL_WORDS = 4
-FRAME_WORDS = 8
+#: At least this many request words must remain of a question's framing.
 MIN_FOCUS = 2
-_RELAY_TEXT = """wants want wanted needs need needed asks ask asked asking wonders wondering
-    wondered requires required requests requested expects expected hopes hoping
-    curious whether"""
-RELAY_VERBS = frozenset(_RELAY_TEXT.split())
-#: A relay verb after these is said of the thing asked about, not of who asks ("can
-#: change tickets be required before ..."): it frames nothing.
-PASSIVE = frozenset({"be", "is", "are", "was", "were", "been", "being", "not"})
 #: Typo repair: only for words of this length or more, with this similarity or more
 #: (optimal string alignment: a swap of two letters is one edit, so at most one edit
 #: per five letters), and to an indexed word at most this many letters longer or shorter.
@@ -242,29 +229,6 @@ _STOPS_DROPPED = frozenset(
     stop[:i] + stop[i + 1 :] for stop in STOP_WORDS if len(stop) > DROPPED_MIN_LEN
     for i in range(len(stop))
 ) - STOP_WORDS  # fmt: skip
-
-
-def request_part(question: str) -> str:
-    """The request a chat message relays, without its framing: asides in brackets, a
-    short label ("reseller question: ..."), a leading phrase ("for our retail client,
-    ..."), and who is asking ("our fintech client wants to ...", "a prospect asked
-    whether ..."). Generic English, no product words."""
-    text = ASIDE.sub(" ", question)
-    head, colon, rest = text.partition(":")
-    if colon and rest.strip() and len(tokens(head)) <= LABEL_WORDS:
-        text = rest
-    lead = LEADING_CLAUSE.match(text)
-    if lead and len(tokens(lead.group(0))) <= FRAME_WORDS:
-        text = text[lead.end() :]
-    words = text.split()
-    for i, raw in enumerate(words[:FRAME_WORDS]):
-        if "?" in raw:
-            break  # a question asked already ("Are you ISO certified? Procurement needs")
-        if i and tokens(raw)[:1] and tokens(raw)[0] in RELAY_VERBS and len(words) - i > 2:
-            if tokens(words[i - 1])[-1:] and tokens(words[i - 1])[-1] in PASSIVE:
-                continue
-            return " ".join(words[i + 1 :])
-    return text
 
 
 def normalise(

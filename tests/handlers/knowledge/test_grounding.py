@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from handlers.knowledge.asking import asked_part
 from handlers.knowledge.coverage import coverage
+from handlers.knowledge.framing import request_part
 from handlers.knowledge.grounding import MIN_COVERAGE, NAMED_COVERAGE, is_grounded, signals
 from handlers.knowledge.search import Retrieval, Retrieved
-from handlers.knowledge.terms import Vocabulary, normalise, request_part, tokens
+from handlers.knowledge.terms import Vocabulary, normalise, tokens
 from storage.kb import PassageRow
 
 PAGES = (
