@@ -42,19 +42,31 @@ def _entity(model: type[T], keys: Sequence[str], values: Sequence[Any], **relate
     return as_loaded(model, dict(zip(keys, values, strict=True)), **related)
 
 
-def _deal_stmt(for_update: bool) -> Select[Any]:
+def _deal_stmt(for_update: bool, *, with_manager: bool = False) -> Select[Any]:
+    manager = Person.__table__.columns if with_manager else ()
     stmt = (
-        select(*Deal.__table__.columns, *Partner.__table__.columns, *PartnerChannel.__table__.c)
+        select(
+            *Deal.__table__.columns,
+            *Partner.__table__.columns,
+            *PartnerChannel.__table__.c,
+            *manager,
+        )
         .join(Partner, Partner.id == Deal.partner_id)
         .outerjoin(PartnerChannel, PartnerChannel.partner_id == Partner.id)
         .where(Deal.id == bindparam("deal_id"))
         .order_by(PartnerChannel.id)
     )
+    if with_manager:
+        stmt = stmt.outerjoin(Person, Person.id == Partner.manager_id)
     # Locks the registration's row only, as the ORM read does.
     return stmt.with_for_update(of=Deal.__table__) if for_update else stmt
 
 
 _DEAL = {False: LeanQuery(lambda: _deal_stmt(False)), True: LeanQuery(lambda: _deal_stmt(True))}
+_DEAL_AND_MANAGER = {
+    False: LeanQuery(lambda: _deal_stmt(False, with_manager=True)),
+    True: LeanQuery(lambda: _deal_stmt(True, with_manager=True)),
+}
 
 
 def _partner_with_channels(rows: list[Row], start: int) -> Partner:
@@ -87,13 +99,48 @@ async def get_deal(session: AsyncSession, deal_id: int, *, for_update: bool = Fa
     rows = await _DEAL[for_update].rows(session, {"deal_id": deal_id})
     if not rows:
         return None
+    return _attached(session, rows) or await deal_store.get_deal(
+        session, deal_id, for_update=for_update
+    )
+
+
+async def get_deal_and_manager(
+    session: AsyncSession, deal_id: int, *, for_update: bool = False
+) -> tuple[Deal | None, Person | None]:
+    """`get_deal` and `get_person_by_id` of the partner's owning manager (None when the
+    partner has none) in one statement: a reply in a registration's thread tells that
+    manager, and reading them apart took one more round trip inside the transaction
+    that holds the registration's lock."""
+    if not _held(session, (Deal, deal_id)):
+        rows = await _DEAL_AND_MANAGER[for_update].rows(session, {"deal_id": deal_id})
+        if not rows:
+            return None, None
+        deal = _attached(session, rows)
+        if deal is not None:
+            person_keys = _keys(Person)
+            values = rows[0][-len(person_keys) :]
+            if values[0] is None:
+                return deal, None
+            held = session.identity_map.get(identity_key(Person, values[0]))
+            return deal, held if held is not None else _entity(Person, person_keys, values)
+    # The session holds some of it: the ORM reads, as `get_deal` does then.
+    found = await deal_store.get_deal(session, deal_id, for_update=for_update)
+    if found is None or found.partner.manager_id is None:
+        return found, None
+    return found, await get_person_by_id(session, found.partner.manager_id)
+
+
+def _attached(session: AsyncSession, rows: list[Row]) -> Deal | None:
+    """The registration of `rows` (with its partner and channels) added to the session
+    as loaded; None when the session already holds its partner or a channel (the
+    caller then reads it through the ORM)."""
     deal_keys = _keys(Deal)
     width = len(deal_keys)
     first = rows[0]
     partner_id = first[width]
     channel_ids = [row[width + len(_keys(Partner))] for row in rows]
     if _held(session, (Partner, partner_id), *((PartnerChannel, c) for c in channel_ids if c)):
-        return await deal_store.get_deal(session, deal_id, for_update=for_update)
+        return None
     partner = _partner_with_channels(rows, width)
     deal = _entity(Deal, deal_keys, first[:width], partner=partner)
     session.add(deal)  # persistent with its partner and channels, nothing to write

@@ -32,6 +32,7 @@ from handlers.routes import Routes
 from storage import deal_reads
 from storage import deals as deal_store
 from storage.deals import Deal
+from storage.people import Person
 
 logger = logging.getLogger(__name__)
 
@@ -228,9 +229,16 @@ async def submit_info_request(
 
 
 async def record_answer(
-    session: AsyncSession, deps: Deps, deal: Deal, caller: Caller, answer: str
+    session: AsyncSession,
+    deps: Deps,
+    deal: Deal,
+    caller: Caller,
+    answer: str,
+    *,
+    manager: Person | None = None,
 ) -> None:
-    """The partner answered the info request: back to pending, the manager sees it."""
+    """The partner answered the info request: back to pending, the manager sees it
+    (`manager`: the partner's owning manager when the caller already read it)."""
     await record_change(
         session,
         deps,
@@ -246,7 +254,7 @@ async def record_answer(
         f"> {deal.info_question or ''}\n{untrusted(caller.name)}: {untrusted(answer[:MAX_REASON])}"
     )
     card = manager_card(deal, partner_name=deal.partner.name, submitted_by=caller.name, note=note)
-    await post_to_manager(session, deps, deal, card)
+    await post_to_manager(session, deps, deal, card, manager=manager)
 
 
 async def _answer_extension(

@@ -121,7 +121,7 @@ async def answer_in_thread(
     deal_id = deal_store.parse_deal_ref(thread.ident)
     if not text or deal_id is None or caller.is_staff or request.edited:
         return []
-    deal = await deal_reads.get_deal(session, deal_id, for_update=True)
+    deal, manager = await deal_reads.get_deal_and_manager(session, deal_id, for_update=True)
     if (
         deal is None
         or deal.status != deal_store.INFO_REQUESTED
@@ -129,7 +129,7 @@ async def answer_in_thread(
     ):
         return []
     answer = fields.typed_text(request.text)
-    await deal_approval.record_answer(session, deps, deal, caller, answer)
+    await deal_approval.record_answer(session, deps, deal, caller, answer, manager=manager)
     return [
         Reply(
             text="Thanks, I've passed your answer to your channel manager.",

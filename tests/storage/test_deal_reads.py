@@ -101,6 +101,39 @@ async def test_the_lean_deal_read_equals_the_orm_read(
         assert await deal_reads.get_deal(session, 999, for_update=for_update) is None
 
 
+@pytest.mark.parametrize("for_update", [False, True])
+async def test_the_deal_and_manager_read_equals_the_two_orm_reads(
+    database: TestDatabase, for_update: bool
+) -> None:
+    sessions = create_session_factory(database.engine)
+    first, second, manager_id = await _seed(sessions)
+    for deal_id in (first, second):  # Acme has a manager, Lone none
+        async with sessions() as session, session.begin():
+            orm = await deal_store.get_deal(session, deal_id, for_update=for_update)
+            assert orm is not None
+            expected = _whole(orm)
+            owner = orm.partner.manager_id
+            person = await people.get_person_by_id(session, owner) if owner else None
+            expected_manager = _columns(person) if person is not None else None
+        async with sessions() as session, session.begin():
+            deal, manager = await deal_reads.get_deal_and_manager(
+                session, deal_id, for_update=for_update
+            )
+            assert deal is not None and _whole(deal) == expected
+            assert (_columns(manager) if manager is not None else None) == expected_manager
+            assert deal in session
+            assert manager is None or manager not in session  # the manager: for reading
+            assert not session.dirty and not session.new
+    async with sessions() as session:
+        assert await deal_reads.get_deal_and_manager(session, 999) == (None, None)
+        held = await session.get(Person, manager_id)  # a session already holding them
+        deal, manager = await deal_reads.get_deal_and_manager(session, first)
+        assert manager is held and deal is not None and deal.partner.manager_id == manager_id
+        same, again = await deal_reads.get_deal_and_manager(session, first)
+        assert same is deal and again is held
+    assert expected_manager is None  # the last case, Lone's, had none
+
+
 async def test_a_change_to_the_lean_deal_is_written_and_nothing_else(
     database: TestDatabase,
 ) -> None:

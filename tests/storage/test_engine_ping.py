@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from storage.engine import ping_when_idle
+from storage.engine import create_engine, ping_when_idle
 from tests.conftest import PG_URL
 
 pytestmark = pytest.mark.external_service
@@ -64,5 +64,23 @@ async def test_a_connection_returned_moments_ago_is_lent_without_a_ping() -> Non
         await _backend_pid(engine)
         assert pinged == []
         assert statements == ["select pg_backend_pid()"]
+    finally:
+        await engine.dispose()
+
+
+async def test_the_server_pool_lends_the_connection_returned_last() -> None:
+    """After a burst, the requests that follow keep to one hot connection: the others
+    stay idle instead of each being pinged in turn as first in, first out lent them."""
+    engine = create_engine(PG_URL)
+    try:
+        burst = [await engine.connect() for _ in range(3)]
+        pids = [
+            int((await conn.execute(text("select pg_backend_pid()"))).scalar_one())
+            for conn in burst
+        ]
+        for conn in burst:
+            await conn.close()
+        after = [await _backend_pid(engine) for _ in range(4)]
+        assert after == [pids[-1]] * 4
     finally:
         await engine.dispose()
