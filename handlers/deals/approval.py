@@ -20,7 +20,6 @@ from handlers.deals.history import record_change
 from handlers.deals.notices import (
     deal_facts,
     decided_line,
-    extension_buttons,
     manager_card,
     post_to_manager,
     post_to_partner,
@@ -107,7 +106,7 @@ def _decided(deal: Deal) -> list[Reply] | None:
     return [Reply(text=decided_line(deal), visibility="only_actor")]
 
 
-def _ref(raw: str) -> int:
+def deal_ref(raw: str) -> int:
     """The registration a button value or form metadata names."""
     return decode(DealRef, raw).deal_id
 
@@ -116,7 +115,7 @@ async def on_approve(
     request: Request, click: ButtonClick, caller: Caller, deps: Deps
 ) -> list[Reply]:
     async with deps.sessions() as session, session.begin():
-        deal = await load_for_decision(session, caller, _ref(click.value))
+        deal = await load_for_decision(session, caller, deal_ref(click.value))
         if (done := _decided(deal)) is not None:
             return done
         await approve(session, deps, deal, actor_id=caller.person_id, actor_name=caller.name)
@@ -143,7 +142,7 @@ async def on_ask_info(
 
 async def _ask_reason(click: ButtonClick, caller: Caller, deps: Deps, form_id: str) -> list[Reply]:
     async with deps.sessions() as session:
-        deal = await load_for_decision(session, caller, _ref(click.value))
+        deal = await load_for_decision(session, caller, deal_ref(click.value))
     if (done := _decided(deal)) is not None:
         return done
     form = reason_form(form_id, deal_id=deal.id)
@@ -159,7 +158,7 @@ def _reason(submit: FormSubmit, form_id: str) -> str:
     elif len(reason) > MAX_REASON:
         error = f"Keep it under {MAX_REASON} characters."
     if error is not None:
-        deal_id = _ref(submit.metadata)
+        deal_id = deal_ref(submit.metadata)
         form = reason_form(form_id, deal_id=deal_id)
         raise InvalidInput({"reason": error}, with_values(form, submit.values, {"reason": error}))
     return reason
@@ -170,7 +169,7 @@ async def submit_reject(
 ) -> list[Reply]:
     reason = _reason(submit, ids.FORM_DEAL_REJECT)
     async with deps.sessions() as session, session.begin():
-        deal = await load_for_decision(session, caller, _ref(submit.metadata))
+        deal = await load_for_decision(session, caller, deal_ref(submit.metadata))
         if (done := _decided(deal)) is not None:
             return done
         deal.decided_at, deal.decided_by_id = deps.clock(), caller.person_id
@@ -201,7 +200,7 @@ async def submit_info_request(
 ) -> list[Reply]:
     question = _reason(submit, ids.FORM_DEAL_INFO)
     async with deps.sessions() as session, session.begin():
-        deal = await load_for_decision(session, caller, _ref(submit.metadata))
+        deal = await load_for_decision(session, caller, deal_ref(submit.metadata))
         if (done := _decided(deal)) is not None:
             return done
         deal.info_question = question
@@ -257,84 +256,11 @@ async def record_answer(
     await post_to_manager(session, deps, deal, card, manager=manager)
 
 
-async def _answer_extension(
-    click: ButtonClick, caller: Caller, deps: Deps, *, grant: bool
-) -> list[Reply]:
-    async with deps.sessions() as session, session.begin():
-        deal = await load_for_decision(session, caller, _ref(click.value))
-        if deal.extension_status != deal_store.EXTENSION_REQUESTED:
-            events = await deal_store.list_events(session, deal.id)
-            last = next((e for e in reversed(events) if e.kind.startswith("extension_")), None)
-            said = (
-                f" by {untrusted(last.actor_name)} on {when(last.at)}" if last is not None else ""
-            )
-            return [
-                Reply(
-                    text=f"The extension of {deal.ref} was already answered{said}.",
-                    visibility="only_actor",
-                )
-            ]
-        now = deps.clock()
-        if grant:
-            start = max(deal.protected_until or now, now)
-            deal.protected_until = start + timedelta(days=deps.settings.deal_extension_days)
-            deal.extensions_granted += 1
-            deal.expiry_reminded_at = None
-        deal.extension_status = (
-            deal_store.EXTENSION_APPROVED if grant else deal_store.EXTENSION_DECLINED
-        )
-        deal.updated_at = now
-        await deal_store.add_event(
-            session,
-            deal,
-            kind="extension_approved" if grant else "extension_declined",
-            at=now,
-            actor_id=caller.person_id,
-            actor_name=caller.name,
-            from_status=deal.status,
-            to_status=deal.status,
-            detail={"protected_until": when(deal.protected_until)},
-        )
-        until = when(deal.protected_until)
-        text = (
-            f"The extension of *{deal.ref}* was approved: protected until {until}."
-            if grant
-            else f"The extension of *{deal.ref}* was declined; protection ends {until}."
-        )
-        await post_to_partner(session, deps, deal, Reply(text=text))
-    verb = "approved" if grant else "declined"
-    return [Reply(text=f"You {verb} the extension of *{deal.ref}*.", replace_original=True)]
-
-
-async def on_approve_extension(
-    request: Request, click: ButtonClick, caller: Caller, deps: Deps
-) -> list[Reply]:
-    return await _answer_extension(click, caller, deps, grant=True)
-
-
-async def on_decline_extension(
-    request: Request, click: ButtonClick, caller: Caller, deps: Deps
-) -> list[Reply]:
-    return await _answer_extension(click, caller, deps, grant=False)
-
-
-def extension_card(deal: Deal, *, requested_by: str) -> Reply:
-    return Reply(
-        title=f"Extension requested: {deal.ref}",
-        text=f"*{deal.partner.name}* ({untrusted(requested_by)}) asks to extend the protection of "
-        f"{deal.ref}, which ends {when(deal.protected_until)}.",
-        facts=deal_facts(deal, partner_name=deal.partner.name),
-        buttons=extension_buttons(deal),
-    )
-
-
 ROUTES = Routes(
     actions={
         ids.DEAL_APPROVE: on_approve,
         ids.DEAL_REJECT: on_reject,
         ids.DEAL_ASK_INFO: on_ask_info,
-        ids.DEAL_APPROVE_EXTENSION: on_approve_extension,
-        ids.DEAL_DECLINE_EXTENSION: on_decline_extension,
     },
     forms={ids.FORM_DEAL_REJECT: submit_reject, ids.FORM_DEAL_INFO: submit_info_request},
 )

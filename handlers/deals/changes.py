@@ -13,7 +13,8 @@ from bot.core.errors import InvalidInput, NotAllowed, NotFound
 from bot.core.untrusted import untrusted
 from handlers import fields
 from handlers.caller import Caller
-from handlers.deals.approval import extension_card, may_decide
+from handlers.deals.approval import may_decide
+from handlers.deals.extensions import extension_card
 from handlers.deals.forms import DealRef, reason_form, stage_form, with_values, won_form
 from handlers.deals.history import record_change
 from handlers.deals.money import format_money, parse_amount

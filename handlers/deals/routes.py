@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from handlers.deals import approval, changes, listing, registration
+from handlers.deals import approval, changes, extensions, listing, registration
 from handlers.routes import Routes, merge_routes
 
-ROUTES: Routes = merge_routes(registration.ROUTES, approval.ROUTES, listing.ROUTES, changes.ROUTES)
+ROUTES: Routes = merge_routes(
+    registration.ROUTES, approval.ROUTES, extensions.ROUTES, listing.ROUTES, changes.ROUTES
+)
