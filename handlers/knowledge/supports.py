@@ -16,10 +16,12 @@ from handlers.knowledge.asking import asked_part
 from handlers.knowledge.terms import Query, stem, tokens
 
 #: A yes/no question whose verb says X supports (ships, runs on, works with) Y; Y is
-#: the rest of its clause. Generic English.
+#: the rest of its clause. After "is"/"are" only "compatible with" is: "is the Linux
+#: support GA?" asks whether it is ready, "support" a noun. Generic English.
 SUPPORT = re.compile(
-    r"\b(?:does|do|did|can|could|will|would|is|are)\b[^?]*?\b(?:supports?|ships?"
-    r"|runs?\s+on|works?\s+(?:with|on)|integrates?\s+with|compatible\s+with)\s+([^?]+)",
+    r"(?:\b(?:does|do|did|can|could|will|would)\b[^?]*?\b(?:supports?|ships?|runs?\s+on"
+    r"|works?\s+(?:with|on)|integrates?\s+with)|\b(?:is|are)\b[^?]*?\bcompatible\s+with)"
+    r"\s+([^?]+)",
     re.IGNORECASE,
 )
 

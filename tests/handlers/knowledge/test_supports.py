@@ -43,6 +43,9 @@ def test_the_object_of_a_support_verb_is_what_is_asked_to_be_supported() -> None
         "build",
     )
     assert support_object("how do I install the command line tool?", query) == ()
+    # "support" after "is" is a noun: the question asks whether it is ready, not for Y.
+    noun = "is the command line tool's Linux support GA or beta?"
+    assert support_object(noun, agreed(noun).query) == ()
 
 
 def test_a_support_question_whose_object_the_page_lacks_is_declined() -> None:
