@@ -21,7 +21,7 @@ from handlers.knowledge.asking import asked_parts
 from handlers.knowledge.candidates import QUOTE_POOL, quote_candidates
 from handlers.knowledge.figure_quotes import with_figures
 from handlers.knowledge.figures import asked_figures
-from handlers.knowledge.grounding import is_grounded
+from handlers.knowledge.grounding import is_grounded, lower_pages
 from handlers.knowledge.quote import best_sentences, pick
 from handlers.knowledge.search import Retrieval, Retrieved
 from handlers.knowledge.sides import side_sentence, sides, states_side
@@ -116,9 +116,17 @@ def compose_extractive(retrieval: Retrieval, *, max_quotes: int = 2) -> Answer:
     too, adds its own best sentence. A question asking for a figure (a duration, a
     price, a version, a count, a share) gets the first page's sentence stating it
     about the question's subject when the quotes lack one, and "I don't know" when
-    the page has none (handlers.knowledge.figures)."""
-    if not is_grounded(retrieval):
-        return Answer(DONT_KNOW, (), grounded=False)
+    the page has none (handlers.knowledge.figures). When the first page does not
+    answer, a next-ranked one that passes the same checks may
+    (handlers.knowledge.grounding.lower_pages)."""
+    if is_grounded(retrieval):
+        answer = _compose(retrieval, max_quotes)
+    else:
+        answer = next(filter(None, (_compose(r, max_quotes) for r in lower_pages(retrieval))), None)
+    return answer or Answer(DONT_KNOW, (), grounded=False)
+
+
+def _compose(retrieval: Retrieval, max_quotes: int) -> Answer | None:
     top = retrieval.passages[:PAGE_POOL]
     page = top[0].passage.document_id
     pool = [
@@ -127,7 +135,7 @@ def compose_extractive(retrieval: Retrieval, *, max_quotes: int = 2) -> Answer:
     ]  # fmt: skip
     candidates = quote_candidates(retrieval, [item for _, item in pool], [r for r, _ in pool])
     if not candidates:
-        return Answer(DONT_KNOW, (), grounded=False)
+        return None
     leader = max(candidates, key=lambda c: c[0])
     best = leader[0]
     first_doc = pool[leader[2]][1].passage.document_id
@@ -144,7 +152,7 @@ def compose_extractive(retrieval: Retrieval, *, max_quotes: int = 2) -> Answer:
         follow=not several,
     )
     if not groups:
-        return Answer(DONT_KNOW, (), grounded=False)
+        return None
     blocks = [(pool[i][1], texts) for i, texts in groups]
     for item in retrieval.passages[:PAGE_POOL]:
         if len({b[0].passage.document_id for b in blocks}) >= max_quotes:
@@ -169,7 +177,7 @@ def compose_extractive(retrieval: Retrieval, *, max_quotes: int = 2) -> Answer:
         figured = with_figures(retrieval, kinds, blocks, first_page, best=best)
         if figured is None:
             # Asked for a figure its page does not state (handlers.knowledge.figures).
-            return Answer(DONT_KNOW, (), grounded=False)
+            return None
         blocks = figured
     citations, numbers = number_citations([item.passage for item, _ in blocks])
     lines = []
