@@ -19,6 +19,7 @@ from bot.core import Citation
 from handlers.knowledge.additions import SENTENCE_CHARS, cut
 from handlers.knowledge.asking import asked_parts
 from handlers.knowledge.candidates import QUOTE_POOL, quote_candidates
+from handlers.knowledge.choices import alternatives, names_one
 from handlers.knowledge.figure_quotes import with_figures
 from handlers.knowledge.figures import asked_figures
 from handlers.knowledge.grounding import is_grounded, lower_pages
@@ -179,6 +180,13 @@ def _compose(retrieval: Retrieval, max_quotes: int) -> Answer | None:
             # Asked for a figure its page does not state (handlers.knowledge.figures).
             return None
         blocks = figured
+    choices = alternatives(retrieval.question)
+    if choices and not names_one(
+        choices,
+        [f"{item.passage.doc_title} {item.passage.section}" for item, _ in blocks]
+        + [sentence for _, quote in blocks for sentence in quote],
+    ):
+        return None  # a choice its quotes name neither side of (handlers.knowledge.choices)
     citations, numbers = number_citations([item.passage for item, _ in blocks])
     lines = []
     for item, quote in blocks:
