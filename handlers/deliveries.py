@@ -7,7 +7,7 @@ import logging
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.deps import Deps
-from storage import conversations, events
+from storage import conversations, deal_reads, events
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +54,21 @@ class Once:
             return True
         self._asked = True
         return await first_delivery_in(session, self._platform, self._event_id)
+
+    async def within_thread_keys(
+        self, session: AsyncSession, *, channel_id: str, thread_id: str
+    ) -> list[str] | None:
+        """`within(session)`, and the keys of the thread at this place on the platform
+        (oldest first), in one statement on PostgreSQL; None for a retry."""
+        if self._asked or self._event_id is None:
+            return await deal_reads.list_thread_keys(session, self._platform, channel_id, thread_id)
+        self._asked = True
+        keys = await events.claim_event_with_thread_keys(
+            session, self._platform, self._event_id, channel_id=channel_id, thread_id=thread_id
+        )
+        if keys is None:
+            logger.info("ignoring retried %s event %s", self._platform, self._event_id)
+        return keys
 
     def rolled_back(self) -> None:
         """The transaction of `within` rolled back: the delivery is not recorded."""

@@ -10,8 +10,7 @@ from bot.core import Reply
 from bot.core.codec import reply_to_json
 from bot.core.delivery import Destination
 from handlers.deps import Deps
-from handlers.routes import ThreadKey
-from storage import deal_reads, outbox
+from storage import outbox
 from storage import threads as thread_store
 from storage.people import Person
 
@@ -117,15 +116,6 @@ async def thread_of(session: AsyncSession, key: str, platform: str) -> Destinati
         channel_id=thread.channel_id,
         thread_id=thread.thread_id,
     )
-
-
-async def thread_keys_at(
-    session: AsyncSession, *, platform: str, channel_id: str, thread_id: str
-) -> list[ThreadKey]:
-    """The names of the thread at this place (e.g. `deal:42`), oldest first: empty when
-    the bot neither started nor answered in it."""
-    keys = await deal_reads.list_thread_keys(session, platform, channel_id, thread_id)
-    return [ThreadKey.parse(key) for key in keys]
 
 
 async def latest_thread_at(deps: Deps, *, platform: str, channel_id: str) -> str | None:

@@ -24,7 +24,6 @@ from bot.core.errors import PartnerBotError
 from handlers.caller import Caller
 from handlers.deliveries import Once
 from handlers.deps import Deps
-from handlers.notify import thread_keys_at
 from handlers.routes import QUIET, Routes, ThreadKey
 
 
@@ -43,14 +42,13 @@ async def answer(
     later: list[ThreadKey] = []
     try:
         async with deps.sessions() as session, session.begin():
-            if not await once.within(session):
-                return []
-            keys = await thread_keys_at(
-                session,
-                platform=place.platform,
-                channel_id=place.channel_id,
-                thread_id=place.thread_id,
+            # The once-only record and the thread's keys: one round trip on PostgreSQL.
+            found = await once.within_thread_keys(
+                session, channel_id=place.channel_id, thread_id=place.thread_id
             )
+            if found is None:
+                return []
+            keys = [ThreadKey.parse(key) for key in found]
             for n, key in enumerate(keys):
                 step = routes.thread_steps.get(key.owner)
                 if step is None:

@@ -108,29 +108,95 @@ async def insert_event(session: AsyncSession, **columns: Any) -> None:
     await _INSERT_EVENT.insert(session, values)
 
 
-@functools.cache
-def _update_deal_stmt() -> Update:
-    # The SET clause is the parameters' column keys (compiled once per set of keys).
-    return update(_DEALS).where(_DEALS.c.id == bindparam("deal_id"))
+def _update_stmt(keys: tuple[str, ...]) -> Update:
+    """The registration's UPDATE of columns `keys` (`:set_<column>`, `:deal_id`)."""
+    return (
+        update(_DEALS)
+        .where(_DEALS.c.id == bindparam("deal_id"))
+        .values({key: bindparam(f"set_{key}", type_=_DEALS.c[key].type) for key in keys})
+    )
 
 
-async def update_deal(session: AsyncSession, deal: Deal, values: Mapping[str, Any]) -> None:
-    """Write `values` (column keys) to the registration as one Core UPDATE, and set them
-    on `deal` as its loaded values: the ORM's flush has nothing left to write for them.
+@functools.lru_cache(maxsize=32)
+def _lean_update(keys: tuple[str, ...]) -> LeanQuery:
+    return LeanQuery(lambda: _update_stmt(keys))
 
-    The unit of work for a one-row change (flush planning, attribute history, the
-    identity map's modified set) cost more than the statement. When `deal` already has
-    changes the ORM has not written, or no session holds it, the values are set as
-    attributes instead and the ORM writes them all in one UPDATE at the next flush.
-    """
+
+@functools.lru_cache(maxsize=32)
+def _lean_update_and_event(keys: tuple[str, ...]) -> LeanQuery:
+    """PostgreSQL: the UPDATE as a CTE, and the event's INSERT reading the id from it
+    (`:event_<column>` for the event): one statement, one round trip."""
+
+    def build() -> Insert:
+        changed = _update_stmt(keys).returning(_DEALS.c.id).cte("changed")
+        columns = [c for c in _INSERT_EVENT.columns if c != "deal_id"]
+        event = select(
+            changed.c.id, *(bindparam(f"event_{c}", type_=_EVENTS.c[c].type) for c in columns)
+        )
+        return (
+            insert(_EVENTS).from_select(["deal_id", *columns], event).returning(_EVENTS.c.deal_id)
+        )
+
+    return LeanQuery(build)
+
+
+def _writes_now(deal: Deal, values: Mapping[str, Any]) -> bool:
+    """Whether `values` can be written as a statement now: `deal` is persistent with no
+    change the ORM has not written (else they are set on it for the next flush)."""
     state = inspect(deal)
     if state.modified or not state.persistent:
         for key, value in values.items():
             setattr(deal, key, value)
-        return
+        return False
     unknown = values.keys() - set(DEAL_COLUMNS)
     if unknown:
         raise ValueError(f"not columns of a registration: {sorted(unknown)}")
-    await session.execute(_update_deal_stmt(), {"deal_id": deal.id, **values})
+    return True
+
+
+async def update_deal(session: AsyncSession, deal: Deal, values: Mapping[str, Any]) -> None:
+    """Write `values` (column keys) to the registration as one UPDATE on the driver
+    (`storage.lean`), and set them on `deal` as its loaded values: the ORM's flush has
+    nothing left to write for them.
+
+    The unit of work for a one-row change (flush planning, attribute history, the
+    identity map's modified set) cost more than the statement, and so did Core's
+    execution of it. When `deal` already has changes the ORM has not written, or no
+    session holds it, the values are set as attributes instead and the ORM writes them
+    all in one UPDATE at the next flush.
+    """
+    if not _writes_now(deal, values):
+        return
+    await autoflush(session)
+    keys = tuple(values)
+    await _lean_update(keys).rows(
+        session, {"deal_id": deal.id, **{f"set_{k}": v for k, v in values.items()}}
+    )
+    for key, value in values.items():
+        set_committed_value(deal, key, value)
+
+
+async def change_deal(
+    session: AsyncSession, deal: Deal, values: Mapping[str, Any], *, event: Mapping[str, Any]
+) -> None:
+    """`update_deal`, then `insert_event` of `event` (its columns but `deal_id`): on
+    PostgreSQL one statement (one round trip inside the transaction that holds the
+    registration's lock, instead of two)."""
+    if "deal_id" in event:
+        raise ValueError("the event of a change is the registration's")
+    bind = session.bind
+    if bind is None or bind.dialect.name != "postgresql" or not _writes_now(deal, values):
+        await update_deal(session, deal, values)
+        await insert_event(session, **event, deal_id=deal.id)
+        return
+    event_values = _event_values(event)
+    del event_values["deal_id"]
+    await autoflush(session)
+    params = {
+        "deal_id": deal.id,
+        **{f"set_{k}": v for k, v in values.items()},
+        **{f"event_{k}": v for k, v in event_values.items()},
+    }
+    await _lean_update_and_event(tuple(values)).rows(session, params)
     for key, value in values.items():
         set_committed_value(deal, key, value)

@@ -25,24 +25,29 @@ async def record_change(
     """Move `deal` to status `to` (or keep its status), with `changes` to its other
     columns, and write the `deal_events` row.
 
-    The registration's row is written as one Core UPDATE now (`update_deal`) when it has
-    no other change pending; set columns through `changes` rather than on `deal`."""
+    The registration's row is written at once (`deal_writes.change_deal`) when it has
+    no other change pending (with its event, in one statement on PostgreSQL);
+    set columns through `changes` rather than on `deal`."""
     now = deps.clock()
     before = deal.status
-    values = {**(changes or {}), "status": to or deal.status, "updated_at": now}
-    await deal_writes.update_deal(session, deal, values)
-    # One INSERT on the driver, at once (after an autoflush of other pending changes, so
-    # events keep their order): the unit of work for the event cost more than the
-    # statement, and so did Core's execution of it.
-    await deal_writes.insert_event(
+    after = to or before
+    values = {**(changes or {}), "status": after, "updated_at": now}
+    # The UPDATE and the event's INSERT on the driver, at once (after an autoflush of
+    # other pending changes, so events keep their order), in one statement on
+    # PostgreSQL: the unit of work cost more than the statements, and so did Core's
+    # execution of them; each round trip is made holding the registration's lock.
+    await deal_writes.change_deal(
         session,
-        deal_id=deal.id,
-        kind=kind,
-        at=now,
-        actor_id=actor_id,
-        actor_name=actor_name,
-        from_status=before,
-        to_status=deal.status,
-        reason=reason,
-        detail=detail or {},
+        deal,
+        values,
+        event={
+            "kind": kind,
+            "at": now,
+            "actor_id": actor_id,
+            "actor_name": actor_name,
+            "from_status": before,
+            "to_status": after,
+            "reason": reason,
+            "detail": detail or {},
+        },
     )

@@ -262,3 +262,46 @@ async def test_a_registration_and_its_event_are_stored_together_or_not_at_all(
 def test_a_detached_deal_refuses_what_is_not_its_attribute() -> None:
     with pytest.raises(TypeError, match="colour"):
         deal_writes.detached_deal(1, {**_values(1), "colour": "red"})
+
+
+async def test_a_change_and_its_event_are_written_together(sessions: SessionFactory) -> None:
+    """One statement on PostgreSQL, two on SQLite: the same row and event either way,
+    nothing left to flush, and a change beside pending ones still written before its
+    event (the ORM's UPDATE, then the INSERT)."""
+    deal_id = await _stored_deal(sessions)
+    later = FIXED_NOW.replace(year=2027)
+    event = {"kind": "approved", "at": later, "actor_name": "Mia", "detail": {"days": 90}}
+    async with sessions() as session, session.begin():
+        deal = await deal_store.get_deal(session, deal_id, for_update=True)
+        assert deal is not None
+        changes = {"status": deal_store.APPROVED, "protected_until": later, "updated_at": later}
+        await deal_writes.change_deal(
+            session,
+            deal,
+            changes,
+            event={**event, "from_status": "pending", "to_status": "approved"},
+        )
+        assert not inspect(deal).modified and deal not in session.dirty
+        assert (deal.status, deal.protected_until) == (deal_store.APPROVED, later)
+    async with sessions() as session, session.begin():
+        deal = await deal_store.get_deal(session, deal_id, for_update=True)
+        assert deal is not None
+        assert (deal.status, deal.protected_until, deal.notes) == ("approved", later, "call first")
+        deal.decision_reason = "too late"  # pending: the ORM writes it with the change
+        await deal_writes.change_deal(
+            session, deal, {"status": deal_store.WITHDRAWN}, event={"kind": "withdrawn"}
+        )
+    async with sessions() as session:
+        stored = await deal_store.get_deal(session, deal_id)
+        events = await deal_store.list_events(session, deal_id)
+    assert stored is not None
+    assert (stored.status, stored.decision_reason) == (deal_store.WITHDRAWN, "too late")
+    first, second = events
+    assert (first.deal_id, first.kind, first.at, first.actor_name, first.detail) == (
+        deal_id, "approved", later, "Mia", {"days": 90},
+    )  # fmt: skip
+    assert (first.from_status, first.to_status, first.reason) == ("pending", "approved", None)
+    assert (second.kind, second.actor_name, second.detail) == ("withdrawn", "", {})
+    async with sessions() as session:
+        with pytest.raises(ValueError, match="the registration's"):
+            await deal_writes.change_deal(session, stored, {}, event={"deal_id": 1})

@@ -6,7 +6,8 @@ from datetime import UTC
 
 from sqlalchemy import select
 
-from storage import events
+from storage import deal_reads, events
+from storage import threads as thread_store
 from storage.engine import SessionFactory
 
 
@@ -41,3 +42,36 @@ async def test_a_claim_rolled_back_is_not_recorded(sessions: SessionFactory) -> 
     async with sessions() as session, session.begin():
         assert await events.claim_event(session, "slack", "Ev2")
     assert await _recorded(sessions) == [("slack", "Ev2")]
+
+
+async def test_a_claim_reads_the_threads_keys_as_the_keys_read_does(
+    sessions: SessionFactory,
+) -> None:
+    """One statement on PostgreSQL, two on SQLite: the keys `list_thread_keys` reads
+    (oldest first, none for a thread the bot does not know), None for a retry."""
+    async with sessions() as session, session.begin():
+        for key in ("deal:2", "checkin:1", "deal:3"):
+            await thread_store.save_thread(
+                session, key, platform="slack", channel_id="C1", thread_id="1.5"
+            )
+        await thread_store.save_thread(
+            session, "deal:9", platform="slack", channel_id="C2", thread_id="1.5"
+        )
+    async with sessions() as session:
+        expected = await deal_reads.list_thread_keys(session, "slack", "C1", "1.5")
+    assert sorted(expected) == ["checkin:1", "deal:2", "deal:3"]
+    async with sessions() as session, session.begin():
+        found = await events.claim_event_with_thread_keys(
+            session, "slack", "Ev7", channel_id="C1", thread_id="1.5"
+        )
+        assert found == expected
+        unknown = await events.claim_event_with_thread_keys(
+            session, "slack", "Ev8", channel_id="C1", thread_id="9.9"
+        )
+        assert unknown == []
+    async with sessions() as session, session.begin():
+        again = await events.claim_event_with_thread_keys(
+            session, "slack", "Ev7", channel_id="C1", thread_id="1.5"
+        )
+        assert again is None
+    assert await _recorded(sessions) == [("slack", "Ev7"), ("slack", "Ev8")]
