@@ -5,6 +5,7 @@ new registration of a domain or company could clash with, in one indexed round t
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -14,7 +15,7 @@ from sqlalchemy.sql import ClauseElement, CompoundSelect
 
 from storage.deals import ACTIVE_STATUSES, Deal
 from storage.house_accounts import HouseAccount
-from storage.lean import LeanQuery
+from storage.lean import LeanQuery, Row
 
 
 class Candidate(NamedTuple):
@@ -43,7 +44,7 @@ class ConflictLookup:
 
 
 @functools.lru_cache(maxsize=4)
-def _candidates_stmt(limit: int) -> CompoundSelect[Any]:
+def candidates_stmt(limit: int) -> CompoundSelect[Any]:
     """Three index lookups in one statement: active deals of `:domain`
     (ix_deals_domain_status), up to `limit` active deals whose company key starts with
     `:prefix` (ix_deals_company_prefix_status), and the house account of `:domain`
@@ -71,9 +72,9 @@ def _candidates_stmt(limit: int) -> CompoundSelect[Any]:
 
 @functools.lru_cache(maxsize=4)
 def _lean_candidates(limit: int) -> LeanQuery:
-    """`_candidates_stmt` on the driver (`storage.lean`): through Core, handling up
+    """`candidates_stmt` on the driver (`storage.lean`): through Core, handling up
     to `limit` rows cost more than the indexed lookups themselves."""
-    return LeanQuery(lambda: _candidates_stmt(limit))
+    return LeanQuery(lambda: candidates_stmt(limit))
 
 
 async def lookup_conflicts(
@@ -83,6 +84,11 @@ async def lookup_conflicts(
     `prefix`, and the house account of `domain`: index lookups, one round trip."""
     params = {"domain": domain, "prefix": prefix}
     rows = await _lean_candidates(limit).rows(session, params)  # up to `limit` + 1 rows
+    return candidates_of(rows)
+
+
+def candidates_of(rows: Sequence[Row]) -> ConflictLookup:
+    """The lookup from the rows of `candidates_stmt`."""
     house = next((row for row in rows if row[5] == _HOUSE), None)
     unique = {row[0]: row for row in rows if row[5] != _HOUSE}
     make = Candidate._make
@@ -100,7 +106,7 @@ async def explain_conflict_queries(
     bind = session.get_bind()
     sqlite = bind.dialect.name == "sqlite"
     queries: dict[str, ClauseElement] = {
-        "conflict lookup": _candidates_stmt(200).params(domain=domain, prefix=prefix),
+        "conflict lookup": candidates_stmt(200).params(domain=domain, prefix=prefix),
     }
     plans: dict[str, list[str]] = {}
     for name, stmt in queries.items():

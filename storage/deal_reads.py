@@ -147,7 +147,10 @@ def _attached(session: AsyncSession, rows: list[Row]) -> Deal | None:
     return deal
 
 
-def _submit_context_stmt() -> Select[Any]:
+def submit_context_stmt(*, ordered: bool = True) -> Select[Any]:
+    """The partner (`:partner_id`) with each of its channels (a row each, by id when
+    `ordered`), its owning manager and the id of the registration stored under
+    `:idempotency_key`."""
     existing = (
         select(Deal.id)
         .where(Deal.idempotency_key == bindparam("idempotency_key", type_=String))
@@ -163,11 +166,11 @@ def _submit_context_stmt() -> Select[Any]:
         .outerjoin(PartnerChannel, PartnerChannel.partner_id == Partner.id)
         .outerjoin(Person, Person.id == Partner.manager_id)
         .where(Partner.id == bindparam("partner_id"))
-        .order_by(PartnerChannel.id)
+        .order_by(*((PartnerChannel.id,) if ordered else ()))
     )
 
 
-_SUBMIT_CONTEXT = LeanQuery(_submit_context_stmt)
+_SUBMIT_CONTEXT = LeanQuery(submit_context_stmt)
 
 
 async def get_submit_context(
@@ -182,16 +185,26 @@ async def get_submit_context(
         )
     params = {"partner_id": partner_id, "idempotency_key": idempotency_key}
     rows = await _SUBMIT_CONTEXT.rows(session, params)
-    if not rows:
-        return None
-    partner = _partner_with_channels(rows, 0)
+    return submit_context_of(session, rows) if rows else None
+
+
+#: How many columns a row of `submit_context_stmt` has.
+SUBMIT_CONTEXT_WIDTH = len(_keys(Partner)) + len(_keys(PartnerChannel)) + len(_keys(Person)) + 1
+#: Where a row of `submit_context_stmt` has its channel's id.
+SUBMIT_CHANNEL_ID_AT = len(_keys(Partner)) + _keys(PartnerChannel).index("id")
+
+
+def submit_context_of(session: AsyncSession, rows: Sequence[Row]) -> deal_store.SubmitContext:
+    """The submission's context from the rows of `submit_context_stmt` (their first
+    `SUBMIT_CONTEXT_WIDTH` columns), its partner added to the session as loaded."""
+    partner = _partner_with_channels(list(rows), 0)
     start = len(_keys(Partner)) + len(_keys(PartnerChannel))
     person_keys = _keys(Person)
     first = rows[0]
     manager_values = first[start : start + len(person_keys)]
     manager = _entity(Person, person_keys, manager_values) if manager_values[0] else None
     session.add(partner)
-    return deal_store.SubmitContext(partner, manager, first[-1])
+    return deal_store.SubmitContext(partner, manager, first[SUBMIT_CONTEXT_WIDTH - 1])
 
 
 _PERSON = LeanQuery(lambda: select(*Person.__table__.columns).where(Person.id == bindparam("id")))

@@ -98,8 +98,12 @@ class LeanQuery:
         self._by_dialect[key] = found
         return found
 
-    async def rows(self, session: AsyncSession, params: Mapping[str, Any]) -> list[Row]:
-        """The statement's rows, read in the session's transaction (begun if need be)."""
+    async def raw_rows(
+        self, session: AsyncSession, params: Mapping[str, Any]
+    ) -> tuple[Sequence[Any], tuple[Callable[[Any], Any] | None, ...]]:
+        """The statement's rows as the driver returned them, and each column's result
+        processor (None: the value is already the one `rows` gives): for a statement
+        whose rows differ in which columns they use, so that only those are processed."""
         connection = await _connection(session)
         compiled = self._compiled(connection.dialect)
         fixed = compiled.fixed
@@ -107,8 +111,11 @@ class LeanQuery:
             fixed[name] if name in fixed else params[name] if b is None else b(params[name])
             for name, b in zip(compiled.order, compiled.binders, strict=True)
         )
-        raw = await _fetched(connection, compiled.sql, args)
-        processors = compiled.processors
+        return await _fetched(connection, compiled.sql, args), compiled.processors
+
+    async def rows(self, session: AsyncSession, params: Mapping[str, Any]) -> list[Row]:
+        """The statement's rows, read in the session's transaction (begun if need be)."""
+        raw, processors = await self.raw_rows(session, params)
         if not any(processors):
             return [tuple(row) for row in raw]
         return [

@@ -31,7 +31,7 @@ from handlers.deals.notices import (
 from handlers.deals.rules import DealDraft, auto_approve
 from handlers.deps import Deps
 from handlers.notify import outbox_row, person_destination, queue_new_rows
-from storage import deal_conflicts, deal_reads, deal_writes
+from storage import deal_conflicts, deal_writes, submit_reads
 from storage import deals as deal_store
 from storage.deals import Deal
 from storage.people import Person
@@ -95,7 +95,12 @@ async def store_registration(
     draft: DealDraft,
     nonce: str,
 ) -> Outcome:
-    found = await deal_reads.get_submit_context(session, partner_id, idempotency_key=nonce)
+    key = company_key(draft.company)
+    # The context and the conflict candidates in one round trip (issue 15); the
+    # candidates go unused when the form was used or the partner is gone.
+    found, lookup = await submit_reads.get_submit_reads(
+        session, partner_id, idempotency_key=nonce, domain=draft.domain, prefix=company_prefix(key)
+    )
     if found is None:
         if await deal_store.get_deal_by_key(session, nonce) is not None:
             raise NotAllowed(FORM_USED)  # never show another partner's registration
@@ -107,8 +112,7 @@ async def store_registration(
             raise NotAllowed(FORM_USED)
         return Outcome(existing, ConflictResult("none"), repeated=True)
     partner, manager = found.partner, found.manager
-    key = company_key(draft.company)
-    conflict = await check_conflict(session, partner_id=partner_id, domain=draft.domain, key=key)
+    conflict = classify_conflict(lookup, partner_id=partner_id, domain=draft.domain, key=key)
     if conflict.refused:
         return Outcome(None, conflict)
     now = deps.clock()
@@ -176,6 +180,14 @@ async def check_conflict(
     found = await deal_conflicts.lookup_conflicts(
         session, domain=domain, prefix=company_prefix(key)
     )
+    return classify_conflict(found, partner_id=partner_id, domain=domain, key=key)
+
+
+def classify_conflict(
+    found: deal_conflicts.ConflictLookup, *, partner_id: int, domain: str, key: str
+) -> ConflictResult:
+    """The conflict among the candidates `found` for a registration of `domain` and
+    company key `key` by `partner_id`."""
     # Only the candidates that can take part in a conflict are handed on (the rest are
     # most of them): every one of the same domain, and those elsewhere whose company
     # fuzzy-matches. `detect_conflict` finds the same conflict in them as in all.

@@ -86,7 +86,7 @@ async def test_the_lean_conflict_lookup_returns_the_core_rows(sessions: SessionF
         await upsert_house_accounts(session, [("acme.com", "Acme Direct", "Sam")], now=FIXED_NOW)
     params = {"domain": "acme.com", "prefix": "acme"}
     async with sessions() as session:
-        stmt = deal_conflicts._candidates_stmt(3)
+        stmt = deal_conflicts.candidates_stmt(3)
         core = [tuple(row) for row in (await session.execute(stmt, params)).all()]
         lean = await deal_conflicts._lean_candidates(3).rows(session, params)
         found = await deal_conflicts.lookup_conflicts(
