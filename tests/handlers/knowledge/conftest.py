@@ -1,12 +1,16 @@
-"""Fixtures of the knowledge tests: the fake OpenAI server."""
+"""Fixtures of the knowledge tests: the fake OpenAI server, and `docs`: a test
+module's `PAGES` (file name -> Markdown) ingested."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from aiohttp import web
 
+from handlers.deps import Deps
+from tests.handlers.kb_world import ingest_pages
 from tests.handlers.knowledge.fake_openai import FakeOpenAI
 
 
@@ -24,3 +28,9 @@ async def fake_openai() -> AsyncIterator[tuple[FakeOpenAI, str]]:
     port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
     yield fake, f"http://127.0.0.1:{port}/v1"
     await runner.cleanup()
+
+
+@pytest.fixture
+async def docs(deps: Deps, tmp_path: Path, request: pytest.FixtureRequest) -> Deps:
+    """The requesting module's `PAGES`, ingested into `deps`' knowledge base."""
+    return await ingest_pages(deps, tmp_path, request.module.PAGES)

@@ -4,13 +4,11 @@ when one does. End to end over a small fixture corpus."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from handlers.deps import Deps
 from handlers.knowledge.choices import alternatives, names_one
-from tests.handlers.kb_world import assert_the_figure_decides, ingest_pages
+from tests.handlers.kb_world import assert_the_figure_decides
 
 PAGES = {
     "tracker.md": """# Issue tracker app
@@ -31,11 +29,6 @@ Exports are written as CSV files or as JSON files. A CSV export keeps one row pe
 event; a JSON export keeps one object per event.
 """,
 }
-
-
-@pytest.fixture
-async def docs(deps: Deps, tmp_path: Path) -> Deps:
-    return await ingest_pages(deps, tmp_path, PAGES)
 
 
 ASKED = (

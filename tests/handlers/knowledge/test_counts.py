@@ -5,14 +5,12 @@ ramp" in an example, "1%, 5%" steps, "two projects") do not answer "max steps" o
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from handlers.deps import Deps
 from handlers.knowledge.counts import counted_words, states_count
 from handlers.knowledge.terms import Query
-from tests.handlers.kb_world import assert_the_figure_decides, ingest_pages
+from tests.handlers.kb_world import assert_the_figure_decides
 
 PAGES = {
     "ramps.md": """# Ramp schedules
@@ -34,11 +32,6 @@ There is a max number of webhooks: each SDK connection can send to up to 10 of t
 A webhook retries a failed delivery three times.
 """,
 }
-
-
-@pytest.fixture
-async def docs(deps: Deps, tmp_path: Path) -> Deps:
-    return await ingest_pages(deps, tmp_path, PAGES)
 
 
 ASKED = (

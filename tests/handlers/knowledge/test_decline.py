@@ -8,15 +8,12 @@ it?"); "be required" relays nobody's request."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from handlers.deps import Deps
 from handlers.knowledge.answer import compose_extractive
 from handlers.knowledge.search import retrieve
 from storage.kb_search import Access
-from tests.handlers.kb_world import ingest_pages
 
 PAGES = {
     "webhooks.md": """# Webhooks
@@ -66,11 +63,6 @@ The self-hosted app runs in Docker and stores its settings in MongoDB. Point
 MONGODB_URI at your MongoDB instance.
 """,
 }
-
-
-@pytest.fixture
-async def docs(deps: Deps, tmp_path: Path) -> Deps:
-    return await ingest_pages(deps, tmp_path, PAGES)
 
 
 ASKED = (

@@ -4,12 +4,10 @@ to end over a small fixture corpus."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from handlers.deps import Deps
-from tests.handlers.kb_world import assert_the_figure_decides, ingest_pages
+from tests.handlers.kb_world import assert_the_figure_decides
 
 PAGES = {
     "audit-log.md": """# Audit log
@@ -48,11 +46,6 @@ Premium support costs $400 a year and includes a named support engineer. Reselle
 get 20% off the list price of premium support.
 """,
 }
-
-
-@pytest.fixture
-async def docs(deps: Deps, tmp_path: Path) -> Deps:
-    return await ingest_pages(deps, tmp_path, PAGES)
 
 
 ASKED = (

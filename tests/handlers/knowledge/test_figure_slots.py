@@ -7,15 +7,13 @@ corpus (handlers.knowledge.figure_quotes)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from handlers.deps import Deps
 from handlers.knowledge.answer import compose_extractive
 from handlers.knowledge.search import retrieve
 from storage.kb_search import Access
-from tests.handlers.kb_world import assert_the_figure_decides, ingest_pages
+from tests.handlers.kb_world import assert_the_figure_decides
 
 PAGES = {
     "php-sdk.md": """# PHP SDK
@@ -84,11 +82,6 @@ roles.
 The service follows the SCIM 2.0 protocol.
 """,
 }
-
-
-@pytest.fixture
-async def docs(deps: Deps, tmp_path: Path) -> Deps:
-    return await ingest_pages(deps, tmp_path, PAGES)
 
 
 ASKED = (

@@ -5,15 +5,12 @@ wording is answered though it quotes a value no page uses or slips on a stop wor
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from handlers.deps import Deps
 from handlers.knowledge.answer import DONT_KNOW, compose_extractive
 from handlers.knowledge.search import retrieve
 from storage.kb_search import Access
-from tests.handlers.kb_world import ingest_pages
 
 PAGES = {
     "importing.md": """# Importing from other tools
@@ -37,11 +34,6 @@ Find the SDK connection key on the SDK Connections page: each connection has its
 key, which the SDK uses to fetch features.
 """,
 }
-
-
-@pytest.fixture
-async def docs(deps: Deps, tmp_path: Path) -> Deps:
-    return await ingest_pages(deps, tmp_path, PAGES)
 
 
 ASKED = (

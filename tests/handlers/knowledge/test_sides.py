@@ -5,8 +5,6 @@ paths, an open call) are code, quoted only when code is asked for."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from handlers.deps import Deps
@@ -16,7 +14,6 @@ from handlers.knowledge.sentences import sentences
 from handlers.knowledge.sides import sides
 from handlers.knowledge.terms import normalise
 from storage.kb_search import Access
-from tests.handlers.kb_world import ingest_pages
 
 PAGES = {
     "constants.md": """# Constants
@@ -49,11 +46,6 @@ using it must follow.
 Webhooks send an HTTP request to your endpoint whenever a feature changes.
 """,
 }
-
-
-@pytest.fixture
-async def docs(deps: Deps, tmp_path: Path) -> Deps:
-    return await ingest_pages(deps, tmp_path, PAGES)
 
 
 async def test_a_comparison_quotes_a_sentence_about_each_side(docs: Deps) -> None:
