@@ -67,6 +67,18 @@ async def _deal(session: AsyncSession, partner: Partner, manager: Person, **valu
     return deal
 
 
+def submit_context_columns(found: deal_store.SubmitContext | None) -> Any:
+    """A submission's context as plain column values, to compare two ways of reading it."""
+    if found is None:
+        return None
+    return (
+        _columns(found.partner),
+        [_columns(c) for c in found.partner.channels],
+        _columns(found.manager) if found.manager is not None else None,
+        found.existing_deal_id,
+    )
+
+
 async def _seed(sessions: SessionFactory) -> tuple[int, int, int]:
     """A registration of a partner with two channels, one of a partner with none."""
     async with sessions() as session, session.begin():
@@ -249,25 +261,15 @@ async def test_the_lean_submit_context_equals_the_orm_read(database: TestDatabas
     sessions = create_session_factory(database.engine)
     await _seed(sessions)
 
-    def whole(found: deal_store.SubmitContext | None) -> Any:
-        if found is None:
-            return None
-        return (
-            _columns(found.partner),
-            [_columns(c) for c in found.partner.channels],
-            _columns(found.manager) if found.manager is not None else None,
-            found.existing_deal_id,
-        )
-
     cases = [(1, "k1"), (1, "new"), (2, "k1"), (3, "new")]  # Acme, Lone, none such
     found = []
     for partner_id, key in cases:
         async with sessions() as session:
             orm = await deal_store.get_submit_context(session, partner_id, idempotency_key=key)
-            expected = whole(orm)
+            expected = submit_context_columns(orm)
         async with sessions() as session:
             lean = await deal_reads.get_submit_context(session, partner_id, idempotency_key=key)
-            assert whole(lean) == expected
+            assert submit_context_columns(lean) == expected
             if lean is not None:
                 assert lean.partner in session and not session.dirty
             found.append(lean)

@@ -3,31 +3,14 @@ two reads apart return (issue 15)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from storage import deal_conflicts, deal_reads, people, submit_reads
 from storage import deals as deal_store
 from storage import partners as partner_store
-from storage.base import Base
 from storage.engine import SessionFactory
 from storage.house_accounts import upsert_house_accounts
 from tests.conftest import FIXED_NOW
+from tests.storage.test_deal_reads import submit_context_columns
 from tests.storage.test_deals import _deal
-
-
-def _columns(obj: Base) -> dict[str, Any]:
-    return {c.key: getattr(obj, c.key) for c in type(obj).__table__.columns}
-
-
-def _whole(found: deal_store.SubmitContext | None) -> Any:
-    if found is None:
-        return None
-    return (
-        _columns(found.partner),
-        [_columns(c) for c in found.partner.channels],
-        _columns(found.manager) if found.manager is not None else None,
-        found.existing_deal_id,
-    )
 
 
 async def test_the_submit_reads_equal_the_context_and_the_conflict_lookup(
@@ -58,12 +41,12 @@ async def test_the_submit_reads_equal_the_context_and_the_conflict_lookup(
             lookup = await deal_conflicts.lookup_conflicts(
                 session, domain=domain, prefix=prefix, limit=limit
             )
-            expected = (_whole(context), lookup)
+            expected = (submit_context_columns(context), lookup)
         async with sessions() as session:
             found, combined = await submit_reads.get_submit_reads(
                 session, partner_id, idempotency_key=key, domain=domain, prefix=prefix, limit=limit
             )
-            assert (_whole(found), combined) == expected
+            assert (submit_context_columns(found), combined) == expected
             if found is not None:
                 assert found.partner in session and not session.dirty
             seen.append((found, combined))
