@@ -139,6 +139,23 @@ class Field:
     hint: str | None = None
     max_length: int | None = None
 
+    def with_initial(self, initial: str | list[str] | None) -> Field:
+        """This field with `initial` as its value: `dataclasses.replace(self,
+        initial=...)`, in half its time (replace reads the field list and their
+        values anew on every call: 2.1 us, 4 per `/register-deal`; issue 15). A
+        test keeps the two equal when an attribute is added."""
+        return Field(
+            name=self.name,
+            label=self.label,
+            kind=self.kind,
+            required=self.required,
+            initial=initial,
+            options=self.options,
+            placeholder=self.placeholder,
+            hint=self.hint,
+            max_length=self.max_length,
+        )
+
 
 @dataclass(frozen=True)
 class Form:

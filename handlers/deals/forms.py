@@ -93,7 +93,7 @@ def _blank_fields(products: tuple[str, ...], default_currency: str) -> tuple[Fie
 
 
 def _prefilled(field: Field, initial: str | None) -> Field:
-    return field if initial is None else replace(field, initial=initial)
+    return field if initial is None else field.with_initial(initial)
 
 
 def with_values(
@@ -101,7 +101,7 @@ def with_values(
 ) -> Form:
     """The same form again with the user's values kept and `errors` next to fields."""
     fields = tuple(
-        replace(f, initial=values[f.name]) if values.get(f.name) not in (None, "", []) else f
+        f.with_initial(values[f.name]) if values.get(f.name) not in (None, "", []) else f
         for f in form.fields
     )
     return replace(form, fields=fields, errors=dict(errors))
