@@ -45,9 +45,23 @@ def loaded() -> bool:
     return _english.cache_info().currsize > 0
 
 
+#: Endings that inflect an English word without making another one ("upsides"): the
+#: word list counts the inflected form apart, often too rarely to be common.
+INFLECTIONS = ("s", "es", "ed", "d", "ing")
+#: The shortest word an inflection is taken off.
+INFLECTED_MIN_LEN = 4
+
+
 def is_english(word: str) -> bool:
-    """Whether a lower-case word is an ordinary English word (not a name)."""
-    return word in _english().common
+    """Whether a lower-case word is an ordinary English word (not a name), itself or
+    an ordinary word with an inflection added ("upsides", "shaded")."""
+    common = _english().common
+    return word in common or any(
+        word.endswith(end)
+        and len(word) - len(end) >= INFLECTED_MIN_LEN
+        and word[: -len(end)] in common
+        for end in INFLECTIONS
+    )
 
 
 def in_english(word: str) -> bool:

@@ -9,6 +9,7 @@ from handlers.knowledge.asking import asked_part
 from handlers.knowledge.coverage import coverage
 from handlers.knowledge.framing import request_part
 from handlers.knowledge.grounding import MIN_COVERAGE, NAMED_COVERAGE, is_grounded, signals
+from handlers.knowledge.lexicon import is_english
 from handlers.knowledge.search import Retrieval, Retrieved
 from handlers.knowledge.terms import Vocabulary, normalise, tokens
 from storage.kb import PassageRow
@@ -182,3 +183,13 @@ def test_a_word_of_no_page_weighs_twice_a_rare_word_of_the_docs() -> None:
     assert vocabulary.idf("webhooks") > rare  # capped in coverage
     expected = 2 * rare / (2 * rare + none)
     assert abs(coverage(query, webhooks, vocabulary) - expected) < 1e-9
+
+
+def test_an_inflected_english_word_is_the_askers_wording_not_a_name() -> None:
+    """The word list counts "upsides" apart from "upside", too rarely to be common:
+    an ordinary word with an inflection added is still ordinary English."""
+    assert is_english("upsides") and is_english("shaded")
+    assert not is_english("pagerdutys")  # a name with an inflection stays a name
+    question = "do webhooks fire retries when a feature changes, and what are the upsides?"
+    assert signals(_one_page(question)).named == ()
+    assert signals(_one_page(question.replace("upsides", "pagerdutys"))).named == ("pagerdutys",)
