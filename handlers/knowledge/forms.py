@@ -12,11 +12,9 @@ the documents write it, or it with an inflection added or dropped ("webhooks" fo
 
 from __future__ import annotations
 
-from handlers.knowledge.lexicon import in_english
+from handlers.knowledge.lexicon import INFLECTIONS, bases, in_english
 from handlers.knowledge.terms import Vocabulary
 
-#: Endings that inflect a word without making another one.
-INFLECTIONS = ("s", "es", "d", "ed", "ing")
 #: Shorter words are never taken for names here (a stem of three letters or fewer
 #: is as likely an abbreviation the stemmer keeps whole).
 MIN_LEN = 4
@@ -33,10 +31,7 @@ def written(word: str, vocabulary: Vocabulary) -> bool:
     return (
         word in df
         or any(word + end in df for end in INFLECTIONS)
-        or any(
-            word.endswith(end) and len(word) - len(end) >= MIN_LEN - 1 and word[: -len(end)] in df
-            for end in INFLECTIONS
-        )
+        or any(base in df for base in bases(word, MIN_LEN - 1))
     )
 
 

@@ -9,6 +9,7 @@ handlers.knowledge.grounding).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import cache
 from typing import NamedTuple
 
@@ -45,23 +46,25 @@ def loaded() -> bool:
     return _english.cache_info().currsize > 0
 
 
-#: Endings that inflect an English word without making another one ("upsides"): the
-#: word list counts the inflected form apart, often too rarely to be common.
-INFLECTIONS = ("s", "es", "ed", "d", "ing")
-#: The shortest word an inflection is taken off.
+#: Endings that inflect a word without making another one ("upsides"); the word list
+#: counts an inflected form apart, often too rarely to be common.
+INFLECTIONS = ("s", "es", "d", "ed", "ing")
+#: The shortest word `is_english` takes an inflection off to.
 INFLECTED_MIN_LEN = 4
+
+
+def bases(word: str, min_len: int) -> Iterator[str]:
+    """`word` with each inflection it ends in taken off, where `min_len` letters remain."""
+    for end in INFLECTIONS:
+        if word.endswith(end) and len(word) - len(end) >= min_len:
+            yield word[: -len(end)]
 
 
 def is_english(word: str) -> bool:
     """Whether a lower-case word is an ordinary English word (not a name), itself or
     an ordinary word with an inflection added ("upsides", "shaded")."""
     common = _english().common
-    return word in common or any(
-        word.endswith(end)
-        and len(word) - len(end) >= INFLECTED_MIN_LEN
-        and word[: -len(end)] in common
-        for end in INFLECTIONS
-    )
+    return word in common or any(base in common for base in bases(word, INFLECTED_MIN_LEN))
 
 
 def in_english(word: str) -> bool:
