@@ -22,7 +22,7 @@ from handlers.knowledge.candidates import QUOTE_POOL, quote_candidates
 from handlers.knowledge.choices import alternatives, names_one
 from handlers.knowledge.figure_quotes import with_figures
 from handlers.knowledge.figures import asked_figures
-from handlers.knowledge.grounding import is_grounded, lower_pages
+from handlers.knowledge.grounding import MIN_COVERAGE, is_grounded, lower_pages
 from handlers.knowledge.quote import best_sentences, pick
 from handlers.knowledge.search import Retrieval, Retrieved
 from handlers.knowledge.sides import side_sentence, sides, states_side
@@ -130,9 +130,10 @@ def compose_extractive(retrieval: Retrieval, *, max_quotes: int = 2) -> Answer:
 def _compose(retrieval: Retrieval, max_quotes: int) -> Answer | None:
     top = retrieval.passages[:PAGE_POOL]
     page = top[0].passage.document_id
+    # Other pages' passages compete only when they cover the question themselves.
     pool = [
         (rank, item) for rank, item in enumerate(top)
-        if rank < QUOTE_POOL or item.passage.document_id == page
+        if (rank < QUOTE_POOL and item.coverage > MIN_COVERAGE) or item.passage.document_id == page
     ]  # fmt: skip
     candidates = quote_candidates(retrieval, [item for _, item in pool], [r for r, _ in pool])
     if not candidates:

@@ -117,6 +117,19 @@ not the asker's chat. 17 of the 529 answerable explore questions ask so; none is
 declined more. Unanswerable declined explore half 84 -> 85 of 87, dev7 even 16 -> 17
 (near misses 11 -> 12 of 14), confirm half 35 -> 36 of 39, dev7 odd unchanged (15);
 answerable declined unchanged everywhere.
+
+Round 11 (issue 13; dev7/dev8/dev9 even, dev2, dev4, dev5a, blind3, blind4 to
+explore; dev7/dev8/dev9 odd, dev, dev3b, dev5b, blind5 to confirm). A next-ranked page
+no longer answers when it lacks a name the question capitalises that the documents
+write elsewhere (handlers.knowledge.names: "can event alerts go to Microsoft Teams?"
+from the webhooks page, "the Safari version of the extension" from a Chrome one), and
+the one top page writing all such names counts as agreed on ("Is the FullStory
+warehouse connection GA?"). The same name check on the first page too answered 4
+more unanswerable questions wrongly but declined 9 more answerable ones ("custom
+hooks on GrowthBook Cloud?" from the hooks page, which says where they run): not
+kept. A clipped word is no unknown name ("our infra team": handlers.knowledge.asking).
+See handlers.knowledge.answer for the quotes of other pages and
+handlers.knowledge.figures for cost as a comparison's criterion.
 """
 
 from __future__ import annotations
@@ -128,6 +141,7 @@ from typing import TYPE_CHECKING
 
 from handlers.knowledge.asking import named_things, unknown
 from handlers.knowledge.coverage import coverage
+from handlers.knowledge.names import missing_names, names_alone
 from handlers.knowledge.supports import support_object
 from handlers.knowledge.terms import tokens
 
@@ -223,7 +237,7 @@ def is_grounded(retrieval: Retrieval) -> bool:
             for item in retrieval.passages[:TOP]
         )
         >= AGREEMENT
-    )
+    ) or names_alone(retrieval, first.passage.document_id, TOP)
     return _answers(retrieval, first, agreed=agreed)
 
 
@@ -273,6 +287,8 @@ def lower_pages(retrieval: Retrieval) -> list[Retrieval]:
             break
         if item.score < floor or not _answers(retrieval, item, agreed=False):
             continue
+        if missing_names(retrieval, page):
+            continue  # covers the words, not the thing the question names
         own = tuple(other for other in retrieval.passages if other.passage.document_id == page)
         rest = tuple(other for other in retrieval.passages if other.passage.document_id != page)
         out.append(dataclasses.replace(retrieval, passages=own + rest))
