@@ -42,6 +42,10 @@ _ASKING_TEXT = """can could does do did is are was were how what whats which whe
 ASKING = frozenset(_ASKING_TEXT.split())
 #: Words this short are never taken for a named thing ("w/o" -> "wo").
 NAMED_MIN_LEN = 3
+#: A clipped word ("infra", "perf") has at least this many letters, and at least this
+#: many fewer than the word it clips.
+CLIPPED_MIN_LEN = 4
+CLIPPED_MIN_CUT = 3
 #: Words up to this long are checked for a slip against the index's short words.
 SHORT_TYPO_LEN = 4
 
@@ -133,6 +137,7 @@ def named_things(question: str, query: Query, vocabulary: Vocabulary) -> tuple[s
                 and not _near_stop_word(word)
                 and not _short_typo(word, vocabulary)
                 and (word in capitalised or not (is_english(word) or is_english_slip(word)))
+                and (word in capitalised or not _clipped(word, vocabulary))
                 and word not in quoted
                 and word not in out
             ):
@@ -151,6 +156,15 @@ def written_as_names(question: str) -> frozenset[str]:
         match.group(2).lower()
         for match in _WORD_AFTER.finditer(question)
         if match.group(1).isspace() and match.group(2)[0].isupper()
+    )
+
+
+def _clipped(word: str, vocabulary: Vocabulary) -> bool:
+    """A lower-case word that is the start of a longer English word the documents
+    write ("infra" for "infrastructure"): the asker's clipping, not a name."""
+    return len(word) >= CLIPPED_MIN_LEN and any(
+        len(full) >= len(word) + CLIPPED_MIN_CUT and is_english(full)
+        for full in vocabulary.starting(word)
     )
 
 

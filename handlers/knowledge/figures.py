@@ -31,6 +31,9 @@ declined 6 -> 5 of 95, fact coverage 0.763 -> 0.774; no other set changes. A
 duration asked of keeping ("how long is raw event data retained") is a retention:
 stated by a sentence (or heading) that speaks of keeping, not by "available within
 seconds": dev7 even unanswerable declined 15 -> 16 of 19; no other set changes.
+Round 11: cost named as what a comparison is judged on ("fact tables vs legacy
+queries for scan cost?") asks which side is cheaper, not for an amount: dev8 even
+answerable declined one fewer; no other explore set changes.
 """
 
 from __future__ import annotations
@@ -38,7 +41,8 @@ from __future__ import annotations
 import re
 from enum import Enum
 
-from handlers.knowledge.asking import asked_part
+from handlers.knowledge.asking import COMPARING, asked_part
+from handlers.knowledge.terms import tokens
 
 
 class Figure(Enum):
@@ -94,6 +98,13 @@ KEEPS = re.compile(
 ASKS_PRICE = re.compile(r"\b(?:price|prices|pricing|cost|costs)\b", re.IGNORECASE)
 ASKS_AMOUNT = re.compile(r"\bhow much (?:is|are|does|do|will|would)\b", re.IGNORECASE)
 ASKS_WAY = re.compile(r"^\W*how (?:to|do|does|can|could|should|would)\b", re.IGNORECASE)
+#: What a comparison is judged on ("fact tables vs legacy queries for scan cost",
+#: "A or B in terms of price"): which is cheaper, not an amount.
+CRITERION = re.compile(
+    r"\b(?:for|on|in terms of|regarding|re)\s+(?:[\w-]+\s+){0,2}"
+    r"(?:price|prices|pricing|cost|costs)\b",
+    re.IGNORECASE,
+)
 
 #: Asking for a version ("which node version", "minimum php version", "what versions
 #: are supported"), not for a way to use versions ("version control", "roll back to
@@ -167,7 +178,9 @@ def asked_figures(question: str) -> tuple[Figure, ...]:
         kinds.append(Figure.DURATION)
         if KEEPS.search(asked):
             kinds.append(Figure.RETENTION)
-    if ASKS_AMOUNT.search(asked) or (ASKS_PRICE.search(asked) and not ASKS_WAY.search(asked)):
+    if ASKS_AMOUNT.search(asked) or (
+        ASKS_PRICE.search(asked) and not ASKS_WAY.search(asked) and not _judged_on(asked)
+    ):
         kinds.append(Figure.PRICE)
     if ASKS_VERSION.search(asked) and not ASKS_WAY.search(asked):
         kinds.append(Figure.VERSION)
@@ -178,6 +191,11 @@ def asked_figures(question: str) -> tuple[Figure, ...]:
     if ASKS_PLACE.search(asked):
         kinds.append(Figure.PLACE)
     return tuple(kinds)
+
+
+def _judged_on(asked: str) -> bool:
+    """Whether a comparison names cost as what its sides are judged on."""
+    return not COMPARING.isdisjoint(tokens(asked)) and bool(CRITERION.search(asked))
 
 
 #: A version number as written ("1.70.0", "v2", "8.0+"), plainer than any number.

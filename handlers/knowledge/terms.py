@@ -7,6 +7,7 @@ the index's own words with rapidfuzz.
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import Counter
@@ -157,6 +158,12 @@ class Vocabulary:
         if len(self._joins) < JOINS_KEPT:  # a scan of the texts each: kept per snapshot
             self._joins[word] = found
         return found
+
+    def starting(self, prefix: str) -> list[str]:
+        """The indexed words (of TYPO_MIN_LEN letters or more) that begin with `prefix`."""
+        start = bisect.bisect_left(self._words, prefix)
+        end = bisect.bisect_left(self._words, prefix + "\uffff", start)
+        return self._words[start:end]
 
     def derived(self, word: str) -> bool:
         """`word` is an indexed word plus a suffix: another word ("looker",

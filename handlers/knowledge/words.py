@@ -57,7 +57,7 @@ _STOP_WORD_TEXT = """a about above after again all also am an and any are as at 
     ty stuff asap lol fyi imo tbh hiya folks whether cheers awesome cool great sup yo
     heya kinda sorta gonna wanna gotta lemme dunno tysm appreciate appreciated somebody
     someone anybody everyone mate mates lads yall legit gotcha gotchas hassle tricky
-    urgent urgently curious wonder thru"""
+    urgent urgently curious wonder thru today yet currently"""
 #: Words that carry no meaning for search (English function words and chat filler).
 STOP_WORDS = frozenset(_STOP_WORD_TEXT.split())
 

@@ -1,0 +1,59 @@
+"""An asker's clipped word ("infra" for "infrastructure") is their wording, not a name
+the documentation lacks; a comparison judged on cost ("A vs B for scan cost") asks
+which is cheaper, not for an amount. End to end over a small fixture corpus."""
+
+from __future__ import annotations
+
+import pytest
+
+from handlers.deps import Deps
+from handlers.knowledge.answer import compose_extractive
+from handlers.knowledge.figures import Figure, asked_figures
+from handlers.knowledge.search import retrieve
+from storage.kb_search import Access
+
+PAGES = {
+    "kubernetes.md": """# Kubernetes
+
+The official Helm chart deploys the app on your own Kubernetes infrastructure: set
+the image tag and the database URL in its values file.
+""",
+    "fact-tables.md": """# Fact tables
+
+Fact tables cut warehouse scan costs: one query computes many metrics at once, where
+legacy metrics ran a separate query for every metric.
+""",
+}
+
+ASKED = (
+    # "infra" clips "infrastructure": the asker's word, not an undocumented name.
+    ("is there an official helm chart for our kubernetes infra?", True),
+    ("is there an official helm chart for our kubernetes nomad?", False),
+    # Cost as what a comparison is judged on is no price asked for.
+    ("fact tables vs legacy metrics for warehouse scan cost?", True),
+    ("fact tables vs legacy metrics: what price per warehouse scan?", False),
+)
+
+
+@pytest.mark.parametrize(("question", "answered"), ASKED)
+async def test_clipped_words_and_cost_criteria_are_answered(
+    docs: Deps, question: str, answered: bool
+) -> None:
+    found = await retrieve(docs, question, access=Access(staff=True))
+    assert compose_extractive(found).grounded is answered
+
+
+@pytest.mark.parametrize(
+    ("question", "kinds"),
+    [
+        ("fact tables vs legacy metrics for scan cost?", ()),
+        ("managed warehouse vs your own warehouse in terms of cost?", ()),
+        ("pro vs enterprise price?", (Figure.PRICE,)),
+        ("how much is pro vs enterprise for cost?", (Figure.PRICE,)),
+        ("what does fact table scanning cost?", (Figure.PRICE,)),
+    ],
+)
+def test_cost_as_a_comparison_criterion_asks_no_price(
+    question: str, kinds: tuple[Figure, ...]
+) -> None:
+    assert asked_figures(question) == kinds
