@@ -1,6 +1,7 @@
 """The sentences a quote brings along with the ones chosen for their words
 (handlers.knowledge.quote): the one after the best sentence, the one
-before a sentence that refers back ("This ..."), and the neighbours that state the
+before a sentence that refers back ("This ..."), the one after a chosen sentence
+that goes on about it ("This metadata includes ..."), and the neighbours that state the
 rest of a fact the docs split over two sentences ("GrowthBook does not query Keen IO
 directly." / "Keen IO can stream events to Amazon S3."). Pure functions over
 (score, sentence, passage index) candidates.
@@ -25,6 +26,28 @@ BACK_REFERENCE = re.compile(
     r"|\b(?:with|for|of|in|to|on|by|from|use) (?:that|this|these|those|it|them)\b",
     re.IGNORECASE,
 )
+#: A sentence opening with these words goes on about the one before it ("This
+#: checklist overrides ...", "It serves as a drop-in replacement ..."): quoted with it.
+REFERS_BACK = re.compile(r"^(?:this|these|those|it|its|they|their|such)\b", re.IGNORECASE)
+#: A sentence that settles a yes/no question by saying what is not so or only so
+#: ("... is only available for BigQuery and Snowflake", "... is no longer supported",
+#: "... cannot ..."): "you can ..." says what is possible, rarely whether the case
+#: asked is. Generic English.
+LIMITING = re.compile(
+    r"\b(?:only|not|no longer|never)\s+(?:\w+\s+)?(?:available|supported|supports?|works?"
+    r"|possible|allowed|compatible|offered|included)\b"
+    r"|\b(?:cannot|can't|isn't|aren't|doesn't|don't|won't|unavailable|unsupported|deprecated)\b",
+    re.IGNORECASE,
+)
+#: A sentence of the page that settles a yes/no question so joins a quote that lacks
+#: one when it scores at least this share of the best sentence's score.
+LIMITING_SHARE = 0.5
+
+
+def limits(sentence: Sentence) -> bool:
+    return bool(LIMITING.search(sentence.text.replace("\u2019", "'")))
+
+
 #: Characters of one quoted sentence.
 SENTENCE_CHARS = 320
 
@@ -86,6 +109,58 @@ def with_antecedents(
         ):
             out.insert(next(i for i, o in enumerate(out) if o is c) + 1, before)
     return out
+
+
+def with_sequels(chosen: list[Candidate], scored: Sequence[Candidate]) -> list[Candidate]:
+    """`chosen`, with the sentence after each one that goes on about it ("This
+    metadata includes the experiment name, ...") placed right after it (the list's
+    order is the order of importance): the chosen sentence names the subject, the
+    next one often states the fact about it without repeating the question's words."""
+    by_place = {(c[2], c[1].position): c for c in scored}
+    out = list(chosen)
+    for c in chosen:
+        after = by_place.get((c[2], c[1].position + 1))
+        if after is None or not REFERS_BACK.match(after[1].text) or any(after is o for o in out):
+            continue
+        # Only a sentence at least as important may say the same already: a later
+        # choice that repeats it ("Because we infer the splits ...") gives way.
+        place = next(i for i, o in enumerate(out) if o is c) + 1
+        if not any(same_point(after[1], o[1]) for o in out[:place]):
+            out.insert(place, after)
+    return out
+
+
+def with_limiting(chosen: list[Candidate], rest: Sequence[Candidate]) -> list[Candidate]:
+    """For a yes/no question: `chosen`, with the best sentence of `rest` (all
+    candidates, best first) that says what is only or not so right after the best one
+    (`chosen[0]`), when it is chosen already or scores LIMITING_SHARE of the best;
+    the character budget then keeps it."""
+    best = chosen[0]
+    if limits(best[1]):
+        return chosen
+    limiting = next(
+        (
+            c
+            for c in rest
+            if limits(c[1]) and (c[0] >= LIMITING_SHARE * best[0] or any(c is o for o in chosen))
+        ),
+        None,
+    )
+    if limiting is None:
+        return chosen
+    return [best, limiting, *(c for c in chosen[1:] if c is not limiting)]
+
+
+def uncontained(
+    chosen: Sequence[Candidate],
+) -> list[Candidate]:
+    """`chosen` without the sentences another chosen one quotes whole (a list item the
+    sentence introducing its list carries)."""
+    return [
+        c
+        for c in chosen
+        if not any(o is not c and c[1].text in o[1].text and o[2] == c[2] for o in chosen)
+    ]
 
 
 def same_point(a: Sentence, b: Sentence) -> bool:

@@ -10,7 +10,8 @@ passage; a further sentence is quoted when it is nearly as good or adds the word
 another part of the question, and the best sentence brings the one after it when the
 character budget leaves room. A yes/no question's answer leads with its best
 sentence, where sentences that say yes or no ("supports", "is not available") count
-more. Pure functions.
+more, and a sentence that says what is only or not so ("... is only available for
+BigQuery and Snowflake") joins it right after the best one and leads. Pure functions.
 """
 
 from __future__ import annotations
@@ -21,10 +22,14 @@ from collections.abc import Mapping, Sequence
 from handlers.knowledge.additions import (
     SENTENCE_CHARS,
     cut,
+    limits,
     same_point,
+    uncontained,
     with_antecedents,
     with_followers,
+    with_limiting,
     with_neighbours,
+    with_sequels,
 )
 from handlers.knowledge.coverage import found
 from handlers.knowledge.sentences import Sentence, sentences
@@ -130,14 +135,14 @@ def scored_sentences(
 ) -> list[tuple[float, Sentence]]:
     """Every quotable sentence of a passage (`sentences(body)`) with its score, in
     document order (code lines only when the question asks for configuration or code;
-    never a table's header row).
+    never a table's header row or a label).
     `heading`: the passage's title and section."""
     code_ok = asks_for_code(query.core)
     stems = frozenset(stem(w) for w in tokens(heading))
     return [
         (score(s, query, vocabulary, stems), s)
         for s in units
-        if (code_ok or not s.is_code) and not s.is_header
+        if (code_ok or not s.is_code) and not s.is_header and not s.is_label
     ]
 
 
@@ -222,17 +227,21 @@ def pick(
             break
         chosen.append(choice)
         seen |= states(choice)
+    if is_yes_no(question):
+        chosen = with_limiting(chosen, rest)
     if follow or len(chosen) == 1:
         chosen = with_followers(chosen, scored)
     if query is None or set(query.focus or query.core) - seen:
         # Words of the request no chosen sentence states: the docs may state them
         # beside it, in other words.
         chosen = with_neighbours(chosen, scored, limit=limit, chars=chars)
-    chosen = with_antecedents(chosen, scored, limit=limit + 1)
-    order = sorted(_within(chosen, chars), key=lambda c: (c[2], c[1].position))
+    chosen = with_antecedents(with_sequels(chosen, scored), scored, limit=limit + 1)
+    order = sorted(uncontained(_within(chosen, chars)), key=lambda c: (c[2], c[1].position))
     if is_yes_no(question):
         # The sentence that says yes or no leads (the best one of those quoted).
-        lead = max((c for c in order if settles(c[1])), key=lambda c: c[0], default=best)
+        lead = max(
+            (c for c in order if settles(c[1])), key=lambda c: (limits(c[1]), c[0]), default=best
+        )
         order = [lead, *(c for c in order if c is not lead)]
     groups: dict[int, list[str]] = {}
     for c in order:

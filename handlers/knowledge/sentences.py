@@ -1,7 +1,8 @@
 """A passage body cut into quotable sentences: list items (with their wrapped lines)
 and table rows count as one each, headings are left out, code and JSON/YAML lines
-are marked, and a sentence that introduces a short snippet ("Install it with:")
-carries it. Pure functions.
+and labels (a short paragraph with no end punctuation) are marked, and a sentence
+that introduces a short snippet ("Install it with:"), a list or a table carries it.
+Pure functions.
 """
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}")
 HEADING = re.compile(r"^\s*#{1,6}\s")
 #: A code line this short, right after a sentence ending in ":", is quoted with it.
 COMMAND_CHARS = 120
+#: A sentence introducing a list or table ("Each constant has one type:") carries
+#: this many characters of its items or rows: it alone says nothing.
+LIST_CHARS = 280
 #: A list item or table row up to this long is one quotable unit.
 ITEM_CHARS = 320
 #: A bulleted or numbered list item. Its wrapped lines (indented, with no blank line
@@ -41,6 +45,9 @@ ITEM_CHARS = 320
 #: "  at the company gets the same experience." is one item, not a fragment.
 ITEM = re.compile(r"^(?:[-*]|\d+\.)\s")
 DIGIT = re.compile(r"\d")
+#: A paragraph of up to LABEL_WORDS plain words with no end punctuation is a label.
+LABEL = re.compile(r"[A-Z][A-Za-z'’ -]*[A-Za-z]")
+LABEL_WORDS = 8
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,11 @@ class Sentence:
     is_header: bool = False
     #: A table row (the header included).
     is_row: bool = False
+    #: A list item ("- String — a plain string value."), its marker left out.
+    is_item: bool = False
+    #: A paragraph that is a label ("Why checklists matter", an image's caption, a
+    #: bold line standing for a heading): it names what follows, never a fact.
+    is_label: bool = False
 
     @functools.cached_property
     def content_stems(self) -> frozenset[str]:
@@ -94,10 +106,17 @@ def sentences(body: str) -> list[Sentence]:
         prose.clear()
         # A list item short enough stays one unit ("**Port**: 80 is recommended. 5432
         # also works."): its lead-in alone says nothing.
-        pieces = [text] if whole and len(text) <= ITEM_CHARS else SENTENCE.split(text)
+        listed = whole and len(text) <= ITEM_CHARS
+        if not whole and LABEL.fullmatch(text) and len(tokens(text)) <= LABEL_WORDS:
+            out.append(
+                dataclasses.replace(Sentence.of(text, len(out), is_code=False), is_label=True)
+            )
+            return
+        pieces = [text] if listed else SENTENCE.split(text)
         for piece in pieces:
             if len(tokens(piece)) >= 2:
-                out.append(Sentence.of(piece.strip(), len(out), is_code=False))
+                unit = Sentence.of(piece.strip(), len(out), is_code=False)
+                out.append(dataclasses.replace(unit, is_item=True) if listed and item else unit)
 
     item = False  # the prose gathered is a list item (its wrapped lines join it)
     row: Sentence | None = None  # the last table row, to mark it the header at a rule
@@ -133,7 +152,7 @@ def sentences(body: str) -> list[Sentence]:
                 before = len(out)
                 flush(whole=True)
                 if len(out) > before:
-                    row = out[-1] = dataclasses.replace(out[-1], is_row=True)
+                    row = out[-1] = dataclasses.replace(out[-1], is_row=True, is_item=False)
             continue
         if item and not line[:1].isspace():
             flush(whole=True)  # an unindented line after an item starts a paragraph
@@ -175,10 +194,16 @@ def _with_commands(units: list[Sentence]) -> list[Sentence]:
     carries it (code lines, or lines that are not sentences: the parser drops fence
     markers; up to COMMAND_CHARS in all), so quoting it quotes what it introduces. A
     table it introduces brings its first rows, not the header row that only names
-    the columns ("Supported in: JavaScript ; 1.7.0 or higher; ...")."""
+    the columns ("Supported in: JavaScript ; 1.7.0 or higher; ..."), and a list its
+    first items (up to LIST_CHARS)."""
     out: list[Sentence] = []
     for i, unit in enumerate(units):
-        if not unit.is_code and unit.text.endswith(":"):
+        following = units[i + 1] if i + 1 < len(units) else None
+        if not unit.is_code and unit.text.endswith(":") and following and following.is_item:
+            items = _items(units[i + 1 :])
+            text = " ".join(t if t.endswith((".", "!", "?", ";")) else f"{t};" for t in items)
+            unit = Sentence.of(f"{unit.text} {text.rstrip(';')}", unit.position, is_code=False)
+        elif not unit.is_code and unit.text.endswith(":"):
             lines: list[str] = []
             rows = False
             for after in units[i + 1 :]:
@@ -187,7 +212,8 @@ def _with_commands(units: list[Sentence]) -> list[Sentence]:
                     continue
                 if not after.is_code and after.text.endswith((".", "!", "?", ":")):
                     break
-                if sum(len(line) + 1 for line in lines) + len(after.text) > COMMAND_CHARS:
+                budget = LIST_CHARS if rows else COMMAND_CHARS
+                if sum(len(line) + 1 for line in lines) + len(after.text) > budget:
                     break
                 lines.append(" ".join(after.text.split()))
             if lines and rows:
@@ -197,3 +223,16 @@ def _with_commands(units: list[Sentence]) -> list[Sentence]:
                 unit = Sentence.of(f"{unit.text} `{' '.join(lines)}`", unit.position, is_code=False)
         out.append(unit)
     return out
+
+
+def _items(units: list[Sentence]) -> list[str]:
+    """The texts of the list items `units` open with, up to LIST_CHARS (the first
+    one always)."""
+    items: list[str] = []
+    used = 0
+    for unit in units:
+        if not unit.is_item or (items and used + len(unit.text) + 2 > LIST_CHARS):
+            break
+        items.append(unit.text)
+        used += len(unit.text) + 2
+    return items
