@@ -37,7 +37,7 @@ HEADING = re.compile(r"^\s*#{1,6}\s")
 COMMAND_CHARS = 120
 #: A sentence introducing a list or table ("Each constant has one type:") carries
 #: this many characters of its items or rows: it alone says nothing.
-LIST_CHARS = 280
+LIST_CHARS = 200
 #: A list item or table row up to this long is one quotable unit.
 ITEM_CHARS = 320
 #: A bulleted or numbered list item. Its wrapped lines (indented, with no blank line

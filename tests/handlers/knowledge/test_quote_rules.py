@@ -66,7 +66,7 @@ def test_a_table_a_sentence_introduces_brings_its_rows_up_to_the_list_budget() -
     body = (
         "We create 3 tables in the warehouse:\n\n"
         "| Table | Holds | Columns |\n|---|---|---|\n"
-        "| events | All custom events such as page views and clicks | event_name, timestamp |\n"
+        "| events | All custom events | event_name, timestamp |\n"
         "| experiment_views | Experiment exposure events | experiment_id, timestamp |\n"
         "| feature_usage | Feature flag evaluation events | feature, timestamp |\n"
     )
