@@ -10,7 +10,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from handlers.knowledge.forms import knows
-from handlers.knowledge.framing import request_part
+from handlers.knowledge.framing import request_part, written_as_names
 from handlers.knowledge.lexicon import is_english, is_english_slip
 from handlers.knowledge.terms import (
     MIN_FOCUS,
@@ -115,7 +115,12 @@ def unknown(word: str, query: Query, vocabulary: Vocabulary) -> bool:
 
 def asked_words(question: str, query: Query, vocabulary: Vocabulary | None) -> tuple[str, ...]:
     """The core words of the asking clauses (`asked_part`), typo-repaired."""
-    words = {w for raw in content_words(asked_part(question)) for w in fixed_words(raw, vocabulary)}
+    names = written_as_names(question)
+    words = {
+        w
+        for raw in content_words(asked_part(question))
+        for w in fixed_words(raw, vocabulary, names)
+    }
     return tuple(w for w in query.core if w in words)
 
 
@@ -129,7 +134,7 @@ def named_things(question: str, query: Query, vocabulary: Vocabulary) -> tuple[s
     capitalised = written_as_names(question)
     quoted = {w for text in QUOTED.findall(question) for w in tokens(text)}
     for raw in content_words(asked_part(question)):
-        for word in fixed_words(raw, vocabulary):
+        for word in fixed_words(raw, vocabulary, capitalised):
             if (
                 len(word) >= NAMED_MIN_LEN
                 and word in query.core
@@ -146,19 +151,6 @@ def named_things(question: str, query: Query, vocabulary: Vocabulary) -> tuple[s
 
 
 #: A word in a text, with what comes before it (to tell a sentence's first word).
-_WORD_AFTER = re.compile(r"(^|[.?!:;]\s*|\s)([A-Za-z][A-Za-z0-9]*)")
-
-
-def written_as_names(question: str) -> frozenset[str]:
-    """The words the asker capitalises inside a sentence ("an Oracle database", "is
-    there a Terraform provider"): names, whether or not English has the word too."""
-    return frozenset(
-        match.group(2).lower()
-        for match in _WORD_AFTER.finditer(question)
-        if match.group(1).isspace() and match.group(2)[0].isupper()
-    )
-
-
 def _clipped(word: str, vocabulary: Vocabulary) -> bool:
     """A lower-case word that is the start of a longer English word the documents
     write ("infra" for "infrastructure"): the asker's clipping, not a name."""

@@ -45,3 +45,16 @@ def request_part(question: str) -> str:
                 continue
             return " ".join(words[i + 1 :])
     return text
+
+
+_WORD_AFTER = re.compile(r"(^|[.?!:;]\s*|\s)([A-Za-z][A-Za-z0-9]*)")
+
+
+def written_as_names(question: str) -> frozenset[str]:
+    """The words the asker capitalises inside a sentence ("an Oracle database", "is
+    there a Terraform provider"): names, whether or not English has the word too."""
+    return frozenset(
+        match.group(2).lower()
+        for match in _WORD_AFTER.finditer(question)
+        if match.group(1).isspace() and match.group(2)[0].isupper()
+    )

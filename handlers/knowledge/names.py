@@ -19,9 +19,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from handlers.knowledge.asking import written_as_names
 from handlers.knowledge.coverage import found
 from handlers.knowledge.forms import knows
+from handlers.knowledge.framing import written_as_names
 from handlers.knowledge.terms import Vocabulary, stem, tokens
 
 if TYPE_CHECKING:

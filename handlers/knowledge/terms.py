@@ -18,8 +18,8 @@ from typing import Protocol
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from handlers.knowledge.framing import request_part
-from handlers.knowledge.lexicon import in_english
+from handlers.knowledge.framing import request_part, written_as_names
+from handlers.knowledge.lexicon import in_english, is_english
 from handlers.knowledge.words import GENERIC_SYNONYMS, STOP_WORDS
 from handlers.knowledge.words import stem as stem  # re-exported: callers import it here
 from handlers.knowledge.words import tokens as tokens
@@ -210,13 +210,20 @@ def _split_alnum(word: str, vocabulary: Vocabulary | None) -> list[str]:
     return parts if any(vocabulary.knows(p) for p in parts if not p.isdigit()) else [word]
 
 
-def fixed_words(raw: str, vocabulary: Vocabulary | None) -> list[str]:
+def fixed_words(
+    raw: str, vocabulary: Vocabulary | None, names: frozenset[str] = frozenset()
+) -> list[str]:
     """A content word as normalise keeps it: split, typo-repaired."""
-    out = []
-    for word in _split_alnum(raw, vocabulary):
-        fixed = vocabulary.repair(word) if vocabulary is not None else None
-        out.append(fixed or word)
-    return out
+    return [_repaired(word, vocabulary, names) or word for word in _split_alnum(raw, vocabulary)]
+
+
+def _repaired(word: str, vocabulary: Vocabulary | None, names: frozenset[str]) -> str | None:
+    """The indexed word a misspelt `word` stands for, or None; a name the asker
+    capitalises (`names`: "Sentry") is not a slip for an English word ("entry")."""
+    fixed = vocabulary.repair(word) if vocabulary is not None else None
+    if fixed is not None and word in names and is_english(fixed):
+        return None
+    return fixed
 
 
 def _misspelt_stop(word: str) -> bool:
@@ -245,11 +252,12 @@ def normalise(
     vendor's glossary."""
     core: list[str] = []
     repaired: list[tuple[str, str]] = []
+    names = written_as_names(question)
     for raw in content_words(question):
         for word in _split_alnum(raw, vocabulary):
             if vocabulary is not None and not vocabulary.knows(word) and _misspelt_stop(word):
                 continue  # "teh", "waht", "hwo": chat typos of stop words
-            fixed = vocabulary.repair(word) if vocabulary is not None else None
+            fixed = _repaired(word, vocabulary, names)
             if fixed is not None:
                 repaired.append((word, fixed))
                 word = fixed
@@ -265,7 +273,9 @@ def normalise(
         if word not in core and word not in extra:
             extra.append(word)
     request = {
-        w for raw in content_words(request_part(question)) for w in fixed_words(raw, vocabulary)
+        w
+        for raw in content_words(request_part(question))
+        for w in fixed_words(raw, vocabulary, names)
     }
     # A value the asker quotes that the documents never use is their own ("an
     # environment called 'uat'"), not what they ask about.
