@@ -139,8 +139,8 @@ def named_things(question: str, query: Query, vocabulary: Vocabulary) -> tuple[s
                 len(word) >= NAMED_MIN_LEN
                 and word in query.core
                 and unknown(word, query, vocabulary)
-                and not _near_stop_word(word)
-                and not _short_typo(word, vocabulary)
+                and (word in capitalised or not _near_stop_word(word))
+                and (word in capitalised or not _short_typo(word, vocabulary))
                 and (word in capitalised or not (is_english(word) or is_english_slip(word)))
                 and (word in capitalised or not _clipped(word, vocabulary))
                 and word not in quoted
@@ -150,7 +150,6 @@ def named_things(question: str, query: Query, vocabulary: Vocabulary) -> tuple[s
     return tuple(out)
 
 
-#: A word in a text, with what comes before it (to tell a sentence's first word).
 def _clipped(word: str, vocabulary: Vocabulary) -> bool:
     """A lower-case word that is the start of a longer English word the documents
     write ("infra" for "infrastructure"): the asker's clipping, not a name."""

@@ -47,6 +47,7 @@ def request_part(question: str) -> str:
     return text
 
 
+#: A word in a text, with what comes before it (to tell a sentence's first word).
 _WORD_AFTER = re.compile(r"(^|[.?!:;]\s*|\s)([A-Za-z][A-Za-z0-9]*)")
 
 
