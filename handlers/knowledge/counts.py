@@ -69,6 +69,10 @@ _COUNT_TEXT = """one two three four five six seven eight nine ten eleven twelve 
 COUNT_WORDS = frozenset(_COUNT_TEXT.split())
 #: A percentage: a share of something, not a count of it.
 PERCENTAGE = re.compile(r"\d[\d.,]*\s?(?:%|percent)", re.IGNORECASE)
+#: An amount of data: a number in a unit of size ("8 MB", "512KB", "1 GiB", "100 bytes").
+SIZE = re.compile(r"\d\s?(?:[kmgtp]i?b|bytes?)\b", re.IGNORECASE)
+#: Counted words that ask for an amount of data.
+SIZE_ASKED = frozenset({"size", "sizes"})
 #: A number a word labels: "Seats: 5", a table row's "Seats ; 5".
 LABELLED = re.compile(r"([A-Za-z][A-Za-z-]*)\s*[:=;|]\s*(?:up to\s+)?\d")
 #: A number counts a thing named this many words after it at most ("2GB of RAM").
@@ -111,6 +115,8 @@ def states_count(
     COUNTED_WITHIN words by one of them, or labelled by one ("Seats: 5", a table's
     "Seats ; 5")."""
     text = PERCENTAGE.sub(" ", text)
+    if SIZE_ASKED.intersection(counted) and SIZE.search(text):
+        return True  # "max image size": "up to 8 MB" states it in its unit
     sequence = tokens(text)
     numbers = [i for i, t in enumerate(sequence) if t.isdigit() or t in COUNT_WORDS]
     if (UNBOUNDED.search(text) or (numbers and BOUND.search(text))) and _names(

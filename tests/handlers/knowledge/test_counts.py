@@ -31,6 +31,11 @@ An SDK connection notifies your servers through webhooks when its features chang
 There is a max number of webhooks: each SDK connection can send to up to 10 of them.
 A webhook retries a failed delivery three times.
 """,
+    "mockups.md": """# Design import
+
+Upload a PNG, JPEG or WebP mockup (up to 8 MB), or paste an image URL. The importer
+turns the mockup into an editable variation of your page in three steps.
+""",
 }
 
 
@@ -41,6 +46,8 @@ ASKED = (
     # The page states the count or the bound asked for.
     ("max webhooks per sdk connection?", True),
     ("how many times does a webhook retry a failed delivery?", True),
+    # A size is stated in a unit of data, without the word "size".
+    ("what's the max image size for a mockup upload in design import?", True),
 )
 
 
@@ -74,3 +81,11 @@ def test_a_bound_must_bound_the_counted_thing() -> None:
     assert states_count("A ramp has 4 steps.", "Ramps", ("steps",), query, bound=False)
     assert states_count("Pro ; Steps ; 12", "Plans", ("steps",), query, bound=False)
     assert not states_count("Pro ; Ramps ; 12", "Plans", ("steps",), query, bound=False)
+
+
+def test_a_size_is_stated_by_a_number_in_a_unit_of_data() -> None:
+    query = Query(core=("max", "size", "mockup"), terms=())
+    assert states_count("Upload a mockup (up to 8 MB).", "Import", ("size",), query, bound=True)
+    assert states_count("Payloads stay under 512KB.", "SDK", ("size",), query, bound=True)
+    assert not states_count("Upload up to 8 mockups.", "Import", ("size",), query, bound=True)
+    assert not states_count("Cache 8 MB of flags.", "SDK", ("steps",), query, bound=True)
