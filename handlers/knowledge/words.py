@@ -54,7 +54,7 @@ _STOP_WORD_TEXT = """a about above after again all also am an and any are as at 
     thing things there's let lets us we're you're it's doesn't dont don't cant can't
     possible able use using used work works vs versus isnt arent wasnt werent doesnt
     didnt wont wouldnt shouldnt couldnt hasnt havent whats hows wheres whos wat pls thx
-    ty stuff asap lol fyi imo tbh hiya folks whether cheers awesome cool great sup yo
+    ty stuff asap lol fyi imo tbh ish hiya folks whether cheers awesome cool great sup yo
     heya kinda sorta gonna wanna gotta lemme dunno tysm appreciate appreciated somebody
     someone anybody everyone mate mates lads yall legit gotcha gotchas hassle tricky
     urgent urgently curious wonder thru today yet currently"""
