@@ -11,19 +11,21 @@ renders exactly like one that was loaded.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Insert, Table, Update, bindparam, insert, inspect, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
+from storage import outbox
 from storage.base import as_loaded, utcnow
 from storage.deals import Deal, DealEvent
 from storage.lean import LeanInsert, LeanQuery, autoflush
 
 _DEALS: Table = Deal.__table__  # type: ignore[assignment]
 _EVENTS: Table = DealEvent.__table__  # type: ignore[assignment]
+_OUTBOX: Table = outbox.OutboxMessage.__table__  # type: ignore[assignment]
 #: Every column of a registration but its id (the database assigns it).
 DEAL_COLUMNS = tuple(c.key for c in _DEALS.columns if c.key != "id")
 
@@ -123,9 +125,11 @@ def _lean_update(keys: tuple[str, ...]) -> LeanQuery:
 
 
 @functools.lru_cache(maxsize=32)
-def _lean_update_and_event(keys: tuple[str, ...]) -> LeanQuery:
+def _lean_update_and_event(keys: tuple[str, ...], messages: int = 0) -> LeanQuery:
     """PostgreSQL: the UPDATE as a CTE, and the event's INSERT reading the id from it
-    (`:event_<column>` for the event): one statement, one round trip."""
+    (`:event_<column>` for the event): one statement, one round trip. With `messages`,
+    the event's INSERT is a CTE too, and the statement INSERTs that many outbox rows
+    (`:m<n>_<column>` for the n-th, every one of `outbox.COLUMNS`)."""
 
     def build() -> Insert:
         changed = _update_stmt(keys).returning(_DEALS.c.id).cte("changed")
@@ -133,9 +137,16 @@ def _lean_update_and_event(keys: tuple[str, ...]) -> LeanQuery:
         event = select(
             changed.c.id, *(bindparam(f"event_{c}", type_=_EVENTS.c[c].type) for c in columns)
         )
-        return (
+        with_event = (
             insert(_EVENTS).from_select(["deal_id", *columns], event).returning(_EVENTS.c.deal_id)
         )
+        if not messages:
+            return with_event
+        rows = [
+            {c: bindparam(f"m{n}_{c}", type_=_OUTBOX.c[c].type) for c in outbox.COLUMNS}
+            for n in range(messages)
+        ]
+        return insert(_OUTBOX).values(rows).returning(_OUTBOX.c.id).add_cte(with_event.cte("event"))
 
     return LeanQuery(build)
 
@@ -176,27 +187,56 @@ async def update_deal(session: AsyncSession, deal: Deal, values: Mapping[str, An
         set_committed_value(deal, key, value)
 
 
+#: Builds the outbox rows (`storage.outbox.insert_rows`) queued with a change, once the
+#: change is on the registration's object.
+Messages = Callable[[], Awaitable[Sequence[Mapping[str, object]]]]
+
+
+def _fuses(session: AsyncSession, deal: Deal, values: Mapping[str, Any]) -> bool:
+    """Whether the change is one statement with its event (and messages): PostgreSQL,
+    and `deal` has no other change pending (`_writes_now`)."""
+    bind = session.bind
+    return bind is not None and bind.dialect.name == "postgresql" and _writes_now(deal, values)
+
+
 async def change_deal(
-    session: AsyncSession, deal: Deal, values: Mapping[str, Any], *, event: Mapping[str, Any]
-) -> None:
-    """`update_deal`, then `insert_event` of `event` (its columns but `deal_id`): on
-    PostgreSQL one statement (one round trip inside the transaction that holds the
-    registration's lock, instead of two)."""
+    session: AsyncSession,
+    deal: Deal,
+    values: Mapping[str, Any],
+    *,
+    event: Mapping[str, Any],
+    messages: Messages | None = None,
+) -> int:
+    """`update_deal`, then `insert_event` of `event` (its columns but `deal_id`), then
+    `outbox.insert_rows` of what `messages` builds (called with the change on `deal`):
+    on PostgreSQL one statement (one round trip inside the transaction that holds the
+    registration's lock, instead of three). Returns how many messages were queued."""
     if "deal_id" in event:
         raise ValueError("the event of a change is the registration's")
-    bind = session.bind
-    if bind is None or bind.dialect.name != "postgresql" or not _writes_now(deal, values):
+    if not _fuses(session, deal, values):
         await update_deal(session, deal, values)
         await insert_event(session, **event, deal_id=deal.id)
-        return
+        rows: Sequence[Mapping[str, object]] = await messages() if messages is not None else ()
+        await outbox.insert_rows(session, rows)
+        return len(rows)
     event_values = _event_values(event)
     del event_values["deal_id"]
     await autoflush(session)
-    params = {
-        "deal_id": deal.id,
-        **{f"set_{k}": v for k, v in values.items()},
-        **{f"event_{k}": v for k, v in event_values.items()},
-    }
-    await _lean_update_and_event(tuple(values)).rows(session, params)
+    before = {key: getattr(deal, key) for key in values}
     for key, value in values.items():
         set_committed_value(deal, key, value)
+    try:
+        complete = outbox.new_rows(await messages()) if messages is not None else []
+        params = {
+            "deal_id": deal.id,
+            **{f"set_{k}": v for k, v in values.items()},
+            **{f"event_{k}": v for k, v in event_values.items()},
+        }
+        for n, row in enumerate(complete):
+            params.update({f"m{n}_{k}": v for k, v in row.items()})
+        await _lean_update_and_event(tuple(values), len(complete)).rows(session, params)
+    except BaseException:
+        for key, value in before.items():  # not written: the object says so again
+            set_committed_value(deal, key, value)
+        raise
+    return len(complete)

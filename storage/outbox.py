@@ -7,7 +7,7 @@ failed here by the worker that holds them.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from sqlalchemy import (
@@ -125,14 +125,26 @@ async def enqueue_many(session: AsyncSession, messages: Sequence[dict[str, objec
     return queued
 
 
-async def insert_rows(session: AsyncSession, rows: Sequence[dict[str, object]]) -> None:
+async def insert_rows(session: AsyncSession, rows: Sequence[Mapping[str, object]]) -> None:
     """Queue new messages (no `dedupe_key`), each a dict of `OutboxMessage` columns, in
     the order given, with one `executemany` on the driver (`storage.lean`: no ORM
     object, no unit of work, no Core execution context), after the session's pending
     changes (autoflush). Unset columns take their defaults."""
     if not rows:
         return
-    unknown = set().union(*rows) - set(_INSERT.columns)
+    complete = new_rows(rows)
+    await autoflush(session)
+    await _INSERT.insert_many(session, complete)
+
+
+#: The columns `new_rows` gives every row (all but the id), in the table's order.
+COLUMNS = _INSERT.columns
+
+
+def new_rows(rows: Sequence[Mapping[str, object]]) -> list[dict[str, object]]:
+    """New messages as `insert_rows` writes them: every one of COLUMNS, the unset ones
+    with their defaults (for a statement that queues them with other work)."""
+    unknown = set().union(*rows) - set(COLUMNS) if rows else set()
     if unknown:
         raise ValueError(f"not columns of the outbox: {sorted(unknown)}")
     now = utcnow()
@@ -143,8 +155,7 @@ async def insert_rows(session: AsyncSession, rows: Sequence[dict[str, object]]) 
         "next_attempt_at": now,
         "created_at": now,
     }
-    await autoflush(session)
-    await _INSERT.insert_many(session, [defaults | row for row in rows])
+    return [defaults | dict(row) for row in rows]
 
 
 async def _finish(

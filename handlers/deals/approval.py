@@ -21,12 +21,14 @@ from handlers.deals.notices import (
     deal_facts,
     decided_line,
     manager_card,
-    post_to_manager,
+    manager_recipients,
+    partner_row,
     post_to_partner,
     when,
 )
 from handlers.deals.rules import MAX_REASON, protection_days
 from handlers.deps import Deps
+from handlers.notify import outbox_row, person_destination
 from handlers.routes import Routes
 from storage import deal_reads
 from storage import deals as deal_store
@@ -71,6 +73,18 @@ async def approve(
     )
     kind = "approved" if actor_id is not None else "auto_approved"
     protected_until = now + timedelta(days=days)
+    how = "approved automatically" if actor_id is None else "approved by your channel manager"
+
+    async def notice() -> list[dict[str, object]]:  # with the change on `deal`
+        until = protected_until.date().isoformat()
+        reply = Reply(
+            text=f"*{deal.ref}* ({untrusted(deal.company)}) was {how}. "
+            f"It is protected until {until}.",
+            facts=deal_facts(deal),
+        )
+        row = partner_row(deal, reply, now=deps.clock())
+        return [row] if row is not None else []
+
     await record_change(
         session,
         deps,
@@ -85,18 +99,7 @@ async def approve(
             "decided_by_name": actor_name,
             "protected_until": protected_until,
         },
-    )
-    until = protected_until.date().isoformat()
-    how = "approved automatically" if actor_id is None else "approved by your channel manager"
-    await post_to_partner(
-        session,
-        deps,
-        deal,
-        Reply(
-            text=f"*{deal.ref}* ({untrusted(deal.company)}) was {how}. "
-            f"It is protected until {until}.",
-            facts=deal_facts(deal),
-        ),
+        messages=notice,
     )
 
 
@@ -238,6 +241,20 @@ async def record_answer(
 ) -> None:
     """The partner answered the info request: back to pending, the manager sees it
     (`manager`: the partner's owning manager when the caller already read it)."""
+
+    async def to_manager() -> list[dict[str, object]]:  # with the change on `deal`
+        note = (
+            f"*{deal.partner.name}* answered your question on {deal.ref}:\n"
+            f"> {deal.info_question or ''}\n"
+            f"{untrusted(caller.name)}: {untrusted(answer[:MAX_REASON])}"
+        )
+        card = manager_card(
+            deal, partner_name=deal.partner.name, submitted_by=caller.name, note=note
+        )
+        recipients = await manager_recipients(session, deal, manager=manager)
+        now = deps.clock()
+        return [outbox_row(person_destination(person), card, now=now) for person in recipients]
+
     await record_change(
         session,
         deps,
@@ -247,13 +264,8 @@ async def record_answer(
         actor_id=caller.person_id,
         actor_name=caller.name,
         reason=answer[:MAX_REASON],
+        messages=to_manager,
     )
-    note = (
-        f"*{deal.partner.name}* answered your question on {deal.ref}:\n"
-        f"> {deal.info_question or ''}\n{untrusted(caller.name)}: {untrusted(answer[:MAX_REASON])}"
-    )
-    card = manager_card(deal, partner_name=deal.partner.name, submitted_by=caller.name, note=note)
-    await post_to_manager(session, deps, deal, card, manager=manager)
 
 
 ROUTES = Routes(

@@ -21,13 +21,16 @@ async def record_change(
     reason: str | None = None,
     detail: dict[str, object] | None = None,
     changes: dict[str, object] | None = None,
+    messages: deal_writes.Messages | None = None,
 ) -> None:
     """Move `deal` to status `to` (or keep its status), with `changes` to its other
     columns, and write the `deal_events` row.
 
     The registration's row is written at once (`deal_writes.change_deal`) when it has
     no other change pending (with its event, in one statement on PostgreSQL);
-    set columns through `changes` rather than on `deal`."""
+    set columns through `changes` rather than on `deal`. The outbox rows `messages`
+    builds (`handlers.notify.outbox_row`s, from `deal` as changed) are queued with
+    the change: in the same statement on PostgreSQL."""
     now = deps.clock()
     before = deal.status
     after = to or before
@@ -36,10 +39,11 @@ async def record_change(
     # other pending changes, so events keep their order), in one statement on
     # PostgreSQL: the unit of work cost more than the statements, and so did Core's
     # execution of them; each round trip is made holding the registration's lock.
-    await deal_writes.change_deal(
+    queued = await deal_writes.change_deal(
         session,
         deal,
         values,
+        messages=messages,
         event={
             "kind": kind,
             "at": now,
@@ -51,3 +55,5 @@ async def record_change(
             "detail": detail or {},
         },
     )
+    if queued:
+        deps.outbox_wakeup.set()
