@@ -36,6 +36,8 @@ from sqlalchemy.util import greenlet_spawn
 from storage import _sqlite
 
 Row = tuple[Any, ...]
+#: Rows that `LeanInsert.insert_many` writes as one statement (more: `executemany`).
+VALUES_ROWS = 8
 
 
 @dataclass(frozen=True)
@@ -209,34 +211,48 @@ class _CompiledInsert:
 
 class LeanInsert:
     """An INSERT into `table` of every column but its primary key: one row returning
-    its new primary key (`insert`), or many rows in one `executemany` (`insert_many`).
-    Compiled once per dialect and run on the driver like a `LeanQuery` (in the
-    session's transaction). Each value goes through its column type's bind processor
-    for the dialect (JSON, dates), as `session.execute` does. What is lost against it:
+    its new primary key (`insert`), or many rows (`insert_many`: one statement, or an
+    `executemany` past VALUES_ROWS). Compiled once per dialect and row count and run on
+    the driver like a `LeanQuery` (in the session's transaction). Each value goes
+    through its column type's bind processor for the dialect (JSON, dates), as
+    `session.execute` does. What is lost against it:
     SQLAlchemy's events and logging for the statement."""
 
     def __init__(self, table: Table) -> None:
         self._table = table
         [self._key] = [c for c in table.primary_key.columns]
         self.columns = tuple(c.key for c in table.columns if c is not self._key)
-        self._by_dialect: dict[tuple[str, bool], _CompiledInsert] = {}
+        self._by_dialect: dict[tuple[str, bool, int], _CompiledInsert] = {}
 
-    def _compiled(self, dialect: Dialect, *, returning: bool = True) -> _CompiledInsert:
-        key = (f"{dialect.name}+{dialect.driver}", returning)
+    def _compiled(
+        self, dialect: Dialect, *, returning: bool = True, rows: int = 1
+    ) -> _CompiledInsert:
+        """The INSERT of `rows` rows (`rows` > 1: their parameters `:r<n>_<column>`)."""
+        key = (f"{dialect.name}+{dialect.driver}", returning, rows)
         found = self._by_dialect.get(key)
         if found is not None:
             return found
         table = self._table
-        values = {name: bindparam(name, type_=table.c[name].type) for name in self.columns}
-        statement = insert(table).values(values)
+
+        def named(n: int, name: str) -> str:
+            return name if rows == 1 else f"r{n}_{name}"
+
+        values = [
+            {name: bindparam(named(n, name), type_=table.c[name].type) for name in self.columns}
+            for n in range(rows)
+        ]
+        statement = insert(table).values(values[0] if rows == 1 else values)
         if returning:
             statement = statement.returning(self._key)
         compiled = statement.compile(dialect=dialect)
         order = tuple(compiled.positiontup or ())
-        if sorted(order) != sorted(self.columns):
+        wanted = [named(n, name) for n in range(rows) for name in self.columns]
+        if sorted(order) != sorted(wanted):
             raise ValueError(f"{dialect.name}: a LeanInsert needs a positional paramstyle")
+        column_of = {named(n, name): name for n in range(rows) for name in self.columns}
         processors = tuple(
-            table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in order
+            table.c[column_of[name]].type.dialect_impl(dialect).bind_processor(dialect)
+            for name in order
         )
         found = _CompiledInsert(compiled.string, order, processors)
         self._by_dialect[key] = found
@@ -250,12 +266,23 @@ class LeanInsert:
         return row[0]
 
     async def insert_many(self, session: AsyncSession, rows: Sequence[Mapping[str, Any]]) -> None:
-        """INSERT the rows in the order given (each has every one of `columns`), in one
-        `executemany`."""
-        if rows:
-            connection = await _connection(session)
+        """INSERT the rows in the order given (each has every one of `columns`): up to
+        VALUES_ROWS of them as one statement with a row of VALUES each (compiled once
+        per count), more in one `executemany`. On asyncpg an `executemany` costs
+        several times one statement's execution, even for one row (issue 15)."""
+        if not rows:
+            return
+        connection = await _connection(session)
+        if len(rows) > VALUES_ROWS:
             compiled = self._compiled(connection.dialect, returning=False)
             await _fetched(connection, compiled.sql, [compiled.args(values) for values in rows])
+            return
+        compiled = self._compiled(connection.dialect, returning=False, rows=len(rows))
+        if len(rows) == 1:
+            await _fetched(connection, compiled.sql, compiled.args(rows[0]))
+            return
+        numbered = {f"r{n}_{k}": v for n, values in enumerate(rows) for k, v in values.items()}
+        await _fetched(connection, compiled.sql, compiled.args(numbered))
 
 
 async def autoflush(session: AsyncSession) -> None:
