@@ -19,6 +19,7 @@ Decisions per `Reply`:
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from typing import Any, Protocol
 
@@ -56,7 +57,7 @@ def reply_activity(reply: Reply) -> Activity:
     if reply.form is not None:
         form = reply.form
         if reply.text and not form.intro:
-            form = _with_intro(form, reply.text)
+            form = dataclasses.replace(form, intro=reply.text)
         return card_activity(cards.form_card(form))
     if cards.needs_card(reply):
         return card_activity(cards.reply_card(reply))
@@ -74,18 +75,6 @@ def reply_activity(reply: Reply) -> Activity:
     if entities:
         activity.entities = entities
     return activity
-
-
-def _with_intro(form: Form, intro: str) -> Form:
-    return Form(
-        form_id=form.form_id,
-        title=form.title,
-        fields=form.fields,
-        submit_label=form.submit_label,
-        metadata=form.metadata,
-        intro=intro,
-        errors=form.errors,
-    )
 
 
 async def send_replies(
