@@ -10,34 +10,17 @@ import pytest
 from handlers.knowledge import answer as answer_module
 from handlers.knowledge.answer import compose_extractive
 from handlers.knowledge.grounding import LOWER_SCORE, MIN_COVERAGE, lower_pages
-from handlers.knowledge.search import Retrieval, Retrieved
-from handlers.knowledge.terms import Query
-from storage.kb import PassageRow
+from handlers.knowledge.search import Retrieval
+from tests.handlers.knowledge.ranked import ranked
 
 WORDS = ("flutter", "hashing", "attribute")
 FIRST = "The search syntax filters experiments by attribute and by owner."
 ANSWER = "The Flutter SDK uses the id attribute for hashing unless you set another one."
 
 
-def ranked(*pages: tuple[int, float, float, str]) -> Retrieval:
-    """Passages of (document, score, page coverage, body), best first."""
-    items = tuple(
-        Retrieved(
-            PassageRow(i, doc, f"doc{doc}.md", None, f"Page {doc}", f"Page {doc}", "", body, i),
-            score,
-            i,
-            None,
-            cover,
-        )
-        for i, (doc, score, cover, body) in enumerate(pages)
-    )
-    query = Query(core=WORDS, terms=WORDS)
-    return Retrieval(query, items, max(item.coverage for item in items), None)
-
-
 def test_a_next_page_that_covers_the_request_answers_when_the_first_does_not() -> None:
     low = MIN_COVERAGE - 0.1
-    found = ranked((1, 20.0, low, FIRST), (2, 19.5, 0.8, ANSWER), (1, 15.0, low, FIRST))
+    found = ranked(WORDS, (1, 20.0, low, FIRST), (2, 19.5, 0.8, ANSWER), (1, 15.0, low, FIRST))
     answer = compose_extractive(found)
     assert answer.grounded
     assert answer.citations[0].source_id == "doc2.md"
@@ -49,7 +32,7 @@ def test_a_next_page_that_covers_the_request_answers_when_the_first_does_not() -
 def test_a_page_scoring_well_below_the_first_does_not_answer() -> None:
     low = MIN_COVERAGE - 0.1
     assert 20.0 * LOWER_SCORE > 15.0
-    found = ranked((1, 20.0, low, FIRST), (2, 15.0, 0.8, ANSWER))
+    found = ranked(WORDS, (1, 20.0, low, FIRST), (2, 15.0, 0.8, ANSWER))
     assert lower_pages(found) == []
     assert not compose_extractive(found).grounded
 
@@ -57,6 +40,7 @@ def test_a_page_scoring_well_below_the_first_does_not_answer() -> None:
 def test_top_passages_agreeing_on_the_first_page_are_not_overruled() -> None:
     low = MIN_COVERAGE - 0.1
     found = ranked(
+        WORDS,
         (1, 20.0, low, FIRST),
         (1, 19.9, low, FIRST),
         (2, 19.8, 0.8, ANSWER),
@@ -78,8 +62,10 @@ def test_a_first_page_lacking_only_the_figure_asked_is_still_declined(
     monkeypatch.setattr(answer_module, "lower_pages", asked)
     words = ("max", "projects", "organization")
     first = "Projects group features inside an organization and scope permissions."
-    found = ranked((1, 20.0, 0.9, first), (2, 19.9, 0.9, "Projects scope environments."))
-    found = Retrieval(
-        Query(core=words, terms=words), found.passages, 0.9, None, question="max projects?"
+    found = ranked(
+        words,
+        (1, 20.0, 0.9, first),
+        (2, 19.9, 0.9, "Projects scope environments."),
+        question="max projects?",
     )
     assert not compose_extractive(found).grounded

@@ -6,11 +6,13 @@ not passages of pages that do not cover the question."""
 
 from __future__ import annotations
 
+import pytest
+
 from handlers.knowledge.answer import compose_extractive
 from handlers.knowledge.grounding import AGREED_COVERAGE, MIN_COVERAGE, is_grounded, lower_pages
-from handlers.knowledge.search import Retrieval, Retrieved
-from handlers.knowledge.terms import Query, Vocabulary
-from storage.kb import PassageRow
+from handlers.knowledge.search import Retrieval
+from handlers.knowledge.terms import Vocabulary
+from tests.handlers.knowledge.ranked import Page, ranked
 
 #: Texts the vocabulary knows: "Microsoft" on one page of many, "teams" on another.
 CORPUS = (
@@ -22,33 +24,21 @@ CORPUS = (
 VOCABULARY = Vocabulary.build(CORPUS)
 
 
-def ranked(
-    question: str, words: tuple[str, ...], *pages: tuple[int, float, float, str]
-) -> Retrieval:
-    """Passages of (document, score, page coverage, body), best first."""
-    items = tuple(
-        Retrieved(
-            PassageRow(i, doc, f"doc{doc}.md", None, f"Page {doc}", f"Page {doc}", "", body, i),
-            score,
-            i,
-            None,
-            cover,
-        )
-        for i, (doc, score, cover, body) in enumerate(pages)
-    )
-    query = Query(core=words, terms=words)
-    return Retrieval(query, items, max(i.coverage for i in items), None, VOCABULARY, question)
-
-
 ALERTS_WORDS = ("event", "alerts", "microsoft", "teams")
 ALERTS_QUESTION = "can event alerts go to Microsoft Teams?"
+
+
+def alerts_ranked(*pages: Page) -> Retrieval:
+    return ranked(ALERTS_WORDS, *pages, question=ALERTS_QUESTION, vocabulary=VOCABULARY)
+
+
 OFF = "Projects group features and environments in one organization."
 
 
 def test_a_next_page_lacking_the_name_asked_does_not_answer() -> None:
     low = MIN_COVERAGE - 0.1
     alerts = "Event alerts go to a Slack or a Discord channel."
-    found = ranked(ALERTS_QUESTION, ALERTS_WORDS, (1, 20.0, low, OFF), (2, 19.5, 0.8, alerts))
+    found = alerts_ranked((1, 20.0, low, OFF), (2, 19.5, 0.8, alerts))
     assert lower_pages(found) == []
     assert not compose_extractive(found).grounded
 
@@ -56,7 +46,7 @@ def test_a_next_page_lacking_the_name_asked_does_not_answer() -> None:
 def test_a_next_page_writing_the_name_asked_answers() -> None:
     low = MIN_COVERAGE - 0.1
     alerts = "Event alerts go to Microsoft Teams through an incoming webhook."
-    found = ranked(ALERTS_QUESTION, ALERTS_WORDS, (1, 20.0, low, OFF), (2, 19.5, 0.8, alerts))
+    found = alerts_ranked((1, 20.0, low, OFF), (2, 19.5, 0.8, alerts))
     answer = compose_extractive(found)
     assert answer.grounded
     assert [c.source_id for c in answer.citations] == ["doc2.md"]
@@ -67,7 +57,7 @@ def test_a_next_page_quotes_only_itself() -> None:
     low = MIN_COVERAGE - 0.1
     first = "Event alerts reach Microsoft Teams."
     alerts = "Alerts reach Microsoft Teams through an incoming webhook."
-    found = ranked(ALERTS_QUESTION, ALERTS_WORDS, (1, 20.0, low, first), (2, 19.5, 0.8, alerts))
+    found = alerts_ranked((1, 20.0, low, first), (2, 19.5, 0.8, alerts))
     answer = compose_extractive(found)
     assert answer.grounded
     assert [c.source_id for c in answer.citations] == ["doc2.md"]
@@ -78,9 +68,7 @@ def test_a_page_that_does_not_cover_the_question_is_not_quoted_first() -> None:
     # covers too little of the question to be quoted first.
     second = "Event alerts reach Microsoft Teams."
     alerts = "Alerts reach Microsoft Teams through an incoming webhook."
-    found = ranked(
-        ALERTS_QUESTION,
-        ALERTS_WORDS,
+    found = alerts_ranked(
         (1, 20.0, 0.8, alerts),
         (2, 19.9, MIN_COVERAGE - 0.2, second),
     )
@@ -94,29 +82,27 @@ FULLSTORY_QUESTION = "Is the FullStory warehouse export GA or still early?"
 EXPORT = "FullStory exports sessions to a warehouse every day."
 
 
-def test_the_one_top_page_writing_the_name_asked_is_the_page_about_it() -> None:
+@pytest.mark.parametrize(
+    ("other", "grounded"),
+    [
+        # The first page alone writes "FullStory": it is the page about it.
+        ("A warehouse export runs every day.", True),
+        # Another top page writes it too: the name singles out no page.
+        ("FullStory sessions show in the warehouse.", False),
+    ],
+)
+def test_the_one_top_page_writing_the_name_asked_is_the_page_about_it(
+    other: str, grounded: bool
+) -> None:
     between = (AGREED_COVERAGE + MIN_COVERAGE) / 2
     found = ranked(
-        FULLSTORY_QUESTION,
         FULLSTORY_WORDS,
         (1, 20.0, between, EXPORT),
         (1, 19.9, between, EXPORT),
-        (2, 19.8, between, "A warehouse export runs every day."),
+        (2, 19.8, between, other),
         (1, 19.7, between, EXPORT),
         (3, 19.6, between, OFF),
+        question=FULLSTORY_QUESTION,
+        vocabulary=VOCABULARY,
     )
-    assert is_grounded(found)
-
-
-def test_a_name_several_top_pages_write_does_not_single_one_out() -> None:
-    between = (AGREED_COVERAGE + MIN_COVERAGE) / 2
-    found = ranked(
-        FULLSTORY_QUESTION,
-        FULLSTORY_WORDS,
-        (1, 20.0, between, EXPORT),
-        (1, 19.9, between, EXPORT),
-        (2, 19.8, between, "FullStory sessions show in the warehouse."),
-        (1, 19.7, between, EXPORT),
-        (3, 19.6, between, OFF),
-    )
-    assert not is_grounded(found)
+    assert is_grounded(found) is grounded
