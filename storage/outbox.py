@@ -127,7 +127,8 @@ async def enqueue_many(session: AsyncSession, messages: Sequence[dict[str, objec
 
 async def insert_rows(session: AsyncSession, rows: Sequence[Mapping[str, object]]) -> None:
     """Queue new messages (no `dedupe_key`), each a dict of `OutboxMessage` columns, in
-    the order given, with one `executemany` on the driver (`storage.lean`: no ORM
+    the order given, in one statement on the driver (`LeanInsert.insert_many`: one
+    INSERT of VALUES up to VALUES_ROWS rows, else an `executemany`; no ORM
     object, no unit of work, no Core execution context), after the session's pending
     changes (autoflush). Unset columns take their defaults."""
     if not rows:

@@ -45,6 +45,7 @@ LIMITING_SHARE = 0.5
 
 
 def limits(sentence: Sentence) -> bool:
+    """Whether `sentence` says what is only or not so (LIMITING)."""
     return bool(LIMITING.search(sentence.text.replace("\u2019", "'")))
 
 
@@ -151,9 +152,7 @@ def with_limiting(chosen: list[Candidate], rest: Sequence[Candidate]) -> list[Ca
     return [best, limiting, *(c for c in chosen[1:] if c is not limiting)]
 
 
-def uncontained(
-    chosen: Sequence[Candidate],
-) -> list[Candidate]:
+def uncontained(chosen: Sequence[Candidate]) -> list[Candidate]:
     """`chosen` without the sentences another chosen one quotes whole (a list item the
     sentence introducing its list carries)."""
     return [
