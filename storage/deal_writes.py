@@ -36,16 +36,26 @@ _INSERT_DEAL = LeanInsert(_DEALS)
 
 
 async def insert_deal(
-    session: AsyncSession, values: Mapping[str, Any], *, event: Mapping[str, Any] | None = None
+    session: AsyncSession,
+    values: Mapping[str, Any],
+    *,
+    event: Mapping[str, Any] | None = None,
+    deal_id: int | None = None,
+    messages: Sequence[Mapping[str, object]] = (),
 ) -> int:
     """INSERT one registration (every column of DEAL_COLUMNS given) and return its id,
     in one round trip; with `event` (columns of its `deal_events` row but `deal_id`,
     defaults as in `insert_event`) that row too, in the same round trip on PostgreSQL
-    (one statement). A repeated `idempotency_key` raises IntegrityError (and writes
-    neither)."""
+    (one statement). With `deal_id` (PostgreSQL: an id the `deals` sequence gave,
+    `submit_reads.get_submit_reads(allocate=True)`) the row takes that id, and the
+    outbox `messages` (`outbox.insert_rows`' rows, which may name it) go in the same
+    statement: whole by itself, even in autocommit. A repeated `idempotency_key`
+    raises IntegrityError (and writes none of them)."""
     missing = set(DEAL_COLUMNS) - values.keys()
     if missing:
         raise ValueError(f"a registration needs every column; missing {sorted(missing)}")
+    if deal_id is None and messages:
+        raise ValueError("messages go with a registration whose id is given")
     if event is None:
         return int(await _INSERT_DEAL.insert(session, values))
     if "deal_id" in event:
@@ -54,6 +64,15 @@ async def insert_deal(
     del event_values["deal_id"]
     await autoflush(session)
     bind = session.bind
+    if deal_id is not None:
+        if bind is None or bind.dialect.name != "postgresql":
+            raise ValueError("a registration's id is given on PostgreSQL only")
+        complete = outbox.new_rows(messages)
+        params = {**values, "id": deal_id, **{f"event_{k}": v for k, v in event_values.items()}}
+        for n, row in enumerate(complete):
+            params.update({f"m{n}_{k}": v for k, v in row.items()})
+        await _lean_deal_event_messages(len(complete)).rows(session, params)
+        return deal_id
     if bind is not None and bind.dialect.name == "postgresql":
         params = {**values, **{f"event_{key}": v for key, v in event_values.items()}}
         [(deal_id,)] = await _DEAL_AND_EVENT.rows(session, params)
@@ -63,13 +82,14 @@ async def insert_deal(
     return deal_id
 
 
-def _deal_and_event() -> Insert:
-    """PostgreSQL: the registration's INSERT as a CTE, and its event's INSERT reading
-    the new id from it (`:<column>` for the registration, `:event_<column>` for the
-    event)."""
+def _deal_and_event(given_id: bool = False) -> Insert:
+    """PostgreSQL: the registration's INSERT as a CTE (`given_id`: with `:id`), and its
+    event's INSERT reading the new id from it (`:<column>` for the registration,
+    `:event_<column>` for the event)."""
+    keys = ("id", *DEAL_COLUMNS) if given_id else DEAL_COLUMNS
     new_deal = (
         insert(_DEALS)
-        .values({c: bindparam(c, type_=_DEALS.c[c].type) for c in DEAL_COLUMNS})
+        .values({c: bindparam(c, type_=_DEALS.c[c].type) for c in keys})
         .returning(_DEALS.c.id)
         .cte("new_deal")
     )
@@ -78,6 +98,28 @@ def _deal_and_event() -> Insert:
         new_deal.c.id, *(bindparam(f"event_{c}", type_=_EVENTS.c[c].type) for c in columns)
     )
     return insert(_EVENTS).from_select(["deal_id", *columns], event).returning(_EVENTS.c.deal_id)
+
+
+@functools.lru_cache(maxsize=8)
+def _lean_deal_event_messages(messages: int) -> LeanQuery:
+    """PostgreSQL: `_deal_and_event` with the id given, as a CTE, and that many outbox
+    rows (`:m<n>_<column>` for the n-th, every one of `outbox.COLUMNS`): one statement."""
+
+    def build() -> Insert:
+        with_event = _deal_and_event(given_id=True)
+        return _with_messages(with_event, messages) if messages else with_event
+
+    return LeanQuery(build)
+
+
+def _with_messages(first: Insert, messages: int) -> Insert:
+    """An INSERT of `messages` outbox rows (`:m<n>_<column>`) with `first` as its CTE:
+    PostgreSQL runs both, whole, in one statement."""
+    rows = [
+        {c: bindparam(f"m{n}_{c}", type_=_OUTBOX.c[c].type) for c in outbox.COLUMNS}
+        for n in range(messages)
+    ]
+    return insert(_OUTBOX).values(rows).returning(_OUTBOX.c.id).add_cte(first.cte("event"))
 
 
 def detached_deal(deal_id: int, values: Mapping[str, Any], **related: Any) -> Deal:
@@ -140,13 +182,7 @@ def _lean_update_and_event(keys: tuple[str, ...], messages: int = 0) -> LeanQuer
         with_event = (
             insert(_EVENTS).from_select(["deal_id", *columns], event).returning(_EVENTS.c.deal_id)
         )
-        if not messages:
-            return with_event
-        rows = [
-            {c: bindparam(f"m{n}_{c}", type_=_OUTBOX.c[c].type) for c in outbox.COLUMNS}
-            for n in range(messages)
-        ]
-        return insert(_OUTBOX).values(rows).returning(_OUTBOX.c.id).add_cte(with_event.cte("event"))
+        return _with_messages(with_event, messages) if messages else with_event
 
     return LeanQuery(build)
 

@@ -106,3 +106,13 @@ def create_session_factory(engine: AsyncEngine) -> SessionFactory:
 async def ping(session: AsyncSession) -> None:
     """Round-trip to the database; raises when it is unreachable."""
     await session.execute(text("select 1"))
+
+
+async def statements_alone(session: AsyncSession) -> None:
+    """On PostgreSQL, put a session that has run nothing yet in autocommit: each of its
+    statements is then a transaction of its own, with no BEGIN and COMMIT round trips
+    around them (issue 15), so the caller must write only in statements that are whole
+    by themselves (one statement of CTEs). Elsewhere nothing changes."""
+    bind = session.bind
+    if bind is not None and bind.dialect.name == "postgresql":
+        await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})

@@ -235,6 +235,16 @@ def auto_approve(
     return limit is not None and value_cents <= round(limit * 100)
 
 
+def may_auto_approve(
+    value_cents: int, *, currency: str, rules: Mapping[str, float], rules_currency: str
+) -> bool:
+    """Whether `auto_approve` could approve this value for some tier (before the
+    partner's tier is known)."""
+    return currency == rules_currency and any(
+        value_cents <= round(limit * 100) for limit in rules.values()
+    )
+
+
 def protection_days(tier: str | None, *, default: int, by_tier: Mapping[str, int]) -> int:
     """How many days an approved registration of a partner of `tier` is protected."""
     if tier is not None:

@@ -1,6 +1,14 @@
 """A submitted registration form, stored: the idempotency and conflict checks, the
-row and its audit event, and the partner's and the manager's messages, in the caller's
-transaction (it commits before the submission is acknowledged)."""
+row and its audit event, and the partner's and the manager's messages, before the
+submission is acknowledged.
+
+On PostgreSQL, unless the value may be approved at once, that is two statements with
+no transaction around them (issue 15): the reads, which also take the registration's
+id, then one statement of CTEs that stores the row, its event and its messages whole.
+READ COMMITTED gave the reads no more than that inside a transaction (each statement
+sees what was committed before it), and a BEGIN and a COMMIT were two of the five
+round trips. Elsewhere, and for an approval at once (ORM work), it all goes in the
+caller's transaction, which commits before the acknowledgement."""
 
 from __future__ import annotations
 
@@ -28,12 +36,13 @@ from handlers.deals.notices import (
     manager_recipients,
     partner_row,
 )
-from handlers.deals.rules import DealDraft, auto_approve
+from handlers.deals.rules import DealDraft, auto_approve, may_auto_approve
 from handlers.deps import Deps
 from handlers.notify import outbox_row, person_destination, queue_new_rows
 from storage import deal_conflicts, deal_writes, submit_reads
 from storage import deals as deal_store
 from storage.deals import Deal
+from storage.engine import statements_alone
 from storage.people import Person
 
 FORM_USED = "This form was already used. Open a new one with `/register-deal`."
@@ -96,10 +105,27 @@ async def store_registration(
     nonce: str,
 ) -> Outcome:
     key = company_key(draft.company)
+    settings = deps.settings
+    # Unless it may be approved at once (the approval is ORM work, in a transaction),
+    # PostgreSQL stores it in one statement with its event and messages, under an id
+    # taken with the reads: with no transaction around them (issue 15).
+    alone = not may_auto_approve(
+        draft.value_cents,
+        currency=draft.currency,
+        rules=settings.deal_auto_approve,
+        rules_currency=settings.deal_auto_approve_currency,
+    )
+    if alone:
+        await statements_alone(session)
     # The context and the conflict candidates in one round trip (issue 15); the
     # candidates go unused when the form was used or the partner is gone.
-    found, lookup = await submit_reads.get_submit_reads(
-        session, partner_id, idempotency_key=nonce, domain=draft.domain, prefix=company_prefix(key)
+    found, lookup, next_id = await submit_reads.get_submit_reads(
+        session,
+        partner_id,
+        idempotency_key=nonce,
+        domain=draft.domain,
+        prefix=company_prefix(key),
+        allocate=alone,
     )
     if found is None:
         if await deal_store.get_deal_by_key(session, nonce) is not None:
@@ -155,6 +181,15 @@ async def store_registration(
         "to_status": deal_store.PENDING,
         "detail": {"conflict": conflict.kind, "conflict_with": conflict_with},
     }
+    if next_id is not None:
+        deal = deal_writes.detached_deal(next_id, values, partner=partner)
+        rows = await _messages(
+            session, deps, deal, caller, conflict, automatic=False, manager=manager
+        )
+        await deal_writes.insert_deal(session, values, event=event, deal_id=next_id, messages=rows)
+        if rows:
+            deps.outbox_wakeup.set()
+        return Outcome(deal, conflict)
     deal_id = await deal_writes.insert_deal(session, values, event=event)
     deal = deal_writes.detached_deal(deal_id, values, partner=partner)
     automatic = conflict.kind == "none" and auto_approve(
@@ -168,7 +203,10 @@ async def store_registration(
         session.add(deal)  # approving updates it: through the ORM, as every decision does
         await deal_approval.approve(session, deps, deal, actor_id=None, actor_name="auto-approval")
         await session.flush()  # its thread notice goes out before the manager's card
-    await _announce(session, deps, deal, caller, conflict, automatic=automatic, manager=manager)
+    rows = await _messages(
+        session, deps, deal, caller, conflict, automatic=automatic, manager=manager
+    )
+    await queue_new_rows(session, deps, rows)
     return Outcome(deal, conflict)
 
 
@@ -216,7 +254,7 @@ def _existing(row: deal_conflicts.Candidate) -> ExistingRegistration:
     )
 
 
-async def _announce(
+async def _messages(
     session: AsyncSession,
     deps: Deps,
     deal: Deal,
@@ -225,9 +263,10 @@ async def _announce(
     *,
     automatic: bool,
     manager: Person | None,
-) -> None:
-    """Confirm in the partner's thread; send the manager the approval card: the
-    messages of `post_to_partner` and `post_to_manager`, queued in one INSERT."""
+) -> list[dict[str, object]]:
+    """The confirmation in the partner's thread and the manager's approval card: the
+    messages of `post_to_partner` and `post_to_manager`, as outbox rows to queue in
+    one INSERT."""
     now = deps.clock()
     rows: list[dict[str, object]] = []
     if not automatic:
@@ -258,4 +297,4 @@ async def _announce(
         )
     for person in await manager_recipients(session, deal, manager=manager):
         rows.append(outbox_row(person_destination(person), card, now=now))
-    await queue_new_rows(session, deps, rows)
+    return rows

@@ -43,7 +43,7 @@ async def test_the_submit_reads_equal_the_context_and_the_conflict_lookup(
             )
             expected = (submit_context_columns(context), lookup)
         async with sessions() as session:
-            found, combined = await submit_reads.get_submit_reads(
+            found, combined, _ = await submit_reads.get_submit_reads(
                 session, partner_id, idempotency_key=key, domain=domain, prefix=prefix, limit=limit
             )
             assert (submit_context_columns(found), combined) == expected
@@ -66,7 +66,7 @@ async def test_a_session_in_use_reads_them_apart(sessions: SessionFactory) -> No
         await deal_store.add_deal(session, _deal(acme.id, "k1", "acme.com", "Acme"))
     async with sessions() as session:
         held = await partner_store.get_partner(session, acme.id)
-        found, lookup = await submit_reads.get_submit_reads(
+        found, lookup, _ = await submit_reads.get_submit_reads(
             session, acme.id, idempotency_key="k1", domain="acme.com", prefix="acme"
         )
         assert found is not None and found.partner is held and found.existing_deal_id == 1

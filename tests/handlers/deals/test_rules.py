@@ -13,6 +13,7 @@ from handlers.deals.money import parse_amount
 from handlers.deals.rules import (
     ParsedText,
     auto_approve,
+    may_auto_approve,
     parse_free_text,
     protection_days,
     validate_form,
@@ -246,6 +247,14 @@ def test_auto_approval_by_tier_value_and_currency() -> None:
     assert not auto_approve("gold", 100, currency="EUR", rules=rules, rules_currency="USD")
     assert not auto_approve("silver", 100, currency="USD", rules=rules, rules_currency="USD")
     assert not auto_approve(None, 100, currency="USD", rules=rules, rules_currency="USD")
+
+
+def test_whether_some_tier_may_approve_a_value_at_once() -> None:
+    rules = {"gold": 25_000.0, "silver": 5_000.0}
+    assert may_auto_approve(2_500_000, currency="USD", rules=rules, rules_currency="USD")
+    assert not may_auto_approve(2_500_001, currency="USD", rules=rules, rules_currency="USD")
+    assert not may_auto_approve(100, currency="EUR", rules=rules, rules_currency="USD")
+    assert not may_auto_approve(100, currency="USD", rules={}, rules_currency="USD")
 
 
 def test_protection_days_per_tier() -> None:
