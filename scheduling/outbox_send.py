@@ -123,15 +123,28 @@ async def _record_sent(
     worker: str,
 ) -> None:
     engine: AsyncEngine = deps.sessions.kw["bind"]
-    if engine.dialect.name == "postgresql" and (message.thread_key is None or started is None):
+    if engine.dialect.name == "postgresql":
         # One statement, its own transaction (autocommit): one round trip instead of
-        # BEGIN, UPDATE, COMMIT, for every message sent. (Not on SQLite, where leaving
-        # autocommit again costs a PRAGMA.)
+        # BEGIN, UPDATE (, INSERT of the thread it started), COMMIT, for every message
+        # sent. (Not on SQLite, where leaving autocommit again costs a PRAGMA.)
         async with engine.connect() as connection:
             autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
-            await outbox.mark_sent(
-                autocommit, message.id, worker=worker, now=now, delivered_id=delivered.message_id
+            delivered_id = delivered.message_id
+            if message.thread_key is None or started is None:
+                await outbox.mark_sent(
+                    autocommit, message.id, worker=worker, now=now, delivered_id=delivered_id
+                )
+                return
+            thread = thread_store.save_thread_params(
+                message.thread_key,
+                platform=message.platform,
+                channel_id=started[0],
+                thread_id=started[1],
             )
+            await outbox.mark_sent_starting_thread(
+                autocommit, message.id, worker=worker, now=now, delivered_id=delivered_id,
+                thread=thread,
+            )  # fmt: skip
         return
     async with deps.sessions() as session, session.begin():
         await outbox.mark_sent(

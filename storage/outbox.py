@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import (
     JSON,
     Index,
+    Insert,
     Integer,
     String,
     Table,
@@ -26,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
+from storage import threads
 from storage.base import Base, UTCDateTime, insert_or_ignore, utcnow
 from storage.lean import LeanInsert, autoflush
 
@@ -201,6 +203,30 @@ async def mark_sent(
     await _finish(
         session, message_id, worker=worker, status=SENT, sent_at=now, message_id=delivered_id
     )
+
+
+async def mark_sent_starting_thread(
+    connection: AsyncSession | AsyncConnection,
+    message_id: int,
+    *,
+    worker: str,
+    now: datetime,
+    delivered_id: str,
+    thread: Mapping[str, object],
+) -> None:
+    """PostgreSQL: `mark_sent` and `threads.save_thread` of the thread the message
+    started (`thread`: `threads.save_thread_params`) in one statement, whole by itself:
+    on an autocommit connection one round trip instead of BEGIN, UPDATE, INSERT,
+    COMMIT, for every thread the bot starts."""
+    params = {"row_id": message_id, "worker": worker, "attempted": 1, **thread}
+    params.update({"new_status": SENT, "new_sent_at": now, "new_message_id": delivered_id})
+    await connection.execute(_sent_starting_thread_stmt(), params)
+
+
+@functools.cache
+def _sent_starting_thread_stmt() -> Insert:
+    sent = _finish_stmt(("message_id", "sent_at", "status")).returning(_TABLE.c.id)
+    return threads.save_thread_stmt("postgresql").add_cte(sent.cte("sent"))
 
 
 async def mark_retry(

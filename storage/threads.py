@@ -65,15 +65,31 @@ async def save_thread(
     session: AsyncSession, key: str, *, platform: str, channel_id: str, thread_id: str
 ) -> None:
     """Record where thread `key` lives; the first record of a key wins."""
-    params = {"t_key": key, "t_platform": platform, "t_channel": channel_id, "t_thread": thread_id}
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    await session.execute(_save_thread_stmt(dialect), {**params, "t_at": utcnow()})
+    await session.execute(
+        save_thread_stmt(dialect),
+        save_thread_params(key, platform=platform, channel_id=channel_id, thread_id=thread_id),
+    )
+
+
+def save_thread_params(
+    key: str, *, platform: str, channel_id: str, thread_id: str
+) -> dict[str, object]:
+    """The parameters of `save_thread_stmt` for thread `key` (recorded now)."""
+    return {
+        "t_key": key,
+        "t_platform": platform,
+        "t_channel": channel_id,
+        "t_thread": thread_id,
+        "t_at": utcnow(),
+    }
 
 
 @functools.cache
-def _save_thread_stmt(dialect: str) -> Insert:
-    """INSERT ... ON CONFLICT DO NOTHING, built once per dialect (building it cost more
-    than running it: it runs for every thread started)."""
+def save_thread_stmt(dialect: str) -> Insert:
+    """`save_thread`'s INSERT ... ON CONFLICT DO NOTHING (`save_thread_params`), built
+    once per dialect (building it cost more than running it: it runs for every thread
+    started)."""
     table: Table = Thread.__table__  # type: ignore[assignment]
     stmt = pg_insert(table) if dialect == "postgresql" else sqlite_insert(table)
     return stmt.values(

@@ -62,3 +62,45 @@ async def test_the_first_record_of_a_thread_wins(sessions: SessionFactory) -> No
     async with sessions() as session:
         found = await thread_store.get_threads(session, [("deal:1", "slack"), ("deal:2", "slack")])
     assert {key: t.thread_id for (key, _), t in found.items()} == {"deal:1": "t1", "deal:2": "t3"}
+
+
+async def test_a_message_that_started_a_thread_is_marked_with_it_in_one_statement(
+    backend: str, sessions: SessionFactory
+) -> None:
+    async with sessions() as session, session.begin():
+        await outbox.insert_rows(session, [_ROW, _ROW])
+        claimed = await outbox_claims.claim_due(
+            session, now=FIXED_NOW, worker="w1", lease=timedelta(minutes=1), limit=10
+        )
+        await thread_store.save_thread(
+            session, "deal:2", platform="slack", channel_id="C1", thread_id="t-old"
+        )
+    first, second = (m.id for m in claimed)
+    engine = sessions.kw["bind"]
+    for row_id, key, delivered in ((first, "deal:1", "m1"), (second, "deal:2", "m2")):
+        thread = thread_store.save_thread_params(
+            key, platform="slack", channel_id="C1", thread_id=f"t-{delivered}"
+        )
+        sent = {"worker": "w1", "now": FIXED_NOW, "delivered_id": delivered}
+        if backend == "postgresql":  # one statement, no transaction around it
+            async with engine.connect() as connection:
+                alone = await connection.execution_options(isolation_level="AUTOCOMMIT")
+                await outbox.mark_sent_starting_thread(alone, row_id, **sent, thread=thread)
+        else:  # SQLite: the two statements in one transaction
+            async with sessions() as session, session.begin():
+                await outbox.mark_sent(session, row_id, **sent)
+                await thread_store.save_thread(
+                    session, key, platform="slack", channel_id="C1", thread_id=f"t-{delivered}"
+                )
+    async with sessions() as session:
+        rows = {m.id: m for m in await outbox.list_outbox(session)}
+        found = await thread_store.get_threads(session, [("deal:1", "slack"), ("deal:2", "slack")])
+    assert [(rows[i].status, rows[i].message_id, rows[i].claimed_by) for i in (first, second)] == [
+        (outbox.SENT, "m1", None),
+        (outbox.SENT, "m2", None),
+    ]
+    # The thread it started is recorded; a thread recorded before stays as it was.
+    assert {key: t.thread_id for (key, _), t in found.items()} == {
+        "deal:1": "t-m1",
+        "deal:2": "t-old",
+    }
