@@ -96,6 +96,23 @@ def test_a_second_source_is_quoted_only_when_it_is_about_the_question() -> None:
     assert "[2]" not in answer.text
 
 
+def test_a_page_repeating_the_quoted_sentence_gives_way_to_the_next_page() -> None:
+    shared = "To change the edge tracking callback, set the TRACKING_CALLBACK variable."
+    found = retrieval(
+        [
+            passage(1, 1, body=f"The edge app tracks views in the browser. {shared}"),
+            passage(2, 2, body=shared),
+            passage(3, 3, body="Experiments on the edge report to a callback of their own."),
+        ],
+        core=("edge", "tracking", "callback"),
+        cover=0.9,
+    )
+    answer = compose_extractive(found)
+    assert answer.text.count(shared) == 1
+    assert [c.source_id for c in answer.citations] == ["doc1.md", "doc3.md"]
+    assert "[2]\n> Experiments on the edge report to a callback of their own." in answer.text
+
+
 def test_weak_retrieval_is_an_honest_i_dont_know() -> None:
     weak = retrieval([passage(1, 1)], core=("bitcoin", "invoice"), cover=0.2)
     answer = compose_extractive(weak)
