@@ -48,7 +48,8 @@ SECOND_SCORE = 0.6
 QUOTE_SENTENCES = 4
 FIRST_QUOTE_CHARS = 560
 #: A question that asks several things ("which port, and what IP to allow?", "X vs
-#: Y") is answered in up to this many sentences and characters, one or more per part.
+#: Y") is answered in up to this many sentences and characters, one or more per part,
+#: and the sentence after the best one when it fits (it often states the rest).
 SEVERAL_SENTENCES = 4
 SEVERAL_CHARS = 600
 #: What the LLM must answer when the passages do not support an answer.
@@ -151,7 +152,6 @@ def _compose(retrieval: Retrieval, max_quotes: int) -> Answer | None:
         limit=SEVERAL_SENTENCES if several else QUOTE_SENTENCES,
         chars=SEVERAL_CHARS if several else FIRST_QUOTE_CHARS,
         titles={i: item.passage.doc_title for i, (_, item) in enumerate(pool)},
-        follow=not several,
     )
     if not groups:
         return None

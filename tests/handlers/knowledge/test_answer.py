@@ -275,6 +275,23 @@ def test_a_question_asking_several_things_gets_room_for_each() -> None:
     assert "feature_usage" not in one.text  # one part: three sentences at most
 
 
+def test_a_comparison_also_gets_the_sentence_after_the_best_one() -> None:
+    body = (
+        "Jitsu uses the same event shape as Segment. "
+        "Fire experiment_viewed from the tracking callback. "
+        "Segment and Jitsu can stream event data into a warehouse table nightly."
+    )
+    found = retrieval(
+        [passage(1, 1, section="Exposure", body=body)],
+        core=("jitsu", "segment", "event", "shape"),
+        cover=1.0,
+    )
+    asked = dataclasses.replace(found, question="jitsu vs segment events - same shape?")
+    assert asked_parts(asked.question) == 2
+    text = compose_extractive(asked).text
+    assert "same event shape" in text and "Fire experiment_viewed" in text
+
+
 def test_a_sentence_much_like_the_quoted_one_is_quoted_when_it_adds_a_word_asked() -> None:
     body = (
         "Firebase Analytics is BigQuery-only in GrowthBook. "
