@@ -48,7 +48,8 @@ SECOND_SCORE = 0.6
 QUOTE_SENTENCES = 4
 FIRST_QUOTE_CHARS = 560
 #: A question that asks several things ("which port, and what IP to allow?", "X vs
-#: Y") is answered in up to this many sentences and characters, one or more per part.
+#: Y") is answered in up to this many sentences and characters, one or more per part,
+#: and the sentence after the best one when it fits (it often states the rest).
 SEVERAL_SENTENCES = 4
 SEVERAL_CHARS = 600
 #: What the LLM must answer when the passages do not support an answer.
@@ -114,12 +115,12 @@ def compose_extractive(retrieval: Retrieval, *, max_quotes: int = 2) -> Answer:
     FIRST_QUOTE_CHARS on the first page), each passage quoted with its [n] and where
     it comes from: sentences of the best page's top passages and of the
     other top passages compete; then one other page, when it is about the question
-    too, adds its own best sentence. A question asking for a figure (a duration, a
-    price, a version, a count, a share) gets the first page's sentence stating it
-    about the question's subject when the quotes lack one, and "I don't know" when
-    the page has none (handlers.knowledge.figures). When the first page does not
-    answer, a next-ranked one that passes the same checks may
-    (handlers.knowledge.grounding.lower_pages)."""
+    too, adds its own best sentence (unless the quote says it word for word). A
+    question asking for a figure (a duration, a price, a version, a count, a share)
+    gets the first page's sentence stating it about the question's subject when the
+    quotes lack one, and "I don't know" when the page has none
+    (handlers.knowledge.figures). When the first page does not answer, a next-ranked
+    one that passes the same checks may (handlers.knowledge.grounding.lower_pages)."""
     if is_grounded(retrieval):
         answer = _compose(retrieval, max_quotes)
     else:
@@ -151,7 +152,6 @@ def _compose(retrieval: Retrieval, max_quotes: int) -> Answer | None:
         limit=SEVERAL_SENTENCES if several else QUOTE_SENTENCES,
         chars=SEVERAL_CHARS if several else FIRST_QUOTE_CHARS,
         titles={i: item.passage.doc_title for i, (_, item) in enumerate(pool)},
-        follow=not several,
     )
     if not groups:
         return None
@@ -171,6 +171,9 @@ def _compose(retrieval: Retrieval, max_quotes: int) -> Answer | None:
             units=retrieval.sentences_of(item.passage),
         )
         if quote and item.coverage >= SECOND_COVERAGE and value >= SECOND_SCORE * best:
+            said = {" ".join(text.split()) for _, texts in blocks for text in texts}
+            if all(" ".join(text.split()) in said for text in quote):
+                continue  # pages sharing a paragraph: the next page may add something
             blocks.append((item, quote))
     blocks = with_sides(retrieval, blocks)
     kinds = asked_figures(retrieval.question)

@@ -166,7 +166,6 @@ def pick(
     vocabulary: Vocabulary | None = None,
     chars: int = QUOTE_CHARS,
     titles: Mapping[int, str] | None = None,
-    follow: bool = True,
 ) -> list[tuple[int, list[str]]]:
     """From (score, sentence, passage index) candidates: the best sentence and up to
     `limit - 1` others at least half as good, or (given the query) that add query words
@@ -178,7 +177,7 @@ def pick(
     quoted page states is no part of the question left to answer (the page's summary
     does not join a quote for naming the product again). The character budget goes to
     the sentences in the order they were chosen, the best first; the sentence after
-    the best comes last (`follow`; else only after a quote of one sentence).
+    the best comes last.
     Returns (passage index, texts) groups."""
     if not scored:
         return []
@@ -229,8 +228,7 @@ def pick(
         seen |= states(choice)
     if is_yes_no(question):
         chosen = with_limiting(chosen, rest)
-    if follow or len(chosen) == 1:
-        chosen = with_followers(chosen, scored)
+    chosen = with_followers(chosen, scored)
     if query is None or set(query.focus or query.core) - seen:
         # Words of the request no chosen sentence states: the docs may state them
         # beside it, in other words.

@@ -96,6 +96,23 @@ def test_a_second_source_is_quoted_only_when_it_is_about_the_question() -> None:
     assert "[2]" not in answer.text
 
 
+def test_a_page_repeating_the_quoted_sentence_gives_way_to_the_next_page() -> None:
+    shared = "To change the edge tracking callback, set the TRACKING_CALLBACK variable."
+    found = retrieval(
+        [
+            passage(1, 1, body=f"The edge app tracks views in the browser. {shared}"),
+            passage(2, 2, body=shared),
+            passage(3, 3, body="Experiments on the edge report to a callback of their own."),
+        ],
+        core=("edge", "tracking", "callback"),
+        cover=0.9,
+    )
+    answer = compose_extractive(found)
+    assert answer.text.count(shared) == 1
+    assert [c.source_id for c in answer.citations] == ["doc1.md", "doc3.md"]
+    assert "[2]\n> Experiments on the edge report to a callback of their own." in answer.text
+
+
 def test_weak_retrieval_is_an_honest_i_dont_know() -> None:
     weak = retrieval([passage(1, 1)], core=("bitcoin", "invoice"), cover=0.2)
     answer = compose_extractive(weak)
@@ -256,6 +273,23 @@ def test_a_question_asking_several_things_gets_room_for_each() -> None:
     both = compose_extractive(dataclasses.replace(found, question=asked))
     assert "ClickHouse" in both.text and "feature_usage" in both.text
     assert "feature_usage" not in one.text  # one part: three sentences at most
+
+
+def test_a_comparison_also_gets_the_sentence_after_the_best_one() -> None:
+    body = (
+        "Jitsu uses the same event shape as Segment. "
+        "Fire experiment_viewed from the tracking callback. "
+        "Segment and Jitsu can stream event data into a warehouse table nightly."
+    )
+    found = retrieval(
+        [passage(1, 1, section="Exposure", body=body)],
+        core=("jitsu", "segment", "event", "shape"),
+        cover=1.0,
+    )
+    asked = dataclasses.replace(found, question="jitsu vs segment events - same shape?")
+    assert asked_parts(asked.question) == 2
+    text = compose_extractive(asked).text
+    assert "same event shape" in text and "Fire experiment_viewed" in text
 
 
 def test_a_sentence_much_like_the_quoted_one_is_quoted_when_it_adds_a_word_asked() -> None:
