@@ -20,7 +20,9 @@ the same Slack work. This process sends the requests (bench/deals_slack.py's loa
 
 A run counts from the first request sent until both the last ack and the last Web API
 call of that run have arrived, so work left for after the ack is inside the figure;
-CPU per request is the server's user+system time over that span (/proc/<pid>/stat).
+CPU per request is the server's user+system time over that span (/proc/<pid>/stat);
+on PostgreSQL, "db ms/req" is the database server's meanwhile (every process named
+postgres), which shares the machine's cores with the servers measured.
 Rounds interleave the servers (the order rotates); each figure is the median round,
 each ratio the median of per-round ratios with their range. Correctness is checked
 on the way: every /register-deal got its views.open (distinct trigger ids), every
@@ -63,6 +65,21 @@ def cpu_times(pid: int) -> tuple[float, float]:
     return int(fields[11]) / tick, int(fields[12]) / tick
 
 
+def database_cpu() -> float:
+    """CPU seconds every PostgreSQL server process (named "postgres") has used so far:
+    the work a PartnerBot request makes the database do, on the same cores."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if (entry / "comm").read_text().strip() == "postgres":
+                total += sum(cpu_times(int(entry.name)))
+        except OSError:  # ended meanwhile, or not ours to read
+            continue
+    return total
+
+
 async def stats(http: aiohttp.ClientSession, api: str) -> dict[str, Any]:
     async with http.get(f"{api}bench/stats") as response:
         found: dict[str, Any] = await response.json()
@@ -102,12 +119,18 @@ class Run:
     """One path against one server: throughput to completion, ack latency, CPU."""
 
     def __init__(
-        self, n: int, seconds: float, latencies: list[float], cpu: tuple[float, float]
+        self,
+        n: int,
+        seconds: float,
+        latencies: list[float],
+        cpu: tuple[float, float],
+        database: float = 0.0,
     ) -> None:
         self.rps = n / seconds
         self.p50, self.p99 = pct(latencies, 50), pct(latencies, 99)
         self.cpu_ms = sum(cpu) * 1000 / n
         self.sys_share = cpu[1] / max(sum(cpu), 1e-9)
+        self.db_ms = database * 1000 / n  # the PostgreSQL server's CPU meanwhile
 
 
 async def measure(
@@ -119,17 +142,20 @@ async def measure(
     *,
     concurrency: int,
     problems: list[str],
+    postgres: bool = False,
 ) -> Run:
     server = servers.by_name[target]
     method, channel = INTERACTIVE[path]
     n = len(bodies)
     await reset(http, servers.api)
+    db0 = database_cpu() if postgres else 0.0
     cpu0, started = cpu_times(server.proc.pid), time.monotonic()
     result = await load(server.url, bodies, concurrency, http, content_type=content_type(path))
     acked = time.monotonic()
     found = await settle(http, servers.api, method=method, channel=channel, n=n)
     cpu1 = cpu_times(server.proc.pid)
     used = (cpu1[0] - cpu0[0], cpu1[1] - cpu0[1])
+    database = database_cpu() - db0 if postgres else 0.0
     done = max(acked, found["last"])
     if result.errors:
         problems.append(f"{target} {path}: {result.errors} errors, e.g. {result.bodies[0]}")
@@ -139,7 +165,7 @@ async def measure(
         problems.append(f"{target} {path}: {got} {method} for {n} requests")
     if path == "register" and found["triggers"] != n:
         problems.append(f"{target} register: {found['triggers']} modals for {n} commands")
-    return Run(n, done - started, result.latencies, used)
+    return Run(n, done - started, result.latencies, used, database)
 
 
 async def profile(
@@ -181,6 +207,7 @@ def summary(path: str, runs: dict[str, list[Run]], concurrency: int) -> list[str
             f"  {median(speed):.2f} ({min(speed):.2f}-{max(speed):.2f})"
             f"  {median(cpu):.2f} ({min(cpu):.2f}-{max(cpu):.2f})"
             f"  {median([r.sys_share for r in mine]):>4.0%}"
+            f"  {median([r.db_ms for r in mine]):>6.3f}"
         )
     return lines
 
@@ -201,6 +228,7 @@ async def rounds(args: argparse.Namespace, servers: Servers, deals: Deals) -> li
                     run = await measure(
                         http, servers, target, path, bodies,
                         concurrency=args.concurrency, problems=problems,
+                        postgres=deals.backend == "postgresql",
                     )  # fmt: skip
                     if spy is not None:
                         spy.send_signal(signal.SIGINT)
@@ -212,7 +240,7 @@ async def rounds(args: argparse.Namespace, servers: Servers, deals: Deals) -> li
         again = await deals.resubmit(http, args.concurrency)
     lines = [
         f"{'path':<9} {'target':<11} {'conc':<4} {'req/s':>7} {'p50 ms':>7} {'p99 ms (range)':>15}"
-        f" {'cpu ms/req':>8}  {'req/s vs bare':>18}  {'cpu vs bare':>16}  sys"
+        f" {'cpu ms/req':>8}  {'req/s vs bare':>18}  {'cpu vs bare':>16}  sys  db ms/req"
     ]
     for path in args.paths:
         lines += summary(path, runs[path], args.concurrency)
