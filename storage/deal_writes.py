@@ -67,11 +67,9 @@ async def insert_deal(
     if deal_id is not None:
         if bind is None or bind.dialect.name != "postgresql":
             raise ValueError("a registration's id is given on PostgreSQL only")
-        complete = outbox.new_rows(messages)
+        count, queued = _message_params(messages)
         params = {**values, "id": deal_id, **{f"event_{k}": v for k, v in event_values.items()}}
-        for n, row in enumerate(complete):
-            params.update({f"m{n}_{k}": v for k, v in row.items()})
-        await _lean_deal_event_messages(len(complete)).rows(session, params)
+        await _lean_deal_event_messages(count).rows(session, params | queued)
         return deal_id
     if bind is not None and bind.dialect.name == "postgresql":
         params = {**values, **{f"event_{key}": v for key, v in event_values.items()}}
@@ -110,6 +108,14 @@ def _lean_deal_event_messages(messages: int) -> LeanQuery:
         return _with_messages(with_event, messages) if messages else with_event
 
     return LeanQuery(build)
+
+
+def _message_params(messages: Sequence[Mapping[str, object]]) -> tuple[int, dict[str, object]]:
+    """`outbox.insert_rows`' rows, complete (`outbox.new_rows`), as the `:m<n>_<column>`
+    parameters of `_with_messages`' statement; and how many."""
+    complete = outbox.new_rows(messages)
+    params = {f"m{n}_{k}": v for n, row in enumerate(complete) for k, v in row.items()}
+    return len(complete), params
 
 
 def _with_messages(first: Insert, messages: int) -> Insert:
@@ -262,17 +268,15 @@ async def change_deal(
     for key, value in values.items():
         set_committed_value(deal, key, value)
     try:
-        complete = outbox.new_rows(await messages()) if messages is not None else []
+        count, queued = _message_params(await messages() if messages is not None else ())
         params = {
             "deal_id": deal.id,
             **{f"set_{k}": v for k, v in values.items()},
             **{f"event_{k}": v for k, v in event_values.items()},
         }
-        for n, row in enumerate(complete):
-            params.update({f"m{n}_{k}": v for k, v in row.items()})
-        await _lean_update_and_event(tuple(values), len(complete)).rows(session, params)
+        await _lean_update_and_event(tuple(values), count).rows(session, params | queued)
     except BaseException:
         for key, value in before.items():  # not written: the object says so again
             set_committed_value(deal, key, value)
         raise
-    return len(complete)
+    return count
