@@ -25,6 +25,7 @@ from handlers.knowledge.figures import asked_figures
 from handlers.knowledge.grounding import MIN_COVERAGE, is_grounded, lower_pages
 from handlers.knowledge.quote import best_sentences, pick
 from handlers.knowledge.search import Retrieval, Retrieved
+from handlers.knowledge.semantic import dense_agrees
 from handlers.knowledge.sides import side_sentence, sides, states_side
 from handlers.knowledge.terms import Query
 from storage.kb import PassageRow
@@ -120,12 +121,23 @@ def compose_extractive(retrieval: Retrieval, *, max_quotes: int = 2) -> Answer:
     gets the first page's sentence stating it about the question's subject when the
     quotes lack one, and "I don't know" when the page has none
     (handlers.knowledge.figures). When the first page does not answer, a next-ranked
-    one that passes the same checks may (handlers.knowledge.grounding.lower_pages)."""
-    if is_grounded(retrieval):
-        answer = _compose(retrieval, max_quotes)
-    else:
-        answer = next(filter(None, (_compose(r, max_quotes) for r in lower_pages(retrieval))), None)
+    one that passes the same checks may (handlers.knowledge.grounding.lower_pages).
+    With embeddings, the full-text ranking alone may answer when the fused one does
+    not, from a page the dense ranking agrees on (handlers.knowledge.semantic)."""
+    answer = _grounded(retrieval, max_quotes)
+    full_text = retrieval.full_text
+    if answer is None and full_text is not None:
+        answer = _grounded(full_text, max_quotes, near=retrieval.dense_pages)
     return answer or Answer(DONT_KNOW, (), grounded=False)
+
+
+def _grounded(
+    retrieval: Retrieval, max_quotes: int, near: tuple[int, ...] | None = None
+) -> Answer | None:
+    options = [retrieval] if is_grounded(retrieval) else lower_pages(retrieval)
+    if near is not None:
+        options = [option for option in options if dense_agrees(near, option)]
+    return next(filter(None, (_compose(option, max_quotes) for option in options)), None)
 
 
 def _compose(retrieval: Retrieval, max_quotes: int) -> Answer | None:

@@ -13,8 +13,10 @@ that names the question's topic often. Ranking never depends on the database's o
 full-text scoring, so SQLite and PostgreSQL rank alike, and a question costs no
 full-text query. When an embedder is configured, the audience's passage
 embeddings are ranked by cosine similarity and the two rankings are fused
-(reciprocal rank). The signals the "I don't know" decision needs are measured here
-too (`Retrieval`).
+(reciprocal rank); the full-text ranking alone is kept beside the fused one
+(`Retrieval.full_text`), with the pages the dense ranking puts first
+(`Retrieval.dense_pages`), for the "I don't know" decision (handlers.knowledge.
+semantic). The signals that decision needs are measured here too (`Retrieval`).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from operator import itemgetter
 from handlers.deps import Deps
 from handlers.knowledge.asking import asked_words
 from handlers.knowledge.coverage import coverage_of
+from handlers.knowledge.index import Snapshot
 from handlers.knowledge.rank import bm25f, query_weights
 from handlers.knowledge.sentences import Sentence, sentences
 from handlers.knowledge.terms import MIN_FOCUS, Query, Vocabulary, normalise
@@ -77,6 +80,10 @@ class Retrieval:
     vocabulary: Vocabulary | None = None
     question: str = ""
     sentence_cache: dict[int, list[Sentence]] | None = None
+    #: With embeddings: the full-text ranking alone, and the pages (document ids) of
+    #: the dense ranking's best passages, best first (handlers.knowledge.semantic).
+    full_text: Retrieval | None = None
+    dense_pages: tuple[int, ...] = ()
 
     def sentences_of(self, passage: kb_store.PassageRow) -> list[Sentence]:
         """The passage's sentences (split once per index snapshot)."""
@@ -169,43 +176,67 @@ async def retrieve(deps: Deps, question: str, *, access: Access, limit: int = 20
         for rank, (pid, similarity) in enumerate(similar):
             dense_scores[pid] = similarity
             fused[pid] = fused.get(pid, 0.0) + 1 / (RRF_K + rank + 1)
-    if dense_scores:
-        ranked = sorted(fused, key=lambda pid: (-fused[pid], pid))[: max(limit, 1)]
-    else:
+    measured = _Measure(query, question, snapshot)
+    if not dense_scores:
         # Full text alone: its own scores and order (ties by id).
-        ranked, fused = order[: max(limit, 1)], lexical
-    passages = [
-        Retrieved(rows[pid], fused[pid], lexical_rank.get(pid), dense_scores.get(pid))
-        for pid in ranked
-        if pid in rows
-    ]
-    # A relayed request's asking clause alone ("..., does it read mparticle directly?")
-    # is measured too: the story around it is not what must be covered.
-    asked = asked_words(question, query, vocabulary)
-    narrow = (
-        dataclasses.replace(query, focus=asked)
-        if len(asked) >= MIN_FOCUS and set(asked) != set(query.focus or query.core)
-        else None
-    )
-    related = snapshot.associations.neighbours if snapshot.associations else None
-    by_page: dict[int, float] = {}  # the top passages of one page share their coverage
-    for i, item in enumerate(passages[:COVERAGE_TOP]):
-        document = item.passage.document_id
-        if document not in by_page:
-            # A page may answer in more than one place: its other top passages count too.
-            page = [
-                other.passage.id
-                for other in passages[:PAGE_TOP]
-                if other.passage.document_id == document
-            ]
-            words = set().union(*(snapshot.words.get(pid, ()) for pid in page))
-            present = set().union(*(snapshot.present.get(pid, ()) for pid in page))
-            share = coverage_of(query, words, present, vocabulary, related)
-            if narrow is not None:
-                share = max(share, coverage_of(narrow, words, present, vocabulary, related))
-            by_page[document] = share
-        passages[i] = dataclasses.replace(item, coverage=by_page[document])
-    best = max((item.coverage for item in passages[:COVERAGE_TOP]), default=0.0)
-    return Retrieval(
-        query, tuple(passages), best, best_dense, vocabulary, question, snapshot.sentences
-    )
+        return measured.retrieval(order[: max(limit, 1)], lexical, lexical_rank, {}, None)
+    ranked = sorted(fused, key=lambda pid: (-fused[pid], pid))[: max(limit, 1)]
+    full_text = measured.retrieval(order[: max(limit, 1)], lexical, lexical_rank, {}, None)
+    found = measured.retrieval(ranked, fused, lexical_rank, dense_scores, best_dense)
+    pages = tuple(dict.fromkeys(snapshot.documents.get(pid, -pid) for pid in dense_scores))
+    return dataclasses.replace(found, full_text=full_text, dense_pages=pages)
+
+
+class _Measure:
+    """Builds a `Retrieval` from one ranking: its passages with their page's coverage of
+    the query (a relayed request's asking clause alone is measured too)."""
+
+    def __init__(self, query: Query, question: str, snapshot: Snapshot) -> None:
+        self.query, self.question, self.snapshot = query, question, snapshot
+        vocabulary = snapshot.vocabulary
+        # A relayed request's asking clause alone ("..., does it read mparticle
+        # directly?") is measured too: the story around it is not what must be covered.
+        asked = asked_words(question, query, vocabulary)
+        self.narrow = (
+            dataclasses.replace(query, focus=asked)
+            if len(asked) >= MIN_FOCUS and set(asked) != set(query.focus or query.core)
+            else None
+        )
+
+    def retrieval(
+        self,
+        ranked: list[int],
+        scores: dict[int, float],
+        lexical_rank: dict[int, int],
+        dense_scores: dict[int, float],
+        best_dense: float | None,
+    ) -> Retrieval:
+        snapshot, query, narrow = self.snapshot, self.query, self.narrow
+        vocabulary, rows = snapshot.vocabulary, snapshot.rows
+        passages = [
+            Retrieved(rows[pid], scores[pid], lexical_rank.get(pid), dense_scores.get(pid))
+            for pid in ranked
+            if pid in rows
+        ]
+        related = snapshot.associations.neighbours if snapshot.associations else None
+        by_page: dict[int, float] = {}  # the top passages of one page share their coverage
+        for i, item in enumerate(passages[:COVERAGE_TOP]):
+            document = item.passage.document_id
+            if document not in by_page:
+                # A page may answer in more than one place: its other top passages count.
+                page = [
+                    other.passage.id
+                    for other in passages[:PAGE_TOP]
+                    if other.passage.document_id == document
+                ]
+                words = set().union(*(snapshot.words.get(pid, ()) for pid in page))
+                present = set().union(*(snapshot.present.get(pid, ()) for pid in page))
+                share = coverage_of(query, words, present, vocabulary, related)
+                if narrow is not None:
+                    share = max(share, coverage_of(narrow, words, present, vocabulary, related))
+                by_page[document] = share
+            passages[i] = dataclasses.replace(item, coverage=by_page[document])
+        best = max((item.coverage for item in passages[:COVERAGE_TOP]), default=0.0)
+        return Retrieval(
+            query, tuple(passages), best, best_dense, vocabulary, self.question, snapshot.sentences
+        )

@@ -143,3 +143,24 @@ async def test_the_embedder_comes_from_the_settings() -> None:
     await embedder.client.close()
     no_key = Settings(_env_file=None, openai_embedding_model="m")  # type: ignore[call-arg]
     assert build_embedder(no_key) is None
+
+
+async def test_retrieval_keeps_the_full_text_ranking_and_the_dense_pages(
+    deps: Deps, client: AsyncOpenAI, fake_openai: tuple[FakeOpenAI, str]
+) -> None:
+    fake, _ = fake_openai
+    dense = with_embeddings(deps, client)
+    await ingest(dense, [SAMPLE])
+    before = len(fake.embedding_requests)
+    found = await retrieve(dense, "how to get it cheaper", access=Access(staff=True))
+    assert len(fake.embedding_requests) == before + 1  # the question, once
+    pricing = next(i for i in found.passages if i.passage.source == "partner-pricing.md")
+    assert found.dense_pages[0] == pricing.passage.document_id
+    assert found.full_text is not None and found.full_text.full_text is None
+    assert "partner-pricing.md" not in {i.passage.source for i in found.full_text.passages}
+
+    plain = await retrieve(deps, "how to get it cheaper", access=Access(staff=True))
+    assert plain.full_text is None and plain.dense_pages == ()
+    assert [i.passage.id for i in plain.passages] == [
+        i.passage.id for i in found.full_text.passages
+    ]
