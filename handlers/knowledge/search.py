@@ -177,11 +177,11 @@ async def retrieve(deps: Deps, question: str, *, access: Access, limit: int = 20
             dense_scores[pid] = similarity
             fused[pid] = fused.get(pid, 0.0) + 1 / (RRF_K + rank + 1)
     measured = _Measure(query, question, snapshot)
-    if not dense_scores:
-        # Full text alone: its own scores and order (ties by id).
-        return measured.retrieval(order[: max(limit, 1)], lexical, lexical_rank, {}, None)
-    ranked = sorted(fused, key=lambda pid: (-fused[pid], pid))[: max(limit, 1)]
+    # Full text alone: its own scores and order (ties by id).
     full_text = measured.retrieval(order[: max(limit, 1)], lexical, lexical_rank, {}, None)
+    if not dense_scores:
+        return full_text
+    ranked = sorted(fused, key=lambda pid: (-fused[pid], pid))[: max(limit, 1)]
     found = measured.retrieval(ranked, fused, lexical_rank, dense_scores, best_dense)
     pages = tuple(dict.fromkeys(snapshot.documents.get(pid, -pid) for pid in dense_scores))
     return dataclasses.replace(found, full_text=full_text, dense_pages=pages)

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from handlers.knowledge.grounding import agreed_on
+from handlers.knowledge.grounding import judged_by
 
 if TYPE_CHECKING:
     from handlers.knowledge.search import Retrieval
@@ -42,9 +42,7 @@ DENSE_PAGES = 5
 
 def answered_page(retrieval: Retrieval) -> int | None:
     """The page (document id) a retrieval is judged by (see grounding.is_grounded)."""
-    if not retrieval.passages:
-        return None
-    return (agreed_on(retrieval) or retrieval.passages[0]).passage.document_id
+    return judged_by(retrieval).passage.document_id if retrieval.passages else None
 
 
 def dense_agrees(dense_pages: tuple[int, ...], retrieval: Retrieval) -> bool:
