@@ -20,7 +20,7 @@ from bot.core.errors import InvalidInput
 from handlers import fields
 from handlers.caller import Caller
 from handlers.deps import Deps
-from handlers.knowledge.answer import Answer, compose_extractive, compose_llm
+from handlers.knowledge.answer import Answer, compose_extractive
 from handlers.knowledge.handoff import (
     QUESTION_THREAD,
     QuestionRef,
@@ -30,6 +30,7 @@ from handlers.knowledge.handoff import (
     thread_of_answer,
 )
 from handlers.knowledge.search import Retrieval, retrieve
+from handlers.knowledge.written import compose_llm
 from handlers.routes import Routes, ThreadKey
 from storage import kb_questions as question_store
 from storage import partners as partner_store

@@ -11,12 +11,12 @@ from handlers.knowledge.answer import (
     best_quote,
     compose_extractive,
     number_citations,
-    renumber,
 )
 from handlers.knowledge.asking import asked_parts
 from handlers.knowledge.search import Retrieval, Retrieved
 from handlers.knowledge.sentences import sentences
 from handlers.knowledge.terms import Query, normalise
+from handlers.knowledge.written import renumber
 from storage.kb import PassageRow
 
 

@@ -11,8 +11,9 @@ import pytest
 from openai import AsyncOpenAI
 
 from handlers.deps import Deps
-from handlers.knowledge.answer import DONT_KNOW, REFUSAL
+from handlers.knowledge.answer import DONT_KNOW
 from handlers.knowledge.ask import answer_question
+from handlers.knowledge.written import REFUSAL
 from storage.kb_search import Access
 from tests.handlers.kb_world import GOLD_REP, ask, build_world
 from tests.handlers.knowledge.fake_openai import FakeOpenAI
