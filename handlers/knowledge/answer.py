@@ -22,7 +22,7 @@ from handlers.knowledge.figures import asked_figures
 from handlers.knowledge.grounding import MIN_COVERAGE, is_grounded, lower_pages
 from handlers.knowledge.quote import best_sentences, pick
 from handlers.knowledge.search import Retrieval, Retrieved
-from handlers.knowledge.semantic import dense_agrees
+from handlers.knowledge.semantic import deciding
 from handlers.knowledge.sides import side_sentence, sides, states_side
 from handlers.knowledge.terms import Query
 from storage.kb import PassageRow
@@ -110,21 +110,16 @@ def compose_extractive(retrieval: Retrieval, *, max_quotes: int = 2) -> Answer:
     quotes lack one, and "I don't know" when the page has none
     (handlers.knowledge.figures). When the first page does not answer, a next-ranked
     one that passes the same checks may (handlers.knowledge.grounding.lower_pages).
-    With embeddings, the full-text ranking alone may answer when the fused one does
-    not, from a page the dense ranking agrees on (handlers.knowledge.semantic)."""
-    answer = _grounded(retrieval, max_quotes)
-    full_text = retrieval.full_text
-    if answer is None and full_text is not None:
-        answer = _grounded(full_text, max_quotes, near=retrieval.dense_pages)
+    With embeddings, the full-text ranking alone decides whether the documentation
+    answers, the fused one what is quoted (handlers.knowledge.semantic)."""
+    answer = _grounded(deciding(retrieval), max_quotes)
+    if answer is not None and retrieval.full_text is not None:
+        answer = _grounded(retrieval, max_quotes) or answer
     return answer or Answer(DONT_KNOW, (), grounded=False)
 
 
-def _grounded(
-    retrieval: Retrieval, max_quotes: int, near: tuple[int, ...] | None = None
-) -> Answer | None:
+def _grounded(retrieval: Retrieval, max_quotes: int) -> Answer | None:
     options = [retrieval] if is_grounded(retrieval) else lower_pages(retrieval)
-    if near is not None:
-        options = [option for option in options if dense_agrees(near, option)]
     return next(filter(None, (_compose(option, max_quotes) for option in options)), None)
 
 

@@ -14,8 +14,7 @@ full-text scoring, so SQLite and PostgreSQL rank alike, and a question costs no
 full-text query. When an embedder is configured, the audience's passage
 embeddings are ranked by cosine similarity and the two rankings are fused
 (reciprocal rank); the full-text ranking alone is kept beside the fused one
-(`Retrieval.full_text`), with the pages the dense ranking puts first
-(`Retrieval.dense_pages`), for the "I don't know" decision (handlers.knowledge.
+(`Retrieval.full_text`): it makes the "I don't know" decision (handlers.knowledge.
 semantic). The signals that decision needs are measured here too (`Retrieval`).
 """
 
@@ -80,10 +79,8 @@ class Retrieval:
     vocabulary: Vocabulary | None = None
     question: str = ""
     sentence_cache: dict[int, list[Sentence]] | None = None
-    #: With embeddings: the full-text ranking alone, and the pages (document ids) of
-    #: the dense ranking's best passages, best first (handlers.knowledge.semantic).
+    #: With embeddings: the full-text ranking alone (handlers.knowledge.semantic).
     full_text: Retrieval | None = None
-    dense_pages: tuple[int, ...] = ()
 
     def sentences_of(self, passage: kb_store.PassageRow) -> list[Sentence]:
         """The passage's sentences (split once per index snapshot)."""
@@ -183,8 +180,7 @@ async def retrieve(deps: Deps, question: str, *, access: Access, limit: int = 20
         return full_text
     ranked = sorted(fused, key=lambda pid: (-fused[pid], pid))[: max(limit, 1)]
     found = measured.retrieval(ranked, fused, lexical_rank, dense_scores, best_dense)
-    pages = tuple(dict.fromkeys(snapshot.documents.get(pid, -pid) for pid in dense_scores))
-    return dataclasses.replace(found, full_text=full_text, dense_pages=pages)
+    return dataclasses.replace(found, full_text=full_text)
 
 
 class _Measure:

@@ -145,7 +145,7 @@ async def test_the_embedder_comes_from_the_settings() -> None:
     assert build_embedder(no_key) is None
 
 
-async def test_retrieval_keeps_the_full_text_ranking_and_the_dense_pages(
+async def test_retrieval_keeps_the_full_text_ranking_beside_the_fused_one(
     deps: Deps, client: AsyncOpenAI, fake_openai: tuple[FakeOpenAI, str]
 ) -> None:
     fake, _ = fake_openai
@@ -155,12 +155,12 @@ async def test_retrieval_keeps_the_full_text_ranking_and_the_dense_pages(
     found = await retrieve(dense, "how to get it cheaper", access=Access(staff=True))
     assert len(fake.embedding_requests) == before + 1  # the question, once
     pricing = next(i for i in found.passages if i.passage.source == "partner-pricing.md")
-    assert found.dense_pages[0] == pricing.passage.document_id
+    assert found.passages[0] == pricing  # the dense ranking brought it up
     assert found.full_text is not None and found.full_text.full_text is None
     assert "partner-pricing.md" not in {i.passage.source for i in found.full_text.passages}
 
     plain = await retrieve(deps, "how to get it cheaper", access=Access(staff=True))
-    assert plain.full_text is None and plain.dense_pages == ()
+    assert plain.full_text is None
     assert [i.passage.id for i in plain.passages] == [
         i.passage.id for i in found.full_text.passages
     ]

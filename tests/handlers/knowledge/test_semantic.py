@@ -1,5 +1,5 @@
-"""With embeddings, the full-text ranking may answer where the fused one declines, from
-a page the dense ranking puts among its best (handlers.knowledge.semantic); without
+"""With embeddings, the full-text ranking alone decides whether the documentation
+answers, the fused ranking what is quoted (handlers.knowledge.semantic); without
 embeddings nothing changes."""
 
 from __future__ import annotations
@@ -8,12 +8,13 @@ import dataclasses
 
 from handlers.knowledge.answer import DONT_KNOW, compose_extractive
 from handlers.knowledge.search import Retrieval, Retrieved
-from handlers.knowledge.semantic import DENSE_PAGES, dense_agrees
 from handlers.knowledge.terms import Query
 from storage.kb import PassageRow
 
 CORE = ("rollout", "percentage")
 BODY = "A percentage rollout serves the new value to a share of users. Raise it daily."
+OTHER = "Each percentage rollout step is kept in the rollout history of the flag."
+UNRELATED = "Webhooks retry three times with a growing delay."
 
 
 def passage(pid: int, doc: int, body: str) -> PassageRow:
@@ -36,35 +37,34 @@ def ranked(passages: list[PassageRow], coverage: tuple[float, ...]) -> Retrieval
     return Retrieval(query, items, max(coverage), None, question="how do gradual releases work")
 
 
-def fused_and_full_text(dense_pages: tuple[int, ...]) -> Retrieval:
-    """A paraphrase: the fused ranking leads with a page the dense ranking alone brought
-    up, covering too little; the full-text ranking leads with page 1, which states it."""
-    unrelated = "Webhooks retry three times with a growing delay."
-    fused = ranked([passage(9, 9, unrelated), passage(1, 1, BODY)], (0.2, 0.6))
-    full_text = ranked([passage(1, 1, BODY), passage(2, 2, unrelated)], (0.6, 0.1))
-    return dataclasses.replace(fused, full_text=full_text, dense_pages=dense_pages)
+def with_full_text(fused: Retrieval, full_text: Retrieval) -> Retrieval:
+    return dataclasses.replace(fused, full_text=full_text)
 
 
-def test_the_full_text_answer_stands_when_the_dense_ranking_agrees_on_its_page() -> None:
-    answer = compose_extractive(fused_and_full_text(dense_pages=(9, 1)))
+def test_full_text_answers_where_the_fused_ranking_would_decline() -> None:
+    """A paraphrase: the fused ranking leads with a page the dense ranking alone
+    brought up, covering too little; the full-text ranking leads with page 1."""
+    fused = ranked([passage(9, 9, UNRELATED), passage(1, 1, BODY)], (0.2, 0.6))
+    full_text = ranked([passage(1, 1, BODY), passage(2, 2, UNRELATED)], (0.6, 0.1))
+    answer = compose_extractive(with_full_text(fused, full_text))
     assert answer.grounded
     assert [c.source_id for c in answer.citations] == ["doc1.md"]
     assert "percentage rollout" in answer.text
+    assert not compose_extractive(fused).grounded  # the fused ranking alone declines
 
 
-def test_a_page_the_dense_ranking_puts_far_down_does_not_answer() -> None:
-    far = (*range(100, 100 + DENSE_PAGES), 1)  # page 1 comes after DENSE_PAGES others
-    answer = compose_extractive(fused_and_full_text(dense_pages=far))
+def test_the_fused_ranking_never_answers_what_full_text_declines() -> None:
+    fused = ranked([passage(1, 1, BODY), passage(9, 9, UNRELATED)], (0.6, 0.1))
+    full_text = ranked([passage(9, 9, UNRELATED), passage(1, 1, BODY)], (0.2, 0.6))
+    assert compose_extractive(fused).grounded  # would answer on its own
+    answer = compose_extractive(with_full_text(fused, full_text))
     assert not answer.grounded and answer.text == DONT_KNOW
 
 
-def test_without_embeddings_only_the_ranking_itself_decides() -> None:
-    lexical_only = dataclasses.replace(fused_and_full_text(()), full_text=None)
-    assert not compose_extractive(lexical_only).grounded
-    assert compose_extractive(fused_and_full_text(())).text == DONT_KNOW  # no dense pages
-
-
-def test_dense_agreement_is_judged_on_the_page_the_top_passages_agree_on() -> None:
-    others = [passage(10 + i, 3, BODY) for i in range(4)]
-    agreed = ranked([passage(1, 1, BODY), *others], (0.6, 0.6, 0.6, 0.6, 0.6))
-    assert dense_agrees((3,), agreed) and not dense_agrees((1,), agreed)
+def test_when_both_answer_the_fused_ranking_is_quoted() -> None:
+    fused = ranked([passage(3, 3, OTHER), passage(1, 1, BODY)], (0.6, 0.6))
+    full_text = ranked([passage(1, 1, BODY), passage(3, 3, OTHER)], (0.6, 0.6))
+    answer = compose_extractive(with_full_text(fused, full_text))
+    assert answer.grounded
+    assert answer.citations[0].source_id == "doc3.md"
+    assert compose_extractive(full_text).citations[0].source_id == "doc1.md"
