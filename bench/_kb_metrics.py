@@ -57,6 +57,11 @@ class Scores:
     #: The unanswerable questions a file marks `"near_miss": true` (a documented
     #: feature asked for a detail the pages do not give).
     near_miss_declined: list[float] = field(default_factory=list)
+    #: Per declined answerable question: a page that answers is among the closest
+    #: pages offered (handlers.knowledge.closest).
+    closest_right: list[float] = field(default_factory=list)
+    #: Per declined unanswerable question: any closest page is offered.
+    closest_offered: list[float] = field(default_factory=list)
     latencies_ms: list[float] = field(default_factory=list)
     #: (grounding coverage, answerable) per question, for the threshold's cross-validation.
     grounding: list[tuple[float, bool]] = field(default_factory=list)

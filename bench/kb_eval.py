@@ -10,7 +10,9 @@ of each question file (default: bench/kb_eval_questions.json, the tune split, pl
 bench/kb_eval_test_questions.json when it exists) as staff with no chat model (the
 offline, extractive path), and prints for each file, for the knowledge base and for
 plain BM25 over the same passages: recall@1 and recall@5 (page), MRR@10, answerable
-questions declined, unanswerable questions declined, answer fact coverage, p50/p95
+questions declined, unanswerable questions declined, answer fact coverage, how
+often a declined answerable question's closest pages hold its answer and how often a
+declined unanswerable one is shown closest pages at all, p50/p95
 answer latency, each share with a seeded 95% bootstrap interval; the full-ingest
 time; and how choosing the "I don't know" threshold from a file's own questions would
 fare (leave-one-out) against the fixed rule. A question file is {"answerable": [{"q",
@@ -115,6 +117,8 @@ async def _run_file(
             misses.append(f"  miss@5: {item['q']!r} -> {docs[:3]} (want {sorted(wanted)})")
         if not answer.grounded:
             misses.append(f"  declined: {item['q']!r} (rank {first})")
+            related = {page.source_id for page in answer.related}
+            ours.closest_right.append(1.0 if related & wanted else 0.0)
         elif item.get("facts") and ours.coverage and ours.coverage[-1] < 1:
             flat = " ".join(answer.text.split())
             misses.append(f"  facts {ours.coverage[-1]:.2f}: {item['q']!r} -> {flat[:160]!r}")
@@ -134,6 +138,8 @@ async def _run_file(
             ours.near_miss_declined.append(0.0 if answer.grounded else 1.0)
         if answer.grounded:
             misses.append(f"  answered: {question!r} -> {answer.citations[0].source_id}")
+        else:
+            ours.closest_offered.append(1.0 if answer.related else 0.0)
     return ours, plain
 
 
@@ -158,6 +164,8 @@ def _table(results: dict[str, tuple[Scores, Scores]], *, seed: int) -> list[tupl
         ("unanswerable declined", "unanswerable_declined", True),
         ("near misses declined", "near_miss_declined", True),
         ("fact coverage", "coverage", False),
+        ("declined: closest page right", "closest_right", True),
+        ("unanswerable: closest shown", "closest_offered", True),
     ):
         row = [label]
         for ours, plain in results.values():

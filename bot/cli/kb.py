@@ -116,6 +116,10 @@ async def _ask(args: argparse.Namespace, deps: Deps) -> int:
                         }
                         for c in answer.citations
                     ],
+                    "related": [
+                        {"path": c.source_id, "title": c.title, "url": c.url}
+                        for c in answer.related
+                    ],
                     "retrieved": [
                         {
                             "path": item.passage.source,
@@ -132,4 +136,6 @@ async def _ask(args: argparse.Namespace, deps: Deps) -> int:
         for c in answer.citations:
             where = f" › {c.section}" if c.section else ""
             say(f"  [{c.n}] {c.title}{where} ({c.url or c.source_id})")
+        for c in answer.related:
+            say(f"  closest page: {c.title} ({c.url or c.source_id})")
     return 0

@@ -58,6 +58,8 @@ class Answer:
     text: str
     citations: tuple[Citation, ...]
     grounded: bool
+    #: When not grounded: the pages closest to the question (handlers.knowledge.closest).
+    related: tuple[Citation, ...] = ()
 
 
 def number_citations(

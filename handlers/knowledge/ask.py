@@ -9,6 +9,7 @@ render the `Answer` to a neutral `Reply`.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import asdict
 
@@ -17,10 +18,12 @@ import openai
 from bot.core import Button, ButtonClick, Citation, Field, Form, FormSubmit, Reply, Request, ids
 from bot.core.codec import action_base, action_id, encode
 from bot.core.errors import InvalidInput
+from bot.core.untrusted import untrusted
 from handlers import fields
 from handlers.caller import Caller
 from handlers.deps import Deps
 from handlers.knowledge.answer import Answer, compose_extractive
+from handlers.knowledge.closest import closest_pages
 from handlers.knowledge.handoff import (
     QUESTION_THREAD,
     QuestionRef,
@@ -42,6 +45,8 @@ logger = logging.getLogger(__name__)
 PRODUCT = "the vendor's product"
 EMPTY_QUESTION = "Ask me a product question, e.g. `/ask does SSO support SAML?`"
 NO_SOURCES = "No documentation matched this question."
+NOT_STATED = "None of the pages I found states this."
+CLOSEST = "Closest pages: "
 
 
 async def answer_question(
@@ -60,6 +65,8 @@ async def answer_question(
             answer = compose_extractive(retrieval)
     else:
         answer = compose_extractive(retrieval)
+    if not answer.grounded:
+        answer = dataclasses.replace(answer, related=closest_pages(retrieval))
     return answer, retrieval
 
 
@@ -99,9 +106,11 @@ def render_answer(
             value=encode(QuestionRef(question_id=question_id)),
             style="primary",
         )
+        titles = " · ".join(untrusted(page.title or page.source_id) for page in answer.related)
         return Reply(
             text=answer.text,
-            warning=NO_SOURCES,
+            warning=NOT_STATED if titles else NO_SOURCES,
+            context=(CLOSEST + titles,) if titles else (),
             buttons=(manager,) if buttons else (),
             in_thread=in_thread,
         )

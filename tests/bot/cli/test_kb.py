@@ -35,11 +35,14 @@ def test_ask_json_has_the_documented_shape(
 ) -> None:
     assert cli("kb", "ingest", str(SAMPLE), "--json") == 0
     capsys.readouterr()
-    questions = "is lumora soc 2 certified?\n\ncan i pay in bitcoin?\n"
+    questions = (
+        "is lumora soc 2 certified?\n\ncan i pay in bitcoin?\n"
+        "how long is the penetration test summary valid?\n"
+    )
     monkeypatch.setattr("sys.stdin", io.StringIO(questions))
     assert cli("kb", "ask", "-", "--json") == 0
     lines = capsys.readouterr().out.splitlines()
-    first, second = (json.loads(line) for line in lines)
+    first, second, third = (json.loads(line) for line in lines)
     assert first["grounded"] is True
     assert "SOC 2" in first["answer"]
     assert first["citations"][0]["path"] == "security.md"
@@ -48,7 +51,12 @@ def test_ask_json_has_the_documented_shape(
     assert retrieved[0]["path"] == "security.md"
     assert all({"path", "score"} <= set(item) for item in retrieved)
     assert [r["score"] for r in retrieved] == sorted((r["score"] for r in retrieved), reverse=True)
-    assert second["grounded"] is False and second["citations"] == []
+    assert second["grounded"] is False and second["citations"] == [] and second["related"] == []
+    assert first["related"] == []  # only a declined answer names closest pages
+    assert third["grounded"] is False and third["citations"] == []
+    assert [(r["path"], r["title"]) for r in third["related"]] == [
+        ("security.md", "Security and Compliance")
+    ]
 
     assert cli("kb", "ask", "what", "discount", "do", "gold", "partners", "get", "--json") == 0
     staff = json.loads(capsys.readouterr().out)

@@ -45,3 +45,10 @@ def test_partnerbot_shell_reads_questions_from_stdin(tmp_path: Path) -> None:
     assert "Frankfurt" in result.stdout
     assert "Lumora Overview" in result.stdout
     assert "Traceback" not in result.stderr
+
+
+async def test_a_declined_question_names_the_closest_page(deps: Deps) -> None:
+    await ingest(deps, [SAMPLE])
+    text = await chat(deps, "ask how long is the penetration test summary valid?", role="partner")
+    assert "I couldn't find that in the documentation." in text
+    assert "Closest pages: Security and Compliance" in text

@@ -99,6 +99,16 @@ async def test_mention_is_answered_in_its_thread_and_feedback_thanks_the_clicker
     assert [r.helpful for r in rows] == [True]
 
 
+async def test_a_declined_question_names_the_closest_page(slack: SlackDriver, world: None) -> None:
+    question = "how long is the penetration test summary valid?"
+    await slack.mention(question, user="U0REP", user_team=OTHER_TEAM)
+    await slack.settle()
+    [answer] = answer_calls(slack)
+    assert "couldn't find" in answer.params["text"]
+    assert "Closest pages: Security and Compliance" in answer.block_text()
+    assert "Sources" not in answer.block_text()
+
+
 async def test_unknown_question_goes_to_the_manager_and_back(
     slack: SlackDriver, world: None, slack_deps: Deps
 ) -> None:

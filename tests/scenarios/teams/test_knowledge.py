@@ -62,3 +62,11 @@ async def test_unanswerable_question_says_so_and_offers_the_manager(
     [answer] = await teams.wait_for(1)
     assert "couldn't find" in answer.shown
     assert [b.get("title") for b in answer.buttons] == ["Ask my channel manager"]
+
+
+async def test_a_declined_question_names_the_closest_page(teams: TeamsDriver, deps: Deps) -> None:
+    await _world(deps)
+    await teams.personal("how long is the penetration test summary valid?", user=BOB)
+    [answer] = await teams.wait_for(1)
+    assert "couldn't find" in answer.shown
+    assert "Closest pages: Security and Compliance" in answer.shown

@@ -1,0 +1,53 @@
+"""When the documentation does not state the answer, the pages closest to the
+question: where the partner may look next, shown under "I couldn't find that" and
+never cited as stating anything.
+
+A declined answerable question usually has its page among the first ones retrieved
+(the words match, but too few of them for the bot to say the page answers), and a
+question the pages cannot answer is usually about a documented feature ("does the
+managed warehouse have an APAC region"): in both cases the feature's page is what a
+partner would open. A page is offered only when it holds at least CLOSEST_COVERAGE
+of the question's words (the idf-weighted share grounding uses), so a question on
+something the documents never mention ("can we pay in bitcoin") gets none. The
+pages come from the same retrieval as the answer, so they are only ever pages the
+asker may see.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.core import Citation
+
+if TYPE_CHECKING:
+    from handlers.knowledge.search import Retrieval
+
+#: At most this many pages are offered, from the first TOP passages.
+CLOSEST_PAGES = 2
+TOP = 5
+#: A page offered holds at least this share of the question's words (set before it
+#: was measured, not tuned).
+CLOSEST_COVERAGE = 1 / 3
+
+
+def closest_pages(retrieval: Retrieval) -> tuple[Citation, ...]:
+    """The first CLOSEST_PAGES pages of the top passages that hold CLOSEST_COVERAGE of
+    the question, in rank order, numbered from 1."""
+    pages: list[Citation] = []
+    seen: set[int] = set()
+    for item in retrieval.passages[:TOP]:
+        passage = item.passage
+        if passage.document_id in seen or item.coverage < CLOSEST_COVERAGE:
+            continue
+        seen.add(passage.document_id)
+        pages.append(
+            Citation(
+                n=len(pages) + 1,
+                source_id=passage.source,
+                title=passage.doc_title,
+                url=passage.url,
+            )
+        )
+        if len(pages) == CLOSEST_PAGES:
+            break
+    return tuple(pages)
