@@ -6,8 +6,9 @@ required field the sentence did not hold, then posts a summary with Register / E
 Nothing is registered until Register; Register submits the same values through the
 form's own path (`submit_registration`: the same validation, conflict check and
 idempotency nonce), and a bad value comes back as that field's message, in the thread.
-Edit opens the registration form prefilled with the answers. A draft left unanswered
-for REGISTRATION_DRAFT_HOURS expires (`handlers.intents.expiry`).
+Edit opens the registration form prefilled with the answers (both buttons:
+`handlers.intents.draft_buttons`). A draft left unanswered for REGISTRATION_DRAFT_HOURS
+expires (`handlers.intents.expiry`).
 """
 
 from __future__ import annotations
@@ -18,14 +19,12 @@ from dataclasses import replace
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.core import Button, ButtonClick, Fact, Field, FormSubmit, Reply, Request, ids
-from bot.core.codec import action_id, decode, encode
-from bot.core.errors import InvalidInput
+from bot.core import Button, Fact, Field, Reply, Request, ids
+from bot.core.codec import action_id, encode
 from bot.core.model import THREADED_DM_PLATFORMS
 from handlers import fields
 from handlers.caller import Caller
-from handlers.deals.forms import RegisterMeta, registration_form, with_values
-from handlers.deals.registration import acting_partner, submit_registration
+from handlers.deals.registration import acting_partner
 from handlers.deps import Deps
 from handlers.intents import expiry
 from handlers.intents.answers import field_error, typed_answer
@@ -45,14 +44,12 @@ _NEXT = "Answer here in the thread (or `cancel`); nothing is registered until yo
 _IN_THE_THREAD = (
     "Let's register it together: I'll ask what is missing in the thread under your message."
 )
-_START_AGAIN = (
+START_AGAIN = (
     "To register another, write “register” and what you know (e.g. “register Acme Corp, "
     "acme.com, 50k”), or press Register a deal."
 )
-_NOT_YOURS = "Only the person who started this registration can send or edit it. " + _START_AGAIN
-_GONE = "This registration was already sent or cancelled. " + _START_AGAIN
-_CANCELLED = "Cancelled; nothing was registered. " + _START_AGAIN
-_REGISTER_ANOTHER = (Button("Register a deal", ids.MENU_REGISTER_DEAL, style="primary"),)
+_CANCELLED = "Cancelled; nothing was registered. " + START_AGAIN
+REGISTER_ANOTHER = (Button("Register a deal", ids.MENU_REGISTER_DEAL, style="primary"),)
 
 
 class DraftRef(BaseModel):
@@ -96,7 +93,7 @@ def _missing(deps: Deps, values: Mapping[str, object]) -> Field | None:
     return None
 
 
-def _question(deps: Deps, field: Field, draft_id: int, *, error: str | None = None) -> Reply:
+def question_reply(deps: Deps, field: Field, draft_id: int, *, error: str | None = None) -> Reply:
     lines = [f"✗ {error}"] if error else []
     lines.append(f"**{field.label}?**")
     if field.kind == "date":
@@ -167,7 +164,7 @@ def _next_step(
     draft.asking = field.name if field else None
     errors = dict(errors or {})
     reply = (
-        _question(deps, field, draft.id, error=errors.pop(field.name, None))
+        question_reply(deps, field, draft.id, error=errors.pop(field.name, None))
         if field is not None
         else _summary(deps, draft)
     )
@@ -220,7 +217,7 @@ async def on_thread_reply(
             again = match_intent(request.text).intent == "register_deal"
         elif request.text.strip().casefold().strip(".!") in _CANCEL:
             await draft_store.delete_draft(session, draft.id)
-            return [Reply(text=_CANCELLED, buttons=_REGISTER_ANOTHER, in_thread=True)]
+            return [Reply(text=_CANCELLED, buttons=REGISTER_ANOTHER, in_thread=True)]
         else:
             return _answered(deps, request, draft)
     if not again:
@@ -238,70 +235,10 @@ def _answered(deps: Deps, request: Request, draft: RegistrationDraft) -> list[Re
     values = dict(draft.values) | {field.name: typed_answer(deps, request, field)}
     error = field_error(deps, values, field.name)
     if error:
-        return [_question(deps, field, draft.id, error=error)]
+        return [question_reply(deps, field, draft.id, error=error)]
     draft.values = values
     draft.updated_at = deps.clock()
     return _next_step(deps, draft)
 
 
-async def _load(deps: Deps, click: ButtonClick, caller: Caller) -> RegistrationDraft | Reply:
-    """The draft a button names, or what to tell someone it is not for."""
-    draft_id = decode(DraftRef, click.value).draft_id
-    async with deps.sessions() as session:
-        draft = await draft_store.get_draft(session, draft_id)
-    if draft is None:
-        return Reply(text=_GONE, buttons=_REGISTER_ANOTHER, visibility="only_actor")
-    if draft.person_id != caller.person_id:
-        return Reply(text=_NOT_YOURS, buttons=_REGISTER_ANOTHER, visibility="only_actor")
-    if expiry.is_expired(draft, deps, now=deps.clock()):
-        return expiry.expired_reply(deps, visibility="only_actor")
-    return draft
-
-
-def _as_form_values(draft: RegistrationDraft) -> dict[str, str | list[str] | None]:
-    return {k: v for k, v in draft.values.items() if isinstance(v, str | list)}
-
-
-async def on_register(
-    request: Request, click: ButtonClick, caller: Caller, deps: Deps
-) -> list[Reply]:
-    """Register: the answers through the form's submit path; a bad value is asked again."""
-    draft = await _load(deps, click, caller)
-    if isinstance(draft, Reply):
-        return [draft]
-    submit = FormSubmit(
-        ids.FORM_DEAL_REGISTER, _as_form_values(draft), encode(RegisterMeta(nonce=draft.nonce))
-    )
-    try:
-        replies = await submit_registration(request, submit, caller, deps)
-    except InvalidInput as exc:
-        order = [f for f in form_fields(deps) if f.name in exc.field_errors]
-        field = order[0] if order else form_fields(deps)[0]
-        async with deps.sessions() as session, session.begin():
-            stored = await draft_store.get_draft(session, draft.id, for_update=True)
-            if stored is not None:
-                stored.asking = field.name
-        return [_question(deps, field, draft.id, error=exc.field_errors.get(field.name))]
-    async with deps.sessions() as session, session.begin():
-        await draft_store.delete_draft(session, draft.id)
-    return replies
-
-
-async def on_edit(request: Request, click: ButtonClick, caller: Caller, deps: Deps) -> list[Reply]:
-    """Edit: the registration form, prefilled with the answers (same nonce: one row)."""
-    draft = await _load(deps, click, caller)
-    if isinstance(draft, Reply):
-        return [draft]
-    form = registration_form(
-        products=deps.settings.deal_products,
-        nonce=draft.nonce,
-        default_currency=deps.settings.deal_default_currency,
-    )
-    form = with_values(form, _as_form_values(draft), {})
-    return [Reply(text="Register a deal", form=form, visibility="only_actor")]
-
-
-ROUTES = Routes(
-    actions={ids.DRAFT_REGISTER: on_register, ids.DRAFT_EDIT: on_edit},
-    threads={DRAFT_THREAD: on_thread_reply},
-)
+ROUTES = Routes(threads={DRAFT_THREAD: on_thread_reply})

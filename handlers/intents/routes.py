@@ -4,7 +4,7 @@ routed by the router, after a thread's owner."""
 
 from __future__ import annotations
 
-from handlers.intents import act, converse
+from handlers.intents import act, converse, draft_buttons
 from handlers.routes import Routes, merge_routes
 
-ROUTES: Routes = merge_routes(act.ROUTES, converse.ROUTES)
+ROUTES: Routes = merge_routes(act.ROUTES, converse.ROUTES, draft_buttons.ROUTES)
