@@ -18,13 +18,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.core import Citation
+from handlers.knowledge.answer import number_citations
+from handlers.knowledge.grounding import TOP
 
 if TYPE_CHECKING:
     from handlers.knowledge.search import Retrieval
 
 #: At most this many pages are offered, from the first TOP passages.
 CLOSEST_PAGES = 2
-TOP = 5
 #: A page offered holds at least this share of the question's words (set before it
 #: was measured, not tuned).
 CLOSEST_COVERAGE = 1 / 3
@@ -32,22 +33,8 @@ CLOSEST_COVERAGE = 1 / 3
 
 def closest_pages(retrieval: Retrieval) -> tuple[Citation, ...]:
     """The first CLOSEST_PAGES pages of the top passages that hold CLOSEST_COVERAGE of
-    the question, in rank order, numbered from 1."""
-    pages: list[Citation] = []
-    seen: set[int] = set()
-    for item in retrieval.passages[:TOP]:
-        passage = item.passage
-        if passage.document_id in seen or item.coverage < CLOSEST_COVERAGE:
-            continue
-        seen.add(passage.document_id)
-        pages.append(
-            Citation(
-                n=len(pages) + 1,
-                source_id=passage.source,
-                title=passage.doc_title,
-                url=passage.url,
-            )
-        )
-        if len(pages) == CLOSEST_PAGES:
-            break
-    return tuple(pages)
+    the question (a page's top passages share its coverage), in rank order, numbered
+    from 1 as citations are."""
+    near = [item.passage for item in retrieval.passages[:TOP] if item.coverage >= CLOSEST_COVERAGE]
+    citations, _ = number_citations(near, limit=CLOSEST_PAGES)
+    return tuple(citations)

@@ -225,17 +225,11 @@ def agreed_on(retrieval: Retrieval) -> Retrieved | None:
     return next(item for item in top if item.passage.document_id == page)
 
 
-def judged_by(retrieval: Retrieval) -> Retrieved:
-    """The passage whose page a (non-empty) retrieval is judged by: the best one of
-    the page the top passages agree on (`agreed_on`), else the first."""
-    return agreed_on(retrieval) or retrieval.passages[0]
-
-
 def is_grounded(retrieval: Retrieval) -> bool:
     """Whether the best passages plausibly answer the question."""
     if not retrieval.passages or not retrieval.query.core:
         return False
-    first = judged_by(retrieval)
+    first = agreed_on(retrieval) or retrieval.passages[0]
     agreed = (
         first is not retrieval.passages[0]
         or sum(
