@@ -3,15 +3,16 @@ answer, for the extractive (no-LLM) answer.
 
 A passage's sentences (handlers.knowledge.sentences) are scored, code and JSON/YAML
 lines only when the question asks for configuration or code. Each sentence is
-scored by the idf-weighted query words it holds (an alternative, e.g. a glossary
-meaning, counts a little less; a word only its passage's title or section states
-counts HEADING_SHARE), lightly discounted for length and for the rank of its
-passage; a further sentence is quoted when it is nearly as good or adds the words of
-another part of the question, and the best sentence brings the one after it when the
-character budget leaves room. A yes/no question's answer leads with its best
-sentence, where sentences that say yes or no ("supports", "is not available") count
-more, and a sentence that says what is only or not so ("... is only available for
-BigQuery and Snowflake") joins it right after the best one and leads. Pure functions.
+scored by the query words it holds, each weighing the square root of its idf (an
+alternative, e.g. a glossary meaning, counts a little less; a word only its
+passage's title or section states counts HEADING_SHARE), lightly discounted for
+length and for the rank of its passage; a further sentence is quoted when it is
+nearly as good or adds the words of another part of the question, and the best
+sentence brings the one after it when the character budget leaves room. A yes/no
+question's answer leads with its best sentence, where sentences that say yes or no
+("supports", "is not available") count more, and a sentence that says what is only
+or not so ("... is only available for BigQuery and Snowflake") joins it right after
+the best one and leads. Pure functions.
 """
 
 from __future__ import annotations
@@ -42,6 +43,9 @@ CONFIG_WORDS = frozenset(_CONFIG_TEXT.split())
 #: The words that open a yes/no question.
 _YES_NO_TEXT = "is are does do can could will would should has have was were did"
 YES_NO = frozenset(_YES_NO_TEXT.split())
+#: A query word weighs its idf to this power in a sentence's score: the page's topic
+#: (a rare name) is in most of its sentences, the answer holds the plainer words.
+IDF_POWER = 0.5
 #: An alternative found counts this much of the word itself.
 ALTERNATIVE_WEIGHT = 0.6
 #: A query word the passage's title or section states counts this much in its
@@ -107,14 +111,15 @@ def score(
     vocabulary: Vocabulary | None,
     heading: frozenset[str] = frozenset(),
 ) -> float:
-    """Idf-weighted query words in `sentence`, discounted when it is long; a word its
-    passage's `heading` (title and section stems) already states counts less."""
+    """Query words in `sentence` (each weighing its idf to IDF_POWER), discounted when
+    it is long; a word its passage's `heading` (title and section stems) already
+    states counts less."""
     words, present = set(sentence.words), set(sentence.present)
     if not words:
         return 0.0
     total = 0.0
     for word in query.core:
-        weight = vocabulary.idf(word) if vocabulary is not None else 1.0
+        weight = vocabulary.idf(word) ** IDF_POWER if vocabulary is not None else 1.0
         if found(word, words, present):
             total += weight
         elif any(found(alt, words, present) for alt in query.alternatives_of(word)):

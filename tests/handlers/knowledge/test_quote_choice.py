@@ -1,13 +1,18 @@
 """Which sentences the extractive answer quotes: the one that states the fact leads,
 context chosen with it never crowds it out, a page's summary does not join a quote
 just for naming the page again, a pointer elsewhere does not lead, the sentence after
-the best one comes with it, and a list item wrapped over lines is one sentence."""
+the best one comes with it, a list item wrapped over lines is one sentence, a list of
+names answers a which-things question, and a rare topic name does not outweigh the
+plainer words that state the answer."""
 
 from __future__ import annotations
 
 from handlers.knowledge.answer import compose_extractive
+from handlers.knowledge.candidates import quote_candidates
+from handlers.knowledge.quote import score
 from handlers.knowledge.search import Retrieval, Retrieved
-from handlers.knowledge.terms import Query
+from handlers.knowledge.sentences import Sentence
+from handlers.knowledge.terms import Query, Vocabulary
 from storage.kb import PassageRow
 
 
@@ -211,3 +216,26 @@ def test_a_shell_command_over_several_lines_is_not_quoted_as_prose() -> None:
     text = quoted(compose_extractive(found).text)
     assert "stores its entries in PostgreSQL" in text
     assert "STORE=" not in text and "--name" not in text
+
+
+def test_a_which_things_question_prefers_the_sentence_listing_names() -> None:
+    general = "Each language can use a provider."
+    listing = "Python, Go, and Java are the languages supported today."
+    found = retrieval(
+        [passage(1, 1, "OpenFeature", "Providers", f"{general} {listing}")],
+        ("languages", "provider"),
+        "which languages have a provider?",
+    )
+    candidates = quote_candidates(found, found.passages, [0])
+    assert max(candidates, key=lambda c: c[0])[1].text == listing
+
+
+def test_the_plainer_words_of_the_question_outweigh_its_rare_topic_name() -> None:
+    # "databricks" is on one page of twenty, "default" and "port" on eight each: the
+    # sentence stating the asked attribute beats the one that only names the topic.
+    pages = ["Databricks notes."] + ["The default port is listed."] * 7 + ["Other."] * 12
+    vocabulary = Vocabulary.build(pages)
+    query = Query(core=("databricks", "default", "port"), terms=("databricks", "default", "port"))
+    topic = Sentence.of("Databricks is a warehouse.", 0, is_code=False)
+    attribute = Sentence.of("The default port is 443.", 1, is_code=False)
+    assert score(attribute, query, vocabulary) > score(topic, query, vocabulary)
