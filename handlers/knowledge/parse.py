@@ -4,6 +4,14 @@ Pure functions over text: no files, no database. Markdown front matter gives the
 and an optional `audience` (handlers.knowledge.front_matter). MDX imports, exports and
 JSX component tags are dropped (their inner text kept); documents are split at
 headings, and long sections at paragraph boundaries.
+
+A code block keeps its fences, bare ("```", no language word to index), and a block a
+long section is cut in is fenced in each passage, so that the sentence splitter
+(handlers.knowledge.sentences) takes every line of it for code, not only the lines
+that look like code: 'key="pricing-test", variations=[...]' was quoted as prose for
+"What is the Enterprise plan price for 50 users?". Unanswerable declined explore half
+169 -> 170 of 181, confirm half 136 -> 136 of 155; answerable declined unchanged
+(26/672, 32/560); fact coverage 0.738 -> 0.738, 0.692 -> 0.693.
 """
 
 from __future__ import annotations
@@ -32,8 +40,10 @@ COMMENT = re.compile(r"<!--.*?-->|\{/\*.*?\*/\}", re.DOTALL)
 HEADING = re.compile(r"^(#{1,4})\s+(.+?)\s*#*\s*$")
 #: Markdown links and images: keep the label.
 LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-#: Code fences (```lang ... ```): their marker lines.
+#: Code fences (```lang ... ```): their marker lines. Each is kept bare ("```": no
+#: language word to index), so the sentence splitter knows its lines for code.
 FENCE = re.compile(r"^\s*(```|~~~)")
+BARE_FENCE = "```"
 
 
 @dataclass(frozen=True)
@@ -93,6 +103,26 @@ def _chunk(body: str) -> list[str]:
     return pieces
 
 
+def _fenced(pieces: list[str]) -> list[str]:
+    """`pieces` of one body, each code block they cut closed at a piece's end and
+    opened again at the next one's start (a piece's lines are code only between its
+    own fences); a piece of nothing but fences is dropped."""
+    out: list[str] = []
+    in_code = False
+    for piece in pieces:
+        lines = piece.splitlines()
+        opened = in_code
+        for line in lines:
+            if FENCE.match(line):
+                in_code = not in_code
+        text = "\n".join(
+            ([BARE_FENCE] if opened else []) + lines + ([BARE_FENCE] if in_code else [])
+        )
+        if any(line.strip() and not FENCE.match(line) for line in lines):
+            out.append(text)
+    return out
+
+
 def _sections_from_lines(lines: list[tuple[int, str] | str]) -> tuple[str | None, list[Section]]:
     """Lines are text or (level, heading). Returns the first H1 (if any) and sections."""
     first_h1: str | None = None
@@ -106,7 +136,7 @@ def _sections_from_lines(lines: list[tuple[int, str] | str]) -> tuple[str | None
         if not body:
             return
         name = " › ".join(title for _, title in path)
-        for piece in _chunk(body):
+        for piece in _fenced(_chunk(body)):
             out.append(Section(name, piece))
 
     for line in lines:
@@ -146,6 +176,7 @@ def parse_markdown(text: str, *, fallback_title: str) -> ParsedDocument:
     for raw in body.splitlines():
         if FENCE.match(raw):
             in_code = not in_code
+            lines.append(BARE_FENCE)
             continue
         heading = None if in_code else HEADING.match(raw)
         if heading:

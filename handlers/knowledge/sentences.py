@@ -27,7 +27,7 @@ CODE_LINE = re.compile(
     r"""|[;{]\s*$|\w::\w|^\s*#\[|\w\(\s*$""",
 )
 #: A shell command's line that goes on on the next, indented, line (`docker run -d \`):
-#: it and the line it continues are code (the parser drops the fences around them; a
+#: it and the line it continues are code (an unfenced command, in HTML or indented; a
 #: backslash before an unindented line is Markdown's line break, in prose).
 CONTINUATION = " \\"
 #: Markdown table separator rows and heading markers.
@@ -191,8 +191,8 @@ def _with_answers(units: list[Sentence]) -> list[Sentence]:
 
 def _with_commands(units: list[Sentence]) -> list[Sentence]:
     """A sentence that introduces a short command or snippet ("Install it with:")
-    carries it (code lines, or lines that are not sentences: the parser drops fence
-    markers; up to COMMAND_CHARS in all), so quoting it quotes what it introduces. A
+    carries it (code lines, or lines that are not sentences; up to COMMAND_CHARS in
+    all), so quoting it quotes what it introduces. A
     table it introduces brings its first rows, not the header row that only names
     the columns ("Supported in: JavaScript ; 1.7.0 or higher; ..."), and a list its
     first items (up to LIST_CHARS)."""

@@ -12,6 +12,7 @@ from handlers.knowledge.parse import (
     parse_markdown,
     parse_text,
 )
+from handlers.knowledge.sentences import sentences
 
 MDX = """---
 title: Enterprise SSO
@@ -98,3 +99,25 @@ def test_unreadable_front_matter_is_refused_not_read_as_everyone() -> None:
     # It may have carried an audience: the ingest reports and skips the document.
     with pytest.raises(FrontMatterError, match="not valid YAML"):
         parse_markdown("---\ntitle: [unclosed\n---\nBody here.\n", fallback_title="Fallback")
+
+
+def test_code_blocks_keep_bare_fences_so_their_lines_are_code() -> None:
+    # A code line that looks like prose ('key="pricing-test",') is code because its
+    # block's fences reach the sentence splitter; the language word is not indexed.
+    code = 'experiment = Experiment(\n    key="pricing-test",\n)'
+    text = f"## Run\n\nCall it:\n\n```python\n{code}\n```\n"
+    body = parse_markdown(text, fallback_title="sdk").sections[0].body
+    assert "python" not in body
+    units = {unit.text: unit.is_code for unit in sentences(body)}
+    assert units['key="pricing-test",'] is True
+
+
+def test_a_code_block_cut_between_passages_is_fenced_in_each() -> None:
+    code = "\n\n".join(f"value_{i} = compute({i}, 'x' * 40, other=True)" for i in range(40))
+    doc = parse_markdown(f"## Big\n\nIntro.\n\n```\n{code}\n```\n\nAfter it.", fallback_title="b")
+    assert len(doc.sections) >= 2
+    for section in doc.sections:
+        fences = [line for line in section.body.splitlines() if line == "```"]
+        assert len(fences) % 2 == 0
+        assert all(u.is_code for u in sentences(section.body) if "value_" in u.text)
+    assert not next(u for u in sentences(doc.sections[-1].body) if "After" in u.text).is_code
