@@ -1,13 +1,14 @@
 """Fill the knowledge base from files: incremental by content hash, one transaction a file.
 
 `ingest(deps, paths)` walks each path (a folder or a file), skips files whose content
-hash is unchanged, replaces changed ones, removes documents whose file is gone from an
-ingested folder (a file ingest removes nothing), and reports (without stopping) files
-that are unreadable, binary, too large, empty, not regular files, outside the folder
-being ingested (a symlink), or whose front matter cannot be read (a restriction that
-cannot be read is never published to everyone). Each file is stored in its own
-transaction together with its full-text index entries, so an interruption never leaves
-a half-indexed document.
+hash is unchanged (the hash of the file and of PARSER_VERSION: a parser that reads a
+file differently re-reads every file at the next ingest), replaces changed ones,
+removes documents whose file is gone from an ingested folder (a file ingest removes
+nothing), and reports (without stopping) files that are unreadable, binary, too large,
+empty, not regular files, outside the folder being ingested (a symlink), or whose
+front matter cannot be read (a restriction that cannot be read is never published to
+everyone). Each file is stored in its own transaction together with its full-text
+index entries, so an interruption never leaves a half-indexed document.
 """
 
 from __future__ import annotations
@@ -28,6 +29,11 @@ from storage import kb as kb_store
 
 logger = logging.getLogger(__name__)
 
+#: Bumped whenever parsing changes what a file's passages are (their text, their
+#: sections), so that documents ingested by an older parser are parsed again; their
+#: unchanged passages keep their embeddings (storage.kb.replace_document).
+#: 2: code blocks keep bare fences (handlers.knowledge.parse).
+PARSER_VERSION = 2
 #: Files larger than this are skipped (a knowledge-base page is far smaller).
 MAX_FILE_BYTES = 2_000_000
 #: Folders never walked.
@@ -218,6 +224,7 @@ async def _ingest_one(
         report.problems.append((source, problem))
         logger.warning("skipped %s: %s", source, problem)
         return 0
+    digest = parsed_hash(digest)
     if known.get(source) == digest:
         report.unchanged += 1
         return 0
@@ -253,6 +260,12 @@ async def _ingest_one(
         report.added += 1
     report.passages += len(passages)
     return len(passages)
+
+
+def parsed_hash(digest: str) -> str:
+    """The hash stored for a file of content hash `digest`: it changes with the file
+    and with PARSER_VERSION."""
+    return hashlib.sha256(f"{PARSER_VERSION}:{digest}".encode()).hexdigest()
 
 
 def _title(source: str) -> str:

@@ -5,7 +5,10 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+import pytest
+
 from handlers.deps import Deps
+from handlers.knowledge import ingest as ingest_module
 from handlers.knowledge.ask import answer_question
 from handlers.knowledge.index import KnowledgeIndex
 from handlers.knowledge.ingest import MAX_FILE_BYTES, ingest
@@ -56,6 +59,22 @@ async def test_incremental_ingest(deps: Deps, tmp_path: Path) -> None:
         assert await fts_matches(session, "delivery") == []
         assert await fts_row_count(session) == await kb_store.count_passages(session)
     assert set(await sources(deps, docs)) == {"sso.md", "guides/pricing.mdx"}
+
+
+async def test_a_new_parser_reads_unchanged_files_again(
+    deps: Deps, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Passages written by an older parser do not outlive it: the next ingest after a
+    parser change parses every file again, though none of them changed."""
+    docs = tmp_path / "docs"
+    write(docs, "sso.md", "# SSO\n\n## Okta\n\nSAML with Okta.\n")
+    write(docs, "pricing.md", "# Pricing\n\nList prices for resellers.\n")
+    await ingest(deps, [docs])
+    monkeypatch.setattr(ingest_module, "PARSER_VERSION", ingest_module.PARSER_VERSION + 1)
+    reparsed = await ingest(deps, [docs])
+    assert (reparsed.added, reparsed.updated, reparsed.unchanged) == (0, 2, 0)
+    again = await ingest(deps, [docs])
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 2)
 
 
 async def test_bad_files_are_reported_and_skipped(deps: Deps, tmp_path: Path) -> None:
