@@ -94,15 +94,17 @@ KEEPS = re.compile(
     r"|expir\w*|ttl)\b",
     re.IGNORECASE,
 )
-#: Asking for a price; "how to cut cost" asks for a way, not an amount (`ASKS_WAY`).
-ASKS_PRICE = re.compile(r"\b(?:price|prices|pricing|cost|costs)\b", re.IGNORECASE)
+#: Asking for a price ("what's the referral fee" too); "how to cut cost" asks for a
+#: way, not an amount (`ASKS_WAY`).
+PRICE_WORDS = r"(?:price|prices|pricing|cost|costs|fee|fees)"
+ASKS_PRICE = re.compile(rf"\b{PRICE_WORDS}\b", re.IGNORECASE)
 ASKS_AMOUNT = re.compile(r"\bhow much (?:is|are|does|do|will|would)\b", re.IGNORECASE)
 ASKS_WAY = re.compile(r"^\W*how (?:to|do|does|can|could|should|would)\b", re.IGNORECASE)
 #: What a comparison is judged on ("fact tables vs legacy queries for scan cost",
 #: "A or B in terms of price"): which is cheaper, not an amount.
 CRITERION = re.compile(
     r"\b(?:for|on|in terms of|regarding|re)\s+(?:[\w-]+\s+){0,2}"
-    r"(?:price|prices|pricing|cost|costs)\b",
+    rf"{PRICE_WORDS}\b",
     re.IGNORECASE,
 )
 

@@ -54,6 +54,7 @@ ASKED = (
     ("how long is the audit log kept?", False),
     ("team plan list price per seat per month?", False),
     ("how much is the team plan per seat?", False),
+    ("what is the per-seat fee on the team plan?", False),
     # The page gives the figure asked for.
     ("how often are cached features refreshed by the sdk?", True),
     ("how long until a feature change shows up in the sdk cache?", True),
@@ -63,6 +64,7 @@ ASKED = (
     # ...in a unit a number is given in, or as none at all.
     ("how long does the sdk wait for features to load by default?", True),
     ("how much does premium support cost?", True),
+    ("what's the fee for premium support?", True),
     ("what discount do resellers get on the premium support list price?", True),
     # Not a figure: a way to do something, a yes/no question.
     ("can admins export audit log entries?", True),
