@@ -83,6 +83,10 @@ LISTING = re.compile(
     rf"(?<![.!?]\s)\b{_NAME}(?:,\s(?!and\b|or\b){_NAME})*,?\s(?:and|or|&)\s{_NAME}"
 )
 LIST_BOOST = 1.3
+#: Only a sentence this long or shorter is searched for a listing: a long run of
+#: dotted numbers ("1.2.3.4...", a minified line) makes LISTING's search quadratic
+#: (8,000 characters: 3 s), and a list of names is a sentence, not a blob.
+LIST_MAX_CHARS = 400
 
 
 def quote_candidates(
@@ -113,7 +117,7 @@ def quote_candidates(
                 value *= WHICH_BOOST
             if yes_no and settles(sentence):
                 value *= SETTLING_BOOST
-            if many and LISTING.search(sentence.text):
+            if many and len(sentence.text) <= LIST_MAX_CHARS and LISTING.search(sentence.text):
                 value *= LIST_BOOST
             if code_asked and (sentence.is_code or "`" in sentence.text):
                 value *= CODE_BOOST
