@@ -22,7 +22,9 @@ from handlers.knowledge.figures import asked_figures
 from handlers.knowledge.grounding import MIN_COVERAGE, is_grounded, lower_pages
 from handlers.knowledge.quote import best_sentences, pick
 from handlers.knowledge.search import Retrieval, Retrieved
+from handlers.knowledge.second_quote import page_quote
 from handlers.knowledge.semantic import deciding
+from handlers.knowledge.sentences import Sentence
 from handlers.knowledge.sides import side_sentence, sides, states_side
 from handlers.knowledge.terms import Query
 from storage.kb import PassageRow
@@ -106,7 +108,8 @@ def compose_extractive(retrieval: Retrieval, *, max_quotes: int = 2) -> Answer:
     FIRST_QUOTE_CHARS on the first page), each passage quoted with its [n] and where
     it comes from: sentences of the best page's top passages and of the
     other top passages compete; then one other page, when it is about the question
-    too, adds its own best sentence (unless the quote says it word for word). A
+    too and its best sentence is not quoted already, adds its own quote, chosen the
+    same way (handlers.knowledge.second_quote; its best sentence alone decides). A
     question asking for a figure (a duration, a price, a version, a count, a share)
     gets the first page's sentence stating it about the question's subject when the
     quotes lack one, and "I don't know" when the page has none
@@ -153,6 +156,8 @@ def _compose(retrieval: Retrieval, max_quotes: int) -> Answer | None:
     if not groups:
         return None
     blocks = [(pool[i][1], texts) for i, texts in groups]
+    # Block index -> the fuller quote of its page (handlers.knowledge.second_quote).
+    fuller: dict[int, list[tuple[Retrieved, list[str]]]] = {}
     for item in retrieval.passages[:PAGE_POOL]:
         if len({b[0].passage.document_id for b in blocks}) >= max_quotes:
             break
@@ -171,11 +176,43 @@ def _compose(retrieval: Retrieval, max_quotes: int) -> Answer | None:
             said = {" ".join(text.split()) for _, texts in blocks for text in texts}
             if all(" ".join(text.split()) in said for text in quote):
                 continue  # pages sharing a paragraph: the next page may add something
+            richer = [
+                (passage, kept)
+                for passage, texts in page_quote(retrieval, top, item.passage.document_id)
+                if (kept := [text for text in texts if " ".join(text.split()) not in said])
+            ]
+            if richer:
+                fuller[len(blocks)] = richer
             blocks.append((item, quote))
+    first_page = [(value, sentence, pool[i][1]) for value, sentence, i in same_page]
+    shown = _checked(retrieval, blocks, first_page, best)
+    if shown is None:
+        return None
+    if fuller:
+        # The other page's fuller quote is shown; its one best sentence decided.
+        richer = [group for n, block in enumerate(blocks) for group in fuller.get(n, [block])]
+        shown = _checked(retrieval, richer, first_page, best) or shown
+    citations, numbers = number_citations([item.passage for item, _ in shown])
+    lines = []
+    for item, quote in shown:
+        p = item.passage
+        where = f"*{p.doc_title}*" + (f" › {p.section}" if p.section else "")
+        lines.append(f"{where} [{numbers[p.id]}]\n> " + " ".join(quote))
+    return Answer("\n\n".join(lines), tuple(citations), grounded=True)
+
+
+def _checked(
+    retrieval: Retrieval,
+    blocks: list[tuple[Retrieved, list[str]]],
+    first_page: list[tuple[float, Sentence, Retrieved]],
+    best: float,
+) -> list[tuple[Retrieved, list[str]]] | None:
+    """`blocks` with the sides of a comparison and the figure asked for, or None when
+    the answer must not be given: a figure the first page does not state, or a choice
+    the quotes name neither side of."""
     blocks = with_sides(retrieval, blocks)
     kinds = asked_figures(retrieval.question)
     if kinds:
-        first_page = [(value, sentence, pool[i][1]) for value, sentence, i in same_page]
         figured = with_figures(retrieval, kinds, blocks, first_page, best=best)
         if figured is None:
             # Asked for a figure its page does not state (handlers.knowledge.figures).
@@ -188,13 +225,7 @@ def _compose(retrieval: Retrieval, max_quotes: int) -> Answer | None:
         + [sentence for _, quote in blocks for sentence in quote],
     ):
         return None  # a choice its quotes name neither side of (handlers.knowledge.choices)
-    citations, numbers = number_citations([item.passage for item, _ in blocks])
-    lines = []
-    for item, quote in blocks:
-        p = item.passage
-        where = f"*{p.doc_title}*" + (f" › {p.section}" if p.section else "")
-        lines.append(f"{where} [{numbers[p.id]}]\n> " + " ".join(quote))
-    return Answer("\n\n".join(lines), tuple(citations), grounded=True)
+    return blocks
 
 
 def with_sides(
