@@ -156,8 +156,9 @@ def _compose(retrieval: Retrieval, max_quotes: int) -> Answer | None:
     if not groups:
         return None
     blocks = [(pool[i][1], texts) for i, texts in groups]
-    # Block index -> the fuller quote of its page (handlers.knowledge.second_quote).
-    fuller: dict[int, list[tuple[Retrieved, list[str]]]] = {}
+    # What is shown: `blocks`, with the other page's fuller quote in place of its one
+    # best sentence (handlers.knowledge.second_quote); `blocks` decide.
+    shown = list(blocks)
     for item in retrieval.passages[:PAGE_POOL]:
         if len({b[0].passage.document_id for b in blocks}) >= max_quotes:
             break
@@ -173,32 +174,34 @@ def _compose(retrieval: Retrieval, max_quotes: int) -> Answer | None:
             units=retrieval.sentences_of(item.passage),
         )
         if quote and item.coverage >= SECOND_COVERAGE and value >= SECOND_SCORE * best:
-            said = {" ".join(text.split()) for _, texts in blocks for text in texts}
-            if all(" ".join(text.split()) in said for text in quote):
+            said = {_flat(text) for _, texts in blocks for text in texts}
+            if all(_flat(text) in said for text in quote):
                 continue  # pages sharing a paragraph: the next page may add something
             richer = [
                 (passage, kept)
                 for passage, texts in page_quote(retrieval, top, item.passage.document_id)
-                if (kept := [text for text in texts if " ".join(text.split()) not in said])
+                if (kept := [text for text in texts if _flat(text) not in said])
             ]
-            if richer:
-                fuller[len(blocks)] = richer
             blocks.append((item, quote))
+            shown.extend(richer or [(item, quote)])
     first_page = [(value, sentence, pool[i][1]) for value, sentence, i in same_page]
-    shown = _checked(retrieval, blocks, first_page, best)
-    if shown is None:
+    decided = _checked(retrieval, blocks, first_page, best)
+    if decided is None:
         return None
-    if fuller:
-        # The other page's fuller quote is shown; its one best sentence decided.
-        richer = [group for n, block in enumerate(blocks) for group in fuller.get(n, [block])]
-        shown = _checked(retrieval, richer, first_page, best) or shown
-    citations, numbers = number_citations([item.passage for item, _ in shown])
+    if shown != blocks:
+        decided = _checked(retrieval, shown, first_page, best) or decided
+    citations, numbers = number_citations([item.passage for item, _ in decided])
     lines = []
-    for item, quote in shown:
+    for item, quote in decided:
         p = item.passage
         where = f"*{p.doc_title}*" + (f" › {p.section}" if p.section else "")
         lines.append(f"{where} [{numbers[p.id]}]\n> " + " ".join(quote))
     return Answer("\n\n".join(lines), tuple(citations), grounded=True)
+
+
+def _flat(text: str) -> str:
+    """`text` with its whitespace runs made single spaces, to compare quotes."""
+    return " ".join(text.split())
 
 
 def _checked(
