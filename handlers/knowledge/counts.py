@@ -33,6 +33,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from handlers.knowledge.coverage import found
+from handlers.knowledge.figures import NUMBER_START
 from handlers.knowledge.terms import Query, Vocabulary, content_words, fixed_words, stem, tokens
 
 #: What a question counts: the words after "how many" / "max" / "minimum number of",
@@ -68,7 +69,7 @@ _COUNT_TEXT = """one two three four five six seven eight nine ten eleven twelve 
     twenty thirty fifty hundred thousand million billion dozen"""
 COUNT_WORDS = frozenset(_COUNT_TEXT.split())
 #: A percentage: a share of something, not a count of it.
-PERCENTAGE = re.compile(r"\d[\d.,]*\s?(?:%|percent)", re.IGNORECASE)
+PERCENTAGE = re.compile(rf"{NUMBER_START}\d[\d.,]*\s?(?:%|percent)", re.IGNORECASE)
 #: An amount of data: a number in a unit of size ("8 MB", "512KB", "1 GiB", "100 bytes").
 SIZE = re.compile(r"\d\s?(?:[kmgtp]i?b|bytes?)\b", re.IGNORECASE)
 #: Counted words that ask for an amount of data.

@@ -60,8 +60,11 @@ class Figure(Enum):
 _UNITS = (
     r"(?:ms|milliseconds?|secs?|seconds?|mins?|minutes?|hrs?|hours?|days?|weeks?|months?|years?)"
 )
+#: A number starts at its first digit, not inside a run of dotted digits ("1.2.3"):
+#: from every digit of a long run the search would be quadratic in its length.
+NUMBER_START = r"(?<!\d)(?<!\d[.,])"
 _COUNT = (
-    r"(?:\d[\d.,]*|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+    rf"(?:{NUMBER_START}\d[\d.,]*|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
     r"|fifteen|twenty|thirty|sixty|ninety|hundred|several|few)"
 )
 #: A duration: a number and a unit of time ("30 seconds", "10-minute", "an hour",
