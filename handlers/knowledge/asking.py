@@ -50,6 +50,16 @@ CLIPPED_MIN_CUT = 3
 SHORT_TYPO_LEN = 4
 
 
+#: An asking clause of this many content words or fewer that opens with no question
+#: word ("native integration?", "supported on cloud?") asks about the statement before.
+FRAGMENT_WORDS = 3
+
+
+def _fragment(clause: str) -> bool:
+    words = tokens(clause)
+    return bool(words) and words[0] not in ASKING and len(content_words(clause)) <= FRAGMENT_WORDS
+
+
 def _asks(clause: str) -> bool:
     words = tokens(clause)
     return clause.rstrip().endswith("?") or bool(words[:1] and words[0] in ASKING)
@@ -76,6 +86,9 @@ def asked_part(question: str) -> str:
         and len(content_words(clauses[first - 1])) <= TOPIC_WORDS
     ):
         asking.insert(0, first - 1)  # "SAP HANA warehouse, can growthbook query it?"
+    asking = sorted(
+        {i - 1 for i in asking if i and _fragment(clauses[i])} | set(asking)
+    )  # "... a pagerduty incident opened when a guardrail fails. native integration?"
     return " ".join(clauses[i] for i in asking)
 
 

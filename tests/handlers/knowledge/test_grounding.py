@@ -109,6 +109,17 @@ def test_a_question_naming_an_undocumented_integration_is_declined() -> None:
     assert signals(retrieval_for("do webhooks fier on retries?")).named == ()  # "fire"
 
 
+def test_a_fragment_of_a_question_asks_about_the_statement_before_it() -> None:
+    """ "native integration?" names nothing of its own: what it asks about is in the
+    statement before it, and a name there is asked too."""
+    question = "webhooks should fire retries to pagerduty on a feature change. native integration?"
+    assert asked_part(question) == question
+    assert signals(retrieval_for(question)).named == ("pagerduty",)
+    assert not is_grounded(retrieval_for(question))
+    # A clause that asks in its own words still leaves the story out.
+    assert asked_part("our team uses pagerduty. do webhooks retry?") == "do webhooks retry?"
+
+
 def test_the_story_around_the_question_names_nothing() -> None:
     """Words of the statements around the asking clause are the partner's story."""
     assert asked_part("our agency builds storefronts, can webhooks retry?") == (
