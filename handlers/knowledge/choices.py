@@ -36,8 +36,10 @@ _CHOICE = re.compile(
 )
 #: What an alternative names at most: the words after "or" to the clause's end.
 ALTERNATIVE_WORDS = 3
-#: Words after "or" that offer no alternative of their own.
-_VAGUE_TEXT = "not so something similar other others anything else more less"
+#: Words after "or" that offer no alternative of their own: "or something similar",
+#: and a difference or its degree ("same setup or totally different?": a yes/no).
+_VAGUE_TEXT = """not so something similar other others anything else more less different
+    differently separate separately totally completely entirely quite"""
 VAGUE = frozenset(_VAGUE_TEXT.split())
 
 

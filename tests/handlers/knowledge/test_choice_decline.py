@@ -55,6 +55,7 @@ def test_the_alternatives_are_the_words_either_side_of_or() -> None:
         ("tracker", "cloud"),
     )
     assert alternatives("is it free or not?") == ()
+    assert alternatives("tracker a vs tracker b - same setup or totally different?") == ()
     assert alternatives("can admins edit or delete entries in the log?") == ()
     assert names_one(alternatives("csv or parquet?"), ["Exports are written as CSV files"])
     assert not names_one(alternatives("tracker data center or tracker server?"), ["servers"])
