@@ -20,7 +20,7 @@ from rapidfuzz.distance import OSA
 
 from handlers.knowledge.framing import request_part, written_as_names
 from handlers.knowledge.lexicon import in_english, is_english
-from handlers.knowledge.words import GENERIC_SYNONYMS, STOP_WORDS
+from handlers.knowledge.words import GENERIC_SYNONYMS, STOP_WORDS, undouble
 from handlers.knowledge.words import stem as stem  # re-exported: callers import it here
 from handlers.knowledge.words import tokens as tokens
 
@@ -70,6 +70,9 @@ class Vocabulary:
     #: snapshot.
     _repairs: dict[str, str | None] = field(default_factory=dict)
     _idfs: dict[str, float] = field(default_factory=dict)
+    #: The indexed words by their spelling with no doubled letter (the most frequent
+    #: of each): "reccomend" and "recommend" are both "recomend".
+    undoubled: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def build(cls, texts: Iterable[str]) -> Vocabulary:
@@ -83,6 +86,9 @@ class Vocabulary:
             lines.append(" ".join(words))
             df.update({stem(t) for t in words} | set(words))
         vocabulary = sorted(w for w in df if len(w) >= TYPO_MIN_LEN and not w.isdigit())
+        undoubled: dict[str, str] = {}
+        for known in sorted(vocabulary, key=lambda w: -df[w]):
+            undoubled.setdefault(undouble(known), known)
         return cls(
             df=df,
             passages=max(count, 1),
@@ -90,6 +96,7 @@ class Vocabulary:
             average_length=length / max(count, 1),
             _text=f" {' | '.join(lines)} ",
             short_words=sorted(w for w in df if len(w) in (4, TYPO_MIN_LEN) and w.isalpha()),
+            undoubled=undoubled,
         )
 
     def knows(self, word: str) -> bool:
@@ -127,6 +134,9 @@ class Vocabulary:
         return None if word.isdigit() or self.derived(word) else self._closest(word)
 
     def _closest(self, word: str) -> str | None:
+        doubled = self.undoubled.get(undouble(word))
+        if doubled is not None:
+            return doubled  # "reccomend", "adress": a letter doubled or not, twice
         for candidate, _, _ in process.extract(
             word,
             self._words,

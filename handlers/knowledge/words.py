@@ -90,3 +90,12 @@ GENERIC_SYNONYMS: dict[str, tuple[str, ...]] = {
     "alerts": ("notifications",),
     "notifications": ("alerts",),
 }
+
+
+_DOUBLED = re.compile(r"([a-z])\1+")
+
+
+def undouble(word: str) -> str:
+    """`word` with each run of one letter written once ("reccomend" -> "recomend"): a
+    letter doubled or not is a common slip, two of them too far for typo repair."""
+    return _DOUBLED.sub(r"\1", word)

@@ -115,3 +115,14 @@ def test_words_run_together_or_derived_are_told_from_typos() -> None:
     # "looker" is "look" + "er", another word: not a misspelling of "looked".
     assert vocabulary.repair("looker") is None
     assert vocabulary.repair("dashbords") == "dashboards"
+
+
+def test_letters_doubled_or_not_are_repaired_however_many() -> None:
+    """Two edits are past typo repair's similarity, but "reccomend" only doubles one
+    letter and not another: the word meant is the one spelt alike without doubles."""
+    vocabulary = Vocabulary.build(["We recommend the address of a successful rollout."])
+    assert vocabulary.repair("reccomend") == "recommend"
+    assert vocabulary.repair("adress") == "address"
+    assert vocabulary.repair("sucesfull") == "successful"
+    assert normalise("any book you reccomend?", vocabulary).core == ("book", "recommend")
+    assert vocabulary.repair("rollouts") is None  # a word the index knows by its stem
