@@ -1,6 +1,8 @@
 """The figure patterns read numbers as a page writes them, and a page with one huge
 line of dotted digits (a minified blob, a version matrix) does not stall an answer:
-a number starts at its first digit, so a search is linear in the line's length.
+a number starts at its first digit, so a search is linear in the line's length. A
+long message with no "or" (a pasted log) does not stall the choice check either: a
+choice's first side starts where its clause does.
 
 The speed check compares two searches in the same process (a run 16 times as long
 should take about 16 times as long, not 256), never a fixed time."""
@@ -12,6 +14,7 @@ import time
 
 import pytest
 
+from handlers.knowledge.choices import CHOICE
 from handlers.knowledge.counts import PERCENTAGE
 from handlers.knowledge.figures import DURATION, SHARE_OR_TIME
 
@@ -58,10 +61,10 @@ def _slowest_growth(pattern: re.Pattern[str], unit: str) -> float:
 
 @pytest.mark.parametrize(
     "pattern",
-    [DURATION, SHARE_OR_TIME, PERCENTAGE],
-    ids=["duration", "share_or_time", "percentage"],
+    [DURATION, SHARE_OR_TIME, PERCENTAGE, CHOICE],
+    ids=["duration", "share_or_time", "percentage", "choice"],
 )
-@pytest.mark.parametrize("unit", [".", ",", ""])
+@pytest.mark.parametrize("unit", [".", ",", "", " "])
 def test_a_long_run_of_digits_is_searched_in_linear_time(
     pattern: re.Pattern[str], unit: str
 ) -> None:
