@@ -2,7 +2,8 @@
 line of dotted digits (a minified blob, a version matrix) does not stall an answer:
 a number starts at its first digit, so a search is linear in the line's length. A
 long message with no "or" (a pasted log) does not stall the choice check either: a
-choice's first side starts where its clause does.
+choice's first side starts where its clause does, and the intent matcher's web
+domain starts where a name does.
 
 The speed check compares two searches in the same process (a run 16 times as long
 should take about 16 times as long, not 256), never a fixed time."""
@@ -14,6 +15,7 @@ import time
 
 import pytest
 
+from handlers.intents.matcher import DOMAIN
 from handlers.knowledge.choices import CHOICE
 from handlers.knowledge.counts import PERCENTAGE
 from handlers.knowledge.figures import DURATION, SHARE_OR_TIME
@@ -61,10 +63,10 @@ def _slowest_growth(pattern: re.Pattern[str], unit: str) -> float:
 
 @pytest.mark.parametrize(
     "pattern",
-    [DURATION, SHARE_OR_TIME, PERCENTAGE, CHOICE],
-    ids=["duration", "share_or_time", "percentage", "choice"],
+    [DURATION, SHARE_OR_TIME, PERCENTAGE, CHOICE, DOMAIN],
+    ids=["duration", "share_or_time", "percentage", "choice", "domain"],
 )
-@pytest.mark.parametrize("unit", [".", ",", "", " "])
+@pytest.mark.parametrize("unit", [".", ",", "", " ", "-"])
 def test_a_long_run_of_digits_is_searched_in_linear_time(
     pattern: re.Pattern[str], unit: str
 ) -> None:
