@@ -64,8 +64,8 @@ _UNITS = (
 #: from every digit of a long run the search would be quadratic in its length.
 NUMBER_START = r"(?<!\d)(?<!\d[.,])"
 _COUNT = (
-    rf"(?:{NUMBER_START}\d[\d.,]*|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
-    r"|fifteen|twenty|thirty|sixty|ninety|hundred|several|few)"
+    rf"(?:{NUMBER_START}\d[\d.,]*|an?|one|two|three|four|five|six|seven|eight|nine|ten"
+    r"|eleven|twelve|fifteen|twenty|thirty|sixty|ninety|hundred|several|few)"
 )
 #: A duration: a number and a unit of time ("30 seconds", "10-minute", "an hour",
 #: "5m"), or a word that is one ("daily", "immediately", "within minutes"), or the
