@@ -8,8 +8,9 @@ import re
 from handlers.knowledge.words import tokens
 
 #: Chat framing around a relayed request (see request_part): a bracketed aside, a
-#: label of at most LABEL_WORDS words before a colon, and a verb of asking or wanting
-#: within the first FRAME_WORDS words.
+#: label of at most LABEL_WORDS words before a colon, and a verb of asking, wanting or
+#: telling ("the client says ...", "a prospect heard ...") within the first FRAME_WORDS
+#: words.
 ASIDE = re.compile(r"\([^)]*\)")
 #: "for our big retail client, ..." / "re the Acme deal, ...": a leading phrase.
 LEADING_CLAUSE = re.compile(r"^\s*(?:for|from|re|regarding|about|on behalf of)\b[^,?]*,", re.I)
@@ -17,7 +18,8 @@ LABEL_WORDS = 4
 FRAME_WORDS = 8
 _RELAY_TEXT = """wants want wanted needs need needed asks ask asked asking wonders wondering
     wondered requires required requests requested expects expected hopes hoping
-    curious whether"""
+    curious whether says said tells told claims claimed reports reported mentions mentioned
+    heard hears noticed notices thinks thought complains complained"""
 RELAY_VERBS = frozenset(_RELAY_TEXT.split())
 #: A relay verb after these is said of the thing asked about, not of who asks ("can
 #: change tickets be required before ..."): it frames nothing.

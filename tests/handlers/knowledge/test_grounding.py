@@ -43,6 +43,13 @@ def test_the_request_is_told_from_its_chat_framing() -> None:
     assert request_part("reseller question: does sso work?").strip() == "does sso work?"
     assert request_part("for our retail client, does sso work?").strip() == "does sso work?"
     assert request_part("does sso work with okta?") == "does sso work with okta?"
+    # What someone says or heard is relayed too: the words after it are the request.
+    assert request_part("one of the client's analysts says the sso button is gone. why?") == (
+        "the sso button is gone. why?"
+    )
+    assert request_part("a partner's client heard sso works with okta, true?") == (
+        "sso works with okta, true?"
+    )
     # Who needs it after the question is asked frames nothing: the question stays.
     asked = "Is SSO included? Procurement needs the plan name."
     assert request_part(asked) == asked
