@@ -8,13 +8,14 @@ know" is `grounded=False`, never an exception. Everything here is pure.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.core import Citation
 from handlers.knowledge.additions import SENTENCE_CHARS, cut
-from handlers.knowledge.asking import asked_parts
+from handlers.knowledge.asking import asked_parts, spelt_right
 from handlers.knowledge.candidates import QUOTE_POOL, quote_candidates
 from handlers.knowledge.choices import alternatives, names_one
 from handlers.knowledge.figure_quotes import with_figures
@@ -214,6 +215,12 @@ def _checked(
     the answer must not be given: a figure the first page does not state, or a choice
     the quotes name neither side of."""
     blocks = with_sides(retrieval, blocks)
+    if retrieval.query.repaired:
+        # What the question asks with, as mended: "minimum mongodb verison" asks for a
+        # version, "conservitive or exact" offers a choice.
+        retrieval = dataclasses.replace(
+            retrieval, question=spelt_right(retrieval.question, retrieval.query)
+        )
     kinds = asked_figures(retrieval.question)
     if kinds:
         figured = with_figures(retrieval, kinds, blocks, first_page, best=best)

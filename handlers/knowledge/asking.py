@@ -182,3 +182,11 @@ def _short_typo(word: str, vocabulary: Vocabulary) -> bool:
     return len(word) <= SHORT_TYPO_LEN and bool(
         process.extractOne(word, vocabulary.short_words, scorer=OSA.distance, score_cutoff=1)
     )
+
+
+def spelt_right(question: str, query: Query) -> str:
+    """`question` with the words typo repair mended written as mended ("minimum mongodb
+    verison" -> "... version"): what the question asks with, as its words mean."""
+    for word, fixed in query.repaired:
+        question = re.sub(rf"\b{re.escape(word)}\b", fixed, question, flags=re.IGNORECASE)
+    return question

@@ -88,6 +88,9 @@ ASKED = (
     # A version: stated on the PHP page, not on the Ruby one.
     ("what php version does the php sdk require?", True),
     ("what is the minimum ruby version for the ruby sdk?", False),
+    # ...asked with a misspelt word, as typo repair mends it.
+    ("what is the minimum ruby verison for the ruby sdk?", False),
+    ("what php verison does the php sdk require?", True),
     # A count or a limit.
     ("what is the maximum number of api keys an organization can create?", True),
     ("how many projects can an organization create?", False),
