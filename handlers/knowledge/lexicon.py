@@ -13,7 +13,10 @@ from collections.abc import Iterator
 from functools import cache
 from typing import NamedTuple
 
+from rapidfuzz.distance import OSA
 from spellchecker import SpellChecker
+
+from handlers.knowledge.words import STOP_WORDS
 
 #: A word counted this often in the list or more is an ordinary English word; rarer
 #: ones are as often names ("looker", "tableau", "terraform" are counted 150-400 times).
@@ -67,6 +70,12 @@ def is_english(word: str) -> bool:
     return word in common or any(base in common for base in bases(word, INFLECTED_MIN_LEN))
 
 
+def is_common(word: str) -> bool:
+    """Whether a lower-case word, as written, is an ordinary English word: spelt right,
+    so no slip for another word ("ladder" is no "adder")."""
+    return word in _english().common
+
+
 def in_english(word: str) -> bool:
     """Whether English has the lower-case word at all, however rarely ("spoofing",
     "terraform"); a word it lacks ("optimizely", "mixpanel") is a name or a slip."""
@@ -95,3 +104,22 @@ def is_english_slip(word: str) -> bool:
             if head + letter + tail in english or (tail and head + letter + tail[1:] in english):
                 return True
     return False
+
+
+def misspelt_stop(word: str) -> bool:
+    """A short word that is a stop word with two neighbouring letters swapped ("teh"),
+    or a word English lacks that is a stop word with a letter dropped ("wher")."""
+    if not 3 <= len(word) <= 5 or word.isdigit():
+        return False
+    if any(sorted(stop) == sorted(word) and OSA.distance(word, stop) == 1 for stop in STOP_WORDS):
+        return True
+    return len(word) >= DROPPED_MIN_LEN and word in _STOPS_DROPPED and not in_english(word)
+
+
+#: Stop-word slips with a letter dropped are this long or longer ("wher"; "hav" may be
+#: a name as well as a slip).
+DROPPED_MIN_LEN = 4
+_STOPS_DROPPED = frozenset(
+    stop[:i] + stop[i + 1 :] for stop in STOP_WORDS if len(stop) > DROPPED_MIN_LEN
+    for i in range(len(stop))
+) - STOP_WORDS  # fmt: skip

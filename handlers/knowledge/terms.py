@@ -19,7 +19,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from handlers.knowledge.framing import request_part, written_as_names
-from handlers.knowledge.lexicon import in_english, is_english
+from handlers.knowledge.lexicon import is_common, is_english, misspelt_stop
 from handlers.knowledge.words import GENERIC_SYNONYMS, STOP_WORDS, undouble
 from handlers.knowledge.words import stem as stem  # re-exported: callers import it here
 from handlers.knowledge.words import tokens as tokens
@@ -229,30 +229,15 @@ def fixed_words(
 
 def _repaired(word: str, vocabulary: Vocabulary | None, names: frozenset[str]) -> str | None:
     """The indexed word a misspelt `word` stands for, or None; a name the asker
-    capitalises (`names`: "Sentry") is not a slip for an English word ("entry")."""
+    capitalises (`names`: "Sentry") is not a slip for an English word ("entry"), and
+    an ordinary English word is the asker's own ("ladder" is no "adder", "gaming" no
+    "gating") unless two of its letters swapped make the indexed one ("complaint")."""
     fixed = vocabulary.repair(word) if vocabulary is not None else None
-    if fixed is not None and word in names and is_english(fixed):
+    if fixed is None or (word in names and is_english(fixed)):
+        return None
+    if is_common(word) and not (sorted(word) == sorted(fixed) and OSA.distance(word, fixed) == 1):
         return None
     return fixed
-
-
-def _misspelt_stop(word: str) -> bool:
-    """A short word that is a stop word with two neighbouring letters swapped ("teh"),
-    or a word English lacks that is a stop word with a letter dropped ("wher")."""
-    if not 3 <= len(word) <= 5 or word.isdigit():
-        return False
-    if any(sorted(stop) == sorted(word) and OSA.distance(word, stop) == 1 for stop in STOP_WORDS):
-        return True
-    return len(word) >= DROPPED_MIN_LEN and word in _STOPS_DROPPED and not in_english(word)
-
-
-#: Stop-word slips with a letter dropped are this long or longer ("wher"; "hav" may be
-#: a name as well as a slip).
-DROPPED_MIN_LEN = 4
-_STOPS_DROPPED = frozenset(
-    stop[:i] + stop[i + 1 :] for stop in STOP_WORDS if len(stop) > DROPPED_MIN_LEN
-    for i in range(len(stop))
-) - STOP_WORDS  # fmt: skip
 
 
 def normalise(
@@ -265,7 +250,7 @@ def normalise(
     names = written_as_names(question)
     for raw in content_words(question):
         for word in _split_alnum(raw, vocabulary):
-            if vocabulary is not None and not vocabulary.knows(word) and _misspelt_stop(word):
+            if vocabulary is not None and not vocabulary.knows(word) and misspelt_stop(word):
                 continue  # "teh", "waht", "hwo": chat typos of stop words
             fixed = _repaired(word, vocabulary, names)
             if fixed is not None:

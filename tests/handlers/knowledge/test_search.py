@@ -126,3 +126,14 @@ def test_letters_doubled_or_not_are_repaired_however_many() -> None:
     assert vocabulary.repair("sucesfull") == "successful"
     assert normalise("any book you reccomend?", vocabulary).core == ("book", "recommend")
     assert vocabulary.repair("rollouts") is None  # a word the index knows by its stem
+
+
+def test_an_english_word_spelt_right_is_the_askers_own_not_a_slip() -> None:
+    """A common English word the texts lack is no typo for a word they have that is
+    one edit away ("ladder" is no "adder", "gaming" no "gating"), unless two of its
+    letters swapped make that word: "complaint" for "compliant" is a slip."""
+    vocabulary = Vocabulary.build(["An adder node, gating rules, a compliant setup."])
+    assert normalise("what is the maturity ladder", vocabulary).core == ("maturity", "ladder")
+    assert normalise("a gaming client", vocabulary).core == ("gaming", "client")
+    assert normalise("is it hipaa complaint", vocabulary).core == ("hipaa", "compliant")
+    assert normalise("gatting rules", vocabulary).core == ("gating", "rules")
