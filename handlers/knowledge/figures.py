@@ -7,15 +7,16 @@ seat"): the page about that area covers the words, and the extractive answer quo
 its nearest sentences ("There are 2 ways to send events", "The Pro plan includes a
 per-seat fee"). A quote that states no figure of the kind asked for does not answer
 such a question (handlers.knowledge.figure_quotes decides, about what). The kinds: a
-duration (asked with "how long", "how often", "retention period", "how many days")
-states a number with a unit of time or an adverb of time ("30 seconds", "10-minute",
-"daily", "immediately"); a price (asked with "price", "cost", "how much is") states
-an amount of money or a share of one ("$20", "20 USD", "20% off"); a version ("which
-node version", "minimum php version") and a count or limit ("how many", "maximum",
-"rate limit", "how much storage") state a number ("1.70", "up to 5", "unlimited"); a
-share or service level ("uptime", "SLA", "what percentage") a percentage, "nines" or
-a time; a place ("which region", "data residency") a region's code, an area ("EU",
-"APAC", "Europe") or a name something is hosted or stored in.
+duration (asked with "how long", "how often", "retention period", "how many days", a
+bound of time: "cache max age") states a number with a unit of time or an adverb of
+time ("30 seconds", "10-minute", "daily", "immediately"); a price (asked with "price",
+"cost", "how much is") states an amount of money or a share of one ("$20", "20 USD",
+"20% off"); a version ("which node version", "minimum php version") and a count or
+limit ("how many", "maximum", "rate limit", "how much storage") state a number
+("1.70", "up to 5", "unlimited"); a share or service level ("uptime", "SLA", "what
+percentage") a percentage, "nines" or a time; a place ("which region", "data
+residency") a region's code, an area ("EU", "APAC", "Europe") or a name something is
+hosted or stored in.
 All the answer's quotes count, the second page's too: checking the first page's
 alone declined one more answerable question (dev3a 3 -> 4).
 
@@ -82,10 +83,14 @@ DURATION = re.compile(
 PRICE = re.compile(
     r"[$€£¥]\s?\d|\d\s?(?:usd|eur|gbp|dollars?|euros?|cents?|%|percent)(?!\w)", re.IGNORECASE
 )
+#: A bound of time ("cache max age", "maximum timeout"): a duration, not a count.
+_TIME_BOUND = (
+    r"(?:max|maximum|min|minimum)[\s-]+(?:age|time|duration|delay|wait|timeout|ttl|lifetime)"
+)
 #: Asking for a duration.
 ASKS_DURATION = re.compile(
     r"\bhow (?:long|often|soon|frequently)\b|\bretention (?:period|time|policy)\b"
-    rf"|\bhow many {_UNITS}\b",
+    rf"|\bhow many {_UNITS}\b|\b{_TIME_BOUND}\b",
     re.IGNORECASE,
 )
 #: Keeping something for a time: asked with one of these words beside a duration
@@ -124,8 +129,8 @@ ASKS_VERSION = re.compile(
 #: much storage", "the rate limit"): answered by a number, or by "unlimited". "How
 #: much" only of a measured resource ("how much work is it" asks no number).
 ASKS_COUNT = re.compile(
-    rf"\bhow many\b(?!\s+{_UNITS}\b)|\b(?:max|maximum)\b|\bhow much\s+(?:ram|memory|cpu|disk"
-    r"|storage|space|bandwidth|traffic|data|load|volume)\b"
+    rf"\bhow many\b(?!\s+{_UNITS}\b)|\b(?!{_TIME_BOUND}\b)(?:max|maximum)\b"
+    r"|\bhow much\s+(?:ram|memory|cpu|disk|storage|space|bandwidth|traffic|data|load|volume)\b"
     r"|\b(?:rate|size|usage|storage|upload|file|request|seat|user|event)[\s-]limits?\b"
     r"|\blimits?\s+(?:on|of|for|per)\b|\bup to how\b",
     re.IGNORECASE,

@@ -57,3 +57,18 @@ def test_cost_as_a_comparison_criterion_asks_no_price(
     question: str, kinds: tuple[Figure, ...]
 ) -> None:
     assert asked_figures(question) == kinds
+
+
+@pytest.mark.parametrize(
+    ("question", "kinds"),
+    [
+        ("what should the sdk cache max age be for a daily bandit?", (Figure.DURATION,)),
+        ("is there a maximum timeout for webhook calls?", (Figure.DURATION,)),
+        ("max number of projects per organization?", (Figure.COUNT,)),
+        ("what's the max file size for uploads?", (Figure.COUNT,)),
+    ],
+)
+def test_a_bound_of_time_asks_a_duration_not_a_count(
+    question: str, kinds: tuple[Figure, ...]
+) -> None:
+    assert asked_figures(question) == kinds
