@@ -164,6 +164,9 @@ NAMED_COVERAGE = 0.7
 #: least this share of the first passage) may answer instead (`lower_pages`).
 LOWER_PAGES = 2
 LOWER_SCORE = 0.9
+#: A lone first passage covering this much of the question is not outranked by the
+#: page the top passages agree on when that page does not cover enough (`agreed_on`).
+LONE_COVERAGE = 0.9
 #: The lengths of a word that may be an acronym of the page's words.
 ACRONYM_LEN = (2, 5)
 
@@ -216,13 +219,19 @@ def _first_coverage(retrieval: Retrieval) -> float:
 def agreed_on(retrieval: Retrieval) -> Retrieved | None:
     """The best passage of the page AGREEMENT of the TOP passages are on, when that is
     not the first passage's page (a lone passage that happens to hold the words
-    outranks the page the rest agree on): the question is answered from that page."""
+    outranks the page the rest agree on): the question is answered from that page.
+    Not when the lone passage covers LONE_COVERAGE of the question and that page no
+    more than MIN_COVERAGE ("databricks datasource requirements - version/unity
+    catalog?": one sentence of the data sources page states them all)."""
     top = retrieval.passages[:TOP]
     pages = Counter(item.passage.document_id for item in top)
     page, count = pages.most_common(1)[0]
     if count < AGREEMENT or page == top[0].passage.document_id:
         return None
-    return next(item for item in top if item.passage.document_id == page)
+    agreed = next(item for item in top if item.passage.document_id == page)
+    if agreed.coverage <= MIN_COVERAGE and top[0].coverage >= LONE_COVERAGE:
+        return None  # the lone passage states nearly all of it; the agreed page does not
+    return agreed
 
 
 def is_grounded(retrieval: Retrieval) -> bool:

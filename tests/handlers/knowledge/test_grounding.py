@@ -211,3 +211,25 @@ def test_an_inflected_english_word_is_the_askers_wording_not_a_name() -> None:
     question = "do webhooks fire retries when a feature changes, and what are the upsides?"
     assert signals(_one_page(question)).named == ()
     assert signals(_one_page(question.replace("upsides", "pagerdutys"))).named == ("pagerdutys",)
+
+
+def _lone_and_agreed(lone: float) -> Retrieval:
+    """A first passage of one page covering `lone` of the question, then four passages
+    of another page covering 0.3 of it."""
+    vocabulary = Vocabulary.build(PAGES)
+    question = "which admins record audit logs of feature changes?"
+    query = normalise(question, vocabulary)
+    first = PassageRow(0, 0, "p0.md", None, "Page 0", "Page 0", "", PAGES[2], 0)
+    items = [Retrieved(first, 1.0, 0, None, lone)]
+    for i in range(1, 5):
+        row = PassageRow(i, 1, "p1.md", None, "Page 1", "Page 1", f"Part {i}", PAGES[4], 0)
+        items.append(Retrieved(row, 1.0 - i / 100, i, None, 0.3))
+    return Retrieval(query, tuple(items), lone, None, vocabulary, question)
+
+
+def test_a_lone_passage_stating_nearly_all_is_not_outranked_by_an_agreed_page() -> None:
+    # The page the other four agree on covers too little; the lone passage states
+    # nearly all of the question, so it answers.
+    assert is_grounded(_lone_and_agreed(0.95))
+    # A lone passage covering only part of it is judged by the agreed page, as before.
+    assert not is_grounded(_lone_and_agreed(0.6))
