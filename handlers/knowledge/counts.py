@@ -119,7 +119,11 @@ def states_count(
     if SIZE_ASKED.intersection(counted) and SIZE.search(text):
         return True  # "max image size": "up to 8 MB" states it in its unit
     sequence = tokens(text)
-    numbers = [i for i, t in enumerate(sequence) if t.isdigit() or t in COUNT_WORDS]
+    numbers = [
+        i
+        for i, t in enumerate(sequence)
+        if t.isdigit() or (t in COUNT_WORDS and not _pronoun(sequence, i))
+    ]
     if (UNBOUNDED.search(text) or (numbers and BOUND.search(text))) and _names(
         set(tokens(f"{heading} {text}")), counted, query
     ):
@@ -130,6 +134,23 @@ def states_count(
     return _names(labels, counted, query) or any(
         _names(set(sequence[i + 1 : i + 1 + COUNTED_WITHIN]), counted, query) for i in numbers
     )
+
+
+#: "one" after these words, or before these, is a pronoun or a bare existence ("no one
+#: is left out", "add one from the editor", "at least one surface", "one of them"),
+#: not a count.
+_AFTER_TEXT = "no any some every each least the this that which"
+_PRONOUN_AFTER = frozenset(_AFTER_TEXT.split())
+_BEFORE_TEXT = "of from or another by at"
+_PRONOUN_BEFORE = frozenset(_BEFORE_TEXT.split())
+
+
+def _pronoun(sequence: Sequence[str], i: int) -> bool:
+    if sequence[i] != "one":
+        return False
+    before = sequence[i - 1] if i else ""
+    after = sequence[i + 1] if i + 1 < len(sequence) else ""
+    return before in _PRONOUN_AFTER or after in _PRONOUN_BEFORE or not after
 
 
 def _names(words: set[str], counted: Sequence[str], query: Query) -> bool:

@@ -89,3 +89,14 @@ def test_a_size_is_stated_by_a_number_in_a_unit_of_data() -> None:
     assert states_count("Payloads stay under 512KB.", "SDK", ("size",), query, bound=True)
     assert not states_count("Upload up to 8 mockups.", "Import", ("size",), query, bound=True)
     assert not states_count("Cache 8 MB of flags.", "SDK", ("steps",), query, bound=True)
+
+
+def test_one_as_a_pronoun_counts_nothing() -> None:
+    query = Query(core=("steps",), terms=("steps",))
+    capped = "Rollouts are capped at half, so no one is left out of the steps."
+    assert not states_count(capped, "Ramps", ("steps",), query, bound=True)
+    assert not states_count("Require at least one step.", "Ramps", ("steps",), query, bound=True)
+    assert not states_count("Add one of the steps.", "Ramps", ("steps",), query, bound=False)
+    # "one" counting a thing is still a count.
+    assert states_count("A ramp is limited to one step.", "Ramps", ("steps",), query, bound=True)
+    assert states_count("A ramp has one step.", "Ramps", ("steps",), query, bound=False)
