@@ -86,6 +86,13 @@ def asked_part(question: str) -> str:
         and len(content_words(clauses[first - 1])) <= TOPIC_WORDS
     ):
         asking.insert(0, first - 1)  # "SAP HANA warehouse, can growthbook query it?"
+    elif (
+        first
+        and first - 1 not in asking
+        and tokens(clauses[first])[:1] == ["which"]
+        and not COMPARING.isdisjoint(tokens(clauses[first - 1]))
+    ):
+        asking.insert(0, first - 1)  # "Klaviyo vs Mailchimp - which is better ...?"
     asking = sorted(
         {i - 1 for i in asking if i and _fragment(clauses[i])} | set(asking)
     )  # "... a pagerduty incident opened when a guardrail fails. native integration?"

@@ -233,3 +233,10 @@ def test_a_lone_passage_stating_nearly_all_is_not_outranked_by_an_agreed_page() 
     assert is_grounded(_lone_and_agreed(0.95))
     # A lone passage covering only part of it is judged by the agreed page, as before.
     assert not is_grounded(_lone_and_agreed(0.6))
+
+
+def test_the_sides_of_a_comparison_before_which_are_asked() -> None:
+    asked = asked_part("Klaviyo vs Mailchimp - which is better for e-commerce clients?")
+    assert "Klaviyo" in asked and "Mailchimp" in asked
+    # A story before "which" that compares nothing stays out.
+    assert "Acme" not in asked_part("Acme runs a big shop online, which sdk should they pick?")
