@@ -37,6 +37,13 @@ from handlers.knowledge.search import Retrieval, Retrieved
 from handlers.knowledge.sentences import Sentence
 from handlers.knowledge.terms import Query, Vocabulary, stem, tokens
 
+#: A time that says how soon ("within seconds", "real-time"), not how long.
+SOON = re.compile(
+    r"\b(?:within|in under|in less than|after about)\s+(?:a few\s+|an?\s+|\d[\d.,]*\s*)?"
+    r"(?:ms|milliseconds?|secs?|seconds?|mins?|minutes?|hrs?|hours?)\b"
+    r"|\b(?:real[- ]?time|instantly|immediately)\b",
+    re.IGNORECASE,
+)
 #: The words a figure is asked with ("how long", "minimum version", "rate limit"):
 #: what is asked of the subject, not the subject. Generic English.
 _SLOT_TEXT = """how long often soon frequently retention period time policy many much price
@@ -86,6 +93,8 @@ def figure_stated(
         return False
     if kind is Figure.RETENTION and not KEEPS.search(f"{heading} {text}"):
         return False  # a time that says how soon, not how long it is kept
+    if kind is Figure.RETENTION and not STATES[kind].search(SOON.sub(" ", text)):
+        return False  # "stored within seconds": how soon it is kept, not for how long
     if not subject:
         return True
     if kind is Figure.COUNT and counting is not None and counting[0]:

@@ -67,6 +67,11 @@ A retention metric counts the users who come back at least 7 days after their fi
 exposure to an experiment, over a retention period you choose. Every change to a
 metric is recorded in the audit log.
 """,
+    "event-warehouse.md": """# Event warehouse
+
+The event warehouse is a real-time analytics database that stores your raw events.
+Every event sent to the ingestion API is stored in the warehouse within seconds.
+""",
     "scim.md": """# SCIM provisioning
 
 Organizations provision their members through SCIM from the identity providers Okta
@@ -104,6 +109,8 @@ ASKED = (
     # audit log's retention.
     ("how many days is the retention period of the audit log?", False),
     ("how many days after first exposure does a retention metric count users?", True),
+    # How soon events are stored ("within seconds", "real-time") is not how long.
+    ("how long are raw events kept in the event warehouse?", False),
 )
 
 
