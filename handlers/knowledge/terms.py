@@ -19,7 +19,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from handlers.knowledge.framing import request_part, written_as_names
-from handlers.knowledge.lexicon import is_common, is_english, misspelt_stop
+from handlers.knowledge.lexicon import in_english, is_common, is_english, misspelt_stop
 from handlers.knowledge.words import GENERIC_SYNONYMS, STOP_WORDS, undouble
 from handlers.knowledge.words import stem as stem  # re-exported: callers import it here
 from handlers.knowledge.words import tokens as tokens
@@ -38,6 +38,7 @@ MIN_FOCUS = 2
 TYPO_MIN_LEN = 5
 TYPO_MIN_SCORE = 0.8
 TYPO_MAX_LEN_DIFF = 2
+SWAP_MIN_LEN = 4
 #: Words whose `Vocabulary.joined` (and `repair`) answer is kept, per index snapshot.
 JOINS_KEPT = 10_000
 #: Endings that make another word of a word ("look" -> "looker"): never a typo.
@@ -119,14 +120,27 @@ class Vocabulary:
 
     def repair(self, word: str) -> str | None:
         """The closest indexed word to a misspelt `word`, or None."""
-        if len(word) < TYPO_MIN_LEN or self.knows(word) or word.isdigit():
+        if self.knows(word) or word.isdigit():
             return None
+        if len(word) < TYPO_MIN_LEN:
+            return self._swapped(word)  # too short for a fuzzy match: "tset" -> test
         if word in self._repairs:
             return self._repairs[word]
         found = None if self.derived(word) else self._closest(word)
         if len(self._repairs) < JOINS_KEPT:  # each a fuzzy scan of the vocabulary
             self._repairs[word] = found
         return found
+
+    def _swapped(self, word: str) -> str | None:
+        """The indexed word two neighbouring letters of a short `word` English lacks
+        swap into ("tset" -> test), or None."""
+        if len(word) < SWAP_MIN_LEN or in_english(word):
+            return None
+        for i in range(len(word) - 1):
+            swapped = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+            if swapped != word and swapped in self.df:
+                return swapped
+        return None
 
     def slip_of(self, word: str) -> str | None:
         """The indexed word `word` is a misspelling of, known or not (`repair` leaves

@@ -137,3 +137,12 @@ def test_an_english_word_spelt_right_is_the_askers_own_not_a_slip() -> None:
     assert normalise("a gaming client", vocabulary).core == ("gaming", "client")
     assert normalise("is it hipaa complaint", vocabulary).core == ("hipaa", "compliant")
     assert normalise("gatting rules", vocabulary).core == ("gating", "rules")
+
+
+def test_a_short_word_with_two_letters_swapped_is_repaired() -> None:
+    """Four letters are too few for a fuzzy match, but a swap of two neighbouring
+    letters that makes an indexed word is a slip ("tset" for "test"); an English word
+    is not ("form" is no "from")."""
+    vocabulary = Vocabulary.build(["Create a test from the settings."])
+    assert normalise("create a new tset", vocabulary).core == ("create", "new", "test")
+    assert vocabulary.repair("form") is None
