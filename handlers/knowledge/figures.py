@@ -16,7 +16,8 @@ limit ("how many", "maximum", "rate limit", "how much storage") state a number
 ("1.70", "up to 5", "unlimited"); a share or service level ("uptime", "SLA", "what
 percentage") a percentage, "nines" or a time; a place ("which region", "data
 residency") a region's code, an area ("EU", "APAC", "Europe") or a name something is
-hosted or stored in.
+hosted or stored in; a date ("when is X shipping", "any ETA") a month, a year or a
+quarter ("coming soon" is none).
 All the answer's quotes count, the second page's too: checking the first page's
 alone declined one more answerable question (dev3a 3 -> 4).
 
@@ -56,6 +57,7 @@ class Figure(Enum):
     COUNT = "count"
     SHARE = "share"
     PLACE = "place"
+    DATE = "date"
 
 
 _UNITS = (
@@ -154,6 +156,18 @@ PLACE = re.compile(
     r"|\b(?:hosted|located|stored|based|kept|run|runs|served|regions?|cent(?:er|re)s?)\s+in\s+"
     r"(?:the\s+)?[A-Z]"
 )
+#: Asking when something comes out ("when exactly is X shipping?", "any ETA", "the
+#: release date"): a date, not a way or a time of day ("when to ship an experiment").
+ASKS_DATE = re.compile(
+    r"\bwhen\s+(?:exactly\s+)?(?:is|are|will|would|does|do)\b[^?.]*\b(?:coming|ship|ships"
+    r"|shipping|released|launch\w*|available|supported|land\w*)\b|\beta\b|\brelease date\b",
+    re.IGNORECASE,
+)
+#: A date: a month, a year, a quarter or half ("March", "2025", "Q3", "H2").
+DATE = re.compile(
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November"
+    r"|December)\b|\b(?:19|20)\d\d\b|\b[QH][1-4]\b"
+)
 #: A number: digits, or a number word, or no limit at all.
 NUMBER = re.compile(
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|fifty"
@@ -173,9 +187,13 @@ STATES = {
     Figure.COUNT: NUMBER,
     Figure.SHARE: SHARE_OR_TIME,
     Figure.PLACE: PLACE,
+    Figure.DATE: DATE,
 }
 #: What each kind of question asks with (a cheap first look at the whole question).
-ASKS = (ASKS_DURATION, ASKS_PRICE, ASKS_AMOUNT, ASKS_VERSION, ASKS_COUNT, ASKS_SHARE, ASKS_PLACE)
+ASKS = (
+    ASKS_DURATION, ASKS_PRICE, ASKS_AMOUNT, ASKS_VERSION, ASKS_COUNT, ASKS_SHARE, ASKS_PLACE,
+    ASKS_DATE,
+)  # fmt: skip
 
 
 def asked_figures(question: str) -> tuple[Figure, ...]:
@@ -200,6 +218,8 @@ def asked_figures(question: str) -> tuple[Figure, ...]:
         kinds.append(Figure.SHARE)
     if ASKS_PLACE.search(asked):
         kinds.append(Figure.PLACE)
+    if ASKS_DATE.search(asked):
+        kinds.append(Figure.DATE)
     return tuple(kinds)
 
 

@@ -72,6 +72,16 @@ metric is recorded in the audit log.
 The event warehouse is a real-time analytics database that stores your raw events.
 Every event sent to the ingestion API is stored in the warehouse within seconds.
 """,
+    "forwarder.md": """# Event forwarder
+
+The event forwarder sends your events on to BigQuery and Snowflake. Support for
+forwarding events to Databricks will be available soon.
+""",
+    "mobile-sdk.md": """# Mobile SDK
+
+The mobile SDK evaluates flags on the device. Its offline mode will be available in
+March 2027 for every plan.
+""",
     "scim.md": """# SCIM provisioning
 
 Organizations provision their members through SCIM from the identity providers Okta
@@ -109,6 +119,9 @@ ASKED = (
     # audit log's retention.
     ("how many days is the retention period of the audit log?", False),
     ("how many days after first exposure does a retention metric count users?", True),
+    # A date: "available soon" gives none.
+    ("when will support for forwarding events to databricks be available?", False),
+    ("when will offline mode for the mobile sdk be available?", True),
     # How soon events are stored ("within seconds", "real-time") is not how long.
     ("how long are raw events kept in the event warehouse?", False),
 )
