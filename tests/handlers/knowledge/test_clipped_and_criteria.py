@@ -46,29 +46,18 @@ async def test_clipped_words_and_cost_criteria_are_answered(
 @pytest.mark.parametrize(
     ("question", "kinds"),
     [
+        # Cost as what a comparison is judged on asks no price.
         ("fact tables vs legacy metrics for scan cost?", ()),
         ("managed warehouse vs your own warehouse in terms of cost?", ()),
         ("pro vs enterprise price?", (Figure.PRICE,)),
         ("how much is pro vs enterprise for cost?", (Figure.PRICE,)),
         ("what does fact table scanning cost?", (Figure.PRICE,)),
-    ],
-)
-def test_cost_as_a_comparison_criterion_asks_no_price(
-    question: str, kinds: tuple[Figure, ...]
-) -> None:
-    assert asked_figures(question) == kinds
-
-
-@pytest.mark.parametrize(
-    ("question", "kinds"),
-    [
+        # A bound of time asks a duration, not a count.
         ("what should the sdk cache max age be for a daily bandit?", (Figure.DURATION,)),
         ("is there a maximum timeout for webhook calls?", (Figure.DURATION,)),
         ("max number of projects per organization?", (Figure.COUNT,)),
         ("what's the max file size for uploads?", (Figure.COUNT,)),
     ],
 )
-def test_a_bound_of_time_asks_a_duration_not_a_count(
-    question: str, kinds: tuple[Figure, ...]
-) -> None:
+def test_the_figure_a_question_asks(question: str, kinds: tuple[Figure, ...]) -> None:
     assert asked_figures(question) == kinds
