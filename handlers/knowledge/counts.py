@@ -136,9 +136,9 @@ def states_count(
     )
 
 
-#: "one" after these words, or before these, is a pronoun or a bare existence ("no one
-#: is left out", "add one from the editor", "at least one surface", "one of them"),
-#: not a count.
+#: "one" after these words, before these or ending the text is a pronoun or a bare
+#: existence ("no one is left out", "add one from the editor", "at least one surface",
+#: "one of them"), not a count.
 _AFTER_TEXT = "no any some every each least the this that which"
 _PRONOUN_AFTER = frozenset(_AFTER_TEXT.split())
 _BEFORE_TEXT = "of from or another by at"

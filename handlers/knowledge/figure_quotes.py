@@ -32,18 +32,11 @@ from handlers.knowledge.additions import SENTENCE_CHARS, cut
 from handlers.knowledge.asking import asked_part, asked_words
 from handlers.knowledge.counts import ASKS_BOUND, counted_words, states_count
 from handlers.knowledge.coverage import found
-from handlers.knowledge.figures import ASKS, KEEPS, STATES, Figure, plainly_states
+from handlers.knowledge.figures import ASKS, KEEPS, SOON, STATES, Figure, plainly_states
 from handlers.knowledge.search import Retrieval, Retrieved
 from handlers.knowledge.sentences import Sentence
 from handlers.knowledge.terms import Query, Vocabulary, stem, tokens
 
-#: A time that says how soon ("within seconds", "real-time"), not how long.
-SOON = re.compile(
-    r"\b(?:within|in under|in less than|after about)\s+(?:a few\s+|an?\s+|\d[\d.,]*\s*)?"
-    r"(?:ms|milliseconds?|secs?|seconds?|mins?|minutes?|hrs?|hours?)\b"
-    r"|\b(?:real[- ]?time|instantly|immediately)\b",
-    re.IGNORECASE,
-)
 #: The words a figure is asked with ("how long", "minimum version", "rate limit"):
 #: what is asked of the subject, not the subject. Generic English.
 _SLOT_TEXT = """how long often soon frequently retention period time policy many much price

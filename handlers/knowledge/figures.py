@@ -104,6 +104,14 @@ KEEPS = re.compile(
     r"|expir\w*|ttl)\b",
     re.IGNORECASE,
 )
+#: A time that says how soon ("within seconds", "real-time"), not how long: units up
+#: to hours only, since "deleted within 30 days" does state a retention.
+SOON = re.compile(
+    r"\b(?:within|in under|in less than|after about)\s+(?:a few\s+|an?\s+|\d[\d.,]*\s*)?"
+    r"(?:ms|milliseconds?|secs?|seconds?|mins?|minutes?|hrs?|hours?)\b"
+    r"|\b(?:real[- ]?time|instantly|immediately)\b",
+    re.IGNORECASE,
+)
 #: Asking for a price ("what's the referral fee" too); "how to cut cost" asks for a
 #: way, not an amount (`ASKS_WAY`).
 PRICE_WORDS = r"(?:price|prices|pricing|cost|costs|fee|fees)"

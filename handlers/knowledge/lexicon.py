@@ -13,10 +13,9 @@ from collections.abc import Iterator
 from functools import cache
 from typing import NamedTuple
 
-from rapidfuzz.distance import OSA
 from spellchecker import SpellChecker
 
-from handlers.knowledge.words import STOP_WORDS
+from handlers.knowledge.words import STOP_WORDS, swaps
 
 #: A word counted this often in the list or more is an ordinary English word; rarer
 #: ones are as often names ("looker", "tableau", "terraform" are counted 150-400 times).
@@ -111,7 +110,7 @@ def misspelt_stop(word: str) -> bool:
     or a word English lacks that is a stop word with a letter dropped ("wher")."""
     if not 3 <= len(word) <= 5 or word.isdigit():
         return False
-    if any(sorted(stop) == sorted(word) and OSA.distance(word, stop) == 1 for stop in STOP_WORDS):
+    if not STOP_WORDS.isdisjoint(swaps(word)):
         return True
     return len(word) >= DROPPED_MIN_LEN and word in _STOPS_DROPPED and not in_english(word)
 

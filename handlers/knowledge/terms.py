@@ -20,7 +20,7 @@ from rapidfuzz.distance import OSA
 
 from handlers.knowledge.framing import request_part, written_as_names
 from handlers.knowledge.lexicon import in_english, is_common, is_english, misspelt_stop
-from handlers.knowledge.words import GENERIC_SYNONYMS, STOP_WORDS, undouble
+from handlers.knowledge.words import GENERIC_SYNONYMS, STOP_WORDS, swaps, undouble
 from handlers.knowledge.words import stem as stem  # re-exported: callers import it here
 from handlers.knowledge.words import tokens as tokens
 
@@ -136,11 +136,7 @@ class Vocabulary:
         swap into ("tset" -> test), or None."""
         if len(word) < SWAP_MIN_LEN or in_english(word):
             return None
-        for i in range(len(word) - 1):
-            swapped = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
-            if swapped != word and swapped in self.df:
-                return swapped
-        return None
+        return next((swapped for swapped in sorted(swaps(word)) if swapped in self.df), None)
 
     def slip_of(self, word: str) -> str | None:
         """The indexed word `word` is a misspelling of, known or not (`repair` leaves
@@ -249,7 +245,7 @@ def _repaired(word: str, vocabulary: Vocabulary | None, names: frozenset[str]) -
     fixed = vocabulary.repair(word) if vocabulary is not None else None
     if fixed is None or (word in names and is_english(fixed)):
         return None
-    if is_common(word) and not (sorted(word) == sorted(fixed) and OSA.distance(word, fixed) == 1):
+    if is_common(word) and fixed not in swaps(word):
         return None
     return fixed
 

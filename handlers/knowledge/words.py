@@ -99,3 +99,11 @@ def undouble(word: str) -> str:
     """`word` with each run of one letter written once ("reccomend" -> "recomend"): a
     letter doubled or not is a common slip, two of them too far for typo repair."""
     return _DOUBLED.sub(r"\1", word)
+
+
+def swaps(word: str) -> set[str]:
+    """The other words two neighbouring letters of `word` swapped make ("tset" ->
+    "test", "teh" -> "the", "complaint" -> "compliant")."""
+    out = {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)}
+    out.discard(word)
+    return out
