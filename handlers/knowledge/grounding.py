@@ -128,6 +128,8 @@ warehouse connection GA?"). The same name check on the first page too answered 4
 more unanswerable questions wrongly but declined 9 more answerable ones ("custom
 hooks on GrowthBook Cloud?" from the hooks page, which says where they run): not
 kept. A clipped word is no unknown name ("our infra team": handlers.knowledge.asking).
+Round 12: a page whose title holds a rare word of the request is agreed on when the
+request has no word the documentation never uses (handlers.knowledge.about).
 See handlers.knowledge.answer for the quotes of other pages and
 handlers.knowledge.figures for cost as a comparison's criterion.
 """
@@ -139,15 +141,14 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from handlers.knowledge.about import titled_by
 from handlers.knowledge.asking import named_things, unknown
 from handlers.knowledge.coverage import coverage
-from handlers.knowledge.names import missing_names, names_alone
+from handlers.knowledge.names import missing_names, names_alone, spells_out
 from handlers.knowledge.supports import support_object
-from handlers.knowledge.terms import tokens
 
 if TYPE_CHECKING:
     from handlers.knowledge.search import Retrieval, Retrieved
-    from storage.kb import PassageRow
 
 #: More than this share of the question must be covered (see the module docstring).
 MIN_COVERAGE = 0.5
@@ -167,8 +168,6 @@ LOWER_SCORE = 0.9
 #: A lone first passage covering this much of the question is not outranked by the
 #: page the top passages agree on when that page does not cover enough (`agreed_on`).
 LONE_COVERAGE = 0.9
-#: The lengths of a word that may be an acronym of the page's words.
-ACRONYM_LEN = (2, 5)
 
 
 @dataclass(frozen=True)
@@ -198,18 +197,6 @@ def signals(retrieval: Retrieval) -> Signals:
         if not any(spells_out(word, item.passage) for item in retrieval.passages[:TOP])
     )
     return Signals(_first_coverage(retrieval), len(foreign) / len(words), len(words), named)
-
-
-def spells_out(word: str, passage: PassageRow) -> bool:
-    """Whether `word` is the initials of words the passage writes in a row ("aep":
-    "Adobe Experience Platform"): the asker's acronym for a thing the page names."""
-    if not ACRONYM_LEN[0] <= len(word) <= ACRONYM_LEN[1] or not word.isalpha():
-        return False
-    words = tokens(f"{passage.doc_title} {passage.section} {passage.body}")
-    size = len(word)
-    return any(
-        "".join(w[0] for w in words[i : i + size]) == word for i in range(len(words) - size + 1)
-    )
 
 
 def _first_coverage(retrieval: Retrieval) -> float:
@@ -247,7 +234,21 @@ def is_grounded(retrieval: Retrieval) -> bool:
         )
         >= AGREEMENT
     ) or names_alone(retrieval, first.passage.document_id, TOP)
-    return _answers(retrieval, first, agreed=agreed)
+    return _answers(retrieval, first, agreed=agreed or _about(retrieval, first))
+
+
+def _about(retrieval: Retrieval, first: Retrieved) -> bool:
+    """Whether `first`'s page is about what is asked (handlers.knowledge.about): only
+    looked at where it may decide, between AGREED_COVERAGE and MIN_COVERAGE."""
+    if not AGREED_COVERAGE < first.coverage <= MIN_COVERAGE or retrieval.vocabulary is None:
+        return False
+    found = signals(retrieval)
+    return (
+        not found.foreign
+        and not found.named
+        and titled_by(retrieval.query, retrieval.vocabulary, first.passage.doc_title)
+        and not missing_names(retrieval, first.passage.document_id)
+    )
 
 
 def _answers(retrieval: Retrieval, first: Retrieved, *, agreed: bool) -> bool:
@@ -277,8 +278,9 @@ def _states_object(retrieval: Retrieval, first: Retrieved) -> bool:
 def lower_pages(retrieval: Retrieval) -> list[Retrieval]:
     """The retrieval led instead by each of the next-ranked pages (up to LOWER_PAGES
     of them, among the TOP passages, scoring at least LOWER_SCORE of the first) that
-    passes the same check on its own (no agreement: the top passages were not on it),
-    its passages first: what to answer from when the first page does not."""
+    passes the same check on its own (agreed on only when it is about what is asked:
+    the top passages were not on it), its passages first: what to answer from when
+    the first page does not."""
     top = retrieval.passages[:TOP]
     if not top or not retrieval.query.core or agreed_on(retrieval) is not None:
         return []
@@ -294,7 +296,7 @@ def lower_pages(retrieval: Retrieval) -> list[Retrieval]:
         seen.add(page)
         if len(seen) > LOWER_PAGES + 1:
             break
-        if item.score < floor or not _answers(retrieval, item, agreed=False):
+        if item.score < floor or not _answers(retrieval, item, agreed=_about(retrieval, item)):
             continue
         if missing_names(retrieval, page):
             continue  # covers the words, not the thing the question names

@@ -26,6 +26,7 @@ from handlers.knowledge.terms import Vocabulary, stem, tokens
 
 if TYPE_CHECKING:
     from handlers.knowledge.search import Retrieval
+    from storage.kb import PassageRow
 
 #: A name whose idf is below this share of a word no passage holds (one written by
 #: many passages: the product's own, "API", "SDK", "Visual Editor") does not tell
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
 RARE_IDF_SHARE = 1 / 3
 #: Names shorter than this are initials or numerals ("I", "II"), not things.
 MIN_LEN = 3
+#: The lengths of a word that may be an acronym of the page's words.
+ACRONYM_LEN = (2, 5)
 
 
 def asked_names(question: str, core: Iterable[str], vocabulary: Vocabulary) -> tuple[str, ...]:
@@ -85,4 +88,16 @@ def missing_names(retrieval: Retrieval, page: int) -> tuple[str, ...]:
             for p in (item.passage for item in retrieval.passages)
             if p.document_id == page
         ),
+    )
+
+
+def spells_out(word: str, passage: PassageRow) -> bool:
+    """Whether `word` is the initials of words the passage writes in a row ("aep":
+    "Adobe Experience Platform"): the asker's acronym for a thing the page names."""
+    if not ACRONYM_LEN[0] <= len(word) <= ACRONYM_LEN[1] or not word.isalpha():
+        return False
+    words = tokens(f"{passage.doc_title} {passage.section} {passage.body}")
+    size = len(word)
+    return any(
+        "".join(w[0] for w in words[i : i + size]) == word for i in range(len(words) - size + 1)
     )

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from handlers.deps import Deps
-from handlers.knowledge import coverage, grounding
+from handlers.knowledge import about, coverage, grounding
 from handlers.knowledge.answer import DONT_KNOW, compose_extractive
 from handlers.knowledge.ingest import ingest
 from handlers.knowledge.search import retrieve
@@ -67,8 +67,10 @@ async def test_without_the_documents_pairs_the_paraphrase_was_declined(
     deps: Deps, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(coverage, "ASSOCIATED_SHARE", 0.0)
-    # (The billing page ranked next would answer instead: this is about the first page.)
+    # (The billing page ranked next would answer instead: this is about the first page;
+    # its title, "Cloud marketplace", would too: handlers.knowledge.about.)
     monkeypatch.setattr(grounding, "LOWER_PAGES", 0)
+    monkeypatch.setattr(about, "TITLE_IDF_SHARE", 2.0)
     await _corpus(deps, tmp_path)
     found = await retrieve(deps, QUESTION, access=Access(staff=True))
     assert compose_extractive(found).text == DONT_KNOW, found.passages[0].coverage
