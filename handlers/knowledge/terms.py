@@ -32,9 +32,10 @@ QUOTED = re.compile(r"(?<!\w)['\"`‘“]([^'\"`’”]{1,40})['\"`’”](?!\w)
 
 #: At least this many request words must remain of a question's framing.
 MIN_FOCUS = 2
-#: Typo repair: only for words of this length or more, with this similarity or more
-#: (optimal string alignment: a swap of two letters is one edit, so at most one edit
-#: per five letters), and to an indexed word at most this many letters longer or shorter.
+#: Typo repair: only for words of this length or more, with more than this similarity
+#: (optimal string alignment: a swap of two letters is one edit, so fewer than one edit
+#: per five letters; a five-letter word is repaired by a swap of two letters alone, as
+#: shorter ones are), and to an indexed word at most this many letters longer or shorter.
 TYPO_MIN_LEN = 5
 TYPO_MIN_SCORE = 0.8
 TYPO_MAX_LEN_DIFF = 2
@@ -127,6 +128,8 @@ class Vocabulary:
         if word in self._repairs:
             return self._repairs[word]
         found = None if self.derived(word) else self._closest(word)
+        if found is None and len(word) == TYPO_MIN_LEN:
+            found = self._swapped(word)
         if len(self._repairs) < JOINS_KEPT:  # each a fuzzy scan of the vocabulary
             self._repairs[word] = found
         return found

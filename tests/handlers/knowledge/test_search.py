@@ -146,3 +146,14 @@ def test_a_short_word_with_two_letters_swapped_is_repaired() -> None:
     vocabulary = Vocabulary.build(["Create a test from the settings."])
     assert normalise("create a new tset", vocabulary).core == ("create", "new", "test")
     assert vocabulary.repair("form") is None
+
+
+def test_a_five_letter_word_is_repaired_by_a_swap_not_by_any_one_edit() -> None:
+    """One edit in five letters is past the fuzzy match (a five-letter name is often one
+    edit from a word: "braze", "blaze"), but two neighbouring letters swapped into an
+    indexed word are a slip ("tabel", "frist")."""
+    vocabulary = Vocabulary.build(["The first table in a blaze of dashboards."])
+    assert normalise("their own events tabel", vocabulary).core == ("events", "table")
+    assert vocabulary.repair("frist") == "first"
+    assert vocabulary.repair("braze") is None
+    assert vocabulary.repair("dashbords") == "dashboards"  # longer: any one edit
