@@ -39,13 +39,13 @@ from handlers.knowledge.terms import Query, Vocabulary, stem, tokens
 
 #: The words a figure is asked with ("how long", "minimum version", "rate limit"):
 #: what is asked of the subject, not the subject. Generic English.
-_SLOT_TEXT = """how long often soon frequently retention period time policy many much price
-    prices pricing cost costs which what whats min minimum required requires require
-    supported oldest lowest earliest latest newest version versions max maximum limit
-    limits number up uptime sla slas availability guarantee percent percentage region
-    regions country countries data center centers centre centres residency hosted ms
-    millisecond milliseconds sec secs second seconds mins minute minutes hr hrs hour
-    hours day days week weeks month months year years"""
+_SLOT_TEXT = """how long often soon frequently retention period time policy many much
+    price prices pricing cost costs which what whats min minimum required requires
+    require supported oldest lowest earliest latest newest version versions runtime
+    runtimes max maximum limit limits number up uptime sla slas availability guarantee
+    percent percentage region regions country countries data center centers centre
+    centres residency hosted ms millisecond milliseconds sec secs second seconds mins
+    minute minutes hr hrs hour hours day days week weeks month months year years"""
 SLOT_WORDS = frozenset(_SLOT_TEXT.split())
 #: Where one asked thing ends inside a clause: a comma, "and what ...", a "+".
 _PART = re.compile(

@@ -23,8 +23,8 @@ version 8.1 or greater.
 """,
     "ruby-sdk.md": """# Ruby SDK
 
-The Ruby SDK evaluates feature flags inside Ruby applications and supports sticky
-bucketing for experiments. Pin the SDK version in your Gemfile for the minimum of
+The Ruby SDK evaluates feature flags inside Ruby applications at runtime and supports
+sticky bucketing for experiments. Pin the SDK version in your Gemfile for the minimum of
 surprises.
 """,
     "api-keys.md": """# API keys
@@ -106,6 +106,8 @@ ASKED = (
     # ...asked with a misspelt word, as typo repair mends it.
     ("what is the minimum ruby verison for the ruby sdk?", False),
     ("what php verison does the php sdk require?", True),
+    # ...of the runtime, which is what a version is asked of, not a subject.
+    ("is there a php sdk, and what runtime versions?", True),
     # A count or a limit.
     ("what is the maximum number of api keys an organization can create?", True),
     ("how many projects can an organization create?", False),
