@@ -97,13 +97,22 @@ def counted_words(question: str, query: Query, vocabulary: Vocabulary | None) ->
     return tuple(out)
 
 
+#: A stop word that ends a compound with the word before it ("built in tasks": the
+#: built-in ones) ends no counted phrase.
+_COMPOUNDS = frozenset({("built", "in")})
+
+
 def _leading(raws: Sequence[str], *, backwards: bool) -> Iterable[str]:
     """The words of `raws` up to the first that ends a counted phrase."""
     ordered = list(reversed(raws)) if backwards else list(raws)
+    before = ""
     for raw in ordered:
+        if (before, raw.lower()) in _COMPOUNDS:
+            continue
         words = content_words(raw)
         if not words or words[0] in _STOPS:
             return
+        before = raw.lower()
         yield words[0]
 
 

@@ -71,6 +71,12 @@ def test_what_a_question_counts() -> None:
         "feature",
         "flags",
     )
+    # "built in" is one modifier (built-in): the tasks are counted, not "built".
+    tasks = Query(core=("many", "built", "tasks", "checklist", "come"), terms=())
+    asked = "how many built in tasks does the checklist come with?"
+    assert counted_words(asked, tasks, None) == ("built", "tasks")
+    stated = "It offers 5 pre-defined, common tasks."
+    assert states_count(stated, "", ("built", "tasks"), tasks, bound=False)
 
 
 def test_a_bound_must_bound_the_counted_thing() -> None:
