@@ -32,8 +32,8 @@ from handlers.knowledge.words import STOP_WORDS, stem
 #: "and/or", "or not", "or so", "or something"). X starts where its clause does: a
 #: search from every word of a long clause with no "or" (a pasted log) took seconds.
 CHOICE = re.compile(
-    r"(?<![^,;:.?!()])([^,;:.?!()]+?),?\s+\bor\b\s+(?:only\s+|just\s+|the\s+|a\s+|an\s+)*"
-    r"([^,;:.?!()]+)",
+    r"(?<![^,;:.?!()—–])([^,;:.?!()—–]+?),?\s+\bor\b\s+"
+    r"(?:only\s+|just\s+|the\s+|a\s+|an\s+)*([^,;:.?!()—–]+)",
     re.IGNORECASE,
 )
 #: What an alternative names at most: the words after "or" to the clause's end.

@@ -59,3 +59,8 @@ def test_the_alternatives_are_the_words_either_side_of_or() -> None:
     assert alternatives("can admins edit or delete entries in the log?") == ()
     assert names_one(alternatives("csv or parquet?"), ["Exports are written as CSV files"])
     assert not names_one(alternatives("tracker data center or tracker server?"), ["servers"])
+    # A dash ends the topic before the choice, as a colon does.
+    assert alternatives("docker tag for prod — latest or pinned version?") == (
+        ("latest",),
+        ("pin", "version"),
+    )
