@@ -28,6 +28,7 @@ the relaxed bar at 0.35 or 0.45 instead of AGREED_COVERAGE did worse on explore.
 
 from __future__ import annotations
 
+from handlers.knowledge.coverage import found
 from handlers.knowledge.terms import Query, Vocabulary, stem, tokens
 
 #: A title word this rare or rarer (a share of the largest idf) says what the page is
@@ -36,12 +37,12 @@ TITLE_IDF_SHARE = 0.25
 
 
 def titled_by(query: Query, vocabulary: Vocabulary, title: str) -> bool:
-    """Whether `title` holds a word of the request (itself or its stem) at least
-    TITLE_IDF_SHARE of the largest idf rare."""
+    """Whether `title` holds a word of the request at least TITLE_IDF_SHARE of the
+    largest idf rare, found as coverage finds it (handlers.knowledge.coverage.found)."""
     words = set(tokens(title))
-    held = words | {stem(word) for word in words}
+    present = words | {stem(word) for word in words}
     floor = TITLE_IDF_SHARE * vocabulary.max_idf
     return any(
-        (word in held or stem(word) in held) and vocabulary.idf(word) >= floor
+        vocabulary.idf(word) >= floor and found(word, words, present)
         for word in query.focus or query.core
     )

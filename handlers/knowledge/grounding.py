@@ -234,15 +234,15 @@ def is_grounded(retrieval: Retrieval) -> bool:
         )
         >= AGREEMENT
     ) or names_alone(retrieval, first.passage.document_id, TOP)
-    return _answers(retrieval, first, agreed=agreed or _about(retrieval, first))
+    found = signals(retrieval)
+    return _answers(retrieval, first, found, agreed=agreed or _about(retrieval, first, found))
 
 
-def _about(retrieval: Retrieval, first: Retrieved) -> bool:
+def _about(retrieval: Retrieval, first: Retrieved, found: Signals) -> bool:
     """Whether `first`'s page is about what is asked (handlers.knowledge.about): only
     looked at where it may decide, between AGREED_COVERAGE and MIN_COVERAGE."""
     if not AGREED_COVERAGE < first.coverage <= MIN_COVERAGE or retrieval.vocabulary is None:
         return False
-    found = signals(retrieval)
     return (
         not found.foreign
         and not found.named
@@ -251,8 +251,8 @@ def _about(retrieval: Retrieval, first: Retrieved) -> bool:
     )
 
 
-def _answers(retrieval: Retrieval, first: Retrieved, *, agreed: bool) -> bool:
-    if signals(retrieval).named and not (agreed and first.coverage > NAMED_COVERAGE):
+def _answers(retrieval: Retrieval, first: Retrieved, found: Signals, *, agreed: bool) -> bool:
+    if found.named and not (agreed and first.coverage > NAMED_COVERAGE):
         return False
     if first.coverage > MIN_COVERAGE:
         return True
@@ -287,6 +287,7 @@ def lower_pages(retrieval: Retrieval) -> list[Retrieval]:
     if sum(item.passage.document_id == top[0].passage.document_id for item in top) >= AGREEMENT:
         return []  # the top passages agree on a page that does not answer
     floor = LOWER_SCORE * top[0].score
+    found = signals(retrieval)
     out: list[Retrieval] = []
     seen = {top[0].passage.document_id}
     for item in top[1:]:
@@ -296,7 +297,9 @@ def lower_pages(retrieval: Retrieval) -> list[Retrieval]:
         seen.add(page)
         if len(seen) > LOWER_PAGES + 1:
             break
-        if item.score < floor or not _answers(retrieval, item, agreed=_about(retrieval, item)):
+        if item.score < floor:
+            continue
+        if not _answers(retrieval, item, found, agreed=_about(retrieval, item, found)):
             continue
         if missing_names(retrieval, page):
             continue  # covers the words, not the thing the question names
