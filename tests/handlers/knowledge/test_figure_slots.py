@@ -114,6 +114,9 @@ ASKED = (
     # A share: an uptime guarantee.
     ("what uptime does the enterprise plan guarantee for the cloud service?", True),
     ("what uptime sla does the proxy server have?", False),
+    # ...though a yes/no question naming an SLA asks whether there is one.
+    ("does the proxy server come with sla reports?", True),
+    ("what sla does the proxy server have?", False),
     # A place.
     ("which region is the cloud service hosted in?", True),
     ("which region are exported csv files stored in?", False),
