@@ -51,13 +51,15 @@ SHORT_TYPO_LEN = 4
 
 
 #: An asking clause of this many content words or fewer that opens with no question
-#: word ("native integration?", "supported on cloud?") asks about the statement before.
+#: word ("native integration?", "supported on cloud?"), or with "any" and no verb
+#: ("any native integration?"), asks about the statement before.
 FRAGMENT_WORDS = 3
 
 
 def _fragment(clause: str) -> bool:
     words = tokens(clause)
-    return bool(words) and words[0] not in ASKING and len(content_words(clause)) <= FRAGMENT_WORDS
+    opens = bool(words) and (words[0] not in ASKING or words[0] == "any")
+    return opens and len(content_words(clause)) <= FRAGMENT_WORDS
 
 
 def _asks(clause: str) -> bool:

@@ -123,6 +123,10 @@ def test_a_fragment_of_a_question_asks_about_the_statement_before_it() -> None:
     assert asked_part(question) == question
     assert signals(retrieval_for(question)).named == ("pagerduty",)
     assert not is_grounded(retrieval_for(question))
+    # ...and so does one opening with "any" and no verb of its own.
+    anything = "webhooks should fire retries to pagerduty on a feature change, any native hook?"
+    assert signals(retrieval_for(anything)).named == ("pagerduty",)
+    assert asked_part("webhooks retry, any native hook?") == "webhooks retry any native hook?"
     # A clause that asks in its own words still leaves the story out.
     assert asked_part("our team uses pagerduty. do webhooks retry?") == "do webhooks retry?"
 
