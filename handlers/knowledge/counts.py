@@ -12,7 +12,9 @@ organizations. Any number with a word of the subject somewhere in the sentence l
 all three through. So a count is stated of the thing counted (`counted_words`: the
 words after "how many" or "max", before "limit"): a number followed within
 COUNTED_WITHIN words by one of them ("at least 100 users per variation", "the latest
-100 feature evaluation events"); and a question asking for a bound ("max", "limit",
+100 feature evaluation events") or labelled by one (a table row "Number of Variations ;
+Best for 2-4", round 13: explore answerable declined 45 -> 44 of 1172, nothing else
+changes on either half); and a question asking for a bound ("max", "limit",
 "minimum") needs a bound of it: a sentence naming the counted thing with a number and
 a word that bounds it ("maximum of 5", "up to 1 million CDN requests", "a per-key cap
 (60 requests/minute)"), or none ("unlimited", "no limit"). A percentage
@@ -76,6 +78,10 @@ SIZE = re.compile(r"\d\s?(?:[kmgtp]i?b|bytes?)\b", re.IGNORECASE)
 SIZE_ASKED = frozenset({"size", "sizes"})
 #: A number a word labels: "Seats: 5", a table row's "Seats ; 5".
 LABELLED = re.compile(r"([A-Za-z][A-Za-z-]*)\s*[:=;|]\s*(?:up to\s+)?\d")
+#: How a table row's cells are joined in a sentence (handlers.knowledge.sentences): a row
+#: whose first cell names the counted thing and a later one holds a number states it.
+TABLE_CELL = ";"
+DIGIT = re.compile(r"\d")
 #: A number counts a thing named this many words after it at most ("2GB of RAM").
 COUNTED_WITHIN = 4
 #: Words that end what is counted ("how many roles can ...", "max steps in ...").
@@ -140,6 +146,9 @@ def states_count(
     if bound:
         return False
     labels = {label.lower() for label in LABELLED.findall(text)}
+    cells = text.split(TABLE_CELL)
+    if len(cells) > 1 and any(DIGIT.search(cell) for cell in cells[1:]):
+        labels.update(tokens(cells[0]))  # a table row: "Number of Variations ; Best for 2-4"
     return _names(labels, counted, query) or any(
         _names(set(sequence[i + 1 : i + 1 + COUNTED_WITHIN]), counted, query) for i in numbers
     )

@@ -89,6 +89,16 @@ def test_a_bound_must_bound_the_counted_thing() -> None:
     assert not states_count("Pro ; Ramps ; 12", "Plans", ("steps",), query, bound=False)
 
 
+def test_a_table_row_whose_first_cell_names_the_counted_thing_states_its_count() -> None:
+    query = Query(core=("many", "variations", "bandit"), terms=())
+    row = "Number of Variations ; Best for 2-4 ; Best for 5+"
+    assert states_count(row, "Bandits", ("variations",), query, bound=False)
+    other = "Goal ; Best for 2-4 teams ; Best for 5+ teams"
+    assert not states_count(other, "Bandits", ("variations",), query, bound=False)
+    wordy = "Number of Variations ; Few ; Many"
+    assert not states_count(wordy, "Bandits", ("variations",), query, bound=False)
+
+
 def test_a_size_is_stated_by_a_number_in_a_unit_of_data() -> None:
     query = Query(core=("max", "size", "mockup"), terms=())
     assert states_count("Upload a mockup (up to 8 MB).", "Import", ("size",), query, bound=True)
