@@ -30,8 +30,11 @@ SIDE_WORDS = 2
 STOP = re.compile(r"[,;:?!.()—–]")
 #: A table row as handlers.knowledge.sentences writes it ("a ; b ; c").
 TABLE_ROW = re.compile(r"\s;\s")
-#: A sentence is about what it names within its first this many words.
-SUBJECT_WORDS = 6
+#: A sentence is about what it names within its first this many words ("Configs
+#: are ...", "The Event Forwarder sends ..."), not one that names it later in passing
+#: ("A block of JSON config reused by several flags": 6 -> 3, round 13, fact coverage
+#: explore 0.7048 -> 0.7066, confirm 0.6527 -> 0.6533, refusals unchanged).
+SUBJECT_WORDS = 3
 #: A lower-ranked passage's sentence counts this much less per rank.
 RANK_DISCOUNT = 0.95
 #: Words of the comparing itself, never a side.

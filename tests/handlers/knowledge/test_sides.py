@@ -11,7 +11,7 @@ from handlers.deps import Deps
 from handlers.knowledge.answer import compose_extractive
 from handlers.knowledge.search import retrieve
 from handlers.knowledge.sentences import sentences
-from handlers.knowledge.sides import sides
+from handlers.knowledge.sides import sides, states_side
 from handlers.knowledge.terms import normalise
 from storage.kb_search import Access
 
@@ -86,6 +86,13 @@ def test_the_sides_of_a_comparison_come_from_its_wording(
     question: str, expected: tuple[tuple[str, ...], tuple[str, ...]] | None
 ) -> None:
     assert sides(question, normalise(question, None)) == expected
+
+
+def test_a_sentence_naming_a_side_in_passing_is_not_about_it() -> None:
+    query = normalise("constants vs configs?", None)
+    assert states_side(["Configs are typed objects that flags reuse."], ("configs",), query)
+    assert states_side(["The configs library holds them."], ("configs",), query)
+    assert not states_side(["A block of JSON config reused by several flags."], ("configs",), query)
 
 
 def test_code_lines_that_read_like_prose_are_code() -> None:
