@@ -45,7 +45,9 @@ _SLOT_TEXT = """how long often soon frequently retention period time policy many
     runtimes max maximum limit limits number up uptime sla slas availability guarantee
     percent percentage region regions country countries data center centers centre
     centres residency hosted ms millisecond milliseconds sec secs second seconds mins
-    minute minutes hr hrs hour hours day days week weeks month months year years"""
+    minute minutes hr hrs hour hours day days week weeks month months year years plan
+    plans tier tiers edition editions subscription subscriptions license licence
+    licenses paid"""
 SLOT_WORDS = frozenset(_SLOT_TEXT.split())
 #: Where one asked thing ends inside a clause: a comma, "and what ...", a "+".
 _PART = re.compile(

@@ -1,5 +1,5 @@
-"""A question asking for a version, a count or limit, a share (uptime, SLA) or a place
-(region) is declined when its page states none, though the page covers its words; a
+"""A question asking for a version, a count or limit, a share (uptime, SLA), a place
+(region) or a plan is declined when its page states none, though the page covers its words; a
 figure stated of something else ("7 days" of a retention metric) does not answer
 what is asked of another subject ("the audit log"); a figure the quotes lack is
 quoted from the page when the page states it. End to end over a small fixture
@@ -82,6 +82,16 @@ forwarding events to Databricks will be available soon.
 The mobile SDK evaluates flags on the device. Its offline mode will be available in
 March 2027 for every plan.
 """,
+    "approvals.md": """# Approval flows
+
+Approval flows make a teammate review every change to a feature before it is
+published, and a reviewer can approve or request changes.
+""",
+    "visual-editor.md": """# Visual editor
+
+The visual editor changes the copy and layout of a page without code, and it requires
+a Pro subscription.
+""",
     "scim.md": """# SCIM provisioning
 
 Organizations provision their members through SCIM from the identity providers Okta
@@ -127,6 +137,9 @@ ASKED = (
     # A date: "available soon" gives none.
     ("when will support for forwarding events to databricks be available?", False),
     ("when will offline mode for the mobile sdk be available?", True),
+    # A plan: "requires a Pro subscription" states one; the approvals page none.
+    ("which plan does the visual editor need?", True),
+    ("approval flows for feature changes - included in pro or enterprise only?", False),
     # How soon events are stored ("within seconds", "real-time") is not how long.
     ("how long are raw events kept in the event warehouse?", False),
 )
