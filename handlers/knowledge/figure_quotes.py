@@ -47,7 +47,7 @@ _SLOT_TEXT = """how long often soon frequently retention period time policy many
     centres residency hosted ms millisecond milliseconds sec secs second seconds mins
     minute minutes hr hrs hour hours day days week weeks month months year years plan
     plans tier tiers edition editions subscription subscriptions license licence
-    licenses paid"""
+    licenses paid port ports default"""
 SLOT_WORDS = frozenset(_SLOT_TEXT.split())
 #: Where one asked thing ends inside a clause: a comma, "and what ...", a "+".
 _PART = re.compile(

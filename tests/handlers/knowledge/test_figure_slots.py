@@ -1,9 +1,9 @@
 """A question asking for a version, a count or limit, a share (uptime, SLA), a place
-(region) or a plan is declined when its page states none, though the page covers its words; a
-figure stated of something else ("7 days" of a retention metric) does not answer
-what is asked of another subject ("the audit log"); a figure the quotes lack is
-quoted from the page when the page states it. End to end over a small fixture
-corpus (handlers.knowledge.figure_quotes)."""
+(region), a plan or a port is declined when its page states none, though the page
+covers its words; a figure stated of something else ("7 days" of a retention
+metric) does not answer what is asked of another subject ("the audit log"); a figure
+the quotes lack is quoted from the page when the page states it. End to end over a
+small fixture corpus (handlers.knowledge.figure_quotes)."""
 
 from __future__ import annotations
 
@@ -92,6 +92,16 @@ published, and a reviewer can approve or request changes.
 The visual editor changes the copy and layout of a page without code, and it requires
 a Pro subscription.
 """,
+    "postgres.md": """# PostgreSQL connection
+
+Connect a PostgreSQL database with its host, its database name and a read-only user.
+The connection uses port 5432 unless you set another.
+""",
+    "vertica.md": """# Vertica connection
+
+Connect a Vertica database with its host, its port, its database name and a read-only
+user: the connection's default port is the one your cluster listens on.
+""",
     "scim.md": """# SCIM provisioning
 
 Organizations provision their members through SCIM from the identity providers Okta
@@ -140,6 +150,9 @@ ASKED = (
     # A plan: "requires a Pro subscription" states one; the approvals page none.
     ("which plan does the visual editor need?", True),
     ("approval flows for feature changes - included in pro or enterprise only?", False),
+    # A port.
+    ("default port for the postgresql connection?", True),
+    ("default port for the vertica connection?", False),
     # How soon events are stored ("within seconds", "real-time") is not how long.
     ("how long are raw events kept in the event warehouse?", False),
 )
