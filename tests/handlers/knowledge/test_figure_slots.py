@@ -102,6 +102,19 @@ The connection uses port 5432 unless you set another.
 Connect a Vertica database with its host, its port, its database name and a read-only
 user: the connection's default port is the one your cluster listens on.
 """,
+    "helm.md": """# Helm chart
+
+Deploy the service on a Kubernetes cluster with the Helm chart. The chart sets
+fsGroup: 1000 on its volumes, and it can run as the one release of its namespace.
+
+## Upgrades
+
+3. Run helm upgrade on the Kubernetes cluster to apply the change.
+""",
+    "cli.md": """# Command line tool
+
+The command line tool requires Node 18 or later on the machine that runs it.
+""",
     "scim.md": """# SCIM provisioning
 
 Organizations provision their members through SCIM from the identity providers Okta
@@ -128,6 +141,9 @@ ASKED = (
     ("what php verison does the php sdk require?", True),
     # ...of the runtime, which is what a version is asked of, not a subject.
     ("is there a php sdk, and what runtime versions?", True),
+    # ...written as versions are: not "fsGroup: 1000", "the one release", a list's "3.".
+    ("what is the minimum kubernetes version for the helm chart?", False),
+    ("which node version does the command line tool need?", True),
     # A count or a limit.
     ("what is the maximum number of api keys an organization can create?", True),
     ("how many projects can an organization create?", False),
