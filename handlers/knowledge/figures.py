@@ -92,10 +92,11 @@ _COUNT = (
     r"|eleven|twelve|fifteen|twenty|thirty|sixty|ninety|hundred|several|few)"
 )
 #: A duration: a number and a unit of time ("30 seconds", "10-minute", "an hour",
-#: "5m"), or a word that is one ("daily", "immediately", "within minutes"), or the
-#: unit a number is given in ("the time to wait (in ms)"), or none ("no timeout").
+#: "5m", not "10s of thousands"), or a word that is one ("daily", "immediately",
+#: "within minutes"), or the unit a number is given in ("the time to wait (in ms)"),
+#: or none ("no timeout").
 DURATION = re.compile(
-    rf"\b{_COUNT}[\s-]*{_UNITS}\b|\b\d+\s?(?:ms|s|m|h|d)\b"
+    rf"\b{_COUNT}[\s-]*{_UNITS}\b|\b\d+\s?(?:ms|s|m|h|d)\b(?!\s+of\b)"
     r"|\b(?:hourly|daily|weekly|monthly|yearly|annually|forever|indefinitely|real[- ]time"
     r"|instantly|immediately|seconds|minutes|hours|days|weeks|months|years)\b"
     r"|\bin (?:ms|milliseconds|seconds|minutes)\b|\bno (?:timeout|time limit|expiry)\b",

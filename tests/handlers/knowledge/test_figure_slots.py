@@ -92,10 +92,10 @@ published, and a reviewer can approve or request changes.
 The visual editor changes the copy and layout of a page without code, and it requires
 a Pro subscription.
 """,
-    "postgres.md": """# PostgreSQL connection
+    "postgres.md": """# PostgreSQL
 
 Connect a PostgreSQL database with its host, its database name and a read-only user.
-The connection uses port 5432 unless you set another.
+PostgreSQL listens on port 5432 unless you set another.
 """,
     "vertica.md": """# Vertica connection
 
@@ -114,6 +114,11 @@ fsGroup: 1000 on its volumes, and it can run as the one release of its namespace
     "cli.md": """# Command line tool
 
 The command line tool requires Node 18 or later on the machine that runs it.
+""",
+    "programs.md": """# Testing programs
+
+A testing program can be anything from running 1 test a quarter to running 10s of
+thousands of tests at once, and its security reviews are run by the security team.
 """,
     "scim.md": """# SCIM provisioning
 
@@ -167,8 +172,10 @@ ASKED = (
     ("which plan does the visual editor need?", True),
     ("approval flows for feature changes - included in pro or enterprise only?", False),
     # A port.
-    ("default port for the postgresql connection?", True),
+    ("default port for postgresql?", True),
     ("default port for the vertica connection?", False),
+    # "10s of thousands" is a number, not ten seconds.
+    ("how often are security reviews of the testing program run?", False),
     # How soon events are stored ("within seconds", "real-time") is not how long.
     ("how long are raw events kept in the event warehouse?", False),
 )
