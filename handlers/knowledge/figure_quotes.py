@@ -36,6 +36,7 @@ from handlers.knowledge.figures import ASKS, KEEPS, SOON, STATES, Figure, plainl
 from handlers.knowledge.search import Retrieval, Retrieved
 from handlers.knowledge.sentences import Sentence
 from handlers.knowledge.terms import Query, Vocabulary, stem, tokens
+from handlers.knowledge.versions import states_version, versioned_words
 
 #: The words a figure is asked with ("how long", "minimum version", "rate limit"):
 #: what is asked of the subject, not the subject. Generic English.
@@ -78,6 +79,7 @@ def figure_stated(
     vocabulary: Vocabulary | None = None,
     share: float = 0.0,
     counting: tuple[Sequence[str], bool] | None = None,
+    versioned: Sequence[str] = (),
 ) -> bool:
     """Whether `text` states a figure of `kind` about the subject: the sentence or its
     passage's heading (title and section) states one of the subject's words, or (with
@@ -92,6 +94,8 @@ def figure_stated(
         return False  # "stored within seconds": how soon it is kept, not for how long
     if not subject:
         return True
+    if kind is Figure.VERSION and versioned and not states_version(text, heading, versioned, query):
+        return False  # a version of something else (handlers.knowledge.versions)
     if kind is Figure.COUNT and counting is not None and counting[0]:
         counted, bound = counting
         if not states_count(text, heading, counted, query, bound=bound):
@@ -131,10 +135,13 @@ def with_figures(
     subject = subject_words(retrieval.question, asked)
     part = asked_part(retrieval.question)
     counting = (counted_words(part, query, vocabulary), bool(ASKS_BOUND.search(part)))
+    versioned = versioned_words(part, query, vocabulary)
     out = [(item, list(quote)) for item, quote in blocks]
     for kind in kinds:
         if any(
-            figure_stated(kind, text, _heading(item), subject, query, counting=counting)
+            figure_stated(
+                kind, text, _heading(item), subject, query, counting=counting, versioned=versioned
+            )
             for item, quote in out
             for text in quote
         ):
@@ -152,6 +159,7 @@ def with_figures(
                 vocabulary,
                 SUBJECT_SHARE,
                 counting,
+                versioned,
             )
         ]
         if not stating:

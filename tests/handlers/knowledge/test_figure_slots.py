@@ -120,6 +120,11 @@ The command line tool requires Node 18 or later on the machine that runs it.
 A testing program can be anything from running 1 test a quarter to running 10s of
 thousands of tests at once, and its security reviews are run by the security team.
 """,
+    "warehouses.md": """# Warehouses
+
+Redshift and Databricks warehouses are supported as data sources with a read-only
+user, though Databricks is currently only supported on version 10.2 and above.
+""",
     "scim.md": """# SCIM provisioning
 
 Organizations provision their members through SCIM from the identity providers Okta
@@ -149,6 +154,9 @@ ASKED = (
     # ...written as versions are: not "fsGroup: 1000", "the one release", a list's "3.".
     ("what is the minimum kubernetes version for the helm chart?", False),
     ("which node version does the command line tool need?", True),
+    # ...of the thing asked about: Databricks's version is not Redshift's.
+    ("minimum databricks version supported as a data source?", True),
+    ("minimum redshift version supported as a data source?", False),
     # A count or a limit.
     ("what is the maximum number of api keys an organization can create?", True),
     ("how many projects can an organization create?", False),
