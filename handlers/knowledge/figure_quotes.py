@@ -70,6 +70,10 @@ def subject_words(question: str, words: Sequence[str]) -> tuple[str, ...]:
     return tuple(w for w in own if w not in SLOT_WORDS and not w.isdigit())
 
 
+#: The numbers of a list written in a sentence: "(1) ..., (2) ...", "3. Run ...".
+ENUMERATION = re.compile(r"\(\d{1,2}\)|^\s*\d{1,2}[.)]\s")
+
+
 def figure_stated(
     kind: Figure,
     text: str,
@@ -85,7 +89,9 @@ def figure_stated(
     passage's heading (title and section) states one of the subject's words, or (with
     `share`) that idf-weighted share of them (none asked: any figure of the kind);
     a count, of the words `counting` names as counted, a bound of them when it says
-    one is asked (handlers.knowledge.counts)."""
+    one is asked (handlers.knowledge.counts). A list's numbering ("(1) too many goal
+    metrics", "3. Run ...") states no figure."""
+    text = ENUMERATION.sub(" ", text)
     if not STATES[kind].search(text):
         return False
     if kind is Figure.RETENTION and not KEEPS.search(f"{heading} {text}"):

@@ -125,6 +125,11 @@ thousands of tests at once, and its security reviews are run by the security tea
 Redshift and Databricks warehouses are supported as data sources with a read-only
 user, though Databricks is currently only supported on version 10.2 and above.
 """,
+    "goals.md": """# Goal metrics
+
+If an experiment's estimated duration is high, it likely has (1) too many goal metrics
+or (2) a minimum detectable effect on its goal metrics too small for its traffic.
+""",
     "scim.md": """# SCIM provisioning
 
 Organizations provision their members through SCIM from the identity providers Okta
@@ -160,6 +165,8 @@ ASKED = (
     # A count or a limit.
     ("what is the maximum number of api keys an organization can create?", True),
     ("how many projects can an organization create?", False),
+    # ...not a list's numbering: "(1) too many goal metrics".
+    ("how many goal metrics can an experiment have?", False),
     # A share: an uptime guarantee.
     ("what uptime does the enterprise plan guarantee for the cloud service?", True),
     ("what uptime sla does the proxy server have?", False),
