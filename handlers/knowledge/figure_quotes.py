@@ -74,6 +74,11 @@ def subject_words(question: str, words: Sequence[str]) -> tuple[str, ...]:
 ENUMERATION = re.compile(r"\(\d{1,2}\)|^\s*\d{1,2}[.)]\s")
 
 
+#: A code example quoted inline (a config sample, a call): its values are the
+#: example's, not facts the page states ("region: us-east-1" in a sample config).
+CODE_EXAMPLE = re.compile(r"`[^`]{40,}`")
+
+
 def figure_stated(
     kind: Figure,
     text: str,
@@ -91,7 +96,7 @@ def figure_stated(
     a count, of the words `counting` names as counted, a bound of them when it says
     one is asked (handlers.knowledge.counts). A list's numbering ("(1) too many goal
     metrics", "3. Run ...") states no figure."""
-    text = ENUMERATION.sub(" ", text)
+    text = CODE_EXAMPLE.sub(" ", ENUMERATION.sub(" ", text))
     if not STATES[kind].search(text):
         return False
     if kind is Figure.RETENTION and not KEEPS.search(f"{heading} {text}"):

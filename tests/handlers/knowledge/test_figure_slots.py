@@ -130,6 +130,19 @@ user, though Databricks is currently only supported on version 10.2 and above.
 If an experiment's estimated duration is high, it likely has (1) too many goal metrics
 or (2) a minimum detectable effect on its goal metrics too small for its traffic.
 """,
+    "athena.md": """# Athena connection
+
+The Athena connection reads results with an access key, or finds credentials on its
+own when given a config in the following format:
+
+```yml
+type: athena
+params:
+  authType: auto
+  region: us-east-1
+  database: main
+```
+""",
     "scim.md": """# SCIM provisioning
 
 Organizations provision their members through SCIM from the identity providers Okta
@@ -176,6 +189,8 @@ ASKED = (
     # A place.
     ("which region is the cloud service hosted in?", True),
     ("which region are exported csv files stored in?", False),
+    # ...not by a code example's values ("region: us-east-1" in a sample config).
+    ("which region is the athena connection hosted in?", False),
     # A figure stated of another subject: the retention metric's "7 days" is not the
     # audit log's retention.
     ("how many days is the retention period of the audit log?", False),
