@@ -143,8 +143,12 @@ class Vocabulary:
 
     def slip_of(self, word: str) -> str | None:
         """The indexed word `word` is a misspelling of, known or not (`repair` leaves
-        a word the index knows by its stem alone), or None."""
-        return None if word.isdigit() or self.derived(word) else self._closest(word)
+        a word the index knows by its stem alone), or None; a word made of an indexed
+        one ("optimizely") only one edit from the word it slips for ("editer")."""
+        found = None if word.isdigit() else self._closest(word)
+        if found is not None and self.derived(word) and OSA.distance(word, found) > 1:
+            return None
+        return found
 
     def _closest(self, word: str) -> str | None:
         doubled = self.undoubled.get(undouble(word))

@@ -28,6 +28,11 @@ rows. Query optimization settings are on the data source page.
 Every organization starts with a production and a development environment. Admins can
 add custom environments with any name, on every plan, the free plan included.
 """,
+    "visual-editor.md": """# Visual editor
+
+Add your own CSS or custom JavaScript to a variation in the visual editor, and edit
+its copy in place.
+""",
     "sdk-connections.md": """# SDK connections
 
 Find the SDK connection key on the SDK Connections page: each connection has its own
@@ -46,6 +51,9 @@ ASKED = (
     ("free plan admins want a custom environment called 'uat', can they add it?", True),
     # A stop word with a letter dropped is a slip, not an undocumented word.
     ("wher is the conection key", True),
+    # ...and so is a word one letter from one the pages write, though it reads as
+    # another made of theirs ("editer": "edit" + "er", for "editor").
+    ("can i add my own css to a variation in the visual editer?", True),
 )
 
 
