@@ -114,6 +114,9 @@ def test_a_question_naming_an_undocumented_integration_is_declined() -> None:
     assert signals(chatty).named == () and is_grounded(chatty)
     assert signals(retrieval_for("wich webhooks fire w/o retries?")).named == ()
     assert signals(retrieval_for("do webhooks fier on retries?")).named == ()  # "fire"
+    # ...nor a rare English word with a verb's ending: the asker's wording.
+    assert signals(retrieval_for("do webhooks fire retries when reshuffling?")).named == ()
+    assert signals(retrieval_for("do webhooks fire retries to zapier?")).named == ("zapier",)
 
 
 def test_a_fragment_of_a_question_asks_about_the_statement_before_it() -> None:
