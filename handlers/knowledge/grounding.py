@@ -143,9 +143,8 @@ from typing import TYPE_CHECKING
 
 from handlers.knowledge.about import titled_by
 from handlers.knowledge.asking import named_things, unknown
-from handlers.knowledge.coverage import coverage
 from handlers.knowledge.names import missing_names, names_alone, spells_out
-from handlers.knowledge.supports import support_object
+from handlers.knowledge.supports import states_object
 
 if TYPE_CHECKING:
     from handlers.knowledge.search import Retrieval, Retrieved
@@ -256,23 +255,11 @@ def _answers(retrieval: Retrieval, first: Retrieved, found: Signals, *, agreed: 
         return False
     if first.coverage > MIN_COVERAGE:
         return True
-    return agreed and first.coverage > AGREED_COVERAGE and _states_object(retrieval, first)
-
-
-def _states_object(retrieval: Retrieval, first: Retrieved) -> bool:
-    """Whether the page of `first` covers more than MIN_COVERAGE of what a "does X
-    support Y" question asks to be supported (handlers.knowledge.supports)."""
-    words = support_object(retrieval.question, retrieval.query)
-    if not words or retrieval.vocabulary is None:
-        return True
-    page = first.passage.document_id
-    text = " ".join(
-        f"{p.doc_title} {p.section} {p.body}"
-        for p in (item.passage for item in retrieval.passages[:TOP])
-        if p.document_id == page
+    return (
+        agreed
+        and first.coverage > AGREED_COVERAGE
+        and states_object(retrieval, first.passage.document_id, top=TOP, share=MIN_COVERAGE)
     )
-    asked = dataclasses.replace(retrieval.query, focus=words)
-    return coverage(asked, text, retrieval.vocabulary) > MIN_COVERAGE
 
 
 def lower_pages(retrieval: Retrieval) -> list[Retrieval]:

@@ -10,10 +10,16 @@ through. The object's words must be on the page too.
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from typing import TYPE_CHECKING
 
 from handlers.knowledge.asking import asked_part
+from handlers.knowledge.coverage import coverage
 from handlers.knowledge.terms import Query, stem, tokens
+
+if TYPE_CHECKING:
+    from handlers.knowledge.search import Retrieval
 
 #: A yes/no question whose verb says X supports (ships, runs on, works with) Y; Y is
 #: the rest of its clause. After "is"/"are" only "compatible with" is: "is the Linux
@@ -34,3 +40,19 @@ def support_object(question: str, query: Query) -> tuple[str, ...]:
         return ()
     said = {stem(token) for token in tokens(match.group(1))}
     return tuple(word for word in query.focus or query.core if stem(word) in said)
+
+
+def states_object(retrieval: Retrieval, page: int, *, top: int, share: float) -> bool:
+    """Whether `page`'s passages among the `top` retrieved cover more than `share` of
+    what a "does X support Y" question asks to be supported (True when it asks no
+    such thing)."""
+    words = support_object(retrieval.question, retrieval.query)
+    if not words or retrieval.vocabulary is None:
+        return True
+    text = " ".join(
+        f"{p.doc_title} {p.section} {p.body}"
+        for p in (item.passage for item in retrieval.passages[:top])
+        if p.document_id == page
+    )
+    asked = dataclasses.replace(retrieval.query, focus=words)
+    return coverage(asked, text, retrieval.vocabulary) > share
