@@ -36,24 +36,14 @@ seconds": dev7 even unanswerable declined 15 -> 16 of 19; no other set changes.
 Round 11: cost named as what a comparison is judged on ("fact tables vs legacy
 queries for scan cost?") asks which side is cheaper, not for an amount: dev8 even
 answerable declined one fewer; no other explore set changes.
-Round 13: a yes/no question naming an SLA, with no uptime or percentage, asks whether
-there is one ("... a shared channel and SLAs?"): explore answerable declined 43 -> 42
-of 1097; nothing else changes on either half. A question asking nothing but which plan
-a feature is on ("approval flows - included in pro or enterprise only?") is answered by
-a plan word or name ("requires a Pro subscription"): explore unanswerable declined 289
--> 290 of 341, fact coverage 0.7066 -> 0.7075; the confirm half unchanged. Asked beside
-other things ("which plan, which SDK versions, and ...") it declined answerable ones.
-So is a port asked alone ("vertica default port?"), by a number of two to five
-digits: unanswerable declined explore 290 -> 291, confirm 255 -> 256 of 315;
-answerable declined explore 45 -> 46 ("growthbook proxy default port, health
-endpoint, cache backends", answered from the Flutter page before, which states none
-of the three), confirm unchanged; asked beside other things it declined two Trino
-questions whose page says "The default is 8080" under a heading "Port".
-A version is stated as versions are written (`VERSION_WRITTEN`), not by any number:
-"fsGroup: 1000" and "the one release" stated a minimum Kubernetes version before.
-Unanswerable declined explore 291 -> 292, confirm 256 -> 258; answerable declined
-explore 46 -> 47 ("which version do they need" of a FastAPI pattern was answered by
-"up to 3x better performance"), confirm unchanged.
+Round 13 (tune halves with dev16; explore / confirm, answerable declined "FR",
+unanswerable declined "UD"): a yes/no question naming an SLA and no uptime asks
+whether there is one (FR 43 -> 42 / -). Asked alone (one asked part: asked beside
+other things both declined answerable questions), which plan needs a plan word
+("requires a Pro subscription"; UD +1 / 0) and which port a number of 2-5 digits (UD
++1 / +1, FR +1 / 0: a wrong-page answer declined). A version must be written as one
+(`VERSION_WRITTEN`; "fsGroup: 1000" stated a Kubernetes version: UD +1 / +2, FR +1 /
+0: "3x better performance" had met "which version").
 """
 
 from __future__ import annotations
