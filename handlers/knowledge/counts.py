@@ -34,9 +34,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from handlers.knowledge.coverage import found
+from handlers.knowledge.coverage import names_any
 from handlers.knowledge.figures import NUMBER_START
-from handlers.knowledge.terms import Query, Vocabulary, content_words, fixed_words, stem, tokens
+from handlers.knowledge.sentences import TABLE_CELL
+from handlers.knowledge.terms import Query, Vocabulary, content_words, fixed_words, tokens
 
 #: What a question counts: the words after "how many" / "max" / "minimum number of",
 #: or before "limit" ("rate limit"), or after "limit on" / "limits per".
@@ -78,9 +79,8 @@ SIZE = re.compile(r"\d\s?(?:[kmgtp]i?b|bytes?)\b", re.IGNORECASE)
 SIZE_ASKED = frozenset({"size", "sizes"})
 #: A number a word labels: "Seats: 5", a table row's "Seats ; 5".
 LABELLED = re.compile(r"([A-Za-z][A-Za-z-]*)\s*[:=;|]\s*(?:up to\s+)?\d")
-#: How a table row's cells are joined in a sentence (handlers.knowledge.sentences): a row
-#: whose first cell names the counted thing and a later one holds a number states it.
-TABLE_CELL = ";"
+#: A table row (its cells joined by handlers.knowledge.sentences.TABLE_CELL) whose
+#: first cell names the counted thing and a later one holds a number states it.
 DIGIT = re.compile(r"\d")
 #: A number counts a thing named this many words after it at most ("2GB of RAM").
 COUNTED_WITHIN = 4
@@ -139,7 +139,7 @@ def states_count(
         for i, t in enumerate(sequence)
         if t.isdigit() or (t in COUNT_WORDS and not _pronoun(sequence, i))
     ]
-    if (UNBOUNDED.search(text) or (numbers and BOUND.search(text))) and _names(
+    if (UNBOUNDED.search(text) or (numbers and BOUND.search(text))) and names_any(
         set(tokens(f"{heading} {text}")), counted, query
     ):
         return True
@@ -149,8 +149,8 @@ def states_count(
     cells = text.split(TABLE_CELL)
     if len(cells) > 1 and any(DIGIT.search(cell) for cell in cells[1:]):
         labels.update(tokens(cells[0]))  # a table row: "Number of Variations ; Best for 2-4"
-    return _names(labels, counted, query) or any(
-        _names(set(sequence[i + 1 : i + 1 + COUNTED_WITHIN]), counted, query) for i in numbers
+    return names_any(labels, counted, query) or any(
+        names_any(set(sequence[i + 1 : i + 1 + COUNTED_WITHIN]), counted, query) for i in numbers
     )
 
 
@@ -169,10 +169,3 @@ def _pronoun(sequence: Sequence[str], i: int) -> bool:
     before = sequence[i - 1] if i else ""
     after = sequence[i + 1] if i + 1 < len(sequence) else ""
     return before in _PRONOUN_AFTER or after in _PRONOUN_BEFORE or not after
-
-
-def _names(words: set[str], counted: Sequence[str], query: Query) -> bool:
-    present = words | {stem(w) for w in words}
-    return any(
-        found(alt, words, present) for w in counted for alt in (w, *query.alternatives_of(w))
-    )

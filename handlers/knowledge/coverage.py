@@ -40,6 +40,13 @@ def found(word: str, words: AbstractSet[str], present: AbstractSet[str]) -> bool
     )
 
 
+def names_any(words: AbstractSet[str], wanted: Sequence[str], query: Query) -> bool:
+    """Whether `words` (a text's) hold one of the `wanted` query words or one of its
+    alternatives, as coverage finds them."""
+    present = set(words) | {stem(w) for w in words}
+    return any(found(alt, words, present) for w in wanted for alt in (w, *query.alternatives_of(w)))
+
+
 def coverage(query: Query, text: str, vocabulary: Vocabulary) -> float:
     """The idf-weighted share of the query's request words (`focus`) found in `text`
     (0..1); a word also counts as found when one of its alternatives is."""

@@ -95,7 +95,7 @@ def figure_stated(
     `share`) that idf-weighted share of them (none asked: any figure of the kind);
     a count, of the words `counting` names as counted, a bound of them when it says
     one is asked (handlers.knowledge.counts). A list's numbering ("(1) too many goal
-    metrics", "3. Run ...") states no figure."""
+    metrics", "3. Run ...") and a code example's values state no figure."""
     text = CODE_EXAMPLE.sub(" ", ENUMERATION.sub(" ", text))
     if not STATES[kind].search(text):
         return False

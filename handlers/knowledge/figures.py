@@ -160,13 +160,11 @@ ASKS_COUNT = re.compile(
 #: Asking for a share or a service level: an uptime, an SLA, a percentage (an SLA
 #: may also be a time: "a reply within 4 hours").
 ASKS_SHARE = re.compile(
-    r"\b(?:uptime|sla|slas|availability guarantee|what percent|what percentage)\b", re.IGNORECASE
-)
-#: ...though a yes/no question naming an SLA and no uptime or percentage asks whether
-#: there is one ("do you support enterprise customers with a shared channel and SLAs?").
-ASKS_SHARE_FIGURE = re.compile(
     r"\b(?:uptime|availability guarantee|what percent|what percentage)\b", re.IGNORECASE
 )
+#: ...or an SLA, unless a yes/no question names it, which asks whether there is one
+#: ("do you support enterprise customers with a shared channel and SLAs?").
+ASKS_SLA = re.compile(r"\bslas?\b", re.IGNORECASE)
 #: Asking where in the world: a region, a country, a data centre, data residency.
 ASKS_PLACE = re.compile(
     r"\b(?:which|what|whats|any)\s+(?:[\w-]+\s+){0,2}?(?:regions?|countries|country"
@@ -245,8 +243,8 @@ STATES = {
 }
 #: What each kind of question asks with (a cheap first look at the whole question).
 ASKS = (
-    ASKS_DURATION, ASKS_PRICE, ASKS_AMOUNT, ASKS_VERSION, ASKS_COUNT, ASKS_SHARE, ASKS_PLACE,
-    ASKS_DATE, ASKS_PLAN, ASKS_PORT,
+    ASKS_DURATION, ASKS_PRICE, ASKS_AMOUNT, ASKS_VERSION, ASKS_COUNT, ASKS_SHARE, ASKS_SLA,
+    ASKS_PLACE, ASKS_DATE, ASKS_PLAN, ASKS_PORT,
 )  # fmt: skip
 
 
@@ -268,7 +266,7 @@ def asked_figures(question: str) -> tuple[Figure, ...]:
         kinds.append(Figure.VERSION)
     if ASKS_COUNT.search(asked) and Figure.PRICE not in kinds:
         kinds.append(Figure.COUNT)
-    if ASKS_SHARE.search(asked) and (not is_yes_no(asked) or ASKS_SHARE_FIGURE.search(asked)):
+    if ASKS_SHARE.search(asked) or (ASKS_SLA.search(asked) and not is_yes_no(asked)):
         kinds.append(Figure.SHARE)
     if ASKS_PLACE.search(asked):
         kinds.append(Figure.PLACE)

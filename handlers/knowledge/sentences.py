@@ -30,6 +30,8 @@ CODE_LINE = re.compile(
 #: it and the line it continues are code (an unfenced command, in HTML or indented; a
 #: backslash before an unindented line is Markdown's line break, in prose).
 CONTINUATION = " \\"
+#: What a Markdown table row's cells are joined with in a sentence ("Seats ; 5").
+TABLE_CELL = ";"
 #: Markdown table separator rows and heading markers.
 TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}")
 HEADING = re.compile(r"^\s*#{1,6}\s")
@@ -146,7 +148,7 @@ def sentences(body: str) -> list[Sentence]:
             continue
         if ITEM.match(stripped) or stripped.startswith("|"):
             flush(whole=item)  # a list item or table row stands alone
-            prose.append(stripped.strip("|-* ").replace(" | ", "; "))
+            prose.append(stripped.strip("|-* ").replace(" | ", f"{TABLE_CELL} "))
             item = not stripped.startswith("|")
             if not item:
                 before = len(out)

@@ -18,9 +18,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from handlers.knowledge.coverage import found
+from handlers.knowledge.coverage import names_any
 from handlers.knowledge.figures import VERSION_WRITTEN
-from handlers.knowledge.terms import Query, Vocabulary, content_words, fixed_words, stem, tokens
+from handlers.knowledge.terms import Query, Vocabulary, content_words, fixed_words, tokens
 
 #: What a question versions: the words before "version(s)", or after "version(s) of".
 _VERSIONED = (
@@ -53,10 +53,10 @@ def states_version(text: str, heading: str, versioned: Sequence[str], query: Que
     """Whether `text` (under `heading`) states a version of the `versioned` words."""
     if not VERSION_WRITTEN.search(text):
         return False
-    if _names(set(tokens(heading)), versioned, query):
+    if names_any(set(tokens(heading)), versioned, query):
         return True
     sequence = tokens(text)
-    near = [i for i, word in enumerate(sequence) if _names({word}, versioned, query)]
+    near = [i for i, word in enumerate(sequence) if names_any({word}, versioned, query)]
     if not near:
         return False
     for match in VERSION_WRITTEN.finditer(text):
@@ -64,10 +64,3 @@ def states_version(text: str, heading: str, versioned: Sequence[str], query: Que
         if any(abs(at - i) <= VERSIONED_WITHIN for i in near):
             return True
     return False
-
-
-def _names(words: set[str], versioned: Sequence[str], query: Query) -> bool:
-    present = words | {stem(w) for w in words}
-    return any(
-        found(alt, words, present) for w in versioned for alt in (w, *query.alternatives_of(w))
-    )
