@@ -86,9 +86,7 @@ class KnowledgeIndex:
                         f"{r.title} {r.section} {r.body}" for r in rows.values()
                     )
                     postings = impacts(fields, vocabulary)
-                    stems = {
-                        pid: frozenset({*f.title, *f.section, *f.body}) for pid, f in fields.items()
-                    }
+                    stems = {pid: frozenset(f.terms()) for pid, f in fields.items()}
                     self._snapshot = Snapshot(
                         vocabulary=vocabulary,
                         fields=fields,
@@ -99,10 +97,7 @@ class KnowledgeIndex:
                         associations=Associations(stems, postings, max(len(rows), 1)),
                         rows=rows,
                         words=words,
-                        present={
-                            pid: words[pid] | f.title.keys() | f.section.keys() | f.body.keys()
-                            for pid, f in fields.items()
-                        },
+                        present={pid: words[pid] | f.terms() for pid, f in fields.items()},
                     )
                     self._dense.clear()
                     self._visible.clear()

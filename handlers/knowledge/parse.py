@@ -103,6 +103,20 @@ def _chunk(body: str) -> list[str]:
     return pieces
 
 
+def prose_and_code(body: str) -> tuple[str, str]:
+    """A passage body's prose lines and its code lines (those between fences), each
+    joined by newlines; the fence lines themselves are in neither."""
+    prose: list[str] = []
+    code: list[str] = []
+    in_code = False
+    for line in body.splitlines():
+        if FENCE.match(line):
+            in_code = not in_code
+        else:
+            (code if in_code else prose).append(line)
+    return "\n".join(prose), "\n".join(code)
+
+
 def _fenced(pieces: list[str]) -> list[str]:
     """`pieces` of one body, each code block they cut closed at a piece's end and
     opened again at the next one's start (a piece's lines are code only between its
