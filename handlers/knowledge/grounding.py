@@ -143,6 +143,7 @@ from typing import TYPE_CHECKING
 
 from handlers.knowledge.about import titled_by
 from handlers.knowledge.asking import named_things, unknown
+from handlers.knowledge.likeness import of_the_model
 from handlers.knowledge.names import missing_names, names_alone, spells_out
 from handlers.knowledge.supports import states_object
 
@@ -253,6 +254,8 @@ def _about(retrieval: Retrieval, first: Retrieved, found: Signals) -> bool:
 def _answers(retrieval: Retrieval, first: Retrieved, found: Signals, *, agreed: bool) -> bool:
     if found.named and not (agreed and first.coverage > NAMED_COVERAGE):
         return False
+    if of_the_model(retrieval, first.passage.doc_title):
+        return False  # "a Teams integration like the Slack one" from the Slack page
     if first.coverage > MIN_COVERAGE:
         return True
     return (
