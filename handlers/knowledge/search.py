@@ -29,9 +29,10 @@ from handlers.deps import Deps
 from handlers.knowledge.asking import asked_words
 from handlers.knowledge.coverage import coverage_of
 from handlers.knowledge.index import Snapshot
+from handlers.knowledge.likeness import model_words, without_model
 from handlers.knowledge.rank import bm25f, query_weights
 from handlers.knowledge.sentences import Sentence, sentences
-from handlers.knowledge.terms import MIN_FOCUS, Query, Vocabulary, normalise
+from handlers.knowledge.terms import MIN_FOCUS, Query, Vocabulary, normalise, stem
 from storage import kb as kb_store
 from storage.kb_search import Access
 
@@ -188,11 +189,16 @@ class _Measure:
     the query (a relayed request's asking clause alone is measured too)."""
 
     def __init__(self, query: Query, question: str, snapshot: Snapshot) -> None:
-        self.query, self.question, self.snapshot = query, question, snapshot
+        self.question, self.snapshot = question, snapshot
+        # What the question likens its thing to is not what must be covered.
+        model = model_words(question, only=True)
+        self.query = query = without_model(query, model)
         vocabulary = snapshot.vocabulary
         # A relayed request's asking clause alone ("..., does it read mparticle
         # directly?") is measured too: the story around it is not what must be covered.
-        asked = asked_words(question, query, vocabulary)
+        asked = tuple(
+            word for word in asked_words(question, query, vocabulary) if stem(word) not in model
+        )
         self.narrow = (
             dataclasses.replace(query, focus=asked)
             if len(asked) >= MIN_FOCUS and set(asked) != set(query.focus or query.core)

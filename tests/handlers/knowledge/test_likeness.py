@@ -8,7 +8,7 @@ import pytest
 
 from handlers.deps import Deps
 from handlers.knowledge.answer import DONT_KNOW, compose_extractive
-from handlers.knowledge.likeness import model_page, model_words
+from handlers.knowledge.likeness import model_page, model_words, without_model
 from handlers.knowledge.search import retrieve
 from handlers.knowledge.terms import Query, Vocabulary
 from storage.kb_search import Access
@@ -21,7 +21,8 @@ started) and the channel, and the integration posts each alert as a message.
 """,
     "react.md": """# React SDK
 
-Install the React SDK with npm and wrap your app in the GrowthBook provider.
+Install the React SDK with npm and wrap your app in the GrowthBook provider; the
+integration reads flags from context.
 """,
     "react-native.md": """# React Native SDK
 
@@ -30,11 +31,17 @@ app in the GrowthBook provider.
 """,
     "sso.md": """# Single sign-on
 
-Sign in with Microsoft Entra ID or Google, and invite your teams to the workspace.
+Sign in with Microsoft Entra ID or Google, and invite your teams to the workspace. The
+SSO integration supports SAML.
+""",
+    "integrations.md": """# Integrations
+
+Native integrations: event alerts go to Slack or Discord, and Datadog
+turns a flag off when errors spike.
 """,
     "billing.md": """# Billing
 
-Invoices are sent monthly to the owner of the workspace.
+Invoices are sent monthly, one per workspace, to its owner.
 """,
 }
 
@@ -57,6 +64,12 @@ def test_the_model_is_what_the_question_likens_its_thing_to(question: str, model
     assert model_words(question) == model
 
 
+def test_the_request_leaves_the_model_out() -> None:
+    query = Query(core=("teams", "alerts", "slack"), terms=("teams", "alerts", "slack"))
+    assert without_model(query, frozenset({"slack"})).focus == ("teams", "alerts")
+    assert without_model(query, frozenset()) is query
+
+
 def test_a_page_titled_by_the_model_and_no_rarer_asked_word_is_the_models() -> None:
     vocabulary = Vocabulary.build(
         ["React SDK", "React Native SDK", "Go SDK", "Python SDK", "Billing", "Invoices"]
@@ -71,6 +84,9 @@ def test_a_page_titled_by_the_model_and_no_rarer_asked_word_is_the_models() -> N
     [
         ("is there a Teams integration for event alerts like the Slack one?", False),
         ("can we get event alerts in a channel the way Slack works, but in Teams?", False),
+        # The overview naming the models covers their words, not the thing asked.
+        ("we're on teams, not slack. a native teams alert integration like the slack ones?", False),
+        ("is there a native Teams alert integration like the Slack and Discord ones?", False),
         ("is there a Slack integration for event alerts?", True),
         ("is there a React Native SDK like the React one?", True),
     ],
