@@ -114,15 +114,34 @@ SECOND_ASK = re.compile(
 )
 
 
+def asking_clauses(question: str) -> list[str]:
+    """The request's clauses that ask: end in "?" or open with a question word."""
+    clauses = [c for c in CLAUSE.split(request_part(question)) if c and c.strip()]
+    return [
+        c for c in clauses if c.rstrip().endswith("?") or (tokens(c)[:1] and tokens(c)[0] in ASKING)
+    ]
+
+
+def every_part_asks(question: str, pattern: re.Pattern[str]) -> bool:
+    """Whether every asking clause of the question matches `pattern` ("is it a paid
+    feature? which tier?"), none of them joining a second question or comparing."""
+    clauses = asking_clauses(question)
+    joined = " ".join(clauses)
+    return (
+        bool(clauses)
+        and all(map(pattern.search, clauses))
+        and not SECOND_ASK.search(joined)
+        and COMPARING.isdisjoint(tokens(joined))
+    )
+
+
 def asked_parts(question: str) -> int:
     """How many things the question asks: its asking clauses, the second questions
     joined inside one ("what database is it on, and which tables ..."), two for a
     comparison ("X vs Y")."""
-    clauses = [c for c in CLAUSE.split(request_part(question)) if c and c.strip()]
-    asking = [
-        c for c in clauses if c.rstrip().endswith("?") or (tokens(c)[:1] and tokens(c)[0] in ASKING)
-    ]
-    parts = max(1, len(asking)) + len(SECOND_ASK.findall(" ".join(asking or clauses)))
+    asking = asking_clauses(question)
+    clauses = asking or [c for c in CLAUSE.split(request_part(question)) if c and c.strip()]
+    parts = max(1, len(asking)) + len(SECOND_ASK.findall(" ".join(clauses)))
     if not COMPARING.isdisjoint(tokens(question)):
         parts = max(parts, 2)
     return parts

@@ -43,7 +43,9 @@ other things both declined answerable questions), which plan needs a plan word
 ("requires a Pro subscription"; UD +1 / 0) and which port a number of 2-5 digits (UD
 +1 / +1, FR +1 / 0: a wrong-page answer declined). A version must be written as one
 (`VERSION_WRITTEN`; "fsGroup: 1000" stated a Kubernetes version: UD +1 / +2, FR +1 /
-0: "3x better performance" had met "which version").
+0: "3x better performance" had met "which version"). Round 14 (with dev17): asked by
+every asking clause counts as asked alone ("is sticky bucketing a paid feature? which
+tier?"; UD +1 / 0, FR unchanged).
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ from __future__ import annotations
 import re
 from enum import Enum
 
-from handlers.knowledge.asking import COMPARING, asked_part, asked_parts
+from handlers.knowledge.asking import COMPARING, asked_part, asked_parts, every_part_asks
 from handlers.knowledge.quote import is_yes_no
 from handlers.knowledge.terms import tokens
 
@@ -272,9 +274,10 @@ def asked_figures(question: str) -> tuple[Figure, ...]:
         kinds.append(Figure.PLACE)
     if ASKS_DATE.search(asked):
         kinds.append(Figure.DATE)
-    if not kinds and asked_parts(question) == 1:  # asked alone (see the module docstring)
+    if not kinds:  # asked alone, or by every asking clause (see the module docstring)
+        alone = asked_parts(question) == 1
         kinds += [kind for kind, asks in ((Figure.PLAN, ASKS_PLAN), (Figure.PORT, ASKS_PORT))
-                  if asks.search(asked)]  # fmt: skip
+                  if asks.search(asked) and (alone or every_part_asks(question, asks))]  # fmt: skip
     return tuple(kinds)
 
 

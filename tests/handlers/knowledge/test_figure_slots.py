@@ -201,6 +201,9 @@ ASKED = (
     # A plan: "requires a Pro subscription" states one; the approvals page none.
     ("which plan does the visual editor need?", True),
     ("approval flows for feature changes - included in pro or enterprise only?", False),
+    # ...asked by every part of a question ("a paid feature? which tier?").
+    ("approval flows for feature changes: a paid feature? which plan?", False),
+    ("visual editor for page copy: a paid feature? which plan?", True),
     # A port.
     ("default port for postgresql?", True),
     ("default port for the vertica connection?", False),
