@@ -141,6 +141,10 @@ class Vocabulary:
                 return str(candidate)
         return None
 
+    def writes(self, words: Iterable[str]) -> bool:
+        """Whether one indexed text writes `words` side by side, in this order."""
+        return f" {' '.join(words)} " in self._text
+
     def joined(self, word: str) -> tuple[str, str] | None:
         """The two indexed words `word` runs together when the texts write them side by
         side ("keenio" -> keen io): a spelling, not a word of its own."""
