@@ -51,6 +51,7 @@ def test_only_the_domains_no_page_writes_are_unwritten() -> None:
     [
         ("how do we migrate a customer's feature flags from Split.io?", False),
         ("how do we migrate a customer's feature flags from LaunchDarkly?", True),
+        ("flags from our old tool (split.io): how do we migrate a customer's flags?", False),
         ("keen.io customer: how do their events get forwarded?", True),
     ],
 )
