@@ -11,7 +11,7 @@ from rapidfuzz.distance import OSA
 
 from handlers.knowledge.forms import knows
 from handlers.knowledge.framing import request_part, written_as_names
-from handlers.knowledge.lexicon import in_english, is_english, is_english_slip
+from handlers.knowledge.lexicon import inflected_english, is_english, is_english_slip
 from handlers.knowledge.terms import (
     MIN_FOCUS,
     QUOTED,
@@ -46,8 +46,6 @@ NAMED_MIN_LEN = 3
 #: many fewer than the word it clips.
 CLIPPED_MIN_LEN = 4
 CLIPPED_MIN_CUT = 3
-#: Endings of English verb and adverb forms, which names seldom have.
-INFLECTED_ENDINGS = ("ing", "ed", "ly")
 #: Words up to this long are checked for a slip against the index's short words.
 SHORT_TYPO_LEN = 4
 
@@ -185,19 +183,13 @@ def named_things(question: str, query: Query, vocabulary: Vocabulary) -> tuple[s
                 and (word in capitalised or not _near_stop_word(word))
                 and (word in capitalised or not _short_typo(word, vocabulary))
                 and (word in capitalised or not (is_english(word) or is_english_slip(word)))
-                and (word in capitalised or not _inflected_english(word))
+                and (word in capitalised or not inflected_english(word))
                 and (word in capitalised or not _clipped(word, vocabulary))
                 and word not in quoted
                 and word not in out
             ):
                 out.append(word)
     return tuple(out)
-
-
-def _inflected_english(word: str) -> bool:
-    """A lower-case English word with a verb's or an adverb's ending ("reshuffling",
-    "spoofing", "overridden"): the asker's wording, however rare, not a name."""
-    return in_english(word) and word.endswith(INFLECTED_ENDINGS)
 
 
 def _clipped(word: str, vocabulary: Vocabulary) -> bool:

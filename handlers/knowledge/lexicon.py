@@ -75,6 +75,16 @@ def is_common(word: str) -> bool:
     return word in _english().common
 
 
+#: Endings of English verb and adverb forms, which names seldom have.
+INFLECTED_ENDINGS = ("ing", "ed", "ly")
+
+
+def inflected_english(word: str) -> bool:
+    """A lower-case English word with a verb's or an adverb's ending ("reshuffling",
+    "spoofing", "overridden"): the asker's wording, however rare, not a name."""
+    return in_english(word) and word.endswith(INFLECTED_ENDINGS)
+
+
 def in_english(word: str) -> bool:
     """Whether English has the lower-case word at all, however rarely ("spoofing",
     "terraform"); a word it lacks ("optimizely", "mixpanel") is a name or a slip."""

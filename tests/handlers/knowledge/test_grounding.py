@@ -210,6 +210,18 @@ def test_a_word_of_no_page_weighs_twice_a_rare_word_of_the_docs() -> None:
     assert abs(coverage(query, webhooks, vocabulary) - expected) < 1e-9
 
 
+def test_a_verb_form_of_no_page_weighs_as_a_rare_word_not_as_a_name() -> None:
+    vocabulary = Vocabulary.build(PAGES)
+    webhooks = PAGES[3]
+    # "spoofing" is the asker's verb, on no page: it counts as much as a rare word.
+    query = normalise("webhooks retries spoofing?", vocabulary)
+    assert query.core == ("webhooks", "retries", "spoofing")
+    assert abs(coverage(query, webhooks, vocabulary) - 2 / 3) < 1e-9
+    assert coverage(query, webhooks, vocabulary) > MIN_COVERAGE
+    bitcoin = normalise("webhooks retries bitcoin?", vocabulary)
+    assert coverage(bitcoin, webhooks, vocabulary) <= MIN_COVERAGE  # a name: as much as a word can
+
+
 def test_an_inflected_english_word_is_the_askers_wording_not_a_name() -> None:
     """The word list counts "upsides" apart from "upside", too rarely to be common:
     an ordinary word with an inflection added is still ordinary English."""
