@@ -260,7 +260,8 @@ def _about(retrieval: Retrieval, first: Retrieved, found: Signals) -> bool:
 def _answers(retrieval: Retrieval, first: Retrieved, found: Signals, *, agreed: bool) -> bool:
     if (found.named and not (agreed and first.coverage > NAMED_COVERAGE)) or found.domains:
         return False
-    if of_the_model(retrieval, first.passage.doc_title):
+    question, query, vocabulary = retrieval.question, retrieval.query, retrieval.vocabulary
+    if of_the_model(question, query, vocabulary, first.passage.doc_title):
         return False  # "a Teams integration like the Slack one" from the Slack page
     if first.coverage > MIN_COVERAGE:
         return True

@@ -27,14 +27,10 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from typing import TYPE_CHECKING
 
 from handlers.knowledge.asking import asked_part
 from handlers.knowledge.terms import Query, Vocabulary, stem, tokens
 from handlers.knowledge.words import STOP_WORDS
-
-if TYPE_CHECKING:
-    from handlers.knowledge.search import Retrieval
 
 #: What a model is called after its name: "the Slack one", "the Contentful app".
 _KIND_TEXT = """one ones app apps example examples integration integrations plugin plugins
@@ -88,14 +84,10 @@ def model_page(title: str, query: Query, vocabulary: Vocabulary, model: frozense
     )
 
 
-def of_the_model(retrieval: Retrieval, title: str) -> bool:
-    """Whether the page titled `title` is the model's page of the retrieval's question."""
-    model = model_words(retrieval.question)
-    return (
-        bool(model)
-        and retrieval.vocabulary is not None
-        and model_page(title, retrieval.query, retrieval.vocabulary, model)
-    )
+def of_the_model(question: str, query: Query, vocabulary: Vocabulary | None, title: str) -> bool:
+    """Whether the page titled `title` is the model's page of the `question`."""
+    model = model_words(question)
+    return bool(model) and vocabulary is not None and model_page(title, query, vocabulary, model)
 
 
 def without_model(query: Query, model: frozenset[str]) -> Query:
