@@ -9,7 +9,7 @@ from pathlib import Path
 from bot.core import Actor, ButtonClick, Place, Reply, Request
 from handlers.admin.chat import add_manager
 from handlers.deps import Deps
-from handlers.knowledge.answer import DONT_KNOW, compose_extractive
+from handlers.knowledge.answer import DONT_KNOW, Answer, compose_extractive
 from handlers.knowledge.grounding import is_grounded
 from handlers.knowledge.ingest import ingest
 from handlers.knowledge.search import retrieve
@@ -52,7 +52,18 @@ async def assert_the_figure_decides(docs: Deps, question: str, answered: bool) -
     state the figure it asks: the extractive answer is given exactly when `answered`."""
     found = await retrieve(docs, question, access=Access(staff=True))
     assert is_grounded(found)
-    answer = compose_extractive(found)
+    assert_given(compose_extractive(found), answered)
+
+
+async def assert_answered(docs: Deps, question: str, answered: bool) -> None:
+    """The extractive answer to `question` is given, with citations, exactly when
+    `answered`; otherwise it is "I don't know"."""
+    answer = compose_extractive(await retrieve(docs, question, access=Access(staff=True)))
+    assert_given(answer, answered)
+    assert bool(answer.citations) is answered
+
+
+def assert_given(answer: Answer, answered: bool) -> None:
     assert answer.grounded is answered
     assert (answer.text == DONT_KNOW) is not answered
 

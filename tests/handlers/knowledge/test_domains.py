@@ -6,11 +6,9 @@ from __future__ import annotations
 import pytest
 
 from handlers.deps import Deps
-from handlers.knowledge.answer import DONT_KNOW, compose_extractive
 from handlers.knowledge.domains import DOMAIN, unwritten_domains
-from handlers.knowledge.search import retrieve
 from handlers.knowledge.terms import Vocabulary
-from storage.kb_search import Access
+from tests.handlers.kb_world import assert_answered
 
 PAGES = {
     "migrate.md": """# Migrating flags from another tool
@@ -58,6 +56,4 @@ def test_only_the_domains_no_page_writes_are_unwritten() -> None:
 async def test_a_domain_no_page_writes_declines_the_question(
     docs: Deps, question: str, answered: bool
 ) -> None:
-    answer = compose_extractive(await retrieve(docs, question, access=Access(staff=True)))
-    assert answer.grounded is answered
-    assert (answer.text == DONT_KNOW) is not answered
+    await assert_answered(docs, question, answered)

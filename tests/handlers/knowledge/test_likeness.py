@@ -7,11 +7,9 @@ from __future__ import annotations
 import pytest
 
 from handlers.deps import Deps
-from handlers.knowledge.answer import DONT_KNOW, compose_extractive
 from handlers.knowledge.likeness import model_page, model_words, without_model
-from handlers.knowledge.search import retrieve
 from handlers.knowledge.terms import Query, Vocabulary
-from storage.kb_search import Access
+from tests.handlers.kb_world import assert_answered
 
 PAGES = {
     "slack.md": """# Slack integration
@@ -94,6 +92,4 @@ def test_a_page_titled_by_the_model_and_no_rarer_asked_word_is_the_models() -> N
 async def test_the_models_page_does_not_answer_for_the_thing_asked(
     docs: Deps, question: str, answered: bool
 ) -> None:
-    answer = compose_extractive(await retrieve(docs, question, access=Access(staff=True)))
-    assert answer.grounded is answered
-    assert (answer.text == DONT_KNOW) is not answered
+    await assert_answered(docs, question, answered)

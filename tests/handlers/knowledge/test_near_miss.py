@@ -8,9 +8,7 @@ from __future__ import annotations
 import pytest
 
 from handlers.deps import Deps
-from handlers.knowledge.answer import DONT_KNOW, compose_extractive
-from handlers.knowledge.search import retrieve
-from storage.kb_search import Access
+from tests.handlers.kb_world import assert_answered
 
 PAGES = {
     "importing.md": """# Importing from other tools
@@ -61,7 +59,4 @@ ASKED = (
 async def test_near_misses_are_declined_and_paraphrases_answered(
     docs: Deps, question: str, answered: bool
 ) -> None:
-    answer = compose_extractive(await retrieve(docs, question, access=Access(staff=True)))
-    assert answer.grounded is answered
-    assert (answer.text == DONT_KNOW) is not answered
-    assert bool(answer.citations) is answered
+    await assert_answered(docs, question, answered)
