@@ -66,12 +66,9 @@ Platform"). No answerable question of any tune or older round then names a word,
 the unanswerable ones that did and still were answered covered 0.57-0.66 with the top
 passages agreeing ("run on CockroachDB instead of mongo", "scan bitbucket repos"):
 NAMED_COVERAGE 0.55 -> 0.7. An asking clause of fewer than MIN_FOCUS words leans on
-the statements before it ("the chart has a dotted section, what does that mean?",
-"Klaviyo integration to sync segments. It exist?"), which are then asked too.
-Answerable declined dev5a 4 -> 3 of 65, dev4 3 -> 3 of 110, dev3a 3 -> 3, dev3b 2 ->
-1 of 65; unanswerable declined dev5a 8 -> 8 of 11, dev4 16 -> 18 of 22, dev3a 10 -> 11
-of 12, dev3b 12 -> 12 of 13; on the older rounds (tune, dev, dev2, blind3-5) 2 -> 2 of
-244 and 49 -> 51 of 57. dev5b unchanged (4 of 65, 9 of 11).
+the statements before it ("the chart has a dotted section, what does that mean?"),
+which are then asked too. Answerable declined 12 -> 10 of 305 (dev3a/3b/4/5a),
+unanswerable declined 46 -> 49 of 58; older rounds 2 -> 2 of 244, 49 -> 51 of 57.
 
 Round 8 (all eleven tune rounds together, 614 answerable and 126 unanswerable; dev6
 for aggregates only). An asking clause that ends on a pronoun ("can growthbook query
