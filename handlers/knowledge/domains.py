@@ -22,7 +22,8 @@ from handlers.knowledge.terms import Vocabulary, tokens
 #: A brand's domain: a name and a common top-level domain, not part of a longer host
 #: ("gb.acme.com") nor of a path or an e-mail address.
 DOMAIN = re.compile(
-    r"(?<![\w@/-])(?<!\w\.)\.?([a-z0-9][a-z0-9-]*\.(?:io|com|org|net|eu|ai|dev|app|co|cloud|us|uk|de))"
+    r"(?<![\w@/-])(?<!\w\.)\.?"
+    r"([a-z0-9][a-z0-9-]*\.(?:io|com|org|net|eu|ai|dev|app|co|cloud|us|uk|de))"
     r"(?![\w.-]*\w)",
     re.IGNORECASE,
 )

@@ -151,11 +151,11 @@ def with_figures(
     part = asked_part(retrieval.question)
     counting = (counted_words(part, query, vocabulary), bool(ASKS_BOUND.search(part)))
     versioned = versioned_words(part, query, vocabulary)
+    # A version is asked of what the question says is versioned ("which rust version
+    # and async runtime": of Rust), not of the rest of its subject.
+    named = [w for w in versioned if w not in SLOT_WORDS]  # not "runtime versions"
     out = [(item, list(quote)) for item, quote in blocks]
     for kind in kinds:
-        # A version is asked of what the question says is versioned ("which rust
-        # version and async runtime": of Rust), not of the rest of its subject.
-        named = [w for w in versioned if w not in SLOT_WORDS]  # not "runtime versions"
         of = named if kind is Figure.VERSION and named else subject
         if any(
             figure_stated(

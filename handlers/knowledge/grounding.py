@@ -141,7 +141,7 @@ from typing import TYPE_CHECKING
 from handlers.knowledge.about import titled_by
 from handlers.knowledge.asking import named_things, unknown
 from handlers.knowledge.domains import unwritten_domains
-from handlers.knowledge.likeness import of_the_model
+from handlers.knowledge.likeness import model_page
 from handlers.knowledge.names import missing_names, names_alone, spells_out
 from handlers.knowledge.supports import states_object
 
@@ -257,8 +257,8 @@ def _about(retrieval: Retrieval, first: Retrieved, found: Signals) -> bool:
 def _answers(retrieval: Retrieval, first: Retrieved, found: Signals, *, agreed: bool) -> bool:
     if (found.named and not (agreed and first.coverage > NAMED_COVERAGE)) or found.domains:
         return False
-    question, query, vocabulary = retrieval.question, retrieval.query, retrieval.vocabulary
-    if of_the_model(question, query, vocabulary, first.passage.doc_title):
+    title, vocabulary = first.passage.doc_title, retrieval.vocabulary
+    if vocabulary is not None and model_page(title, retrieval.query, vocabulary, retrieval.model):
         return False  # "a Teams integration like the Slack one" from the Slack page
     if first.coverage > MIN_COVERAGE:
         return True

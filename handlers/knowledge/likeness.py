@@ -72,7 +72,9 @@ def model_words(question: str, *, only: bool = False) -> frozenset[str]:
 
 def model_page(title: str, query: Query, vocabulary: Vocabulary, model: frozenset[str]) -> bool:
     """Whether `title` is the model's page: it holds a model word and no request word
-    outside the model as rare as that one or rarer."""
+    outside the model as rare as that one or rarer (never, with no model)."""
+    if not model:
+        return False
     held = {stem(word) for word in tokens(title)}
     named = [word for word in held if word in model]
     if not named:
@@ -82,12 +84,6 @@ def model_page(title: str, query: Query, vocabulary: Vocabulary, model: frozense
         stem(word) in held and stem(word) not in model and vocabulary.idf(word) >= floor
         for word in query.focus or query.core
     )
-
-
-def of_the_model(question: str, query: Query, vocabulary: Vocabulary | None, title: str) -> bool:
-    """Whether the page titled `title` is the model's page of the `question`."""
-    model = model_words(question)
-    return bool(model) and vocabulary is not None and model_page(title, query, vocabulary, model)
 
 
 def without_model(query: Query, model: frozenset[str]) -> Query:

@@ -82,6 +82,9 @@ class Retrieval:
     sentence_cache: dict[int, list[Sentence]] | None = None
     #: With embeddings: the full-text ranking alone (handlers.knowledge.semantic).
     full_text: Retrieval | None = None
+    #: The stems of what the question names as the model of what it asks about ("like
+    #: the Slack one": handlers.knowledge.likeness), found once per question.
+    model: frozenset[str] = frozenset()
 
     def sentences_of(self, passage: kb_store.PassageRow) -> list[Sentence]:
         """The passage's sentences (split once per index snapshot)."""
@@ -191,6 +194,7 @@ class _Measure:
     def __init__(self, query: Query, question: str, snapshot: Snapshot) -> None:
         self.question, self.snapshot = question, snapshot
         # What the question likens its thing to is not what must be covered.
+        self.model = model_words(question)
         model = model_words(question, only=True)
         self.query = query = without_model(query, model)
         vocabulary = snapshot.vocabulary
@@ -240,5 +244,12 @@ class _Measure:
             passages[i] = dataclasses.replace(item, coverage=by_page[document])
         best = max((item.coverage for item in passages[:COVERAGE_TOP]), default=0.0)
         return Retrieval(
-            query, tuple(passages), best, best_dense, vocabulary, self.question, snapshot.sentences
+            query,
+            tuple(passages),
+            best,
+            best_dense,
+            vocabulary,
+            self.question,
+            snapshot.sentences,
+            model=self.model,
         )
