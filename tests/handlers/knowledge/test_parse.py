@@ -57,6 +57,20 @@ def test_mdx_front_matter_components_and_headings() -> None:
     assert "import" not in text and "<Tab" not in text and "CommercialFeature" not in text
 
 
+def test_a_components_description_is_prose_the_reader_sees() -> None:
+    doc = parse_markdown(
+        "# SCIM\n\n"
+        '<CommercialFeature feature="scim" description="SCIM requires SSO. Only Okta and '
+        'Entra ID are supported as identity providers." />\n\n'
+        "SCIM automates provisioning.\n",
+        fallback_title="scim",
+    )
+    text = "\n".join(s.body for s in doc.sections)
+    assert "Only Okta and Entra ID are supported as identity providers." in text
+    assert "SCIM automates provisioning." in text
+    assert "feature=" not in text and 'scim"' not in text
+
+
 def test_audience_all_means_everyone_and_first_h1_is_the_title() -> None:
     doc = parse_markdown("---\naudience: all\n---\n# Pricing\n\nList prices.\n", fallback_title="x")
     assert doc.audience is None
