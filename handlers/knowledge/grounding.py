@@ -21,9 +21,6 @@ account is moving from LaunchDarkly, how painful is the import") through: answer
 declined 6 -> 3 of 167 on those rounds, unanswerable answered 3 -> 2 of 35; on the
 blind round 5 written afterwards (bench/kb_eval_blind5_questions.json) 2 -> 1 of 10
 declined, unanswerable declined 2/6 both ways. One round constant each, not fitted.
-Earlier measurements (round 1): without the framing rule, 8 of 15 framed partner
-messages were refused; with a separate "share of unknown words" factor instead of
-full weight, 2 of 12 unanswerable tune questions got through.
 
 `named` (issue 13): a word of the question's asking clause (`asked_part`: the clauses
 ending in "?" or opening with a question word, not the partner's story around them)
