@@ -40,7 +40,7 @@ PAGE_POOL = 10
 #: best sentence scores at least this share of the first quote's.
 SECOND_COVERAGE = 0.5
 SECOND_SCORE = 0.6
-#: Sentences (chosen for their words; the one after the best comes too when it fits)
+#: Sentences (chosen for their words; the ones beside the best come too when they fit)
 #: and characters of the first page's quote for a question that asks one thing: the
 #: budget is in characters, so short sentences that state the rest of the answer fit
 #: where one long one would not, and the quote stays a short chat message.

@@ -8,7 +8,7 @@ alternative, e.g. a glossary meaning, counts a little less; a word only its
 passage's title or section states counts HEADING_SHARE), lightly discounted for
 length and for the rank of its passage; a further sentence is quoted when it is
 nearly as good or adds the words of another part of the question, and the best
-sentence brings the one after it when the character budget leaves room. A yes/no
+sentence brings the ones after and before it when the character budget leaves room. A yes/no
 question's answer leads with its best sentence, where sentences that say yes or no
 ("supports", "is not available") count more, and a sentence that says what is only
 or not so ("... is only available for BigQuery and Snowflake") joins it right after
@@ -233,7 +233,7 @@ def pick(
         seen |= states(choice)
     if is_yes_no(question):
         chosen = with_limiting(chosen, rest)
-    chosen = with_followers(chosen, scored)
+    chosen = with_followers(chosen, scored, title_stems)
     if query is None or set(query.focus or query.core) - seen:
         # Words of the request no chosen sentence states: the docs may state them
         # beside it, in other words.

@@ -1,9 +1,9 @@
 """Which sentences the extractive answer quotes: the one that states the fact leads,
 context chosen with it never crowds it out, a page's summary does not join a quote
-just for naming the page again, a pointer elsewhere does not lead, the sentence after
-the best one comes with it, a list item wrapped over lines is one sentence, a list of
-names answers a which-things question, and a rare topic name does not outweigh the
-plainer words that state the answer."""
+just for naming the page again, a pointer elsewhere does not lead, the sentences after
+and before the best one come with it, a list item wrapped over lines is one sentence,
+a list of names answers a which-things question, and a rare topic name does not
+outweigh the plainer words that state the answer."""
 
 from __future__ import annotations
 
@@ -145,6 +145,31 @@ def test_the_sentence_after_the_best_one_comes_with_it() -> None:
     text = quoted(compose_extractive(found).text)
     assert "in a private beta. Email support@example.com to join it." in text
     assert "copies flags and environments" in text
+
+
+def test_the_sentence_before_the_best_one_comes_with_it() -> None:
+    # The sentence before the best one states the rest of the fact ("off by default")
+    # without a word of the question, of the page's topic (its title's "API").
+    found = retrieval(
+        [
+            passage(
+                1,
+                1,
+                "Bulk Results API",
+                "",
+                "The API is off by default and left out of the public reference. Self-hosted "
+                "installs turn the bulk results endpoint on with BULK_RESULTS=true.",
+            ),
+            passage(
+                2, 1, "Bulk Results API", "Limits", "The endpoint answers 60 requests a minute."
+            ),
+        ],
+        ("hosted", "installs", "bulk", "results", "endpoint"),
+        "is the bulk results endpoint on for self-hosted installs?",
+    )
+    text = quoted(compose_extractive(found).text)
+    assert "turn the bulk results endpoint on with BULK_RESULTS=true" in text
+    assert "The API is off by default" in text
 
 
 def test_a_list_item_wrapped_over_lines_is_quoted_as_one_sentence() -> None:
