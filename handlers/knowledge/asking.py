@@ -9,6 +9,7 @@ import re
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from handlers.knowledge.clipping import meanings
 from handlers.knowledge.forms import knows
 from handlers.knowledge.framing import request_part, written_as_names
 from handlers.knowledge.lexicon import inflected_english, is_english, is_english_slip
@@ -42,10 +43,6 @@ _ASKING_TEXT = """can could does do did is are was were how what whats which whe
 ASKING = frozenset(_ASKING_TEXT.split())
 #: Words this short are never taken for a named thing ("w/o" -> "wo").
 NAMED_MIN_LEN = 3
-#: A clipped word ("infra", "perf") has at least this many letters, and at least this
-#: many fewer than the word it clips.
-CLIPPED_MIN_LEN = 4
-CLIPPED_MIN_CUT = 3
 #: Words up to this long are checked for a slip against the index's short words.
 SHORT_TYPO_LEN = 4
 
@@ -184,21 +181,12 @@ def named_things(question: str, query: Query, vocabulary: Vocabulary) -> tuple[s
                 and (word in capitalised or not _short_typo(word, vocabulary))
                 and (word in capitalised or not (is_english(word) or is_english_slip(word)))
                 and (word in capitalised or not inflected_english(word))
-                and (word in capitalised or not _clipped(word, vocabulary))
+                and (word in capitalised or not meanings(word, vocabulary))
                 and word not in quoted
                 and word not in out
             ):
                 out.append(word)
     return tuple(out)
-
-
-def _clipped(word: str, vocabulary: Vocabulary) -> bool:
-    """A lower-case word that is the start of a longer English word the documents
-    write ("infra" for "infrastructure"): the asker's clipping, not a name."""
-    return len(word) >= CLIPPED_MIN_LEN and any(
-        len(full) >= len(word) + CLIPPED_MIN_CUT and is_english(full)
-        for full in vocabulary.starting(word)
-    )
 
 
 def _near_stop_word(word: str) -> bool:

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from handlers.knowledge.clipping import meanings
 from handlers.knowledge.framing import request_part, written_as_names
 from handlers.knowledge.lexicon import is_common, is_english, misspelt_stop
 from handlers.knowledge.vocabulary import Vocabulary as Vocabulary  # re-exported too
@@ -111,6 +112,10 @@ def normalise(
             if word not in core:
                 core.append(word)
     alternatives: dict[str, list[str]] = {w: list(GENERIC_SYNONYMS.get(w, ())) for w in core}
+    if vocabulary is not None:
+        for word in core:
+            if word not in names:  # "custs": the asker's shorthand for "customers"
+                alternatives[word] += meanings(word, vocabulary)
     from_glossary = glossary.expand(core) if glossary is not None else []
     for word in core:
         own = glossary.expand([word]) if glossary is not None else []

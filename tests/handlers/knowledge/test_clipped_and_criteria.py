@@ -1,6 +1,8 @@
-"""An asker's clipped word ("infra" for "infrastructure") is their wording, not a name
-the documentation lacks; a comparison judged on cost ("A vs B for scan cost") asks
-which is cheaper, not for an amount. End to end over a small fixture corpus."""
+"""An asker's clipped word ("infra" for "infrastructure", "custs" for "customers") or
+abbreviation ("acct" for "account") is their wording, not a name the documentation
+lacks, and a page holding the word it stands for covers it; a comparison judged on
+cost ("A vs B for scan cost") asks which is cheaper, not for an amount. End to end over
+a small fixture corpus."""
 
 from __future__ import annotations
 
@@ -8,8 +10,10 @@ import pytest
 
 from handlers.deps import Deps
 from handlers.knowledge.answer import compose_extractive
+from handlers.knowledge.clipping import meanings
 from handlers.knowledge.figures import Figure, asked_figures
 from handlers.knowledge.search import retrieve
+from handlers.knowledge.vocabulary import Vocabulary
 from storage.kb_search import Access
 
 PAGES = {
@@ -17,6 +21,15 @@ PAGES = {
 
 The official Helm chart deploys the app on your own Kubernetes infrastructure: set
 the image tag and the database URL in its values file.
+""",
+    "bigquery.md": """# BigQuery
+
+The service account needs the BigQuery Data Viewer and BigQuery Job User roles.
+""",
+    "hooks.md": """# Custom hooks
+
+Customers on the cloud plan can use custom hooks to enforce naming rules on feature
+flags before they are saved.
 """,
     "fact-tables.md": """# Fact tables
 
@@ -29,6 +42,10 @@ ASKED = (
     # "infra" clips "infrastructure": the asker's word, not an undocumented name.
     ("is there an official helm chart for our kubernetes infra?", True),
     ("is there an official helm chart for our kubernetes nomad?", False),
+    ("bigquery service acct - which roles", True),
+    ("bigquery service xqzt - which roles", False),
+    ("can cloud custs use custom hooks to enforce flag naming rules", True),
+    ("can cloud zorbs use custom hooks to enforce flag naming rules", False),
     # Cost as what a comparison is judged on is no price asked for.
     ("fact tables vs legacy metrics for warehouse scan cost?", True),
     ("fact tables vs legacy metrics: what price per warehouse scan?", False),
@@ -61,3 +78,16 @@ async def test_clipped_words_and_cost_criteria_are_answered(
 )
 def test_the_figure_a_question_asks(question: str, kinds: tuple[Figure, ...]) -> None:
     assert asked_figures(question) == kinds
+
+
+def test_what_a_shorthand_stands_for() -> None:
+    vocabulary = Vocabulary.build(
+        ["customers and their account management on the infrastructure", "perl"]
+    )
+    assert meanings("custs", vocabulary) == ("customers",)
+    assert meanings("acct", vocabulary) == ("account",)
+    assert meanings("mgmt", vocabulary) == ("management",)
+    assert meanings("infra", vocabulary) == ("infrastructure",)
+    assert meanings("perl", vocabulary) == ()  # a word the documents write
+    assert meanings("funds", vocabulary) == ()  # an English word of its own
+    assert meanings("okra", vocabulary) == ()
