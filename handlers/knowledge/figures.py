@@ -55,7 +55,7 @@ from enum import Enum
 
 from handlers.knowledge.asking import COMPARING, asked_part, asked_parts, every_part_asks
 from handlers.knowledge.quote import is_yes_no
-from handlers.knowledge.terms import tokens
+from handlers.knowledge.terms import tokens, without_examples
 
 
 class Figure(Enum):
@@ -254,7 +254,7 @@ def asked_figures(question: str) -> tuple[Figure, ...]:
     """The kinds of figure the question's asking clauses (`asked_part`) ask for."""
     if not any(pattern.search(question) for pattern in ASKS):
         return ()  # most questions: skip finding the asking clauses
-    asked = asked_part(question)
+    asked = without_examples(asked_part(question))
     kinds = []
     if ASKS_DURATION.search(asked):
         kinds.append(Figure.DURATION)

@@ -25,6 +25,14 @@ ALNUM = re.compile(r"[a-z]+|[0-9]+")
 #: A value in quotes ("an environment called 'uat'").
 QUOTED = re.compile(r"(?<!\w)['\"`‘“]([^'\"`’”]{1,40})['\"`’”](?!\w)")
 
+
+def without_examples(text: str) -> str:
+    """`text` without the quoted words it goes on to say something of ("can I type 'how
+    many signups last week' and get a chart?"): an example of what is typed or shown,
+    not what is asked. A quote that ends the text is kept (client asks: "How many?")."""
+    return QUOTED.sub(lambda m: " " if content_words(text[m.end() :]) else m[0], text)
+
+
 #: At least this many request words must remain of a question's framing.
 MIN_FOCUS = 2
 

@@ -74,6 +74,10 @@ async def test_clipped_words_and_cost_criteria_are_answered(
         ("is there a maximum timeout for webhook calls?", (Figure.DURATION,)),
         ("max number of projects per organization?", (Figure.COUNT,)),
         ("what's the max file size for uploads?", (Figure.COUNT,)),
+        # A quoted example the question goes on about is what is typed, not asked.
+        ("can I type 'how many signups last week' and get a chart?", ()),
+        ("getting an 'items exceed size limit' error, what gives?", ()),
+        ('client asks: "How many seats come with pro?"', (Figure.COUNT,)),
     ],
 )
 def test_the_figure_a_question_asks(question: str, kinds: tuple[Figure, ...]) -> None:
