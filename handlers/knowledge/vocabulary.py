@@ -27,6 +27,8 @@ TYPO_MAX_LEN_DIFF = 2
 SWAP_MIN_LEN = 4
 #: Words whose `Vocabulary.joined` (and `repair`) answer is kept, per index snapshot.
 JOINS_KEPT = 10_000
+#: Words no word run together is made of ("elementor" is no "element or").
+UNJOINED = frozenset(["a", "an", "and", "but", "nor", "of", "or", "the"])
 #: Endings that make another word of a word ("look" -> "looker"): never a typo.
 DERIVING_SUFFIXES = frozenset(["er", "ers", "or", "ors", "ly", "y", "ie", "ist", "ism", "ify"])
 
@@ -147,7 +149,9 @@ class Vocabulary:
 
     def joined(self, word: str) -> tuple[str, str] | None:
         """The two indexed words `word` runs together when the texts write them side by
-        side ("keenio" -> keen io): a spelling, not a word of its own."""
+        side ("keenio" -> keen io, "vscode", "infront"): a spelling, not a word of its
+        own. Not around a word that joins or names no thing (UNJOINED): "elementor" is
+        no "element or"."""
         if len(word) < TYPO_MIN_LEN or word.isdigit() or self.knows(word):
             return None
         if word in self._joins:
@@ -158,6 +162,8 @@ class Vocabulary:
                 for i in range(2, len(word) - 1)
                 if word[:i] in self.df
                 and word[i:] in self.df
+                and word[:i] not in UNJOINED
+                and word[i:] not in UNJOINED
                 and f" {word[:i]} {word[i:]} " in self._text
             ),
             None,

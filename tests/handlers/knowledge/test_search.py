@@ -109,9 +109,13 @@ async def test_undocumented_things_are_declined_and_typos_still_answered(
 
 
 def test_words_run_together_or_derived_are_told_from_typos() -> None:
-    vocabulary = Vocabulary.build(["Keen IO streams events.", "We looked at the dashboards."])
+    vocabulary = Vocabulary.build(
+        ["Keen IO streams events.", "We looked at the dashboards.", "Pick an element or two."]
+    )
     # "keenio" is how chat writes the texts' "Keen IO": searched as both words.
     assert normalise("keenio streams", vocabulary).core == ("keen", "io", "streams")
+    # ...but a name is not split around a stop word: "elementor" is no "element or".
+    assert normalise("elementor widgets", vocabulary).core == ("elementor", "widgets")
     # "looker" is "look" + "er", another word: not a misspelling of "looked".
     assert vocabulary.repair("looker") is None
     assert vocabulary.repair("dashbords") == "dashboards"
