@@ -39,9 +39,11 @@ CHOICE = re.compile(
 #: What an alternative names at most: the words after "or" to the clause's end.
 ALTERNATIVE_WORDS = 3
 #: Words after "or" that offer no alternative of their own: "or something similar",
-#: and a difference or its degree ("same setup or totally different?": a yes/no).
+#: a difference or its degree ("same setup or totally different?": a yes/no), and
+#: whether what happens is meant ("a 402 - bug or expected?").
 _VAGUE_TEXT = """not so something similar other others anything else more less different
-    differently separate separately totally completely entirely quite"""
+    differently separate separately totally completely entirely quite expected normal
+    intended fine ok okay bug bugs broken wrong"""
 VAGUE = frozenset(_VAGUE_TEXT.split())
 
 

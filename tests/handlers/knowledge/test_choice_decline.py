@@ -39,6 +39,8 @@ ASKED = (
     ("are exports written as csv or parquet?", True),
     # A choice of verbs over several words is no choice of things.
     ("can I install the tracker app or link issues to flags with it?", True),
+    # Whether what happens is meant is no choice of things either.
+    ("the tracker app only links cloud-hosted accounts - bug or expected?", True),
 )
 
 
@@ -57,6 +59,8 @@ def test_the_alternatives_are_the_words_either_side_of_or() -> None:
     assert alternatives("is it free or not?") == ()
     assert alternatives("tracker a vs tracker b - same setup or totally different?") == ()
     assert alternatives("can admins edit or delete entries in the log?") == ()
+    assert alternatives("exports come as csv - bug or expected?") == ()
+    assert alternatives("is that normal or a bug?") == ()
     assert names_one(alternatives("csv or parquet?"), ["Exports are written as CSV files"])
     assert not names_one(alternatives("tracker data center or tracker server?"), ["servers"])
     # A dash ends the topic before the choice, as a colon does.
