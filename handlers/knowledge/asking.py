@@ -9,7 +9,6 @@ import re
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from handlers.knowledge.clipping import meanings
 from handlers.knowledge.forms import knows
 from handlers.knowledge.framing import request_part, written_as_names
 from handlers.knowledge.lexicon import inflected_english, is_english, is_english_slip
@@ -181,7 +180,6 @@ def named_things(question: str, query: Query, vocabulary: Vocabulary) -> tuple[s
                 and (word in capitalised or not _short_typo(word, vocabulary))
                 and (word in capitalised or not (is_english(word) or is_english_slip(word)))
                 and (word in capitalised or not inflected_english(word))
-                and (word in capitalised or not meanings(word, vocabulary))
                 and word not in quoted
                 and word not in out
             ):

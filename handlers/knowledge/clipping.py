@@ -2,9 +2,9 @@
 "infrastructure", "custs" for "customers", "acct" for "account". A lower-case word the
 documentation never uses that is the start of a longer English word it writes (its
 plural too), or that keeps a longer word's consonants in order ("acct", "mgmt"), is
-the asker's shorthand for that word, not the name of an undocumented thing: it is no
-named thing (handlers.knowledge.asking) and a text holding one of the words it stands
-for covers it (handlers.knowledge.terms gives them as its alternatives). Generic
+the asker's shorthand for that word, not the name of an undocumented thing:
+handlers.knowledge.terms gives the words it stands for as its alternatives, so it is
+no named thing (handlers.knowledge.asking) and a text holding one of them covers it. Generic
 English, no product words. Pure.
 """
 
@@ -31,14 +31,12 @@ def meanings(word: str, vocabulary: Vocabulary) -> tuple[str, ...]:
     if len(word) < CLIPPED_MIN_LEN or not word.isalpha() or vocabulary.knows(word):
         return ()
     if is_english(word) or is_english(word.removesuffix("s")):
-        return ()  # "funds", "perl": a word of its own, not a clipping
-    found = [full for full in vocabulary.starting(word) if len(full) >= len(word) + CLIPPED_MIN_CUT]
-    if not found and word.endswith("s") and len(word) > CLIPPED_MIN_LEN:
-        found = [
-            full
-            for full in vocabulary.starting(word[:-1])
-            if len(full) >= len(word) - 1 + CLIPPED_MIN_CUT
-        ]
+        return ()  # "funds": a word of its own, not a clipping
+    clipped = (word, word[:-1]) if word.endswith("s") and len(word) > CLIPPED_MIN_LEN else (word,)
+    found = next(
+        (longer for start in clipped if (longer := _longer(start, vocabulary, CLIPPED_MIN_CUT))),
+        [],
+    )
     if not found and not _VOWELS.intersection(word[1:]):
         found = [
             full
@@ -49,6 +47,11 @@ def meanings(word: str, vocabulary: Vocabulary) -> tuple[str, ...]:
         ]
     english = [full for full in found if is_english(full)]
     return tuple(sorted(english, key=vocabulary.idf)[:MEANINGS])
+
+
+def _longer(start: str, vocabulary: Vocabulary, cut: int) -> list[str]:
+    """The indexed words that begin with `start` and are at least `cut` letters longer."""
+    return [full for full in vocabulary.starting(start) if len(full) >= len(start) + cut]
 
 
 def _keeps(short: str, full: str) -> bool:
