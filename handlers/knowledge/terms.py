@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from handlers.knowledge.clipping import meanings
+from handlers.knowledge.everyday import everyday
 from handlers.knowledge.framing import request_part, written_as_names
 from handlers.knowledge.lexicon import is_common, is_english, misspelt_stop
 from handlers.knowledge.vocabulary import Vocabulary as Vocabulary  # re-exported too
@@ -132,6 +133,11 @@ def normalise(
     for word in [w for alts in alternatives.values() for w in alts] + from_glossary:
         if word not in core and word not in extra:
             extra.append(word)
+    # The words documentation writes for the asker's everyday ones count where a text
+    # is checked for the question's words, but are not searched for: ranking with them
+    # found the answering page less often (handlers.knowledge.everyday).
+    for word in core:
+        alternatives[word] += [w for w in everyday(word) if w not in alternatives[word]]
     request = {
         w
         for raw in content_words(request_part(question))
