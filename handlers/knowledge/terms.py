@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from handlers.knowledge.clipping import meanings
-from handlers.knowledge.everyday import everyday
+from handlers.knowledge.everyday import everyday, phrasal
 from handlers.knowledge.framing import request_part, written_as_names
 from handlers.knowledge.lexicon import is_common, is_english, misspelt_stop
 from handlers.knowledge.vocabulary import Vocabulary as Vocabulary  # re-exported too
@@ -136,8 +136,10 @@ def normalise(
     # The words documentation writes for the asker's everyday ones count where a text
     # is checked for the question's words, but are not searched for: ranking with them
     # found the answering page less often (handlers.knowledge.everyday).
+    said = phrasal(question)
     for word in core:
-        alternatives[word] += [w for w in everyday(word) if w not in alternatives[word]]
+        meant = everyday(word) + said.get(stem(word), ())
+        alternatives[word] += [w for w in meant if w not in alternatives[word]]
     request = {
         w
         for raw in content_words(request_part(question))

@@ -11,7 +11,7 @@ import pytest
 
 from handlers.deps import Deps
 from handlers.knowledge.answer import compose_extractive
-from handlers.knowledge.everyday import FILE, everyday
+from handlers.knowledge.everyday import FILE, everyday, phrasal
 from handlers.knowledge.search import retrieve
 from storage.kb_search import Access
 
@@ -34,6 +34,10 @@ Webhooks post a JSON payload to your endpoint whenever a report is published.
 
 A manager can get a weekly email digest listing the reports published that week.
 """,
+    "sounds.md": """# Sounds
+
+Admins can disable the notification sound for every member of the workspace.
+""",
 }
 
 ASKED = (
@@ -42,6 +46,9 @@ ASKED = (
     ("can admins zorble the change history as a csv file?", False),
     ("can my boss get a weekly email when reports go out?", True),
     ("can my zorb get a weekly email when reports go out?", False),
+    # "switch ... off" is what the page calls "disable".
+    ("how do I switch the sound off?", True),
+    ("how do I switch the sound yellow?", False),
 )
 
 
@@ -53,7 +60,7 @@ async def test_everyday_words_count_as_the_pages_words(
     answer = compose_extractive(found)
     assert answer.grounded is answered
     if answered:
-        assert answer.citations[0].source_id in {"audit.md", "digest.md"}
+        assert answer.citations[0].source_id in {"audit.md", "digest.md", "sounds.md"}
 
 
 def test_forms_of_an_everyday_word_share_its_entry() -> None:
@@ -62,8 +69,16 @@ def test_forms_of_an_everyday_word_share_its_entry() -> None:
     assert everyday("zorble") == ()
 
 
+def test_a_verb_stands_for_its_particle_a_few_words_on() -> None:
+    assert "disable" in phrasal("how do we switch it off?")["switch"]
+    assert "disable" in phrasal("they turned the alerts off")["turn"]
+    assert "enable" in phrasal("turning on alerts")["turn"]
+    assert phrasal("turn the big red dial all the way off") == {}  # too far
+    assert phrasal("turn left") == {}
+
+
 def test_the_thesaurus_is_well_formed_generic_english() -> None:
-    entry = re.compile(r"^[a-z]+: [a-z]+(, [a-z]+)*$")
+    entry = re.compile(r"^[a-z]+( [a-z]+)?: [a-z]+(, [a-z]+)*$")
     heads: list[str] = []
     for line in FILE.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
