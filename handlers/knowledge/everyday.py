@@ -57,11 +57,12 @@ def phrasal(text: str) -> dict[str, tuple[str, ...]]:
     words = tokens(text)
     out: dict[str, tuple[str, ...]] = {}
     for i, word in enumerate(words):
-        particles = table.get(stem(word))
+        verb = stem(word)
+        particles = table.get(verb)
         if not particles:
             continue
         for after in words[i + 1 : i + 1 + PARTICLE_REACH]:
             if after in particles:
-                out[stem(word)] = out.get(stem(word), ()) + particles[after]
+                out[verb] = out.get(verb, ()) + particles[after]
                 break
     return out
