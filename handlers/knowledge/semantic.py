@@ -28,6 +28,14 @@ without, and no more. Measured so (same files, e5): explore answerable declined 
 672, unanswerable 169 of 181, fact coverage 0.742 (full text alone 0.728, the
 dense-agreement rule 0.734), MRR 0.893 (0.871 full text); confirm 32 of 560, 136 of
 155, coverage 0.701 (0.681, 0.692), MRR 0.871 (0.862).
+
+Measured again with all-MiniLM-L6-v2 (bench/embeddings_server.py) on the tune halves
+of issue 13's last rounds (explore: dev7-20 even, dev2, dev4, dev5a, blind3, blind4;
+confirm: dev7-20 odd, dev, dev3b, dev5b, blind5). Fusion lifts MRR@10 0.846 -> 0.874
+(explore) and 0.845 -> 0.873 (confirm); counting the dense rank 1.5 or 0.6 times
+instead of once does no better. Letting either ranking answer declines fewer
+answerable questions (explore 60 -> 56 of 1427, confirm 73 -> 56 of 1315) and fewer
+unanswerable ones too (367 -> 353 of 411, 312 -> 305 of 385): full text still decides.
 """
 
 from __future__ import annotations
