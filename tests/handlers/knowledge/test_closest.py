@@ -1,4 +1,4 @@
-""" "I couldn't find that" names the pages closest to the question (at most two, each
+""" "I couldn't find that" names the pages closest to the question (at most three, each
 holding a third of its words, only pages the asker may see); a question on something
 the pages never mention gets none (handlers.knowledge.closest)."""
 
@@ -40,8 +40,10 @@ def retrieval(pages: list[tuple[int, float]]) -> Retrieval:
 def test_the_closest_pages_are_distinct_pages_in_rank_order_above_the_floor() -> None:
     low = CLOSEST_COVERAGE / 2
     found = closest_pages(retrieval([(3, low), (7, 0.45), (7, 0.45), (2, 0.4), (5, 0.9)]))
-    assert [page.source_id for page in found] == ["doc7.md", "doc2.md"]  # not doc3, not doc5
-    assert [page.n for page in found] == [1, 2] and len(found) == CLOSEST_PAGES
+    assert [page.source_id for page in found] == ["doc7.md", "doc2.md", "doc5.md"]  # not doc3
+    assert [page.n for page in found] == [1, 2, 3] and len(found) == CLOSEST_PAGES
+    four = closest_pages(retrieval([(7, 0.45), (2, 0.4), (5, 0.9), (8, 0.5)]))
+    assert [page.source_id for page in four] == ["doc7.md", "doc2.md", "doc5.md"]  # not doc8
     assert found[0].url == "https://docs.example/doc7" and found[0].title == "Document 7"
     assert closest_pages(retrieval([(3, low), (4, low)])) == ()
 
