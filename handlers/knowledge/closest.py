@@ -18,18 +18,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.core import Citation
-from handlers.knowledge.answer import number_citations
+from handlers.knowledge.answer import MAX_CITATIONS, number_citations
 from handlers.knowledge.grounding import TOP
 
 if TYPE_CHECKING:
     from handlers.knowledge.search import Retrieval
 
 #: At most this many pages are offered, from the first TOP passages: as many as an
-#: answer cites. Two named the right page for 26 of 60 declined answerable questions
+#: answer cites (3). Two named the right page for 26 of 60 declined answerable questions
 #: on the explore half of issue 13's tune rounds and 37 of 73 on the confirm half;
 #: three, 27 and 41, with no more pages shown for unanswerable ones (241 of 367, 205
 #: of 312: a third page above the floor comes only where two already were).
-CLOSEST_PAGES = 3
+CLOSEST_PAGES = MAX_CITATIONS
 #: A page offered holds at least this share of the question's words (set before it
 #: was measured, not tuned).
 CLOSEST_COVERAGE = 1 / 3
