@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 #: Words of an answer or a fact, case and punctuation ignored.
 _WORD = re.compile(r"[a-z0-9]+")
@@ -65,6 +65,11 @@ class Scores:
     latencies_ms: list[float] = field(default_factory=list)
     #: (grounding coverage, answerable) per question, for the threshold's cross-validation.
     grounding: list[tuple[float, bool]] = field(default_factory=list)
+
+    def extend(self, other: Scores) -> None:
+        """Pool `other`'s questions into these (one split made of several files)."""
+        for name in (f.name for f in fields(self)):
+            getattr(self, name).extend(getattr(other, name))
 
     def add_ranking(self, ranked_docs: Sequence[str], wanted: set[str]) -> int | None:
         first = first_rank(ranked_docs, wanted)

@@ -33,6 +33,7 @@ import json
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import text  # noqa: E402
+from sqlalchemy.ext.asyncio import AsyncEngine  # noqa: E402
 
 from bench._kb_metrics import (  # noqa: E402
     PlainBM25,
@@ -91,7 +93,7 @@ async def _plain_bm25(deps: Deps) -> PlainBM25:
     return PlainBM25([(rows[pid].source, f"{t}\n{s}\n{b}") for pid, t, s, b in texts])
 
 
-async def _run_file(
+async def run_file(
     deps: Deps, bm25: PlainBM25, data: dict[str, Any], misses: list[str], *, answers: bool = False
 ) -> tuple[Scores, Scores]:
     ours, plain = Scores(), Scores()
@@ -151,7 +153,7 @@ def _cell(values: list[float], *, seed: int, count: bool = False) -> str:
     return f"{int(sum(values))}/{len(values)} = {share}" if count else share
 
 
-def _table(results: dict[str, tuple[Scores, Scores]], *, seed: int) -> list[tuple[str, ...]]:
+def side_by_side(results: dict[str, tuple[Scores, Scores]], *, seed: int) -> list[tuple[str, ...]]:
     header = ["metric"]
     for name in results:
         header += [f"{name}: kb", f"{name}: bm25"]
@@ -182,7 +184,19 @@ def _table(results: dict[str, tuple[Scores, Scores]], *, seed: int) -> list[tupl
     return rows
 
 
-async def evaluate(args: argparse.Namespace, url: str) -> dict[str, Any]:
+@dataclass
+class Bench:
+    """A freshly ingested knowledge base to ask, with plain BM25 over its passages."""
+
+    deps: Deps
+    engine: AsyncEngine
+    bm25: PlainBM25
+    facts: dict[str, Any]
+
+
+async def prepare(args: argparse.Namespace, url: str) -> Bench:
+    """Ingest `args.corpus` into the database at `url` (its kb tables emptied first),
+    twice (the second time nothing changed), and warm the index up."""
     engine = create_engine(url)
     await upgrade(engine)
     if url.startswith("postgresql"):
@@ -199,17 +213,7 @@ async def evaluate(args: argparse.Namespace, url: str) -> dict[str, Any]:
     again = await ingest(deps, [args.corpus])
     reingest_seconds = time.perf_counter() - started
     await answer_question(deps, "warm up", access=Access(staff=True))
-    bm25 = await _plain_bm25(deps)
-    results: dict[str, tuple[Scores, Scores]] = {}
-    misses: dict[str, list[str]] = {}
-    for path in args.questions:
-        data = halved(json.loads(path.read_text()), args.half)
-        name = path.stem.removeprefix("kb_eval_").removesuffix("_questions") or path.stem
-        name = {"questions": "tune"}.get(name, name) + (f" {args.half}" if args.half else "")
-        misses[name] = []
-        results[name] = await _run_file(deps, bm25, data, misses[name], answers=args.answers)
-    await engine.dispose()
-    return {
+    facts = {
         "backend": url.split(":", 1)[0],
         "embeddings": embedder is not None,
         "documents": report.added,
@@ -217,7 +221,25 @@ async def evaluate(args: argparse.Namespace, url: str) -> dict[str, Any]:
         "full_ingest_s": round(ingest_seconds, 2),
         "reingest_unchanged_s": round(reingest_seconds, 2),
         "reingest_skipped": again.unchanged,
-        "table": _table(results, seed=args.seed),
+    }
+    return Bench(deps, engine, await _plain_bm25(deps), facts)
+
+
+async def evaluate(args: argparse.Namespace, url: str) -> dict[str, Any]:
+    bench = await prepare(args, url)
+    deps, bm25 = bench.deps, bench.bm25
+    results: dict[str, tuple[Scores, Scores]] = {}
+    misses: dict[str, list[str]] = {}
+    for path in args.questions:
+        data = halved(json.loads(path.read_text()), args.half)
+        name = path.stem.removeprefix("kb_eval_").removesuffix("_questions") or path.stem
+        name = {"questions": "tune"}.get(name, name) + (f" {args.half}" if args.half else "")
+        misses[name] = []
+        results[name] = await run_file(deps, bm25, data, misses[name], answers=args.answers)
+    await bench.engine.dispose()
+    return {
+        **bench.facts,
+        "table": side_by_side(results, seed=args.seed),
         "grounding_cv": {
             name: leave_one_out(ours.grounding) for name, (ours, _) in results.items()
         },
