@@ -52,6 +52,9 @@ class Scores:
     r5: list[float] = field(default_factory=list)
     mrr: list[float] = field(default_factory=list)
     declined: list[float] = field(default_factory=list)
+    #: Per answered answerable question: none of its citations is a page that answers
+    #: it (`docs`): a declined question answered from the wrong page is no gain.
+    answered_elsewhere: list[float] = field(default_factory=list)
     coverage: list[float] = field(default_factory=list)
     unanswerable_declined: list[float] = field(default_factory=list)
     #: The unanswerable questions a file marks `"near_miss": true` (a documented

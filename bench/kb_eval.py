@@ -10,7 +10,8 @@ of each question file (default: bench/kb_eval_questions.json, the tune split, pl
 bench/kb_eval_test_questions.json when it exists) as staff with no chat model (the
 offline, extractive path), and prints for each file, for the knowledge base and for
 plain BM25 over the same passages: recall@1 and recall@5 (page), MRR@10, answerable
-questions declined, unanswerable questions declined, answer fact coverage, how
+questions declined, answerable questions answered citing none of the pages the file
+names as answering them, unanswerable questions declined, answer fact coverage, how
 often a declined answerable question's closest pages hold its answer and how often a
 declined unanswerable one is shown closest pages at all, p50/p95
 answer latency, each share with a seeded 95% bootstrap interval; the full-ingest
@@ -107,6 +108,9 @@ async def run_file(
         docs = distinct([r.passage.source for r in retrieval.passages])
         first = ours.add_ranking(docs, wanted)
         ours.declined.append(0.0 if answer.grounded else 1.0)
+        if answer.grounded:
+            cited = {citation.source_id for citation in answer.citations}
+            ours.answered_elsewhere.append(0.0 if cited & wanted else 1.0)
         if item.get("facts"):
             ours.coverage.append(
                 fact_coverage(item["facts"], answer.text, declined=not answer.grounded)
@@ -163,6 +167,7 @@ def side_by_side(results: dict[str, tuple[Scores, Scores]], *, seed: int) -> lis
         ("recall@5", "r5", False),
         ("MRR@10", "mrr", False),
         ("answerable declined", "declined", True),
+        ("answered, citing no gold page", "answered_elsewhere", True),
         ("unanswerable declined", "unanswerable_declined", True),
         ("near misses declined", "near_miss_declined", True),
         ("fact coverage", "coverage", False),

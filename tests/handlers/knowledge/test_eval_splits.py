@@ -1,7 +1,7 @@
 """bench/kb_splits.py and bench/kb_eval_splits.json, issue 13's tune and test splits:
 no question file that is held out is also tuned on, no question is in two splits, and
 a split's figures pool the questions of all its files (halves as kb_eval.py --half
-asks them)."""
+asks them), an answer citing none of a question's pages counted apart."""
 
 from __future__ import annotations
 
@@ -70,7 +70,11 @@ async def test_a_split_pools_the_questions_of_its_files(tmp_path: Path) -> None:
         "unanswerable": ["can we pay in bitcoin?", "is there a dark mode for the mobile app?"],
     }
     two = {
-        "answerable": [{"q": "export experiment results as csv", "docs": ["export.md"]}],
+        "answerable": [
+            {"q": "export experiment results as csv", "docs": ["export.md"]},
+            # Named as answered by the wrong page: answering it from sso.md counts apart.
+            {"q": "does sso use openid connect?", "docs": ["export.md"]},
+        ],
         "unanswerable": [{"q": "which espresso machine is best?", "near_miss": False}],
     }
     (questions / "kb_eval_one_questions.json").write_text(json.dumps(one))
@@ -92,7 +96,9 @@ async def test_a_split_pools_the_questions_of_its_files(tmp_path: Path) -> None:
     declined = _row(table, "answerable declined")[1::2]
     refused = _row(table, "unanswerable declined")[1::2]
     # Halves: questions 0 and 2 explore, question 1 confirms; each one unanswerable.
-    assert [cell.split(" = ")[0].split("/")[1] for cell in declined] == ["2", "1", "1"]
+    assert [cell.split(" = ")[0].split("/")[1] for cell in declined] == ["2", "1", "2"]
     assert [cell.split(" = ")[0].split("/")[1] for cell in refused] == ["1", "1", "1"]
-    assert figures["per_file"]["two"].startswith("answerable declined 0/1")
+    elsewhere = _row(table, "answered, citing no gold page")[1::2]
+    assert [cell.split(" = ")[0] for cell in elsewhere] == ["0/2", "0/1", "1/2"]
+    assert figures["per_file"]["two"].startswith("answerable declined 0/2")
     assert set(figures["per_file"]) == {"one:even", "one:odd", "two"}
