@@ -34,6 +34,7 @@ import json
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -252,24 +253,22 @@ async def evaluate(args: argparse.Namespace, url: str) -> dict[str, Any]:
     }
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+def common_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options kb_eval.py and kb_splits.py share."""
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--database-url", help="default: a fresh SQLite file in a temp folder")
-    parser.add_argument("--questions", type=Path, action="append", help="repeatable")
     parser.add_argument("--embeddings", choices=("on", "off"), default="off")
     parser.add_argument("--seed", type=int, default=13, help="bootstrap seed")
-    parser.add_argument("--misses", action="store_true", help="list misses and declines")
-    parser.add_argument(
-        "--answers", action="store_true", help="with --misses: whole answers, missing facts"
-    )
     parser.add_argument("--json", action="store_true")
-    parser.add_argument(
-        "--half", choices=("even", "odd"), help="only the questions at even/odd positions"
-    )
-    args = parser.parse_args()
-    if not args.questions:
-        args.questions = [TUNE] + ([TEST] if TEST.exists() else [])
+
+
+def run(
+    args: argparse.Namespace,
+    evaluate: Callable[[argparse.Namespace, str], Coroutine[Any, Any, dict[str, Any]]],
+) -> dict[str, Any] | int:
+    """`evaluate(args, url)` on `args.database_url` or a fresh SQLite file: its figures
+    to print as text, or the exit status when nothing more is to be printed (2: the
+    corpus folder is missing; 0: printed as JSON, with `--json`)."""
     if not args.corpus.is_dir():
         print(f"corpus not found: {args.corpus}", file=sys.stderr)
         return 2
@@ -279,19 +278,49 @@ def main() -> int:
     if args.json:
         print(json.dumps(figures, indent=1))
         return 0
-    if args.misses:
-        for name, lines in figures["misses"].items():
-            print(f"[{name}]", *lines, sep="\n")
+    return figures
+
+
+def print_facts(figures: dict[str, Any]) -> None:
+    """What was ingested, where, and how long it took."""
     for key in ("backend", "embeddings", "documents", "passages", "full_ingest_s"):
         print(f"{key:<22}{figures[key]}")
-    print(f"{'reingest_unchanged_s':<22}{figures['reingest_unchanged_s']}"
-          f" ({figures['reingest_skipped']} files skipped)")  # fmt: skip
-    for name, cv in figures["grounding_cv"].items():
-        print(f"grounding threshold, leave-one-out on {name}: {cv}")
+
+
+def print_table(figures: dict[str, Any]) -> None:
+    """The run's table, columns aligned."""
     table = figures["table"]
     widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
     for row in table:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    common_arguments(parser)
+    parser.add_argument("--questions", type=Path, action="append", help="repeatable")
+    parser.add_argument("--misses", action="store_true", help="list misses and declines")
+    parser.add_argument(
+        "--answers", action="store_true", help="with --misses: whole answers, missing facts"
+    )
+    parser.add_argument(
+        "--half", choices=("even", "odd"), help="only the questions at even/odd positions"
+    )
+    args = parser.parse_args()
+    if not args.questions:
+        args.questions = [TUNE] + ([TEST] if TEST.exists() else [])
+    figures = run(args, evaluate)
+    if isinstance(figures, int):
+        return figures
+    if args.misses:
+        for name, lines in figures["misses"].items():
+            print(f"[{name}]", *lines, sep="\n")
+    print_facts(figures)
+    print(f"reingest_unchanged_s  {figures['reingest_unchanged_s']}"
+          f" ({figures['reingest_skipped']} files skipped)")  # fmt: skip
+    for name, cv in figures["grounding_cv"].items():
+        print(f"grounding threshold, leave-one-out on {name}: {cv}")
+    print_table(figures)
     return 0
 
 

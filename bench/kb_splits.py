@@ -18,10 +18,8 @@ aggregates only (kb_eval.py --misses is for explore files).
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +27,17 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH.parent))
 
 from bench._kb_metrics import Scores  # noqa: E402
-from bench.kb_eval import DEFAULT_CORPUS, Bench, halved, prepare, run_file, side_by_side  # noqa: E402
+from bench.kb_eval import (  # noqa: E402
+    Bench,
+    common_arguments,
+    halved,
+    prepare,
+    print_facts,
+    print_table,
+    run,
+    run_file,
+    side_by_side,
+)
 
 SPLITS = BENCH / "kb_eval_splits.json"
 NAMES = ("explore", "confirm", "held_out")
@@ -83,33 +91,19 @@ async def evaluate(args: argparse.Namespace, url: str) -> dict[str, Any]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    common_arguments(parser)
     parser.add_argument("--splits", type=Path, default=SPLITS)
     parser.add_argument("--only", action="append", choices=NAMES, help="repeatable")
-    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
-    parser.add_argument("--database-url", help="default: a fresh SQLite file in a temp folder")
-    parser.add_argument("--embeddings", choices=("on", "off"), default="off")
-    parser.add_argument("--seed", type=int, default=13, help="bootstrap seed")
     parser.add_argument("--per-file", action="store_true", help="declines of each file too")
-    parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    if not args.corpus.is_dir():
-        print(f"corpus not found: {args.corpus}", file=sys.stderr)
-        return 2
-    with tempfile.TemporaryDirectory() as folder:
-        url = args.database_url or f"sqlite+aiosqlite:///{folder}/kb_splits.db"
-        figures = asyncio.run(evaluate(args, url))
-    if args.json:
-        print(json.dumps(figures, indent=1))
-        return 0
+    figures = run(args, evaluate)
+    if isinstance(figures, int):
+        return figures
     if args.per_file:
         for entry, line in figures["per_file"].items():
             print(f"{entry:<14}{line}")
-    for key in ("backend", "embeddings", "documents", "passages", "full_ingest_s"):
-        print(f"{key:<22}{figures[key]}")
-    table = figures["table"]
-    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
-    for row in table:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
+    print_facts(figures)
+    print_table(figures)
     return 0
 
 
