@@ -55,6 +55,10 @@ class Scores:
     #: Per answered answerable question: none of its citations is a page that answers
     #: it (`docs`): a declined question answered from the wrong page is no gain.
     answered_elsewhere: list[float] = field(default_factory=list)
+    #: Per answered answerable / answered unanswerable question: the answer is hedged
+    #: (quoted from a next-ranked page, handlers.knowledge.grounding.lower_pages).
+    hedged: list[float] = field(default_factory=list)
+    unanswerable_hedged: list[float] = field(default_factory=list)
     coverage: list[float] = field(default_factory=list)
     unanswerable_declined: list[float] = field(default_factory=list)
     #: The unanswerable questions a file marks `"near_miss": true` (a documented

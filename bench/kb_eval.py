@@ -11,9 +11,10 @@ bench/kb_eval_test_questions.json when it exists) as staff with no chat model (t
 offline, extractive path), and prints for each file, for the knowledge base and for
 plain BM25 over the same passages: recall@1 and recall@5 (page), MRR@10, answerable
 questions declined, answerable questions answered citing none of the pages the file
-names as answering them, unanswerable questions declined, answer fact coverage, how
-often a declined answerable question's closest pages hold its answer and how often a
-declined unanswerable one is shown closest pages at all, p50/p95
+names as answering them, answers hedged (quoted from a next page, Answer.hedged),
+unanswerable questions declined, answer fact coverage, how often a declined
+answerable question's closest pages hold its answer and how often a declined
+unanswerable one is shown closest pages at all, p50/p95
 answer latency, each share with a seeded 95% bootstrap interval; the full-ingest
 time; and how choosing the "I don't know" threshold from a file's own questions would
 fare (leave-one-out) against the fixed rule. A question file is {"answerable": [{"q",
@@ -112,6 +113,7 @@ async def run_file(
         if answer.grounded:
             cited = {citation.source_id for citation in answer.citations}
             ours.answered_elsewhere.append(0.0 if cited & wanted else 1.0)
+            ours.hedged.append(1.0 if answer.hedged else 0.0)
         if item.get("facts"):
             ours.coverage.append(
                 fact_coverage(item["facts"], answer.text, declined=not answer.grounded)
@@ -145,6 +147,7 @@ async def run_file(
             ours.near_miss_declined.append(0.0 if answer.grounded else 1.0)
         if answer.grounded:
             misses.append(f"  answered: {question!r} -> {answer.citations[0].source_id}")
+            ours.unanswerable_hedged.append(1.0 if answer.hedged else 0.0)
         else:
             ours.closest_offered.append(1.0 if answer.related else 0.0)
     return ours, plain
@@ -169,8 +172,10 @@ def side_by_side(results: dict[str, tuple[Scores, Scores]], *, seed: int) -> lis
         ("MRR@10", "mrr", False),
         ("answerable declined", "declined", True),
         ("answered, citing no gold page", "answered_elsewhere", True),
+        ("answered, hedged", "hedged", True),
         ("unanswerable declined", "unanswerable_declined", True),
         ("near misses declined", "near_miss_declined", True),
+        ("unanswerable answered, hedged", "unanswerable_hedged", True),
         ("fact coverage", "coverage", False),
         ("declined: closest page right", "closest_right", True),
         ("unanswerable: closest shown", "closest_offered", True),

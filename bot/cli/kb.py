@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from bot.cli._output import print_json, say
 from handlers.deps import Deps
-from handlers.knowledge.ask import answer_question
+from handlers.knowledge.ask import HEDGED, answer_question
 from handlers.knowledge.ingest import IngestReport, ingest
 from storage.kb_search import Access
 
@@ -106,6 +106,7 @@ async def _ask(args: argparse.Namespace, deps: Deps) -> int:
                     "question": question,
                     "answer": answer.text,
                     "grounded": answer.grounded,
+                    "hedged": answer.hedged,
                     "citations": [
                         {
                             "n": c.n,
@@ -133,6 +134,8 @@ async def _ask(args: argparse.Namespace, deps: Deps) -> int:
             )
             continue
         say(answer.text)
+        if answer.hedged:
+            say(f"  ⚠ {HEDGED}")
         for c in answer.citations:
             where = f" › {c.section}" if c.section else ""
             say(f"  [{c.n}] {c.title}{where} ({c.url or c.source_id})")

@@ -63,6 +63,12 @@ class Answer:
     grounded: bool
     #: When not grounded: the pages closest to the question (handlers.knowledge.closest).
     related: tuple[Citation, ...] = ()
+    #: Quoted from a next-ranked page because the best-matching one does not cover the
+    #: question (handlers.knowledge.grounding.lower_pages): shown with a warning to
+    #: check it. On issue 13's tune halves 21 of the 54 answerable questions answered
+    #: so cited a page that answers them; 14 more answers were to questions the
+    #: documentation cannot answer.
+    hedged: bool = False
 
 
 def number_citations(
@@ -115,7 +121,8 @@ def compose_extractive(retrieval: Retrieval, *, max_quotes: int = 2) -> Answer:
     gets the first page's sentence stating it about the question's subject when the
     quotes lack one, and "I don't know" when the page has none
     (handlers.knowledge.figures). When the first page does not answer, a next-ranked
-    one that passes the same checks may (handlers.knowledge.grounding.lower_pages).
+    one that passes the same checks may (handlers.knowledge.grounding.lower_pages),
+    and the answer says so (`hedged`).
     With embeddings, the full-text ranking alone decides whether the documentation
     answers, the fused one what is quoted (handlers.knowledge.semantic)."""
     answer = _grounded(deciding(retrieval), max_quotes)
@@ -125,8 +132,13 @@ def compose_extractive(retrieval: Retrieval, *, max_quotes: int = 2) -> Answer:
 
 
 def _grounded(retrieval: Retrieval, max_quotes: int) -> Answer | None:
-    options = [retrieval] if is_grounded(retrieval) else lower_pages(retrieval)
-    return next(filter(None, (_compose(option, max_quotes) for option in options)), None)
+    """The answer from the first page when it answers, else from the first next-ranked
+    page that does (`hedged`), else None."""
+    if is_grounded(retrieval):
+        return _compose(retrieval, max_quotes)
+    answers = (_compose(option, max_quotes) for option in lower_pages(retrieval))
+    answer = next(filter(None, answers), None)
+    return dataclasses.replace(answer, hedged=True) if answer is not None else None
 
 
 def _compose(retrieval: Retrieval, max_quotes: int) -> Answer | None:

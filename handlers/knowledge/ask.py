@@ -46,6 +46,10 @@ PRODUCT = "the vendor's product"
 EMPTY_QUESTION = "Ask me a product question, e.g. `/ask does SSO support SAML?`"
 NO_SOURCES = "No documentation matched this question."
 NOT_STATED = "None of the pages I found states this."
+HEDGED = (
+    "The page that best matches your question doesn't state this; this is from the next"
+    " closest one. Check that it answers what you asked."
+)
 CLOSEST = "Closest pages: "
 
 
@@ -117,6 +121,7 @@ def render_answer(
     return Reply(
         text=answer.text,
         citations=answer.citations,
+        warning=HEDGED if answer.hedged else None,
         buttons=feedback_buttons(question_id) if buttons else (),
         in_thread=in_thread,
     )

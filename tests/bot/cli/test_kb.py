@@ -43,7 +43,7 @@ def test_ask_json_has_the_documented_shape(
     assert cli("kb", "ask", "-", "--json") == 0
     lines = capsys.readouterr().out.splitlines()
     first, second, third = (json.loads(line) for line in lines)
-    assert first["grounded"] is True
+    assert first["grounded"] is True and first["hedged"] is False
     assert "SOC 2" in first["answer"]
     assert first["citations"][0]["path"] == "security.md"
     assert first["citations"][0]["title"] == "Security and Compliance"

@@ -1,7 +1,8 @@
 """Before saying "I don't know", a next-ranked page that passes the grounding check on
 its own answers instead (its quote first): the first page only outranked it. Not a
 page scoring well below the first, nor when the top passages agree on the first page,
-nor when the first page passes and only lacks the figure asked."""
+nor when the first page passes and only lacks the figure asked. Such an answer says
+it is not from the best-matching page."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 
 from handlers.knowledge import answer as answer_module
 from handlers.knowledge.answer import compose_extractive
+from handlers.knowledge.ask import HEDGED, render_answer
 from handlers.knowledge.grounding import LOWER_SCORE, MIN_COVERAGE, lower_pages
 from handlers.knowledge.search import Retrieval
 from tests.handlers.knowledge.ranked import ranked
@@ -22,11 +24,24 @@ def test_a_next_page_that_covers_the_request_answers_when_the_first_does_not() -
     low = MIN_COVERAGE - 0.1
     found = ranked(WORDS, (1, 20.0, low, FIRST), (2, 19.5, 0.8, ANSWER), (1, 15.0, low, FIRST))
     answer = compose_extractive(found)
-    assert answer.grounded
+    assert answer.grounded and answer.hedged
     assert answer.citations[0].source_id == "doc2.md"
     assert answer.text.startswith(f"*Page 2* [1]\n> {ANSWER}")
     [lower] = lower_pages(found)
     assert [item.passage.id for item in lower.passages] == [1, 0, 2]
+    # The partner is told the quote is not from the best-matching page.
+    reply = render_answer(answer, 7, in_thread=True)
+    assert reply.warning == HEDGED
+    assert reply.citations == answer.citations
+    assert [b.label for b in reply.buttons] == ["Helpful", "Not helpful"]
+
+
+def test_an_answer_from_the_first_page_carries_no_warning() -> None:
+    found = ranked(WORDS, (2, 20.0, 0.8, ANSWER), (1, 19.5, 0.2, FIRST))
+    answer = compose_extractive(found)
+    assert answer.grounded and not answer.hedged
+    assert answer.citations[0].source_id == "doc2.md"
+    assert render_answer(answer, 7, in_thread=True).warning is None
 
 
 def test_a_page_scoring_well_below_the_first_does_not_answer() -> None:
