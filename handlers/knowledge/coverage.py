@@ -10,9 +10,9 @@ page that answers 1213 / 1092) and not kept, since each answered near misses at
 about the rate it stopped refusing:
 - a page word close to the asker's word in generic word vectors (all-MiniLM-L6-v2
   run on 44,000 single English words; cosine 0.6 or more, a different stem) counting
-  half: FR 55 / 65, UD 363 / 307, answered from a right page 1218 / 1101 (cosine 0.7:
-  FR 60 / 71, UD 365 / 311); for every word, not only words the documents use:
-  UD 360 / 306;
+  half, for the words the documents use: FR 55 / 65, UD 363 / 307, answered from a
+  right page 1218 / 1101; for every word: FR 55 / 65, UD 360 / 306 (cosine 0.7: FR
+  60 / 71, UD 365 / 311);
 - the first one, two or three passages of each top page (its introduction, where a
   page says in plain words what a feature is) counting with its top passages: FR
   59 / 71, 54 / 67, 46 / 65; UD 367 / 311, 359 / 310, 358 / 307; answered from a
