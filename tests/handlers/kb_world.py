@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+import pytest
+
 from bot.core import Actor, ButtonClick, Place, Reply, Request
 from handlers.admin.chat import add_manager
 from handlers.deps import Deps
@@ -28,6 +30,24 @@ CORPUS = next(
     ),
     Path(__file__).resolve().parents[3] / "shared" / "kb-corpus",
 )
+
+#: Two pages of that corpus on which HEDGED_QUESTION is answered from the second one
+#: (the first page ranked does not cover it): a hedged answer, with its warning line
+#: (handlers.knowledge.grounding.lower_pages, Answer.hedged).
+HEDGED_PAGES = ("lib/openfeature.mdx", "self-host/remote-evaluation.mdx")
+HEDGED_QUESTION = (
+    "the self hosted /api/eval/:clientKey endpoint - ok to point prod mobile traffic at it?"
+)
+HEDGED_SOURCE = "Remote Evaluation"
+
+
+async def ingest_hedged_pages(deps: Deps) -> None:
+    """Ingest HEDGED_PAGES (skips when the shared corpus is not beside the checkout)."""
+    if not CORPUS.is_dir():
+        pytest.skip(f"the shared documentation corpus is not on this machine ({CORPUS})")
+    report = await ingest(deps, [CORPUS / page for page in HEDGED_PAGES])
+    assert report.added == len(HEDGED_PAGES)
+
 
 MANAGER = Actor(platform="slack", user_id="U-MGR", name="Maya Manager")
 GOLD_REP = Actor(platform="slack", user_id="U-GOLD", name="Gina Gold", is_external=True)

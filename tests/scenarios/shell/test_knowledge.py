@@ -7,9 +7,15 @@ import subprocess
 from pathlib import Path
 
 from handlers.deps import Deps
+from handlers.knowledge.ask import HEDGED
 from handlers.knowledge.ingest import ingest
 from storage import kb_questions as question_store
-from tests.handlers.kb_world import SAMPLE
+from tests.handlers.kb_world import (
+    HEDGED_QUESTION,
+    HEDGED_SOURCE,
+    SAMPLE,
+    ingest_hedged_pages,
+)
 from tests.scenarios.shell.driver import chat, run_partnerbot
 
 
@@ -52,3 +58,11 @@ async def test_a_declined_question_names_the_closest_page(deps: Deps) -> None:
     text = await chat(deps, "ask how long is the penetration test summary valid?", role="partner")
     assert "I couldn't find that in the documentation." in text
     assert "Closest pages: Security and Compliance" in text
+
+
+async def test_an_answer_from_a_next_ranked_page_carries_its_warning(deps: Deps) -> None:
+    await ingest_hedged_pages(deps)
+    text = await chat(deps, f"ask {HEDGED_QUESTION}", role="partner")
+    assert HEDGED in " ".join(text.split())
+    assert f"[1] {HEDGED_SOURCE}" in text
+    assert "1) Helpful" in text

@@ -12,6 +12,7 @@ import pytest
 
 from bot.core.logcontext import ContextFilter
 from handlers.deps import Deps
+from handlers.knowledge.ask import HEDGED
 from handlers.knowledge.ingest import ingest
 from handlers.notify import thread_of
 from scheduling.outbox import deliver_due
@@ -19,7 +20,12 @@ from storage import kb_questions as question_store
 from storage import partners as partner_store
 from storage import people as people_store
 from storage.engine import SessionFactory
-from tests.handlers.kb_world import SAMPLE
+from tests.handlers.kb_world import (
+    HEDGED_QUESTION,
+    HEDGED_SOURCE,
+    SAMPLE,
+    ingest_hedged_pages,
+)
 from tests.scenarios.slack.fakes import OTHER_TEAM, Call, SlackDriver
 
 
@@ -181,3 +187,16 @@ async def test_log_lines_of_a_slack_request_name_platform_channel_and_partner(
     [gap] = [r for r in caplog.records if "knowledge gap recorded" in r.getMessage()]
     assert (gap.platform, gap.channel, gap.partner) == ("slack", "C0PARTNER", "Acme")  # type: ignore[attr-defined]
     assert gap.request_id != "-"  # type: ignore[attr-defined]
+
+
+async def test_an_answer_from_a_next_ranked_page_carries_its_warning(
+    slack: SlackDriver, world: None, slack_deps: Deps
+) -> None:
+    await ingest_hedged_pages(slack_deps)
+    await slack.mention(HEDGED_QUESTION, user="U0REP", user_team=OTHER_TEAM)
+    await slack.settle()
+    [answer] = answer_calls(slack)
+    shown = answer.block_text()
+    assert f":warning: {HEDGED}" in shown
+    assert f"[1] {HEDGED_SOURCE}" in shown
+    assert set(buttons(answer)) == {"Helpful", "Not helpful"}

@@ -5,11 +5,17 @@ feedback once and thanks the clicker; a restricted document stays hidden."""
 from __future__ import annotations
 
 from handlers.deps import Deps
+from handlers.knowledge.ask import HEDGED
 from handlers.knowledge.ingest import ingest
 from storage import kb_questions as question_store
 from storage import partners as partner_store
 from storage import people as people_store
-from tests.handlers.kb_world import SAMPLE
+from tests.handlers.kb_world import (
+    HEDGED_QUESTION,
+    HEDGED_SOURCE,
+    SAMPLE,
+    ingest_hedged_pages,
+)
 from tests.scenarios.teams.fakes import BOB, GUEST, TeamsDriver
 
 
@@ -70,3 +76,15 @@ async def test_a_declined_question_names_the_closest_page(teams: TeamsDriver, de
     [answer] = await teams.wait_for(1)
     assert "couldn't find" in answer.shown
     assert "Closest pages: Security and Compliance" in answer.shown
+
+
+async def test_an_answer_from_a_next_ranked_page_carries_its_warning(
+    teams: TeamsDriver, deps: Deps
+) -> None:
+    await _world(deps)
+    await ingest_hedged_pages(deps)
+    await teams.personal(HEDGED_QUESTION, user=BOB)
+    [answer] = await teams.wait_for(1)
+    assert f"⚠ {HEDGED}" in answer.shown
+    assert "[1]" in answer.shown and HEDGED_SOURCE in answer.shown
+    assert [b.get("title") for b in answer.buttons] == ["Helpful", "Not helpful"]
